@@ -1,0 +1,500 @@
+/**
+ * The event catalogue: every event the journal can hold, defined once with zod.
+ *
+ * Each event type has a `version`; the schemas below are the *current* version of each type.
+ * Older versions are lifted on read by the upcasters in `upcasters.ts`, never rewritten on disk.
+ *
+ * Units: every price is US dollars per share (or per option contract unit, before the
+ * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Shared value schemas
+// ---------------------------------------------------------------------------------------------
+
+/** A trading date in America/New_York, `YYYY-MM-DD`. */
+export const SessionIdSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a trading date YYYY-MM-DD");
+export type SessionId = z.infer<typeof SessionIdSchema>;
+
+const finite = z.number().finite();
+const nonNegative = z.number().finite().nonnegative();
+const int = z.number().int();
+const nonNegativeInt = z.number().int().nonnegative();
+/** A price in US dollars, or null when the gateway sent none (IB sends -1 / empty for "no price"). */
+const priceOrNull = finite.nullable();
+
+/** A stock or ETF, e.g. the underlying SPY. */
+export const StockContractSchema = z.object({
+  secType: z.literal("STK"),
+  symbol: z.string().min(1),
+  conId: nonNegativeInt.optional(),
+  exchange: z.string().default("SMART"),
+  currency: z.string().default("USD"),
+});
+
+/** An equity option. `expiry` is `YYYYMMDD`; `multiplier` is shares per contract (100 for SPY). */
+export const OptionContractSchema = z.object({
+  secType: z.literal("OPT"),
+  symbol: z.string().min(1),
+  conId: nonNegativeInt.optional(),
+  expiry: z.string().regex(/^\d{8}$/, "expected an expiry YYYYMMDD"),
+  strike: z.number().finite().positive(),
+  right: z.enum(["C", "P"]),
+  multiplier: z.number().int().positive(),
+  exchange: z.string().default("SMART"),
+  currency: z.string().default("USD"),
+  tradingClass: z.string().optional(),
+});
+
+export const ContractSchema = z.discriminatedUnion("secType", [StockContractSchema, OptionContractSchema]);
+export type StockContract = z.infer<typeof StockContractSchema>;
+export type OptionContract = z.infer<typeof OptionContractSchema>;
+export type Contract = z.infer<typeof ContractSchema>;
+
+export const StrategyRefSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });
+export type StrategyRef = z.infer<typeof StrategyRefSchema>;
+
+export const OrderSideSchema = z.enum(["BUY", "SELL"]);
+export type OrderSide = z.infer<typeof OrderSideSchema>;
+export const OrderTypeSchema = z.enum(["MKT", "LMT"]);
+export type OrderType = z.infer<typeof OrderTypeSchema>;
+
+/**
+ * IB order states. Strict on purpose (STYLE: order, fill and position states fail loudly on an
+ * unknown value) — a new state from the gateway must be added here, not silently ignored.
+ */
+export const OrderStateSchema = z.enum([
+  "ApiPending",
+  "PendingSubmit",
+  "PendingCancel",
+  "PreSubmitted",
+  "Submitted",
+  "ApiCancelled",
+  "Cancelled",
+  "Filled",
+  "Inactive",
+]);
+export type OrderState = z.infer<typeof OrderStateSchema>;
+
+/** What a strategy wants to trade; the risk check and the router turn it into an order. */
+export const OrderIntentSchema = z.object({
+  contract: ContractSchema,
+  side: OrderSideSchema,
+  quantity: z.number().int().positive(),
+  orderType: OrderTypeSchema,
+  limitPriceUsd: finite.positive().optional(),
+  tif: z.enum(["DAY", "IOC", "GTC"]).default("DAY"),
+  /** Why the strategy wants it (`entry`, `profit-target`, `stop-loss`, …). */
+  purpose: z.string().min(1),
+});
+export type OrderIntent = z.infer<typeof OrderIntentSchema>;
+
+export const BarSchema = z.object({
+  timeMs: int,
+  openUsd: finite,
+  highUsd: finite,
+  lowUsd: finite,
+  closeUsd: finite,
+  volume: nonNegative,
+  vwapUsd: finite,
+  count: nonNegativeInt,
+});
+export type Bar = z.infer<typeof BarSchema>;
+
+/** IB's option computation (tick 13, model). `null` where the gateway reported "not computed". */
+export const GreeksSchema = z.object({
+  impliedVol: finite.nullable(),
+  delta: finite.nullable(),
+  gamma: finite.nullable(),
+  vega: finite.nullable(),
+  theta: finite.nullable(),
+  optPriceUsd: finite.nullable(),
+  undPriceUsd: finite.nullable(),
+});
+export type Greeks = z.infer<typeof GreeksSchema>;
+
+/** Timing of one gateway request, journaled with its answer. */
+export const RequestTimingSchema = z.object({
+  reqId: int,
+  requestedAtMs: int,
+  latencyMs: nonNegative,
+});
+export type RequestTiming = z.infer<typeof RequestTimingSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Event payloads (current versions)
+// ---------------------------------------------------------------------------------------------
+
+const SessionOpened = z.object({
+  type: z.literal("SessionOpened"),
+  version: z.literal(1),
+  payload: z.object({
+    mode: z.enum(["dry-run", "paper", "live"]),
+    strategy: StrategyRefSchema,
+    params: z.record(z.string(), z.unknown()),
+    configHash: z.string().min(1),
+    codeVersion: z.string().min(1),
+    symbols: z.array(z.string().min(1)).min(1),
+    gateway: z.object({ host: z.string(), port: int, clientId: int, simulator: z.boolean() }),
+  }),
+});
+
+const SessionClosed = z.object({
+  type: z.literal("SessionClosed"),
+  version: z.literal(1),
+  payload: z.object({
+    reason: z.enum(["completed", "signal", "error", "market-closed"]),
+    cycles: nonNegativeInt,
+    detail: z.string().optional(),
+  }),
+});
+
+const GatewayConnected = z.object({
+  type: z.literal("GatewayConnected"),
+  version: z.literal(1),
+  payload: z.object({
+    host: z.string(),
+    port: int,
+    clientId: int,
+    serverVersion: int.optional(),
+    accounts: z.array(z.string()),
+    nextOrderId: int.optional(),
+    simulator: z.boolean(),
+    attempt: nonNegativeInt,
+  }),
+});
+
+const GatewayDisconnected = z.object({
+  type: z.literal("GatewayDisconnected"),
+  version: z.literal(1),
+  payload: z.object({ reason: z.string(), willReconnect: z.boolean() }),
+});
+
+/**
+ * Every error or warning code the gateway sends, including the ones `@stoqey/ib` reports as
+ * `info` (id -1: 2104/2106/2158, 1100/1102, 326). v1 had no `severity`; see upcasters.ts.
+ */
+const GatewayNotice = z.object({
+  type: z.literal("GatewayNotice"),
+  version: z.literal(2),
+  payload: z.object({
+    code: int,
+    message: z.string(),
+    /** The request or order id the notice is about; -1 when it is about the connection. */
+    reqId: int,
+    severity: z.enum(["info", "warning", "error"]),
+  }),
+});
+
+const CycleStarted = z.object({
+  type: z.literal("CycleStarted"),
+  version: z.literal(1),
+  payload: z.object({
+    cycle: nonNegativeInt,
+    symbols: z.array(z.string()),
+    /** The gateway's clock when the cycle began (the bot's clock is the gateway's). */
+    gatewayTimeMs: int,
+  }),
+});
+
+const CycleCompleted = z.object({
+  type: z.literal("CycleCompleted"),
+  version: z.literal(1),
+  payload: z.object({
+    cycle: nonNegativeInt,
+    status: z.enum(["ok", "partial", "failed", "skipped"]),
+    durationMs: nonNegative,
+    requests: nonNegativeInt,
+    errors: nonNegativeInt,
+    timeouts: nonNegativeInt,
+    detail: z.string().optional(),
+  }),
+});
+
+const BarsReceived = z.object({
+  type: z.literal("BarsReceived"),
+  version: z.literal(1),
+  payload: z.object({
+    contract: ContractSchema,
+    barSize: z.literal("1 min"),
+    whatToShow: z.enum(["TRADES", "MIDPOINT"]),
+    useRth: z.literal(true),
+    timing: RequestTimingSchema,
+    bars: z.array(BarSchema).max(1000),
+  }),
+});
+
+const OptionChainReceived = z.object({
+  type: z.literal("OptionChainReceived"),
+  version: z.literal(1),
+  payload: z.object({
+    symbol: z.string().min(1),
+    underlyingConId: nonNegativeInt,
+    exchange: z.string(),
+    tradingClass: z.string(),
+    multiplier: z.number().int().positive(),
+    expirations: z.array(z.string().regex(/^\d{8}$/)),
+    strikes: z.array(z.number().positive()),
+    timing: RequestTimingSchema,
+  }),
+});
+
+const QuoteSnapshot = z.object({
+  type: z.literal("QuoteSnapshot"),
+  version: z.literal(1),
+  payload: z.object({
+    contract: ContractSchema,
+    bidUsd: priceOrNull,
+    askUsd: priceOrNull,
+    lastUsd: priceOrNull,
+    bidSize: nonNegative.nullable(),
+    askSize: nonNegative.nullable(),
+    lastSize: nonNegative.nullable(),
+    /** Model greeks for options; null for stocks or when the gateway computed none. */
+    greeks: GreeksSchema.nullable(),
+    timing: RequestTimingSchema,
+    /** False when the snapshot timed out before "snapshot end" and holds what had arrived. */
+    complete: z.boolean(),
+  }),
+});
+
+const DecisionMade = z.object({
+  type: z.literal("DecisionMade"),
+  version: z.literal(1),
+  payload: z.object({
+    strategy: StrategyRefSchema,
+    cycle: nonNegativeInt,
+    symbol: z.string().min(1),
+    action: z.enum(["hold", "enter", "exit"]),
+    reason: z.string(),
+    /** The ids of the market events the strategy saw for this decision. */
+    saw: z.array(z.string()),
+    intents: z.array(OrderIntentSchema),
+    /** Indicator values behind the decision, for the post-mortem. */
+    signals: z.record(z.string(), z.number().finite().nullable()),
+  }),
+});
+
+const OrderIntended = z.object({
+  type: z.literal("OrderIntended"),
+  version: z.literal(1),
+  payload: z.object({
+    intent: OrderIntentSchema,
+    /** True when the bot runs dry (the default): the order is journaled and never sent. */
+    dryRun: z.boolean(),
+  }),
+});
+
+const OrderRefused = z.object({
+  type: z.literal("OrderRefused"),
+  version: z.literal(1),
+  payload: z.object({
+    intent: OrderIntentSchema,
+    rule: z.enum(["max-position", "max-open-orders", "daily-loss-limit", "market-closed", "no-quote"]),
+    detail: z.string(),
+  }),
+});
+
+const OrderSubmitted = z.object({
+  type: z.literal("OrderSubmitted"),
+  version: z.literal(1),
+  payload: z.object({
+    orderId: int,
+    clientId: int,
+    intent: OrderIntentSchema,
+  }),
+});
+
+const OrderStatusChanged = z.object({
+  type: z.literal("OrderStatusChanged"),
+  version: z.literal(1),
+  payload: z.object({
+    orderId: int,
+    status: OrderStateSchema,
+    filled: nonNegative,
+    remaining: nonNegative,
+    avgFillPriceUsd: finite.nullable(),
+    lastFillPriceUsd: finite.nullable(),
+    permId: int.nullable(),
+  }),
+});
+
+const OrderFilled = z.object({
+  type: z.literal("OrderFilled"),
+  version: z.literal(1),
+  payload: z.object({
+    orderId: int,
+    execId: z.string().min(1),
+    contract: ContractSchema,
+    side: OrderSideSchema,
+    quantity: z.number().positive(),
+    priceUsd: finite.nonnegative(),
+    exchange: z.string(),
+    /** Set by the replay fill model; absent for fills the gateway reported. */
+    simulated: z.boolean().default(false),
+  }),
+});
+
+const CommissionReported = z.object({
+  type: z.literal("CommissionReported"),
+  version: z.literal(1),
+  payload: z.object({
+    execId: z.string().min(1),
+    orderId: int.nullable(),
+    commissionUsd: nonNegative,
+    currency: z.string(),
+    realizedPnlUsd: finite.nullable(),
+  }),
+});
+
+const OrderCancelled = z.object({
+  type: z.literal("OrderCancelled"),
+  version: z.literal(1),
+  payload: z.object({ orderId: int, reason: z.string() }),
+});
+
+const OrderRejected = z.object({
+  type: z.literal("OrderRejected"),
+  version: z.literal(1),
+  payload: z.object({ orderId: int, code: int.nullable(), reason: z.string() }),
+});
+
+const PositionsReported = z.object({
+  type: z.literal("PositionsReported"),
+  version: z.literal(1),
+  payload: z.object({
+    account: z.string(),
+    positions: z.array(z.object({ contract: ContractSchema, quantity: finite, avgCostUsd: finite })),
+  }),
+});
+
+const AccountReported = z.object({
+  type: z.literal("AccountReported"),
+  version: z.literal(1),
+  payload: z.object({
+    account: z.string(),
+    values: z.record(z.string(), z.object({ value: z.string(), currency: z.string() })),
+  }),
+});
+
+const HealthSampled = z.object({
+  type: z.literal("HealthSampled"),
+  version: z.literal(1),
+  payload: z.object({
+    rssBytes: nonNegativeInt,
+    heapUsedBytes: nonNegativeInt,
+    freeMemBytes: nonNegativeInt,
+    totalMemBytes: nonNegativeInt,
+    loopLagMs: nonNegative,
+    gatewayPortOpen: z.boolean(),
+    gatewayPortLatencyMs: nonNegative.nullable(),
+  }),
+});
+
+const HealthWarning = z.object({
+  type: z.literal("HealthWarning"),
+  version: z.literal(1),
+  payload: z.object({
+    kind: z.enum(["low-memory", "gateway-port-closed", "loop-lag"]),
+    detail: z.string(),
+    value: finite,
+    threshold: finite,
+  }),
+});
+
+const ReplayStarted = z.object({
+  type: z.literal("ReplayStarted"),
+  version: z.literal(1),
+  payload: z.object({
+    sourceJournal: z.string(),
+    sourceStream: z.string(),
+    sourceSessions: z.array(SessionIdSchema).min(1),
+    strategy: StrategyRefSchema,
+    params: z.record(z.string(), z.unknown()),
+    fillModel: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
+    codeVersion: z.string(),
+  }),
+});
+
+const ReplayCompleted = z.object({
+  type: z.literal("ReplayCompleted"),
+  version: z.literal(1),
+  payload: z.object({
+    events: nonNegativeInt,
+    decisions: nonNegativeInt,
+    parity: z.object({ equal: nonNegativeInt, differ: nonNegativeInt, missing: nonNegativeInt }).nullable(),
+    trades: nonNegativeInt,
+    netPnlUsd: finite,
+    maxDrawdownUsd: finite,
+    unfilled: nonNegativeInt,
+  }),
+});
+
+/** The whole catalogue, a discriminated union on `type`. */
+export const EventSchema = z.discriminatedUnion("type", [
+  SessionOpened,
+  SessionClosed,
+  GatewayConnected,
+  GatewayDisconnected,
+  GatewayNotice,
+  CycleStarted,
+  CycleCompleted,
+  BarsReceived,
+  OptionChainReceived,
+  QuoteSnapshot,
+  DecisionMade,
+  OrderIntended,
+  OrderRefused,
+  OrderSubmitted,
+  OrderStatusChanged,
+  OrderFilled,
+  CommissionReported,
+  OrderCancelled,
+  OrderRejected,
+  PositionsReported,
+  AccountReported,
+  HealthSampled,
+  HealthWarning,
+  ReplayStarted,
+  ReplayCompleted,
+]);
+
+/** One event body: `{ type, version, payload }`, inferred from the catalogue. */
+export type EventBody = z.infer<typeof EventSchema>;
+/** The body as written by a caller before zod defaults are applied. */
+export type EventBodyInput = z.input<typeof EventSchema>;
+export type EventType = EventBody["type"];
+/** The body of one event type, e.g. `EventOf<"QuoteSnapshot">`. */
+export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
+/** The payload of one event type, e.g. `PayloadOf<"OrderFilled">`. */
+export type PayloadOf<T extends EventType> = EventOf<T>["payload"];
+
+/** Every event type, with its current version. */
+export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.freeze(
+  Object.fromEntries(
+    EventSchema.options.map((option) => [option.shape.type.value, option.shape.version.value]),
+  ) as Record<EventType, number>,
+);
+
+/** Event types the bot reads the market from; replay feeds exactly these to a strategy. */
+export const MARKET_EVENT_TYPES = ["BarsReceived", "OptionChainReceived", "QuoteSnapshot"] as const;
+export type MarketEventType = (typeof MARKET_EVENT_TYPES)[number];
+
+/** Order life-cycle events: appended with synchronous=FULL (nothing is acted on before it is on disk). */
+export const ORDER_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  "OrderIntended",
+  "OrderRefused",
+  "OrderSubmitted",
+  "OrderStatusChanged",
+  "OrderFilled",
+  "CommissionReported",
+  "OrderCancelled",
+  "OrderRejected",
+]);
+
+/** A stable key for a contract: `SPY` or `SPY 20260206 C 690`. */
+export function contractKey(contract: Contract): string {
+  if (contract.secType === "STK") return contract.symbol;
+  return `${contract.symbol} ${contract.expiry} ${contract.right} ${contract.strike}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Typed journal errors. Each has a stable `code` and a message that says what to do next.
+ */
+
+export class JournalError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Another writer appended first: the expected position was taken. Nothing was written. */
+export class JournalConflict extends JournalError {
+  constructor(
+    readonly stream: string,
+    readonly session: string,
+    readonly expectedPos: number,
+    readonly actualPos: number,
+  ) {
+    super(
+      "JOURNAL_CONFLICT",
+      `JournalConflict: expected position ${expectedPos} in ${stream}/${session} but found ${actualPos} — another writer appended; re-read and retry`,
+    );
+  }
+}
+
+/** A payload failed its schema, on append or on read. */
+export class InvalidEvent extends JournalError {
+  constructor(
+    readonly eventType: string,
+    readonly field: string,
+    readonly problem: string,
+    readonly where: string,
+  ) {
+    super(
+      "INVALID_EVENT",
+      `InvalidEvent: ${eventType} ${where}: field "${field}" ${problem} — fix the producer; nothing was written`,
+    );
+  }
+}
+
+/** The same id was appended again with a different body. */
+export class DuplicateIdMismatch extends JournalError {
+  constructor(readonly id: string) {
+    super(
+      "DUPLICATE_ID_MISMATCH",
+      `DuplicateIdMismatch: event ${id} is already in the journal with a different body — ids must not be reused`,
+    );
+  }
+}
+
+/** The file cannot be used as a journal (not SQLite, newer schema, unwritable, missing directory…). */
+export class JournalUnavailable extends JournalError {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super("JOURNAL_UNAVAILABLE", `JournalUnavailable: ${path}: ${reason}`);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The journal's public contract. `SqliteJournal` (journal.ts) implements it on kysely +
+ * better-sqlite3; a PostgreSQL store for a fleet of bots would implement the same interface.
+ *
+ * The API is synchronous on purpose: SQLite is embedded, and "record before you react" reads
+ * best when `append` has returned only once the event is committed.
+ */
+import type { EventType, SessionId } from "./catalogue.js";
+import type { NewEvent, StoredEvent, StreamId } from "./envelope.js";
+
+export interface AppendOptions {
+  /**
+   * Optimistic concurrency: the `pos` the first new event must get (= number of events already
+   * in stream+session). A mismatch throws `JournalConflict` and writes nothing.
+   */
+  expectedPos?: number;
+  /** Force synchronous=FULL for this append (order events always get it). */
+  durable?: boolean;
+}
+
+/** A filter for reads; every field narrows, an empty filter reads everything. */
+export interface EventFilter {
+  stream?: StreamId;
+  session?: SessionId;
+  /** Several sessions (inclusive list). */
+  sessions?: readonly SessionId[];
+  types?: readonly EventType[];
+  /** Event time range, inclusive from, exclusive to (epoch ms). */
+  fromTs?: number;
+  toTs?: number;
+  /** Global order range, inclusive from, exclusive to. */
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+/** One session as `journal sessions` lists it. */
+export interface SessionSummaryRow {
+  stream: StreamId;
+  session: SessionId;
+  events: number;
+  firstTs: number;
+  lastTs: number;
+  firstSeq: number;
+  lastSeq: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checked: number;
+  /** The first bad seq and what was wrong with it; absent when ok. */
+  firstBad?: { seq: number; problem: string };
+}
+
+/**
+ * An inline projection kept up to date in the same transaction as the append (live mode),
+ * so a crash can never leave a table ahead of or behind the events.
+ */
+export interface InlineProjection {
+  readonly name: string;
+  /** Create its tables if missing. */
+  setup(sql: SqlExecutor): void;
+  /** Apply newly appended events (already stored, in seq order). */
+  apply(sql: SqlExecutor, events: readonly StoredEvent[]): void;
+  /** Drop everything it built, for `journal rebuild`. */
+  reset(sql: SqlExecutor): void;
+}
+
+/** The narrow slice of SQL a projection needs; it never sees better-sqlite3 or kysely. */
+export interface SqlExecutor {
+  run(sql: string, params?: readonly unknown[]): void;
+  all<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Row[];
+  /** Run `fn` inside one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+}
+
+export interface Journal {
+  /** Where the journal lives (a file path, or a connection string). */
+  readonly location: string;
+  readonly readonly: boolean;
+
+  /**
+   * Append a batch atomically to stream+session: all or nothing. Validates every payload,
+   * assigns seq/pos/hash, and returns the stored events. An id already present is a no-op that
+   * returns the stored event (idempotent retry); the same id with a different body throws.
+   */
+  append(stream: StreamId, session: SessionId, events: readonly NewEvent[], options?: AppendOptions): StoredEvent[];
+
+  /** Events in seq order, validated and upcast, streamed in pages (never the whole journal at once). */
+  read(filter?: EventFilter): IterableIterator<StoredEvent>;
+  /** One event by id, or undefined. */
+  get(id: string): StoredEvent | undefined;
+  /** Next pos of stream+session (= how many events it holds). */
+  nextPos(stream: StreamId, session: SessionId): number;
+  /** The highest seq in the journal, 0 when empty. */
+  lastSeq(): number;
+  sessions(stream?: StreamId): SessionSummaryRow[];
+
+  /** Check the hash chain, every payload's schema, and that seq and pos have no gaps. */
+  verify(): VerifyReport;
+
+  /** Register an inline projection (set up now, applied on every later append). */
+  addProjection(projection: InlineProjection): void;
+  /** The SQL executor over this journal's database, for projections, views and `journal sql`. */
+  readonly sql: SqlExecutor;
+
+  close(): void;
+}

@@ -1,0 +1,74 @@
+/**
+ * The one place that turns an instant into a trading session: the calendar date in
+ * America/New_York (STYLE: a trading session is a YYYY-MM-DD computed in one place).
+ */
+import type { SessionId } from "./catalogue.js";
+
+const NEW_YORK_DATE = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "America/New_York",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  weekday: "short",
+});
+
+/** The trading session (New York calendar date) of an instant: `tradingSessionOf(ms) → "2026-02-04"`. */
+export function tradingSessionOf(timeMs: number): SessionId {
+  return NEW_YORK_DATE.format(timeMs);
+}
+
+/** Wall-clock parts of an instant in New York. */
+export function newYorkParts(timeMs: number): {
+  date: SessionId;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+} {
+  const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(timeMs).map((p) => [p.type, p.value]));
+  const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: weekdays.indexOf(parts.weekday ?? ""),
+  };
+}
+
+/**
+ * The epoch ms of a New York wall-clock time: `newYorkTimeToMs("2026-02-04", 9, 30) → 09:30 ET`.
+ * Handles EST/EDT by asking Intl for the offset at that instant.
+ */
+export function newYorkTimeToMs(date: SessionId, hour: number, minute: number, second = 0): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const asUtc = Date.UTC(y, m - 1, d, hour, minute, second);
+  // Guess with the UTC instant, then correct by the offset New York had then (twice, for DST edges).
+  let guess = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const p = newYorkParts(guess);
+    const [py, pm, pd] = p.date.split("-").map(Number) as [number, number, number];
+    const shown = Date.UTC(py, pm - 1, pd, p.hour, p.minute, p.second);
+    guess += asUtc - shown;
+  }
+  return guess;
+}
+
+/** Regular trading hours: 09:30–16:00 New York, Monday to Friday (holidays are the caller's calendar). */
+export function isRegularTradingHours(timeMs: number): boolean {
+  const p = newYorkParts(timeMs);
+  if (p.weekday === 0 || p.weekday === 6) return false;
+  const minutes = p.hour * 60 + p.minute;
+  return minutes >= 9 * 60 + 30 && minutes < 16 * 60;
+}

@@ -1,0 +1,3 @@
+/** The strategy contract, the shared runner, and the shipped strategies. */
+export * from "./contract.js";
+export { StrategyRunner, isMarketEvent, symbolOf } from "./runner.js";

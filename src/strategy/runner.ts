@@ -1,0 +1,116 @@
+/**
+ * StrategyRunner: the one engine both live and replay drive. It groups market events into
+ * (cycle, symbol) inputs, asks the strategy to decide, and folds the decision back into the
+ * strategy's state. Live calls `observe` as each event is journaled and `decide` after a symbol's
+ * requests; replay calls the same two methods while walking a captured session.
+ */
+import { MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
+import { type AnyStrategy, type CycleInput, type Decision, type MarketEvent, strategyRef } from "./contract.js";
+
+const MARKET_TYPES: ReadonlySet<string> = new Set(MARKET_EVENT_TYPES);
+
+/** True for the events a strategy is fed. */
+export function isMarketEvent(event: StoredEvent): event is MarketEvent {
+  return MARKET_TYPES.has(event.type);
+}
+
+/** The symbol a market event is about. */
+export function symbolOf(event: MarketEvent): string {
+  switch (event.type) {
+    case "BarsReceived":
+      return event.payload.contract.symbol;
+    case "OptionChainReceived":
+      return event.payload.symbol;
+    case "QuoteSnapshot":
+      return event.payload.contract.symbol;
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled market event ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+export class StrategyRunner<Params = unknown, State = unknown> {
+  private state: State;
+  private pending: MarketEvent[] = [];
+  private pendingSymbol: string | null = null;
+  private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
+
+  constructor(
+    readonly strategy: AnyStrategy,
+    readonly params: Params,
+  ) {
+    this.state = strategy.initialState(params) as State;
+  }
+
+  /** The symbol whose market events are waiting for a decision, if any. */
+  get waitingSymbol(): string | null {
+    return this.pendingSymbol;
+  }
+
+  /** Feed one journaled market event. */
+  observe(event: MarketEvent): void {
+    const symbol = symbolOf(event);
+    if (this.pendingSymbol !== null && this.pendingSymbol !== symbol) {
+      throw new Error(
+        `StrategyRunner: ${symbol} data arrived while ${this.pendingSymbol} waits for a decision — call decide() first`,
+      );
+    }
+    this.pendingSymbol = symbol;
+    this.pending.push(event);
+    if (event.type === "OptionChainReceived") this.chains.set(symbol, event.payload);
+    this.state = this.strategy.evolve(this.state, event, this.params) as State;
+  }
+
+  /**
+   * Decide for the symbol whose events were observed since the last decision, and fold the
+   * decision into the state. Returns null when nothing was observed (no decision is made then:
+   * the rule live and replay share).
+   */
+  decide(cycle: number): PayloadOf<"DecisionMade"> | null {
+    const symbol = this.pendingSymbol;
+    const events = this.pending;
+    if (symbol === null || events.length === 0) return null;
+    this.pending = [];
+    this.pendingSymbol = null;
+    const input = buildCycleInput(cycle, symbol, events, this.chains.get(symbol) ?? null);
+    const decision: Decision = this.strategy.decide(this.state, input, this.params);
+    const payload: PayloadOf<"DecisionMade"> = {
+      strategy: strategyRef(this.strategy),
+      cycle,
+      symbol,
+      action: decision.action,
+      reason: decision.reason,
+      saw: events.map((e) => e.id),
+      intents: decision.intents,
+      signals: decision.signals,
+    };
+    this.state = this.strategy.evolve(this.state, { type: "DecisionMade", payload }, this.params) as State;
+    return payload;
+  }
+
+  /** A read-only look at the state, for tests and reports. */
+  get currentState(): State {
+    return this.state;
+  }
+}
+
+function buildCycleInput(
+  cycle: number,
+  symbol: string,
+  events: readonly MarketEvent[],
+  chain: PayloadOf<"OptionChainReceived"> | null,
+): CycleInput {
+  let bars: CycleInput["bars"] = [];
+  let underlying: CycleInput["underlying"] = null;
+  const options: PayloadOf<"QuoteSnapshot">[] = [];
+  for (const event of events) {
+    if (event.type === "BarsReceived") bars = event.payload.bars;
+    else if (event.type === "QuoteSnapshot") {
+      if (event.payload.contract.secType === "STK") underlying = event.payload;
+      else options.push(event.payload);
+    }
+  }
+  const last = events[events.length - 1];
+  return { cycle, symbol, nowMs: last ? last.ts : 0, events, bars, underlying, options, chain };
+}
