@@ -1,0 +1,248 @@
+/**
+ * The journal's database schema, its migrations, and its statements — all built with kysely's
+ * SQLite compiler (see journal.ts for why they then run through better-sqlite3 directly).
+ */
+import type Database from "better-sqlite3";
+import {
+  DummyDriver,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+  type Generated,
+} from "kysely";
+import { JournalUnavailable } from "./errors.js";
+import type { EventFilter } from "./journal-api.js";
+import { POSTMORTEM_VIEWS } from "./views.js";
+
+/** The events table as kysely sees it. */
+interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  stream: string;
+  session: string;
+  pos: number;
+  type: string;
+  version: number;
+  ts: number;
+  causation: string | null;
+  correlation: string | null;
+  payload: string;
+  hash: string;
+}
+
+interface JournalMetaTable {
+  key: string;
+  value: string;
+}
+
+interface JournalDb {
+  events: EventsTable;
+  journal_meta: JournalMetaTable;
+}
+
+/** One row of the events table, as better-sqlite3 returns it. */
+export interface EventRow {
+  seq: number;
+  id: string;
+  stream: string;
+  session: string;
+  pos: number;
+  type: string;
+  version: number;
+  ts: number;
+  causation: string | null;
+  correlation: string | null;
+  payload: string;
+  hash: string;
+}
+
+/** A compile-only kysely: builds SQLite SQL, never connects. */
+const k = new Kysely<JournalDb>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+
+/** The schema version this code writes; a file with a higher `user_version` is refused. */
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: Record<number, readonly string[]> = {
+  1: [
+    k.schema
+      .createTable("events")
+      .addColumn("seq", "integer", (c) => c.primaryKey())
+      .addColumn("id", "text", (c) => c.notNull().unique())
+      .addColumn("stream", "text", (c) => c.notNull())
+      .addColumn("session", "text", (c) => c.notNull())
+      .addColumn("pos", "integer", (c) => c.notNull())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("ts", "integer", (c) => c.notNull())
+      .addColumn("causation", "text")
+      .addColumn("correlation", "text")
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("hash", "text", (c) => c.notNull())
+      .addUniqueConstraint("events_stream_session_pos", ["stream", "session", "pos"])
+      .compile().sql,
+    k.schema.createIndex("events_type_seq").on("events").columns(["type", "seq"]).compile().sql,
+    k.schema.createIndex("events_ts").on("events").column("ts").compile().sql,
+    k.schema.createIndex("events_session_stream").on("events").columns(["session", "stream", "seq"]).compile().sql,
+    k.schema.createIndex("events_correlation").on("events").column("correlation").compile().sql,
+    // Immutability lives in the database, so the sqlite3 shell is held to it as much as our code.
+    `CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: UPDATE is not allowed (append a correcting event instead)'); END`,
+    `CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: DELETE is not allowed'); END`,
+    k.schema
+      .createTable("journal_meta")
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("value", "text", (c) => c.notNull())
+      .compile().sql,
+  ],
+};
+
+/**
+ * Bring the file to SCHEMA_VERSION, one migration per transaction. With `checkOnly` (read-only
+ * opens) it only checks that the file is a journal this code can read.
+ */
+export function migrate(db: Database.Database, path: string, options: { checkOnly?: boolean } = {}): void {
+  const current = Number(db.pragma("user_version", { simple: true }));
+  if (current > SCHEMA_VERSION) {
+    throw new JournalUnavailable(
+      path,
+      `schema version ${current} was written by a newer version of this program (this one knows ${SCHEMA_VERSION}); upgrade it`,
+    );
+  }
+  if (options.checkOnly) {
+    if (current === 0) throw new JournalUnavailable(path, "is a SQLite file but not a journal (no events table)");
+    return;
+  }
+  if (current === 0) {
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) {
+      throw new JournalUnavailable(path, "is a SQLite database of something else (it has tables but no journal schema); refusing to touch it");
+    }
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    const steps = MIGRATIONS[version] ?? [];
+    db.transaction(() => {
+      for (const step of steps) db.exec(step);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+}
+
+/**
+ * (Re)create the post-mortem views. They are derived from the events, so dropping and creating
+ * them is safe; done only when their definitions changed, to keep opens cheap.
+ */
+export function refreshViews(db: Database.Database): void {
+  const signature = POSTMORTEM_VIEWS.map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
+  const stored = db.prepare("SELECT value FROM journal_meta WHERE key = 'views'").get() as { value: string } | undefined;
+  if (stored?.value === signature) return;
+  db.transaction(() => {
+    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").all() as { name: string }[];
+    for (const view of existing) db.exec(`DROP VIEW IF EXISTS "${view.name}"`);
+    for (const view of POSTMORTEM_VIEWS) db.exec(view.sql);
+    db.prepare("INSERT INTO journal_meta (key, value) VALUES ('views', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(signature);
+  }).immediate();
+}
+
+/** A compiled read with a filter, paged by seq. */
+export interface FilterStatement {
+  sql: string;
+  params(filter: EventFilter, afterSeq: number, limit: number): unknown[];
+}
+
+/** Every statement the journal runs, compiled once. */
+export function compileStatements() {
+  const placeholder = "";
+  const filteredCache = new Map<string, FilterStatement>();
+  return {
+    insert: k
+      .insertInto("events")
+      .values({
+        seq: 0,
+        id: placeholder,
+        stream: placeholder,
+        session: placeholder,
+        pos: 0,
+        type: placeholder,
+        version: 0,
+        ts: 0,
+        causation: null,
+        correlation: null,
+        payload: placeholder,
+        hash: placeholder,
+      })
+      .compile().sql,
+    byId: k.selectFrom("events").selectAll().where("id", "=", placeholder).compile().sql,
+    lastRow: k.selectFrom("events").select(["seq", "hash"]).orderBy("seq", "desc").limit(sql.lit(1)).compile().sql,
+    nextPos: k
+      .selectFrom("events")
+      .select(sql<number>`coalesce(max(pos) + 1, 0)`.as("next"))
+      .where("stream", "=", placeholder)
+      .where("session", "=", placeholder)
+      .compile().sql,
+    page: k.selectFrom("events").selectAll().where("seq", ">", 0).orderBy("seq").limit(0).compile().sql,
+    sessions: k
+      .selectFrom("events")
+      .select((eb) => [
+        "stream",
+        "session",
+        eb.fn.countAll<number>().as("events"),
+        eb.fn.min<number>("ts").as("firstTs"),
+        eb.fn.max<number>("ts").as("lastTs"),
+        eb.fn.min<number>("seq").as("firstSeq"),
+        eb.fn.max<number>("seq").as("lastSeq"),
+      ])
+      .groupBy(["stream", "session"])
+      .orderBy("session")
+      .orderBy("stream")
+      .compile().sql,
+    /** A paged, filtered read; the SQL depends only on which filter fields are set. */
+    filtered(filter: EventFilter): FilterStatement {
+      const shape = [
+        filter.stream !== undefined,
+        filter.session !== undefined,
+        filter.sessions?.length ?? -1,
+        filter.types?.length ?? -1,
+        filter.fromTs !== undefined,
+        filter.toTs !== undefined,
+        filter.toSeq !== undefined,
+      ].join(",");
+      const cached = filteredCache.get(shape);
+      if (cached) return cached;
+      let q = k.selectFrom("events").selectAll().where("seq", ">", 0);
+      if (filter.stream !== undefined) q = q.where("stream", "=", placeholder);
+      if (filter.session !== undefined) q = q.where("session", "=", placeholder);
+      if (filter.sessions !== undefined) q = q.where("session", "in", filter.sessions.length ? filter.sessions.map(() => placeholder) : [placeholder]);
+      if (filter.types !== undefined) q = q.where("type", "in", filter.types.length ? filter.types.map(() => placeholder) : [placeholder]);
+      if (filter.fromTs !== undefined) q = q.where("ts", ">=", 0);
+      if (filter.toTs !== undefined) q = q.where("ts", "<", 0);
+      if (filter.toSeq !== undefined) q = q.where("seq", "<", 0);
+      const statement: FilterStatement = {
+        sql: q.orderBy("seq").limit(0).compile().sql,
+        params(f, afterSeq, limit) {
+          const params: unknown[] = [afterSeq];
+          if (f.stream !== undefined) params.push(f.stream);
+          if (f.session !== undefined) params.push(f.session);
+          if (f.sessions !== undefined) params.push(...(f.sessions.length ? f.sessions : ["\u0000none"]));
+          if (f.types !== undefined) params.push(...(f.types.length ? f.types : ["\u0000none"]));
+          if (f.fromTs !== undefined) params.push(f.fromTs);
+          if (f.toTs !== undefined) params.push(f.toTs);
+          if (f.toSeq !== undefined) params.push(f.toSeq);
+          params.push(limit);
+          return params;
+        },
+      };
+      filteredCache.set(shape, statement);
+      return statement;
+    },
+  };
+}

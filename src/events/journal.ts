@@ -1,0 +1,354 @@
+/**
+ * SqliteJournal: the append-only event store on SQLite (better-sqlite3, WAL), with its SQL built
+ * by kysely.
+ *
+ * Why kysely only *compiles* here: better-sqlite3 is synchronous and kysely's SQLite driver is
+ * not, and "record before you react" reads best when `append` has returned only once the event is
+ * committed. So every statement is built with kysely's SQLite compiler once, then run through a
+ * cached better-sqlite3 prepared statement. A PostgreSQL store for a fleet of bots implements the
+ * same `Journal` interface with kysely's Postgres dialect; nothing outside this file (and
+ * `journal-schema.ts`) knows which database sits behind it.
+ *
+ * Durability: WAL with synchronous=NORMAL by default — a commit survives a crash of the process
+ * (SIGKILL included) but the last commits may be lost if the Pi loses power. A batch holding an
+ * order event (or `durable: true`) is committed with synchronous=FULL, so nothing is sent to the
+ * gateway before its intent is on disk.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
+import { canonicalJson } from "./canonical-json.js";
+import type { IdGen } from "./clock.js";
+import type { NewEvent, StoredEvent, StreamId } from "./envelope.js";
+import { DuplicateIdMismatch, JournalConflict, JournalError, JournalUnavailable } from "./errors.js";
+import { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
+import type {
+  AppendOptions,
+  EventFilter,
+  InlineProjection,
+  Journal,
+  SessionSummaryRow,
+  SqlExecutor,
+  VerifyReport,
+} from "./journal-api.js";
+import { compileStatements, migrate, type EventRow, type FilterStatement, refreshViews } from "./journal-schema.js";
+import { ulidIdGen } from "./ulid-id-gen.js";
+import { parseEventBody } from "./validation.js";
+
+export interface OpenJournalOptions {
+  /** Open without writing anything (the file must exist). Default false. */
+  readonly?: boolean;
+  /** Where new event ids come from; default: monotonic ULIDs. Inject a `SeededIdGen` for determinism. */
+  idGen?: IdGen;
+  /** Inline projections kept up to date inside every append's transaction. */
+  projections?: readonly InlineProjection[];
+  /** How long to wait for another process's write lock, ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Rows per page when reading: bounded memory whatever the journal's size. */
+const READ_PAGE = 2000;
+
+/**
+ * Open (or create) a journal file.
+ *
+ * @example
+ * const journal = openJournal("data/journal.db");
+ * journal.append("live", "2026-02-04", [{ type: "GatewayNotice", version: 2, ts, payload }]);
+ */
+export function openJournal(path: string, options: OpenJournalOptions = {}): Journal {
+  return new SqliteJournal(path, options);
+}
+
+class SqliteJournal implements Journal {
+  readonly location: string;
+  readonly readonly: boolean;
+  readonly sql: SqlExecutor;
+  private readonly db: Database.Database;
+  private readonly idGen: IdGen;
+  private readonly projections: InlineProjection[] = [];
+  private readonly statements: ReturnType<typeof compileStatements>;
+  private readonly prepared = new Map<string, Database.Statement>();
+  private synchronous: "NORMAL" | "FULL" = "NORMAL";
+
+  constructor(path: string, options: OpenJournalOptions) {
+    this.location = path;
+    this.readonly = options.readonly ?? false;
+    this.idGen = options.idGen ?? ulidIdGen();
+    this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
+    try {
+      if (!this.readonly) {
+        migrate(this.db, path);
+        refreshViews(this.db);
+      } else {
+        migrate(this.db, path, { checkOnly: true });
+      }
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.statements = compileStatements();
+    this.sql = {
+      run: (text, params = []) => {
+        this.stmt(text).run(...(params as unknown[]));
+      },
+      all: <Row>(text: string, params: readonly unknown[] = []) => this.stmt(text).all(...(params as unknown[])) as Row[],
+      transaction: <T>(fn: () => T): T => (this.db.inTransaction ? fn() : this.db.transaction(fn).immediate()),
+    };
+    for (const projection of options.projections ?? []) this.addProjection(projection);
+  }
+
+  append(stream: StreamId, session: SessionId, events: readonly NewEvent[], options: AppendOptions = {}): StoredEvent[] {
+    this.assertWritable();
+    // Validate everything before taking the write lock: an invalid event writes nothing.
+    const prepared = events.map((event, index) => {
+      const body = parseEventBody(event.type, event.version, event.payload, `on append (${stream}/${session}, item ${index})`);
+      return {
+        id: event.id ?? this.idGen.next(event.ts),
+        body,
+        payloadText: JSON.stringify(body.payload),
+        ts: Math.trunc(event.ts),
+        causation: event.causation ?? null,
+        correlation: event.correlation ?? null,
+      };
+    });
+    const durable = options.durable === true || prepared.some((p) => ORDER_EVENT_TYPES.has(p.body.type));
+    this.setSynchronous(durable ? "FULL" : "NORMAL");
+
+    const write = () => {
+      const result: StoredEvent[] = [];
+      const fresh: StoredEvent[] = [];
+      let pos = this.nextPos(stream, session);
+      if (options.expectedPos !== undefined && options.expectedPos !== pos) {
+        throw new JournalConflict(stream, session, options.expectedPos, pos);
+      }
+      const last = this.stmt(this.statements.lastRow).get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const insert = this.stmt(this.statements.insert);
+      const byId = this.stmt(this.statements.byId);
+      for (const p of prepared) {
+        const existing = byId.get(p.id) as EventRow | undefined;
+        if (existing) {
+          const stored = this.toStored(existing);
+          if (!sameEvent(stored, stream, session, p)) throw new DuplicateIdMismatch(p.id);
+          result.push(stored);
+          continue;
+        }
+        seq += 1;
+        const row: HashedRow = {
+          seq,
+          id: p.id,
+          stream,
+          session,
+          pos,
+          type: p.body.type,
+          version: p.body.version,
+          ts: p.ts,
+          causation: p.causation,
+          correlation: p.correlation,
+          payload: p.payloadText,
+        };
+        const hash = rowHash(prevHash, row);
+        insert.run(row.seq, row.id, row.stream, row.session, row.pos, row.type, row.version, row.ts, row.causation, row.correlation, row.payload, hash);
+        prevHash = hash;
+        pos += 1;
+        const stored = { ...p.body, seq, id: p.id, stream, session, pos: row.pos, ts: p.ts, causation: p.causation, correlation: p.correlation, hash } as StoredEvent;
+        result.push(stored);
+        fresh.push(stored);
+      }
+      if (fresh.length > 0) for (const projection of this.projections) projection.apply(this.sql, fresh);
+      return result;
+    };
+    try {
+      return this.db.transaction(write).immediate();
+    } catch (error) {
+      if (error instanceof JournalError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+        // Another connection slipped in between our read and our write: report it as a conflict.
+        throw new JournalConflict(stream, session, options.expectedPos ?? -1, this.nextPos(stream, session));
+      }
+      if (code === "SQLITE_READONLY") throw new JournalUnavailable(this.location, "the file is read-only; open a writable copy");
+      throw error;
+    }
+  }
+
+  *read(filter: EventFilter = {}): IterableIterator<StoredEvent> {
+    const statement: FilterStatement = this.statements.filtered(filter);
+    const stmt = this.stmt(statement.sql);
+    let after = (filter.fromSeq ?? 1) - 1;
+    for (;;) {
+      const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as EventRow[];
+      for (const row of rows) yield this.toStored(row);
+      if (rows.length < READ_PAGE) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  get(id: string): StoredEvent | undefined {
+    const row = this.stmt(this.statements.byId).get(id) as EventRow | undefined;
+    return row ? this.toStored(row) : undefined;
+  }
+
+  nextPos(stream: StreamId, session: SessionId): number {
+    const row = this.stmt(this.statements.nextPos).get(stream, session) as { next: number };
+    return row.next;
+  }
+
+  lastSeq(): number {
+    const row = this.stmt(this.statements.lastRow).get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  sessions(stream?: StreamId): SessionSummaryRow[] {
+    const rows = this.stmt(this.statements.sessions).all() as SessionSummaryRow[];
+    return stream === undefined ? rows : rows.filter((r) => r.stream === stream);
+  }
+
+  verify(): VerifyReport {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    const nextPos = new Map<string, number>();
+    const stmt = this.stmt(this.statements.page);
+    let after = 0;
+    let checked = 0;
+    for (;;) {
+      const rows = stmt.all(after, READ_PAGE) as EventRow[];
+      for (const row of rows) {
+        const bad = (problem: string): VerifyReport => ({ ok: false, checked, firstBad: { seq: row.seq, problem } });
+        if (row.seq !== expectedSeq) return bad(`seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`);
+        const key = `${row.stream}\u0000${row.session}`;
+        const want = nextPos.get(key) ?? 0;
+        if (row.pos !== want) return bad(`pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
+        const hash = rowHash(prevHash, row);
+        if (hash !== row.hash) return bad("hash chain broken: the row (or one before it) was changed after it was written");
+        try {
+          parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
+        } catch (error) {
+          return bad(error instanceof Error ? error.message : String(error));
+        }
+        nextPos.set(key, want + 1);
+        prevHash = hash;
+        expectedSeq += 1;
+        checked += 1;
+      }
+      if (rows.length < READ_PAGE) break;
+      after = rows[rows.length - 1]!.seq;
+    }
+    return { ok: true, checked };
+  }
+
+  addProjection(projection: InlineProjection): void {
+    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql));
+    this.projections.push(projection);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private toStored(row: EventRow): StoredEvent {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(row.payload);
+    } catch {
+      throw new JournalUnavailable(this.location, `payload at seq ${row.seq} is not JSON; run \`journal verify\``);
+    }
+    const body = parseEventBody(row.type, row.version, payload, `at seq ${row.seq}`);
+    return {
+      ...body,
+      seq: row.seq,
+      id: row.id,
+      stream: row.stream,
+      session: row.session,
+      pos: row.pos,
+      ts: row.ts,
+      causation: row.causation,
+      correlation: row.correlation,
+      hash: row.hash,
+    } as StoredEvent;
+  }
+
+  private stmt(text: string): Database.Statement {
+    let statement = this.prepared.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.prepared.set(text, statement);
+    }
+    return statement;
+  }
+
+  private setSynchronous(level: "NORMAL" | "FULL"): void {
+    if (this.synchronous === level || this.db.inTransaction) return;
+    this.db.pragma(`synchronous = ${level}`);
+    this.synchronous = level;
+  }
+
+  private assertWritable(): void {
+    if (this.readonly) {
+      throw new JournalUnavailable(this.location, "opened read-only; appends go to a writable journal (e.g. --out)");
+    }
+  }
+}
+
+function sameEvent(
+  stored: StoredEvent,
+  stream: string,
+  session: string,
+  p: { body: { type: string; version: number; payload: unknown }; ts: number; causation: string | null; correlation: string | null },
+): boolean {
+  return (
+    stored.stream === stream &&
+    stored.session === session &&
+    stored.type === p.body.type &&
+    stored.version === p.body.version &&
+    stored.ts === p.ts &&
+    stored.causation === p.causation &&
+    stored.correlation === p.correlation &&
+    canonicalJson(stored.payload) === canonicalJson(p.body.payload)
+  );
+}
+
+function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): Database.Database {
+  const inMemory = path === ":memory:";
+  if (!inMemory) {
+    const dir = dirname(path);
+    if (!existsSync(dir)) {
+      throw new JournalUnavailable(path, `directory ${dir} does not exist; create it (mkdir -p ${dir}) or pass another --journal`);
+    }
+    if (readonly && !existsSync(path)) {
+      throw new JournalUnavailable(path, "no such journal; check --journal (or JOURNAL_PATH)");
+    }
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new JournalUnavailable(path, "is a directory, not a journal file");
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+  } catch (error) {
+    throw new JournalUnavailable(path, `cannot open: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // Reading the schema is the first touch of the file: a non-SQLite file fails here.
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    if (!readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+    }
+  } catch (error) {
+    db.close();
+    const message = (error as Error).message;
+    if (/file is not a database|file is encrypted/i.test(message)) {
+      throw new JournalUnavailable(path, "is not a SQLite journal (file is not a database); check the path");
+    }
+    if (/readonly|read-only/i.test(message)) {
+      throw new JournalUnavailable(path, "the file is read-only; open it read-only or make a writable copy");
+    }
+    throw new JournalUnavailable(path, message);
+  }
+  return db;
+}
