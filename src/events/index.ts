@@ -12,3 +12,4 @@ export { noticeSeverity, upcast } from "./upcasters.js";
 export { isKnownType, parseEventBody } from "./validation.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { SCHEMA_VERSION } from "./journal-schema.js";
+export { ImportLineError, importJsonLines, toJsonLine, type ImportResult } from "./jsonl.js";

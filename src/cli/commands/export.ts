@@ -1,4 +1,32 @@
 import type { Command } from "commander";
+import { openJournal, toJsonLine } from "../../events/index.js";
+import { journalPathOption } from "../options.js";
+import { UsageError } from "../program.js";
 
-/** Registers `journal export` (not yet built). */
-export function register(_program: Command): void {}
+/** `journal export --session D`: the session's events as JSON lines on stdout. */
+export function register(program: Command): void {
+  journalPathOption(
+    program
+      .command("export")
+      .description("write a session's events as JSON lines to stdout (import them elsewhere with `journal import`)")
+      .requiredOption("--session <date>", "trading date YYYY-MM-DD")
+      .option("--stream <stream>", "only this stream (default: every stream of the session)"),
+  ).action(async (opts: { journal: string; session: string; stream?: string }) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session)) throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
+    const journal = openJournal(opts.journal, { readonly: true });
+    try {
+      const filter = opts.stream === undefined ? { session: opts.session } : { session: opts.session, stream: opts.stream };
+      let buffer = "";
+      for (const event of journal.read(filter)) {
+        buffer += `${toJsonLine(event)}\n`;
+        if (buffer.length > 1 << 16) {
+          if (!process.stdout.write(buffer)) await new Promise((r) => process.stdout.once("drain", r));
+          buffer = "";
+        }
+      }
+      process.stdout.write(buffer);
+    } finally {
+      journal.close();
+    }
+  });
+}

@@ -1,4 +1,29 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { importJsonLines, openJournal } from "../../events/index.js";
+import { journalPathOption } from "../options.js";
+import { UsageError } from "../program.js";
 
-/** Registers `journal import` (not yet built). */
-export function register(_program: Command): void {}
+/** `journal import FILE`: JSON lines in, all or nothing, idempotent. */
+export function register(program: Command): void {
+  journalPathOption(
+    program
+      .command("import")
+      .description("append events from a JSON-lines file (all or nothing; importing twice adds nothing)")
+      .argument("<file>", "JSON lines, as written by `journal export`"),
+  ).action((file: string, opts: { journal: string }) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const journal = openJournal(opts.journal);
+    try {
+      const result = importJsonLines(journal, text, file);
+      process.stdout.write(`imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)\n`);
+    } finally {
+      journal.close();
+    }
+  });
+}
