@@ -180,6 +180,7 @@ export function compileStatements() {
         payload: placeholder,
         hash: placeholder,
       })
+      .onConflict((oc) => oc.column("id").doNothing())
       .compile().sql,
     byId: k.selectFrom("events").selectAll().where("id", "=", placeholder).compile().sql,
     lastRow: k.selectFrom("events").select(["seq", "hash"]).orderBy("seq", "desc").limit(sql.lit(1)).compile().sql,
