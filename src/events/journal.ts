@@ -258,7 +258,7 @@ class SqliteJournal implements Journal {
   }
 
   addProjection(projection: InlineProjection): void {
-    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql));
+    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql, () => this.read()));
     this.projections.push(projection);
   }
 

@@ -1,0 +1,275 @@
+/**
+ * The book: positions, orders, session summaries and reconciliation folded together, because
+ * they share inputs (a fill moves a position, completes an order and changes the equity curve).
+ * `evolveBook` is the single source of truth; the SQL tables are written from its state.
+ *
+ * Orders and summaries are kept per stream+session so that each step copies only a small map
+ * (immutable values, and still fast over a million events).
+ */
+import { type PayloadOf, type StoredEvent, contractKey } from "../events/index.js";
+import type { Micros } from "./money.js";
+import { type OrdersState, evolveOrders, initialOrders } from "./orders.js";
+import { type ClosedTrade, type Position, type PositionsState, evolvePositions, initialPositions, unrealizedMicros } from "./positions.js";
+
+export interface EquityPoint {
+  readonly ts: number;
+  readonly seq: number;
+  readonly equityMicros: Micros;
+}
+
+/** What a person wants to know about one stream's session at a glance. */
+export interface SessionSummary {
+  readonly stream: string;
+  readonly session: string;
+  readonly cycles: number;
+  readonly cyclesByStatus: Readonly<Record<string, number>>;
+  readonly decisions: number;
+  readonly decisionsByAction: Readonly<Record<string, number>>;
+  readonly ordersIntended: number;
+  readonly ordersRefused: number;
+  readonly fills: number;
+  readonly trades: readonly ClosedTrade[];
+  readonly wins: number;
+  /** Realized P&L before commissions, µ$. */
+  readonly grossPnlMicros: Micros;
+  readonly feesMicros: Micros;
+  /** Realized + unrealized − fees at the session's last event, µ$. */
+  readonly netPnlMicros: Micros;
+  readonly maxDrawdownMicros: Micros;
+  readonly peakEquityMicros: Micros;
+  /** Largest gross notional held at once, µ$. */
+  readonly maxExposureMicros: Micros;
+  readonly noticesByCode: Readonly<Record<string, number>>;
+  /** Equity after each fill and each cycle (bounded by cycles, not by quotes). */
+  readonly equityCurve: readonly EquityPoint[];
+}
+
+export interface BookState {
+  readonly lastSeq: number;
+  readonly positions: PositionsState;
+  /** `stream|session` → orders of that session. */
+  readonly orders: ReadonlyMap<string, OrdersState>;
+  /** `stream|session` → summary. */
+  readonly summaries: ReadonlyMap<string, SessionSummary>;
+  /** Latest positions the gateway reported, per stream. */
+  readonly reported: ReadonlyMap<string, PayloadOf<"PositionsReported">>;
+}
+
+export const initialBook: BookState = {
+  lastSeq: 0,
+  positions: initialPositions,
+  orders: new Map(),
+  summaries: new Map(),
+  reported: new Map(),
+};
+
+function emptySummary(stream: string, session: string): SessionSummary {
+  return {
+    stream,
+    session,
+    cycles: 0,
+    cyclesByStatus: {},
+    decisions: 0,
+    decisionsByAction: {},
+    ordersIntended: 0,
+    ordersRefused: 0,
+    fills: 0,
+    trades: [],
+    wins: 0,
+    grossPnlMicros: 0,
+    feesMicros: 0,
+    netPnlMicros: 0,
+    maxDrawdownMicros: 0,
+    peakEquityMicros: 0,
+    maxExposureMicros: 0,
+    noticesByCode: {},
+    equityCurve: [],
+  };
+}
+
+const bump = (counts: Readonly<Record<string, number>>, key: string): Record<string, number> => ({
+  ...counts,
+  [key]: (counts[key] ?? 0) + 1,
+});
+
+/** Fold one stored event into the book. */
+export function evolveBook(state: BookState, event: StoredEvent): BookState {
+  const { state: positions, closed, lateCommission } = evolvePositions(state.positions, event);
+  const sessionKey = `${event.stream}|${event.session}`;
+
+  let orders = state.orders;
+  if (isOrderEvent(event)) {
+    const before = orders.get(sessionKey) ?? initialOrders;
+    const after = evolveOrders(before, event);
+    if (after !== before) orders = new Map(orders).set(sessionKey, after);
+  }
+
+  let reported = state.reported;
+  if (event.type === "PositionsReported") reported = new Map(reported).set(event.stream, event.payload);
+
+  const before = state.summaries.get(sessionKey);
+  let summary = evolveSummary(before ?? emptySummary(event.stream, event.session), event, positions, positions !== state.positions, closed);
+  if (lateCommission) summary = chargeLastTrade(summary, lateCommission.key, lateCommission.micros);
+  // Most events (quotes, bars) leave the summary as it was: then the map is shared, not copied.
+  const summaries = summary === before ? state.summaries : new Map(state.summaries).set(sessionKey, summary);
+  return { lastSeq: event.seq, positions, orders, summaries, reported };
+}
+
+/** Fold many events: `foldBook(events)` equals `events.reduce(evolveBook, initialBook)`. */
+export function foldBook(events: Iterable<StoredEvent>, from: BookState = initialBook): BookState {
+  let state = from;
+  for (const event of events) state = evolveBook(state, event);
+  return state;
+}
+
+/** Charge a commission that arrived after its closing fill to the trade it closed. */
+function chargeLastTrade(summary: SessionSummary, key: string, micros: Micros): SessionSummary {
+  for (let i = summary.trades.length - 1; i >= 0; i--) {
+    const trade = summary.trades[i]!;
+    if (trade.key !== key) continue;
+    const charged = { ...trade, pnlMicros: trade.pnlMicros - micros };
+    const trades = [...summary.trades.slice(0, i), charged, ...summary.trades.slice(i + 1)];
+    const wins = summary.wins - (trade.pnlMicros > 0 ? 1 : 0) + (charged.pnlMicros > 0 ? 1 : 0);
+    return { ...summary, trades, wins };
+  }
+  return summary;
+}
+
+function isOrderEvent(event: StoredEvent): boolean {
+  switch (event.type) {
+    case "OrderIntended":
+    case "OrderRefused":
+    case "OrderSubmitted":
+    case "OrderStatusChanged":
+    case "OrderFilled":
+    case "OrderCancelled":
+    case "OrderRejected":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function streamPositions(positions: PositionsState, stream: string): Position[] {
+  const out: Position[] = [];
+  for (const p of positions.byKey.values()) if (p.stream === stream) out.push(p);
+  return out;
+}
+
+function evolveSummary(
+  summary: SessionSummary,
+  event: StoredEvent,
+  positions: PositionsState,
+  positionsChanged: boolean,
+  closed: ClosedTrade | null,
+): SessionSummary {
+  let next: SessionSummary = summary;
+  switch (event.type) {
+    case "CycleCompleted":
+      next = { ...next, cycles: next.cycles + 1, cyclesByStatus: bump(next.cyclesByStatus, event.payload.status) };
+      break;
+    case "DecisionMade":
+      next = { ...next, decisions: next.decisions + 1, decisionsByAction: bump(next.decisionsByAction, event.payload.action) };
+      break;
+    case "OrderIntended":
+      next = { ...next, ordersIntended: next.ordersIntended + 1 };
+      break;
+    case "OrderRefused":
+      next = { ...next, ordersRefused: next.ordersRefused + 1 };
+      break;
+    case "OrderFilled":
+      next = { ...next, fills: next.fills + 1 };
+      break;
+    case "GatewayNotice":
+      next = { ...next, noticesByCode: bump(next.noticesByCode, String(event.payload.code)) };
+      break;
+    case "SessionOpened":
+    case "SessionClosed":
+    case "GatewayConnected":
+    case "GatewayDisconnected":
+    case "CycleStarted":
+    case "BarsReceived":
+    case "OptionChainReceived":
+    case "QuoteSnapshot":
+    case "OrderSubmitted":
+    case "OrderStatusChanged":
+    case "CommissionReported":
+    case "OrderCancelled":
+    case "OrderRejected":
+    case "PositionsReported":
+    case "AccountReported":
+    case "HealthSampled":
+    case "HealthWarning":
+    case "ReplayStarted":
+    case "ReplayCompleted":
+      break;
+    default: {
+      const never: never = event;
+      throw new Error(`evolveSummary: unhandled event type ${(never as StoredEvent).type}`);
+    }
+  }
+  if (closed) {
+    next = { ...next, trades: [...next.trades, closed], wins: next.wins + (closed.pnlMicros > 0 ? 1 : 0) };
+  }
+  if (!positionsChanged && event.type !== "CycleCompleted") return next;
+
+  // Equity of this stream: realized (net of fees) + unrealized over its positions.
+  let realized = 0;
+  let fees = 0;
+  let unrealized = 0;
+  let exposure = 0;
+  for (const p of streamPositions(positions, event.stream)) {
+    realized += p.realizedMicros;
+    fees += p.commissionsMicros;
+    unrealized += unrealizedMicros(p);
+    if (p.markMicros !== null) exposure += Math.abs(p.quantity * p.markMicros * p.multiplier);
+  }
+  const equity = realized + unrealized;
+  const peak = Math.max(next.peakEquityMicros, equity);
+  const curve =
+    event.type === "CycleCompleted" || event.type === "OrderFilled" || event.type === "CommissionReported"
+      ? [...next.equityCurve, { ts: event.ts, seq: event.seq, equityMicros: equity }]
+      : next.equityCurve;
+  return {
+    ...next,
+    grossPnlMicros: realized + fees,
+    feesMicros: fees,
+    netPnlMicros: equity,
+    peakEquityMicros: peak,
+    maxDrawdownMicros: Math.max(next.maxDrawdownMicros, peak - equity),
+    maxExposureMicros: Math.max(next.maxExposureMicros, exposure),
+    equityCurve: curve,
+  };
+}
+
+/** One line of reconciliation: what we hold against what the gateway says we hold. */
+export interface ReconciliationDiff {
+  readonly stream: string;
+  readonly contractKey: string;
+  readonly ours: number;
+  readonly gateway: number;
+  readonly difference: number;
+}
+
+/**
+ * Our positions against the gateway's last `PositionsReported` for `stream`: the differences
+ * only (empty when they agree, or when the gateway never reported).
+ */
+export function reconcile(state: BookState, stream: string): ReconciliationDiff[] {
+  const reported = state.reported.get(stream);
+  if (!reported) return [];
+  const ours = new Map<string, number>();
+  for (const p of streamPositions(state.positions, stream)) ours.set(p.key.slice(stream.length + 1), p.quantity);
+  const theirs = new Map<string, number>();
+  for (const r of reported.positions) {
+    const key = contractKey(r.contract);
+    theirs.set(key, (theirs.get(key) ?? 0) + r.quantity);
+  }
+  const diffs: ReconciliationDiff[] = [];
+  for (const key of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
+    const o = ours.get(key) ?? 0;
+    const g = theirs.get(key) ?? 0;
+    if (o !== g) diffs.push({ stream, contractKey: key, ours: o, gateway: g, difference: o - g });
+  }
+  return diffs;
+}

@@ -1,0 +1,202 @@
+/**
+ * The orders fold: every order's current state and its history, from intent to the end of its
+ * life (refused, dry run, submitted, partially filled, filled, cancelled, rejected).
+ *
+ * An order is identified by its `OrderIntended` event id. Later events find it through their
+ * `causation` (OrderSubmitted/OrderRefused → the intent) or through the gateway's `orderId`.
+ */
+import { type OrderIntent, type OrderState, type StoredEvent, contractKey } from "../events/index.js";
+import { type Micros, toMicros } from "./money.js";
+
+export type OrderPhase =
+  | "intended"
+  | "dry-run"
+  | "refused"
+  | "submitted"
+  | "partially-filled"
+  | "filled"
+  | "cancelled"
+  | "rejected";
+
+export interface OrderHistoryEntry {
+  readonly seq: number;
+  readonly ts: number;
+  readonly phase: OrderPhase;
+  readonly detail: string;
+}
+
+export interface OrderView {
+  readonly key: string;
+  readonly stream: string;
+  readonly session: string;
+  readonly contractKey: string;
+  readonly intent: OrderIntent;
+  readonly phase: OrderPhase;
+  readonly gatewayState: OrderState | null;
+  readonly orderId: number | null;
+  readonly filledQuantity: number;
+  /** Σ fill quantity × price, µ$ per unit, for the average fill price. */
+  readonly filledNotionalMicros: Micros;
+  readonly correlation: string | null;
+  readonly history: readonly OrderHistoryEntry[];
+  readonly updatedSeq: number;
+}
+
+export interface OrdersState {
+  readonly byKey: ReadonlyMap<string, OrderView>;
+  /** `stream|orderId` → order key. */
+  readonly byOrderId: ReadonlyMap<string, string>;
+}
+
+export const initialOrders: OrdersState = { byKey: new Map(), byOrderId: new Map() };
+
+/** Average fill price in µ$ per unit, or null before any fill. */
+export function averageFillMicros(order: OrderView): Micros | null {
+  return order.filledQuantity === 0 ? null : Math.round(order.filledNotionalMicros / order.filledQuantity);
+}
+
+const FINAL: ReadonlySet<OrderPhase> = new Set(["refused", "dry-run", "filled", "cancelled", "rejected"]);
+
+/** Fold one event into the orders. */
+export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersState {
+  switch (event.type) {
+    case "OrderIntended": {
+      const intent = event.payload.intent;
+      const phase: OrderPhase = event.payload.dryRun ? "dry-run" : "intended";
+      const order: OrderView = {
+        key: event.id,
+        stream: event.stream,
+        session: event.session,
+        contractKey: contractKey(intent.contract),
+        intent,
+        phase,
+        gatewayState: null,
+        orderId: null,
+        filledQuantity: 0,
+        filledNotionalMicros: 0,
+        correlation: event.correlation,
+        history: [{ seq: event.seq, ts: event.ts, phase, detail: `${intent.side} ${intent.quantity} ${intent.orderType} (${intent.purpose})` }],
+        updatedSeq: event.seq,
+      };
+      return { ...state, byKey: new Map(state.byKey).set(order.key, order) };
+    }
+    case "OrderRefused": {
+      const existing = event.causation ? state.byKey.get(event.causation) : undefined;
+      const detail = `${event.payload.rule}: ${event.payload.detail}`;
+      if (existing) return put(state, transition(existing, event, "refused", detail));
+      const intent = event.payload.intent;
+      const order: OrderView = {
+        key: event.id,
+        stream: event.stream,
+        session: event.session,
+        contractKey: contractKey(intent.contract),
+        intent,
+        phase: "refused",
+        gatewayState: null,
+        orderId: null,
+        filledQuantity: 0,
+        filledNotionalMicros: 0,
+        correlation: event.correlation,
+        history: [{ seq: event.seq, ts: event.ts, phase: "refused", detail }],
+        updatedSeq: event.seq,
+      };
+      return put(state, order);
+    }
+    case "OrderSubmitted": {
+      const p = event.payload;
+      const existing = event.causation ? state.byKey.get(event.causation) : undefined;
+      const base: OrderView = existing ?? {
+        key: event.id,
+        stream: event.stream,
+        session: event.session,
+        contractKey: contractKey(p.intent.contract),
+        intent: p.intent,
+        phase: "submitted",
+        gatewayState: null,
+        orderId: p.orderId,
+        filledQuantity: 0,
+        filledNotionalMicros: 0,
+        correlation: event.correlation,
+        history: [],
+        updatedSeq: event.seq,
+      };
+      const order = { ...transition(base, event, "submitted", `orderId ${p.orderId}, clientId ${p.clientId}`), orderId: p.orderId };
+      const next = put(state, order);
+      return { ...next, byOrderId: new Map(next.byOrderId).set(`${event.stream}|${p.orderId}`, order.key) };
+    }
+    case "OrderStatusChanged": {
+      const order = find(state, event.stream, event.payload.orderId);
+      if (!order) return state;
+      const p = event.payload;
+      const phase = phaseOfStatus(p.status, order);
+      const updated = { ...order, gatewayState: p.status };
+      if (phase === order.phase) return put(state, { ...updated, updatedSeq: event.seq });
+      return put(state, transition(updated, event, phase, `${p.status}: filled ${p.filled}, remaining ${p.remaining}`));
+    }
+    case "OrderFilled": {
+      const order = find(state, event.stream, event.payload.orderId);
+      if (!order) return state;
+      const p = event.payload;
+      const filledQuantity = order.filledQuantity + p.quantity;
+      const filled = {
+        ...order,
+        filledQuantity,
+        filledNotionalMicros: order.filledNotionalMicros + p.quantity * toMicros(p.priceUsd),
+      };
+      const phase: OrderPhase = filledQuantity >= order.intent.quantity ? "filled" : "partially-filled";
+      return put(state, transition(filled, event, phase, `${p.side} ${p.quantity} @ ${p.priceUsd} (${p.execId})`));
+    }
+    case "OrderCancelled": {
+      const order = find(state, event.stream, event.payload.orderId);
+      return order ? put(state, transition(order, event, "cancelled", event.payload.reason)) : state;
+    }
+    case "OrderRejected": {
+      const order = find(state, event.stream, event.payload.orderId);
+      return order ? put(state, transition(order, event, "rejected", `${event.payload.code ?? ""} ${event.payload.reason}`.trim())) : state;
+    }
+    default:
+      return state;
+  }
+}
+
+function phaseOfStatus(status: OrderState, order: OrderView): OrderPhase {
+  switch (status) {
+    case "Filled":
+      return "filled";
+    case "Cancelled":
+    case "ApiCancelled":
+      return "cancelled";
+    case "Inactive":
+      return "rejected";
+    case "ApiPending":
+    case "PendingSubmit":
+    case "PendingCancel":
+    case "PreSubmitted":
+    case "Submitted":
+      return order.filledQuantity > 0 ? "partially-filled" : "submitted";
+    default: {
+      const never: never = status;
+      throw new Error(`unknown order status ${String(never)}`);
+    }
+  }
+}
+
+function find(state: OrdersState, stream: string, orderId: number): OrderView | undefined {
+  const key = state.byOrderId.get(`${stream}|${orderId}`);
+  return key === undefined ? undefined : state.byKey.get(key);
+}
+
+function transition(order: OrderView, event: StoredEvent, phase: OrderPhase, detail: string): OrderView {
+  // A late status after a final one (e.g. "Submitted" echoed after "Filled") does not reopen the order.
+  const next = FINAL.has(order.phase) && !FINAL.has(phase) ? order.phase : phase;
+  return {
+    ...order,
+    phase: next,
+    history: [...order.history, { seq: event.seq, ts: event.ts, phase, detail }],
+    updatedSeq: event.seq,
+  };
+}
+
+function put(state: OrdersState, order: OrderView): OrdersState {
+  return { ...state, byKey: new Map(state.byKey).set(order.key, order) };
+}
