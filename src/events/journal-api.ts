@@ -61,7 +61,7 @@ export interface InlineProjection {
    * Create its tables if missing and catch up: `history()` reads every event already in the
    * journal (in seq order), for projections that keep their fold state in memory.
    */
-  setup(sql: SqlExecutor, history: () => Iterable<StoredEvent>): void;
+  setup(sql: SqlExecutor, history: (filter?: EventFilter) => Iterable<StoredEvent>): void;
   /** Apply newly appended events (already stored, in seq order). */
   apply(sql: SqlExecutor, events: readonly StoredEvent[]): void;
   /** Drop everything it built, for `journal rebuild`. */

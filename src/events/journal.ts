@@ -258,7 +258,7 @@ class SqliteJournal implements Journal {
   }
 
   addProjection(projection: InlineProjection): void {
-    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql, () => this.read()));
+    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql, (filter) => this.read(filter)));
     this.projections.push(projection);
   }
 

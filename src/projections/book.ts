@@ -55,6 +55,26 @@ export interface BookState {
   readonly reported: ReadonlyMap<string, PayloadOf<"PositionsReported">>;
 }
 
+/**
+ * The event types that can change the book. Bars, chains, health and account values never do, so
+ * rebuilds read only these (the fold still handles every type: it just ignores the rest).
+ */
+export const BOOK_EVENT_TYPES = [
+  "CycleCompleted",
+  "DecisionMade",
+  "GatewayNotice",
+  "QuoteSnapshot",
+  "OrderIntended",
+  "OrderRefused",
+  "OrderSubmitted",
+  "OrderStatusChanged",
+  "OrderFilled",
+  "CommissionReported",
+  "OrderCancelled",
+  "OrderRejected",
+  "PositionsReported",
+] as const satisfies readonly StoredEvent["type"][];
+
 export const initialBook: BookState = {
   lastSeq: 0,
   positions: initialPositions,

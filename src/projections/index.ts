@@ -13,6 +13,7 @@ export {
 } from "./positions.js";
 export { type OrderHistoryEntry, type OrderPhase, type OrderView, type OrdersState, averageFillMicros, evolveOrders, initialOrders } from "./orders.js";
 export {
+  BOOK_EVENT_TYPES,
   type BookState,
   type EquityPoint,
   type ReconciliationDiff,

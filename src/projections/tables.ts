@@ -3,8 +3,10 @@
  * the same transaction as each append (live mode) and rebuilt from zero by `journal rebuild`.
  * Nothing here computes P&L: every number comes from `evolveBook` (the single source of truth).
  */
-import type { InlineProjection, Journal, SqlExecutor, StoredEvent } from "../events/index.js";
-import { type BookState, type SessionSummary, evolveBook, initialBook, reconcile } from "./book.js";
+import type { EventFilter, InlineProjection, Journal, SqlExecutor, StoredEvent } from "../events/index.js";
+import { BOOK_EVENT_TYPES, type BookState, type SessionSummary, evolveBook, initialBook, reconcile } from "./book.js";
+
+const BOOK_TYPES: ReadonlySet<string> = new Set(BOOK_EVENT_TYPES);
 import { toUsd } from "./money.js";
 import { type OrderView, averageFillMicros } from "./orders.js";
 import { type Position, averageCostMicros, unrealizedMicros } from "./positions.js";
@@ -112,10 +114,10 @@ export class BookProjection implements InlineProjection {
     return this.current;
   }
 
-  setup(sql: SqlExecutor, history: () => Iterable<StoredEvent>): void {
+  setup(sql: SqlExecutor, history: (filter?: EventFilter) => Iterable<StoredEvent>): void {
     for (const ddl of DDL) sql.run(ddl);
     let state = initialBook;
-    for (const event of history()) state = evolveBook(state, event);
+    for (const event of history({ types: BOOK_EVENT_TYPES })) state = evolveBook(state, event);
     this.current = state;
     const checkpoint = sql.all<{ seq: number }>(`SELECT seq FROM proj_checkpoints WHERE name = ?`, [CHECKPOINT])[0]?.seq ?? -1;
     // Tables behind the events (written by an older run, or never): write them from the fold.
@@ -126,6 +128,8 @@ export class BookProjection implements InlineProjection {
   }
 
   apply(sql: SqlExecutor, events: readonly StoredEvent[]): void {
+    // Events that cannot change the book (bars, health, …) leave the tables alone.
+    if (!events.some((e) => BOOK_TYPES.has(e.type))) return;
     const before = this.current;
     let after = before;
     for (const event of events) after = evolveBook(after, event);
@@ -157,8 +161,8 @@ export function rebuildProjections(journal: Journal): { events: number; lastSeq:
   let events = 0;
   journal.sql.transaction(() => {
     projection.reset(journal.sql);
-    projection.setup(journal.sql, function* () {
-      for (const event of journal.read()) {
+    projection.setup(journal.sql, function* (filter) {
+      for (const event of journal.read(filter)) {
         events += 1;
         yield event;
       }

@@ -1,4 +1,21 @@
 import type { Command } from "commander";
+import { openJournal } from "../../events/index.js";
+import { rebuildProjections } from "../../projections/index.js";
+import { journalPathOption } from "../options.js";
 
-/** Registers `journal rebuild` (not yet built). */
-export function register(_program: Command): void {}
+/** `journal rebuild`: drop the projection tables and fold them again from the events. */
+export function register(program: Command): void {
+  journalPathOption(
+    program.command("rebuild").description("drop and rebuild the projection tables (positions, orders, summaries) from the events"),
+  ).action((opts: { journal: string }) => {
+    const journal = openJournal(opts.journal);
+    try {
+      const start = performance.now();
+      const { events } = rebuildProjections(journal);
+      const ms = performance.now() - start;
+      process.stdout.write(`rebuilt projections from ${events} events in ${(ms / 1000).toFixed(2)} s\n`);
+    } finally {
+      journal.close();
+    }
+  });
+}
