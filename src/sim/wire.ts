@@ -1,0 +1,56 @@
+/**
+ * The TWS socket framing both ways: a 4-byte big-endian length, then NUL-terminated UTF-8 fields
+ * (every field, the last one included). The client's first hello has no frame: `API\0` then a
+ * framed version range.
+ */
+
+/** Encode one message: `encodeMessage([9, 1, 42])` → length + "9\01\042\0". */
+export function encodeMessage(fields: readonly (string | number | boolean | null | undefined)[]): Buffer {
+  const body = Buffer.from(fields.map((f) => `${fieldText(f)}\0`).join(""), "utf8");
+  const frame = Buffer.allocUnsafe(4 + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  body.copy(frame, 4);
+  return frame;
+}
+
+function fieldText(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return value ? "1" : "0";
+  if (typeof value === "number") {
+    // IB's "unset" double is Double.MAX_VALUE; plain numbers print without exponent noise.
+    return Number.isFinite(value) ? String(value) : "1.7976931348623157E308";
+  }
+  return value;
+}
+
+/** Accumulates bytes from a socket and yields complete messages as field arrays. */
+export class FrameReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private helloDone = false;
+
+  /** Feed bytes; returns the complete messages (the hello first, as `["API", "v100..193"]`). */
+  push(chunk: Buffer): string[][] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const out: string[][] = [];
+    if (!this.helloDone) {
+      if (this.buffer.length < 8) return out;
+      if (this.buffer.subarray(0, 4).toString("latin1") !== "API\0") throw new Error("not a TWS API client (no API\\0 prefix)");
+      const length = this.buffer.readUInt32BE(4);
+      if (this.buffer.length < 8 + length) return out;
+      out.push(["API", this.buffer.subarray(8, 8 + length).toString("utf8")]);
+      this.buffer = this.buffer.subarray(8 + length);
+      this.helloDone = true;
+    }
+    while (this.buffer.length >= 4) {
+      const length = this.buffer.readUInt32BE(0);
+      if (length > 0xffffff) throw new Error(`frame of ${length} bytes is over the 16 MiB limit`);
+      if (this.buffer.length < 4 + length) break;
+      const text = this.buffer.subarray(4, 4 + length).toString("utf8");
+      this.buffer = this.buffer.subarray(4 + length);
+      const fields = text.split("\0");
+      if (fields[fields.length - 1] === "") fields.pop();
+      out.push(fields);
+    }
+    return out;
+  }
+}
