@@ -1,0 +1,187 @@
+/**
+ * trend-vwap: buys a near-the-money option in the direction of the intraday trend, confirmed by
+ * VWAP, and exits on a profit target, a stop loss, a maximum holding time or the end of the day.
+ *
+ * - Entry: last 1-minute close above the session VWAP and the fast EMA above the slow EMA → buy the
+ *   call nearest the money; the mirror image → buy the put. At most one position per symbol.
+ * - Exit: option bid up `profitTargetPct` or down `stopLossPct` from the entry ask, held longer than
+ *   `maxHoldMinutes`, or after `flatAfter` (New York time).
+ * - Daily loss limit: no new entries once the strategy's own realized P&L for the day is below
+ *   −`dailyLossLimitUsd`.
+ *
+ * Pure: time is the decision time handed in (`input.nowMs`), never the clock. Entries are assumed
+ * filled at the ask it saw, exits at the bid (its own belief; the projections hold the truth).
+ */
+import { z } from "zod";
+import { type Bar, type OptionContract, type PayloadOf, contractKey, newYorkParts } from "../events/index.js";
+import type { CycleInput, Decision, Strategy, StrategyEvent } from "./contract.js";
+
+export const TrendVwapParams = z
+  .object({
+    fastEma: z.number().int().min(2).default(5),
+    slowEma: z.number().int().min(3).default(20),
+    quantity: z.number().int().positive().max(10).default(1),
+    profitTargetPct: z.number().positive().default(0.25),
+    stopLossPct: z.number().positive().default(0.15),
+    maxHoldMinutes: z.number().positive().default(60),
+    dailyLossLimitUsd: z.number().positive().default(300),
+    /** No entries after this New York time (HH:MM). */
+    noEntryAfter: z.string().regex(/^\d{2}:\d{2}$/).default("15:30"),
+    /** Close everything after this New York time (HH:MM). */
+    flatAfter: z.string().regex(/^\d{2}:\d{2}$/).default("15:50"),
+  })
+  .strict();
+export type TrendVwapParams = z.infer<typeof TrendVwapParams>;
+
+interface Holding {
+  readonly contract: OptionContract;
+  readonly quantity: number;
+  readonly entryPriceUsd: number;
+  readonly enteredAtMs: number;
+}
+
+export interface TrendVwapState {
+  readonly session: string | null;
+  /** Recent bars per symbol (deduplicated by time, at most 400: a whole RTH day). */
+  readonly bars: Readonly<Record<string, readonly Bar[]>>;
+  readonly holdings: Readonly<Record<string, Holding>>;
+  readonly realizedTodayUsd: number;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+function ema(values: readonly number[], period: number): number | null {
+  if (values.length < period) return null;
+  const k = 2 / (period + 1);
+  let e = values.slice(0, period).reduce((a, b) => a + b, 0) / period;
+  for (let i = period; i < values.length; i++) e = values[i]! * k + e * (1 - k);
+  return e;
+}
+
+function sessionVwap(bars: readonly Bar[], session: string): number | null {
+  let pv = 0;
+  let v = 0;
+  for (const b of bars) {
+    if (newYorkParts(b.timeMs).date !== session) continue;
+    pv += b.vwapUsd * b.volume;
+    v += b.volume;
+  }
+  return v > 0 ? pv / v : null;
+}
+
+function mergeBars(old: readonly Bar[], fresh: readonly Bar[]): Bar[] {
+  const byTime = new Map<number, Bar>();
+  for (const b of old) byTime.set(b.timeMs, b);
+  for (const b of fresh) byTime.set(b.timeMs, b);
+  return [...byTime.values()].sort((a, b) => a.timeMs - b.timeMs).slice(-400);
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const hold = (reason: string, signals: Decision["signals"]): Decision => ({ action: "hold", reason, intents: [], signals });
+
+export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
+  name: "trend-vwap",
+  version: "1.0.0",
+  description: "Near-ATM options in the direction of the 1-minute trend confirmed by VWAP, with target, stop, max hold and a daily loss limit",
+  params: TrendVwapParams,
+
+  initialState: () => ({ session: null, bars: {}, holdings: {}, realizedTodayUsd: 0 }),
+
+  evolve(state: TrendVwapState, event: StrategyEvent): TrendVwapState {
+    switch (event.type) {
+      case "BarsReceived": {
+        const symbol = event.payload.contract.symbol;
+        return { ...state, bars: { ...state.bars, [symbol]: mergeBars(state.bars[symbol] ?? [], event.payload.bars) } };
+      }
+      case "QuoteSnapshot": {
+        // A new trading day resets the daily loss budget.
+        const session = newYorkParts(event.ts).date;
+        return session === state.session ? state : { ...state, session, realizedTodayUsd: 0 };
+      }
+      case "OptionChainReceived":
+        return state;
+      case "DecisionMade": {
+        const d = event.payload;
+        const intent = d.intents[0];
+        const price = d.signals.quotedPriceUsd;
+        if (!intent || intent.contract.secType !== "OPT" || price === null || price === undefined) return state;
+        if (d.action === "enter") {
+          const holding: Holding = { contract: intent.contract, quantity: intent.quantity, entryPriceUsd: price, enteredAtMs: d.signals.decidedAtMs ?? 0 };
+          return { ...state, holdings: { ...state.holdings, [d.symbol]: holding } };
+        }
+        if (d.action === "exit") {
+          const held = state.holdings[d.symbol];
+          const { [d.symbol]: _closed, ...rest } = state.holdings;
+          const pnl = held ? (price - held.entryPriceUsd) * held.quantity * held.contract.multiplier : 0;
+          return { ...state, holdings: rest, realizedTodayUsd: round4(state.realizedTodayUsd + pnl) };
+        }
+        return state;
+      }
+      default: {
+        const never: never = event;
+        throw new Error(`trend-vwap: unhandled event ${(never as { type: string }).type}`);
+      }
+    }
+  },
+
+  decide(state: TrendVwapState, input: CycleInput, params: TrendVwapParams): Decision {
+    const bars = state.bars[input.symbol] ?? [];
+    const closes = bars.map((b) => b.closeUsd);
+    const session = newYorkParts(input.nowMs).date;
+    const clock = newYorkParts(input.nowMs);
+    const minuteOfDay = clock.hour * 60 + clock.minute;
+    const fast = ema(closes, params.fastEma);
+    const slow = ema(closes, params.slowEma);
+    const vwap = sessionVwap(bars, session);
+    const last = closes[closes.length - 1] ?? null;
+    const signals: Decision["signals"] = {
+      lastCloseUsd: last,
+      vwapUsd: vwap === null ? null : round4(vwap),
+      fastEma: fast === null ? null : round4(fast),
+      slowEma: slow === null ? null : round4(slow),
+      realizedTodayUsd: state.realizedTodayUsd,
+      decidedAtMs: input.nowMs,
+    };
+
+    const held = state.holdings[input.symbol];
+    if (held) {
+      const quote = input.options.find((q) => contractKey(q.contract) === contractKey(held.contract));
+      if (!quote || quote.bidUsd === null || quote.bidUsd <= 0) return hold("holding; no bid for the held option this cycle", signals);
+      const bid = quote.bidUsd;
+      const change = (bid - held.entryPriceUsd) / held.entryPriceUsd;
+      const heldMinutes = (input.nowMs - held.enteredAtMs) / 60_000;
+      const exitSignals = { ...signals, quotedPriceUsd: bid, changePct: round4(change) };
+      const exit = (purpose: string, reason: string): Decision => ({
+        action: "exit",
+        reason,
+        intents: [{ contract: held.contract, side: "SELL", quantity: held.quantity, orderType: "MKT", tif: "DAY", purpose }],
+        signals: exitSignals,
+      });
+      if (change >= params.profitTargetPct) return exit("profit-target", `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${held.entryPriceUsd}`);
+      if (change <= -params.stopLossPct) return exit("stop-loss", `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${held.entryPriceUsd}`);
+      if (heldMinutes >= params.maxHoldMinutes) return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
+      if (minuteOfDay >= minutesOf(params.flatAfter)) return exit("end-of-day", `after ${params.flatAfter} New York`);
+      return hold(`holding ${contractKey(held.contract)}: ${(change * 100).toFixed(1)} % since entry`, exitSignals);
+    }
+
+    if (fast === null || slow === null || vwap === null || last === null) return hold(`warming up: ${closes.length} bars, need ${params.slowEma}`, signals);
+    if (state.realizedTodayUsd <= -params.dailyLossLimitUsd) return hold(`daily loss limit: ${state.realizedTodayUsd} ≤ −${params.dailyLossLimitUsd}`, signals);
+    if (minuteOfDay >= minutesOf(params.noEntryAfter)) return hold(`no entries after ${params.noEntryAfter} New York`, signals);
+    const bullish = last > vwap && fast > slow;
+    const bearish = last < vwap && fast < slow;
+    if (!bullish && !bearish) return hold("no trend: close, VWAP and EMAs disagree", signals);
+    const right = bullish ? "C" : "P";
+    const spot = input.underlying?.lastUsd ?? last;
+    const candidates = input.options
+      .filter((q): q is PayloadOf<"QuoteSnapshot"> & { contract: OptionContract } => q.contract.secType === "OPT" && q.contract.right === right && q.askUsd !== null && q.askUsd > 0)
+      .sort((a, b) => Math.abs(a.contract.strike - spot) - Math.abs(b.contract.strike - spot) || a.contract.strike - b.contract.strike);
+    const pick = candidates[0];
+    if (!pick) return hold(`${bullish ? "bullish" : "bearish"} but no ${right === "C" ? "call" : "put"} with an ask`, signals);
+    return {
+      action: "enter",
+      reason: `${bullish ? "bullish" : "bearish"}: close ${last} ${bullish ? ">" : "<"} VWAP ${round4(vwap)}, EMA${params.fastEma} ${round4(fast)} ${bullish ? ">" : "<"} EMA${params.slowEma} ${round4(slow)}`,
+      intents: [{ contract: pick.contract, side: "BUY", quantity: params.quantity, orderType: "MKT", tif: "DAY", purpose: "entry" }],
+      signals: { ...signals, quotedPriceUsd: pick.askUsd },
+    };
+  },
+};
