@@ -89,6 +89,15 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     return payload;
   }
 
+  /**
+   * Forget the events observed since the last decision without deciding (their state changes
+   * stay): a cycle cut short by a crash or an error never decided, in live or in replay.
+   */
+  discardPending(): void {
+    this.pending = [];
+    this.pendingSymbol = null;
+  }
+
   /** A read-only look at the state, for tests and reports. */
   get currentState(): State {
     return this.state;

@@ -1,0 +1,165 @@
+/**
+ * Live-mode configuration: a YAML file validated by zod, environment variables, then flags.
+ * The gateway etiquette from alpha-learnings.md is enforced here as hard limits: a value past one
+ * is refused with the limit and the reason the alpha learned it.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** The hard limits and why they exist (each cites what the alpha saw on the Pi). */
+export const LIMITS = {
+  minIntervalSeconds: {
+    value: 300,
+    reason: "alpha-learnings §2: at 180 s cycles the gateway throttled every request after 3 cycles and did not recover for 2+ hours; 300 s held",
+  },
+  minTimeoutSeconds: {
+    value: 5,
+    reason: "alpha-learnings §2: 3 s timeouts failed in snapshot mode; 5 s is the minimum that worked",
+  },
+  maxStrikes: {
+    value: 5,
+    reason: "alpha-learnings §1: more than 3–5 near-ATM strikes per symbol overflowed the gateway's buffer",
+  },
+  maxHistorySeconds: {
+    value: 3600,
+    reason: "alpha-learnings §2: requests over 1 hour RTH or 1000 bars timed out",
+  },
+  maxSymbols: {
+    value: 3,
+    reason: "alpha-learnings §1: more than 2–3 symbols degraded the Pi",
+  },
+} as const;
+
+/** A config value past a hard limit. */
+export class ConfigRefused extends Error {
+  readonly code = "CONFIG_REFUSED";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigRefused";
+  }
+}
+
+export const LiveConfigSchema = z
+  .object({
+    gateway: z
+      .object({
+        host: z.string().default("127.0.0.1"),
+        port: z.number().int().min(1).max(65535).default(4002),
+        /** Fixed client id; default: a fresh one per start from the counter file next to the journal. */
+        clientId: z.number().int().min(0).optional(),
+        connectTimeoutSeconds: z.number().positive().default(10),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 4002, connectTimeoutSeconds: 10 }),
+    symbols: z.array(z.string().regex(/^[A-Z.]{1,8}$/, "expected a ticker like SPY")).min(1).default(["SPY"]),
+    intervalSeconds: z.number().positive().default(300),
+    requestTimeoutSeconds: z.number().positive().default(8),
+    strikes: z.number().int().positive().default(3),
+    historySeconds: z.number().int().positive().default(3600),
+    /** Pause between symbols (alpha: 200 ms between symbol processing). */
+    symbolPauseMs: z.number().int().nonnegative().default(200),
+    /** Days to expiry at least (0 = same-day options allowed). */
+    minDaysToExpiry: z.number().int().nonnegative().default(1),
+    dryRun: z.boolean().default(true),
+    pacingBackoffSeconds: z.number().positive().default(60),
+    maxBackoffSeconds: z.number().positive().default(900),
+    risk: z
+      .object({
+        maxPositionPerContract: z.number().int().positive().default(5),
+        maxOpenOrders: z.number().int().positive().default(3),
+        dailyLossLimitUsd: z.number().positive().default(500),
+      })
+      .strict()
+      .default({ maxPositionPerContract: 5, maxOpenOrders: 3, dailyLossLimitUsd: 500 }),
+    health: z
+      .object({ freeMemoryFloorMb: z.number().positive().default(1024) })
+      .strict()
+      .default({ freeMemoryFloorMb: 1024 }),
+    strategy: z
+      .object({ name: z.string().default("trend-vwap"), params: z.record(z.string(), z.unknown()).default({}) })
+      .strict()
+      .default({ name: "trend-vwap", params: {} }),
+    logFile: z.string().default("logs/bot.log"),
+  })
+  .strict();
+
+export type LiveConfig = z.infer<typeof LiveConfigSchema>;
+
+export interface LiveOverrides {
+  host?: string;
+  port?: number;
+  clientId?: number;
+  symbols?: string[];
+  intervalSeconds?: number;
+  paper?: boolean;
+}
+
+/**
+ * Build the config: YAML file (optional) < environment (IBKR_HOST, IBKR_PORT, IBKR_CLIENT_ID,
+ * DRY_RUN) < flags. Throws ConfigRefused naming the field and the problem.
+ */
+export function loadLiveConfig(file: string | undefined, env: NodeJS.ProcessEnv, overrides: LiveOverrides): LiveConfig {
+  let raw: Record<string, unknown> = {};
+  if (file !== undefined) {
+    try {
+      raw = (parseYaml(readFileSync(file, "utf8")) as Record<string, unknown> | null) ?? {};
+    } catch (error) {
+      throw new ConfigRefused(`config ${file}: ${(error as Error).message}`);
+    }
+  }
+  const gateway = { ...((raw.gateway as Record<string, unknown> | undefined) ?? {}) };
+  if (env.IBKR_HOST) gateway.host = env.IBKR_HOST;
+  if (env.IBKR_PORT) gateway.port = Number(env.IBKR_PORT);
+  if (env.IBKR_CLIENT_ID) gateway.clientId = Number(env.IBKR_CLIENT_ID);
+  if (overrides.host !== undefined) gateway.host = overrides.host;
+  if (overrides.port !== undefined) gateway.port = overrides.port;
+  if (overrides.clientId !== undefined) gateway.clientId = overrides.clientId;
+  const merged: Record<string, unknown> = { ...raw, gateway };
+  if (env.DRY_RUN !== undefined) merged.dryRun = !/^(0|false|no)$/i.test(env.DRY_RUN);
+  if (overrides.symbols !== undefined) merged.symbols = overrides.symbols;
+  if (overrides.intervalSeconds !== undefined) merged.intervalSeconds = overrides.intervalSeconds;
+  if (overrides.paper) merged.dryRun = false;
+  const parsed = LiveConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigRefused(`config${file ? ` ${file}` : ""}: field "${issue?.path.join(".")}" ${issue?.message}`);
+  }
+  enforceLimits(parsed.data);
+  return parsed.data;
+}
+
+/** Refuse values past the hard limits (the interval is checked again once we know the gateway). */
+export function enforceLimits(config: LiveConfig): void {
+  const refuse = (what: string, limit: { value: number; reason: string }, cmp: string) => {
+    throw new ConfigRefused(`${what} is ${cmp} the hard limit of ${limit.value}: ${limit.reason}`);
+  };
+  if (config.strikes > LIMITS.maxStrikes.value) refuse(`strikes ${config.strikes}`, LIMITS.maxStrikes, "over");
+  if (config.requestTimeoutSeconds < LIMITS.minTimeoutSeconds.value) refuse(`requestTimeoutSeconds ${config.requestTimeoutSeconds}`, LIMITS.minTimeoutSeconds, "under");
+  if (config.historySeconds > LIMITS.maxHistorySeconds.value) refuse(`historySeconds ${config.historySeconds}`, LIMITS.maxHistorySeconds, "over");
+  if (config.symbols.length > LIMITS.maxSymbols.value) refuse(`${config.symbols.length} symbols`, LIMITS.maxSymbols, "over");
+}
+
+/**
+ * Cycles under 300 s are allowed only against the bundled simulator (its accounts start with SIM,
+ * which no IB account does).
+ */
+export function enforceInterval(config: LiveConfig, simulator: boolean): void {
+  if (!simulator && config.intervalSeconds < LIMITS.minIntervalSeconds.value) {
+    throw new ConfigRefused(
+      `intervalSeconds ${config.intervalSeconds} is under the hard limit of ${LIMITS.minIntervalSeconds.value} against a real gateway: ${LIMITS.minIntervalSeconds.reason} (shorter cycles are allowed only against \`journal sim\`)`,
+    );
+  }
+}
+
+/** True when every managed account is a simulator account. */
+export function isSimulatorAccounts(accounts: readonly string[]): boolean {
+  return accounts.length > 0 && accounts.every((a) => a.startsWith("SIM"));
+}
+
+/** A stable hash of the config (no secrets are in it: credentials live in the gateway). */
+export function configHash(config: LiveConfig): string {
+  const { gateway, logFile: _logFile, ...rest } = config;
+  return createHash("sha256").update(JSON.stringify({ ...rest, gateway: { host: gateway.host, port: gateway.port } })).digest("hex").slice(0, 16);
+}

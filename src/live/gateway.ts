@@ -1,0 +1,397 @@
+/**
+ * GatewayClient: our small gateway interface over `@stoqey/ib`'s plain `IBApi`, with what the
+ * client lacks: a timeout on every request (snapshot and history calls have none of their own and
+ * would hang forever), cancellation of what timed out, and every error or warning — including the
+ * ones the client emits as `info` (326, 1100, 2104…) — delivered to one notice handler.
+ *
+ * Request ids and order ids are kept in separate spaces: order errors carry the orderId in the id
+ * field, and a shared counter would make them collide with requests.
+ */
+import { type Contract as IbContract, EventName, IBApi, OptionType, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import type { Bar, Contract, Greeks, PayloadOf } from "../events/index.js";
+
+export interface GatewayNotice {
+  code: number;
+  message: string;
+  reqId: number;
+}
+
+export interface ConnectInfo {
+  accounts: string[];
+  nextOrderId: number;
+  serverVersion: number;
+}
+
+export interface SnapshotResult {
+  bidUsd: number | null;
+  askUsd: number | null;
+  lastUsd: number | null;
+  bidSize: number | null;
+  askSize: number | null;
+  lastSize: number | null;
+  greeks: Greeks | null;
+  complete: boolean;
+}
+
+export interface OrderEvents {
+  status(orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId: number, lastFillPrice: number): void;
+  execution(orderId: number, execId: string, side: "BUY" | "SELL", shares: number, price: number, exchange: string, contract: IbContract): void;
+  commission(execId: string, commission: number, currency: string, realizedPnl: number | null): void;
+}
+
+/** A request the gateway did not answer in time; the subscription was cancelled. */
+export class GatewayTimeout extends Error {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
+    super(`${what}: no answer from the gateway within ${ms} ms (cancelled)`);
+  }
+}
+
+/** An error code the gateway answered a request with. */
+export class GatewayRequestError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reqId: number,
+    message: string,
+  ) {
+    super(`gateway error ${code} on request ${reqId}: ${message}`);
+  }
+}
+
+/** The gateway closed the socket while requests were pending. */
+export class GatewayDisconnected extends Error {}
+
+interface Pending {
+  reject(error: Error): void;
+}
+
+const UNSET = 1.7976931348623157e308;
+const price = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x <= 0 || x >= UNSET ? null : x);
+const size = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x < 0 || x >= UNSET ? null : x);
+const computed = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x === -1 || x === -2 || Math.abs(x) >= UNSET ? null : x);
+
+/** Our contract → the client's. */
+export function toIbContract(contract: Contract): IbContract {
+  if (contract.secType === "STK") {
+    return { symbol: contract.symbol, secType: SecType.STK, exchange: contract.exchange, currency: contract.currency, ...(contract.conId ? { conId: contract.conId } : {}) };
+  }
+  return {
+    symbol: contract.symbol,
+    secType: SecType.OPT,
+    exchange: contract.exchange,
+    currency: contract.currency,
+    lastTradeDateOrContractMonth: contract.expiry,
+    strike: contract.strike,
+    right: contract.right === "C" ? OptionType.Call : OptionType.Put,
+    multiplier: contract.multiplier,
+  };
+}
+
+export class GatewayClient {
+  private readonly ib: IBApi;
+  private nextReqId = 1_000_000;
+  private nextOrderId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private connected = false;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly onNotice: (notice: GatewayNotice) => void,
+    private readonly onClose: (reason: string) => void,
+    private readonly orderEvents: OrderEvents,
+  ) {
+    this.ib = new IBApi({ host, port });
+    const notice = (code: number | undefined, message: string, reqId: number | undefined) => {
+      const n = { code: code ?? 0, message, reqId: reqId ?? -1 };
+      this.onNotice(n);
+      const p = reqId !== undefined && reqId >= 0 ? this.pending.get(reqId) : undefined;
+      // Codes 2100–2199 are warnings that do not end a request.
+      if (p && !(n.code >= 2100 && n.code < 2200)) p.reject(new GatewayRequestError(n.code, n.reqId, message));
+    };
+    this.ib.on(EventName.error, (err: Error, code: number, reqId: number) => notice(code, err.message, reqId));
+    this.ib.on(EventName.info, (message: string, code: number) => notice(code, message, -1));
+    this.ib.on(EventName.disconnected, () => {
+      const wasConnected = this.connected;
+      this.connected = false;
+      for (const [, p] of this.pending) p.reject(new GatewayDisconnected("the gateway closed the connection"));
+      this.pending.clear();
+      if (wasConnected) this.onClose("socket closed");
+    });
+    this.ib.on(EventName.orderStatus, (orderId, status, filled, remaining, avgFillPrice, permId, _parentId, lastFillPrice) =>
+      this.orderEvents.status(orderId, String(status), Number(filled), Number(remaining), avgFillPrice ?? 0, permId ?? 0, lastFillPrice ?? 0),
+    );
+    this.ib.on(EventName.execDetails, (_reqId, contract, execution) => {
+      this.orderEvents.execution(
+        execution.orderId ?? -1,
+        execution.execId ?? "",
+        execution.side === "SLD" ? "SELL" : "BUY",
+        Number(execution.shares ?? 0),
+        execution.price ?? 0,
+        execution.exchange ?? "",
+        contract,
+      );
+    });
+    this.ib.on(EventName.commissionReport, (report) =>
+      this.orderEvents.commission(report.execId ?? "", report.commission ?? 0, report.currency ?? "USD", price(report.realizedPNL ?? undefined)),
+    );
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Connect with `clientId`; resolves on next valid id, rejects on 326 or timeout. */
+  connect(clientId: number, timeoutMs: number): Promise<ConnectInfo> {
+    return new Promise((resolve, reject) => {
+      let accounts: string[] = [];
+      const timer = setTimeout(() => finish(new GatewayTimeout(`connect to ${this.host}:${this.port}`, timeoutMs)), timeoutMs);
+      const onAccounts = (list: string) => {
+        accounts = list.split(",").filter(Boolean);
+      };
+      const onId = (id: number) => {
+        this.nextOrderId = id;
+        this.connected = true;
+        finish(null);
+      };
+      const onInfo = (message: string, code: number) => {
+        if (code === 326) finish(new GatewayRequestError(326, -1, message));
+      };
+      const onDisconnect = () => finish(new GatewayDisconnected(`the gateway at ${this.host}:${this.port} closed the connection during the handshake`));
+      const onError = (err: Error, code: number) => {
+        if (code === 502 || code === 504 || code === 326) finish(new GatewayRequestError(code, -1, err.message));
+      };
+      const finish = (error: Error | null) => {
+        clearTimeout(timer);
+        this.ib.off(EventName.managedAccounts, onAccounts).off(EventName.nextValidId, onId).off(EventName.info, onInfo);
+        this.ib.off(EventName.disconnected, onDisconnect).off(EventName.error, onError);
+        if (error) {
+          this.ib.disconnect();
+          reject(error);
+        } else resolve({ accounts, nextOrderId: this.nextOrderId, serverVersion: this.ib.serverVersion ?? 0 });
+      };
+      this.ib.on(EventName.managedAccounts, onAccounts).on(EventName.nextValidId, onId).on(EventName.info, onInfo);
+      this.ib.on(EventName.disconnected, onDisconnect).on(EventName.error, onError);
+      this.ib.connect(clientId);
+    });
+  }
+
+  disconnect(): void {
+    this.connected = false;
+    this.ib.disconnect();
+  }
+
+  /** The gateway's clock, epoch ms. */
+  currentTimeMs(timeoutMs: number): Promise<number> {
+    return this.request("current time", timeoutMs, (_reqId, resolve) => {
+      const on = (seconds: number) => {
+        this.ib.off(EventName.currentTime, on);
+        resolve(seconds * 1000);
+      };
+      this.ib.on(EventName.currentTime, on);
+      this.ib.reqCurrentTime();
+      return () => this.ib.off(EventName.currentTime, on);
+    });
+  }
+
+  /** The underlying's conId (needed for the option chain request). */
+  stockConId(symbol: string, timeoutMs: number): Promise<number> {
+    return this.request(`contract details ${symbol}`, timeoutMs, (reqId, resolve) => {
+      let conId = 0;
+      const onDetails = (id: number, details: { contract: IbContract }) => {
+        if (id === reqId) conId = details.contract.conId ?? 0;
+      };
+      const onEnd = (id: number) => {
+        if (id === reqId) resolve(conId);
+      };
+      this.ib.on(EventName.contractDetails, onDetails).on(EventName.contractDetailsEnd, onEnd);
+      this.ib.reqContractDetails(reqId, { symbol, secType: SecType.STK, exchange: "SMART", currency: "USD" });
+      return () => this.ib.off(EventName.contractDetails, onDetails).off(EventName.contractDetailsEnd, onEnd);
+    });
+  }
+
+  /** 1-minute RTH trade bars covering `durationSeconds` up to now. */
+  historicalBars(contract: Contract, durationSeconds: number, timeoutMs: number): Promise<{ reqId: number; bars: Bar[] }> {
+    return this.request(`historical bars ${contract.symbol}`, timeoutMs, (reqId, resolve) => {
+      const bars: Bar[] = [];
+      const on = (id: number, time: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
+        if (id !== reqId) return;
+        if (String(time).startsWith("finished")) {
+          resolve({ reqId, bars });
+          return;
+        }
+        bars.push({ timeMs: Number(time) * 1000, openUsd: open, highUsd: high, lowUsd: low, closeUsd: close, volume: Math.max(0, volume), vwapUsd: wap, count: Math.max(0, count ?? 0) });
+      };
+      this.ib.on(EventName.historicalData, on);
+      // formatDate 2: epoch seconds, no time-zone parsing on our side.
+      this.ib.reqHistoricalData(reqId, toIbContract(contract), "", `${durationSeconds} S`, "1 min" as never, "TRADES", 1, 2, false);
+      return () => {
+        this.ib.off(EventName.historicalData, on);
+      };
+    }, (reqId) => this.ib.cancelHistoricalData(reqId));
+  }
+
+  /** Option expirations and strikes of an underlying (SMART exchange entry). */
+  optionChain(symbol: string, conId: number, timeoutMs: number): Promise<{ reqId: number; exchange: string; tradingClass: string; multiplier: number; expirations: string[]; strikes: number[] }> {
+    return this.request(`option chain ${symbol}`, timeoutMs, (reqId, resolve) => {
+      let found: { exchange: string; tradingClass: string; multiplier: number; expirations: string[]; strikes: number[] } | null = null;
+      const on = (id: number, exchange: string, _conId: number, tradingClass: string, multiplier: string, expirations: string[], strikes: number[]) => {
+        if (id !== reqId) return;
+        if (found === null || exchange === "SMART") found = { exchange, tradingClass, multiplier: Number(multiplier), expirations: [...expirations].sort(), strikes: [...strikes].sort((a, b) => a - b) };
+      };
+      const onEnd = (id: number) => {
+        if (id !== reqId) return;
+        if (found) resolve({ reqId, ...found });
+        else resolve({ reqId, exchange: "SMART", tradingClass: symbol, multiplier: 100, expirations: [], strikes: [] });
+      };
+      this.ib.on(EventName.securityDefinitionOptionParameter, on).on(EventName.securityDefinitionOptionParameterEnd, onEnd);
+      this.ib.reqSecDefOptParams(reqId, symbol, "", "STK", conId);
+      return () => this.ib.off(EventName.securityDefinitionOptionParameter, on).off(EventName.securityDefinitionOptionParameterEnd, onEnd);
+    });
+  }
+
+  /**
+   * A market data **snapshot** (never streaming: alpha-learnings §2, streaming subscriptions
+   * overflowed the gateway's buffer). On timeout resolves with what arrived, `complete: false`.
+   */
+  snapshot(contract: Contract, timeoutMs: number): Promise<{ reqId: number; result: SnapshotResult }> {
+    const reqId = this.nextReqId++;
+    const result: SnapshotResult = { bidUsd: null, askUsd: null, lastUsd: null, bidSize: null, askSize: null, lastSize: null, greeks: null, complete: false };
+    return new Promise((resolve, reject) => {
+      const onPrice = (id: number, tickType: number, value: number) => {
+        if (id !== reqId) return;
+        if (tickType === 1) result.bidUsd = price(value);
+        else if (tickType === 2) result.askUsd = price(value);
+        else if (tickType === 4) result.lastUsd = price(value);
+      };
+      const onSize = (id: number, tickType: number | undefined, value: number | undefined) => {
+        if (id !== reqId) return;
+        if (tickType === 0) result.bidSize = size(value);
+        else if (tickType === 3) result.askSize = size(value);
+        else if (tickType === 5) result.lastSize = size(value);
+      };
+      const onOption = (id: number, tickType: number, _attrib: number | undefined, iv?: number, delta?: number, optPrice?: number, _pv?: number, gamma?: number, vega?: number, theta?: number, und?: number) => {
+        if (id !== reqId || tickType !== 13) return;
+        result.greeks = { impliedVol: computed(iv), delta: computed(delta), gamma: computed(gamma), vega: computed(vega), theta: computed(theta), optPriceUsd: computed(optPrice), undPriceUsd: computed(und) };
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.pending.delete(reqId);
+        this.ib.off(EventName.tickPrice, onPrice).off(EventName.tickSize, onSize).off(EventName.tickOptionComputation, onOption).off(EventName.tickSnapshotEnd, onEnd);
+      };
+      const onEnd = (id: number) => {
+        if (id !== reqId) return;
+        cleanup();
+        resolve({ reqId, result: { ...result, complete: true } });
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        this.ib.cancelMktData(reqId);
+        resolve({ reqId, result });
+      }, timeoutMs);
+      this.pending.set(reqId, {
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      });
+      this.ib.on(EventName.tickPrice, onPrice).on(EventName.tickSize, onSize).on(EventName.tickOptionComputation, onOption).on(EventName.tickSnapshotEnd, onEnd);
+      this.ib.reqMktData(reqId, toIbContract(contract), "", true, false);
+    });
+  }
+
+  /** Positions the gateway holds for the account(s). */
+  positions(timeoutMs: number): Promise<PayloadOf<"PositionsReported">[]> {
+    return this.request("positions", timeoutMs, (_reqId, resolve) => {
+      const byAccount = new Map<string, PayloadOf<"PositionsReported">>();
+      const on = (account: string, contract: IbContract, pos: number, avgCost?: number) => {
+        const entry = byAccount.get(account) ?? { account, positions: [] };
+        const c: Contract =
+          contract.secType === SecType.OPT
+            ? { secType: "OPT", symbol: contract.symbol ?? "", expiry: contract.lastTradeDateOrContractMonth ?? "", strike: contract.strike ?? 0, right: contract.right === OptionType.Put ? "P" : "C", multiplier: Number(contract.multiplier ?? 100), exchange: "SMART", currency: contract.currency ?? "USD" }
+            : { secType: "STK", symbol: contract.symbol ?? "", exchange: "SMART", currency: contract.currency ?? "USD" };
+        entry.positions.push({ contract: c, quantity: Number(pos), avgCostUsd: avgCost ?? 0 });
+        byAccount.set(account, entry);
+      };
+      const onEnd = () => {
+        this.ib.cancelPositions();
+        resolve([...byAccount.values()]);
+      };
+      this.ib.on(EventName.position, on).on(EventName.positionEnd, onEnd);
+      this.ib.reqPositions();
+      return () => this.ib.off(EventName.position, on).off(EventName.positionEnd, onEnd);
+    });
+  }
+
+  /** Account summary values (net liquidation, buying power, available funds). */
+  accountSummary(timeoutMs: number): Promise<PayloadOf<"AccountReported">[]> {
+    return this.request("account summary", timeoutMs, (reqId, resolve) => {
+      const byAccount = new Map<string, PayloadOf<"AccountReported">>();
+      const on = (id: number, account: string, tag: string, value: string, currency: string) => {
+        if (id !== reqId) return;
+        const entry = byAccount.get(account) ?? { account, values: {} };
+        entry.values[tag] = { value, currency };
+        byAccount.set(account, entry);
+      };
+      const onEnd = (id: number) => {
+        if (id !== reqId) return;
+        this.ib.cancelAccountSummary(reqId);
+        resolve([...byAccount.values()]);
+      };
+      this.ib.on(EventName.accountSummary, on).on(EventName.accountSummaryEnd, onEnd);
+      this.ib.reqAccountSummary(reqId, "All", "NetLiquidation,BuyingPower,AvailableFunds");
+      return () => this.ib.off(EventName.accountSummary, on).off(EventName.accountSummaryEnd, onEnd);
+    });
+  }
+
+  /** Take the next order id (from the order id space, never a request id) — journal it, then send. */
+  allocateOrderId(): number {
+    return this.nextOrderId++;
+  }
+
+  /** Send an order under an id from `allocateOrderId`. */
+  sendOrder(orderId: number, contract: Contract, side: "BUY" | "SELL", quantity: number, orderType: "MKT" | "LMT", limitPriceUsd?: number): void {
+    this.ib.placeOrder(orderId, toIbContract(contract), {
+      action: side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
+      orderType: orderType === "MKT" ? OrderType.MKT : OrderType.LMT,
+      totalQuantity: quantity,
+      ...(limitPriceUsd === undefined ? {} : { lmtPrice: limitPriceUsd }),
+      transmit: true,
+    });
+  }
+
+  /** One request with a timeout that cancels it, and rejection on a gateway error for its id. */
+  private request<T>(
+    what: string,
+    timeoutMs: number,
+    start: (reqId: number, resolve: (value: T) => void) => () => void,
+    cancel?: (reqId: number) => void,
+  ): Promise<T> {
+    const reqId = this.nextReqId++;
+    return new Promise<T>((resolve, reject) => {
+      let detach: () => void = () => {};
+      const finish = () => {
+        clearTimeout(timer);
+        this.pending.delete(reqId);
+        detach();
+      };
+      const timer = setTimeout(() => {
+        finish();
+        cancel?.(reqId);
+        reject(new GatewayTimeout(what, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(reqId, {
+        reject: (error) => {
+          finish();
+          reject(error);
+        },
+      });
+      detach = start(reqId, (value) => {
+        finish();
+        resolve(value);
+      });
+    });
+  }
+}
