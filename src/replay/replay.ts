@@ -1,0 +1,132 @@
+/**
+ * Replay orchestration: check the source, pick the sessions, run them (in worker threads when
+ * there are several), and write each run as its own stream to the output journal, in session
+ * order — so parallel and serial runs write identical journals.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { JournalError, SeededIdGen, openJournal } from "../events/index.js";
+import type { SessionReplay } from "./engine.js";
+import { type SessionJob, runSessionJob } from "./session-job.js";
+
+export interface ReplayOptions {
+  journal: string;
+  /** Where the runs go; null with `inPlace`. */
+  out: string | null;
+  inPlace: boolean;
+  sessions: string[];
+  stream: string;
+  strategy: string | null;
+  paramOverrides: Record<string, unknown>;
+  fillModel: string;
+  codeVersion: string;
+  force: boolean;
+  workers: number;
+  fromTs?: number;
+  toTs?: number;
+  onProgress?: (done: number, total: number, session: string) => void;
+}
+
+/** A source that failed verify, an unknown session, …: the message says what to do. */
+export class ReplayRefused extends JournalError {
+  constructor(message: string) {
+    super("REPLAY_REFUSED", message);
+  }
+}
+
+/** Expand `2026-02-02..2026-02-06` against the sessions the journal has. */
+export function expandSessions(spec: string, available: readonly string[]): string[] {
+  const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(spec);
+  if (range) return available.filter((s) => s >= range[1]! && s <= range[2]!);
+  return spec.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]> {
+  const source = openJournal(options.journal, { readonly: true });
+  let available: string[];
+  try {
+    if (!options.force) {
+      const report = source.verify();
+      if (!report.ok) {
+        throw new ReplayRefused(`${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`);
+      }
+    }
+    available = [...new Set(source.sessions(options.stream).map((s) => s.session))];
+  } finally {
+    source.close();
+  }
+  const unknown = options.sessions.filter((s) => !available.includes(s));
+  if (options.sessions.length === 0 || unknown.length > 0) {
+    throw new ReplayRefused(
+      `${unknown.length ? `no session ${unknown.join(", ")}` : "no sessions selected"} in stream ${options.stream} of ${options.journal}; sessions there: ${available.join(", ") || "(none)"}`,
+    );
+  }
+  const jobs: SessionJob[] = options.sessions.map((session) => ({
+    sourcePath: resolve(options.journal),
+    sourceStream: options.stream,
+    session,
+    strategy: options.strategy,
+    paramOverrides: options.paramOverrides,
+    fillModel: options.fillModel,
+    codeVersion: options.codeVersion,
+    ...(options.fromTs === undefined ? {} : { fromTs: options.fromTs }),
+    ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
+  }));
+  const workers = Math.max(1, Math.min(options.workers, jobs.length, availableParallelism()));
+  const results = workers > 1 ? await runInWorkers(jobs, workers, options.onProgress) : await runSerially(jobs, options.onProgress);
+
+  const outPath = options.inPlace ? options.journal : options.out;
+  if (outPath) {
+    const out = openJournal(outPath, { idGen: new SeededIdGen(1) });
+    try {
+      for (const result of results) out.append(result.run, result.session, result.output);
+    } finally {
+      out.close();
+    }
+  }
+  return results;
+}
+
+async function runSerially(jobs: SessionJob[], onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
+  const results: SessionReplay[] = [];
+  for (const job of jobs) {
+    results.push(await runSessionJob(job));
+    onProgress?.(results.length, jobs.length, job.session);
+  }
+  return results;
+}
+
+/** The worker entry next to this file: .js under dist/, .ts under tsx/vitest (loaded through tsx). */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const js = new URL("./worker.js", import.meta.url);
+  if (existsSync(js)) return { url: js, execArgv: [] };
+  return { url: new URL("./worker.ts", import.meta.url), execArgv: ["--import", "tsx"] };
+}
+
+async function runInWorkers(jobs: SessionJob[], workers: number, onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
+  const results: SessionReplay[] = new Array(jobs.length);
+  const entry = workerEntry();
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      const job = jobs[index]!;
+      results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
+        const worker = new Worker(entry.url, { workerData: job, execArgv: entry.execArgv });
+        worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
+          void worker.terminate();
+          if (message.ok) resolvePromise(message.result!);
+          else reject(new ReplayRefused(`session ${job.session}: ${message.error}`));
+        });
+        worker.once("error", reject);
+      });
+      done += 1;
+      onProgress?.(done, jobs.length, job.session);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, lane));
+  return results;
+}
