@@ -1,0 +1,44 @@
+/**
+ * Records the bundled sample sessions: the real live code path (LiveBot, @stoqey/ib over TCP)
+ * against the simulator (simulated market), exported as JSON lines into data/sample/.
+ *
+ *   npx tsx scripts/record-sample.ts
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { newYorkTimeToMs, openJournal, toJsonLine } from "../src/events/index.js";
+import { LiveBot, createLogger, loadLiveConfig } from "../src/live/index.js";
+import { startSimulator } from "../src/sim/index.js";
+import { trendVwap } from "../src/strategy/index.js";
+import { codeVersion } from "../src/cli/code-version.js";
+
+const SESSIONS = ["2026-02-04", "2026-02-05"];
+const journalPath = ".tmp/sample-recording.db";
+mkdirSync(".tmp", { recursive: true });
+for (const suffix of ["", "-wal", "-shm", ".clientid"]) rmSync(`${journalPath}${suffix}`, { force: true });
+
+for (const session of SESSIONS) {
+  // 300 simulated seconds per real second: a 5-minute cycle per real second, a whole day in ~80 s.
+  const sim = await startSimulator({ seed: 42, startMs: newYorkTimeToMs(session, 9, 35), speed: 300, scenario: { snapshotDelayMs: 5 } });
+  const config = loadLiveConfig(undefined, {}, { port: sim.port, symbols: ["SPY", "QQQ"], intervalSeconds: 1, paper: true });
+  const bot = new LiveBot({
+    config: { ...config, symbolPauseMs: 20 },
+    journalPath,
+    strategy: trendVwap,
+    params: trendVwap.params.parse({}) as Record<string, unknown>,
+    cycles: 76,
+    codeVersion: codeVersion(),
+    logger: await createLogger(null, true),
+  });
+  const cycles = await bot.run();
+  await sim.close();
+  console.log(`recorded ${session}: ${cycles} cycles`);
+}
+
+mkdirSync("data/sample", { recursive: true });
+const journal = openJournal(journalPath, { readonly: true });
+for (const session of SESSIONS) {
+  const lines = [...journal.read({ session, stream: "live" })].map((e) => `${toJsonLine(e)}\n`).join("");
+  writeFileSync(`data/sample/${session}.jsonl`, lines);
+  console.log(`data/sample/${session}.jsonl: ${lines.split("\n").length - 1} events`);
+}
+journal.close();
