@@ -63,6 +63,8 @@ export class LiveBot {
   private readonly orders = new Map<number, OrderLink>();
   private readonly execToOrder = new Map<string, number>();
   private stopping = false;
+  /** SessionOpened is journaled: from here on every notice and the close are recorded. */
+  private opened = false;
   private wake: (() => void) | null = null;
   private connectivityLost = false;
   private pacingStrikes = 0;
@@ -91,7 +93,9 @@ export class LiveBot {
     try {
       await this.connect();
       if (!this.session) throw new Error("no session after connect");
+      // Refused before anything is journaled: a config past a limit leaves the journal as it was.
       enforceInterval(config, this.simulator);
+      this.opened = true;
       this.record([
         {
           type: "SessionOpened",
@@ -109,6 +113,7 @@ export class LiveBot {
         },
       ]);
       this.recordConnected();
+      this.flushEarlyNotices();
       await this.reportAccount();
       let cycle = this.warmUp() + 1;
       const target = this.options.cycles;
@@ -125,7 +130,7 @@ export class LiveBot {
       return cyclesRun;
     } catch (error) {
       logger.error({ err: (error as Error).message }, "live mode stopped on an error");
-      if (this.session) this.closeSession("error", cyclesRun, (error as Error).message);
+      if (this.opened) this.closeSession("error", cyclesRun, (error as Error).message);
       throw error;
     } finally {
       this.gateway?.disconnect();
@@ -165,7 +170,7 @@ export class LiveBot {
         const gatewayMs = await gateway.currentTimeMs(config.requestTimeoutSeconds * 1000);
         this.cycleAnchor = { gatewayMs, localMs: performance.now() };
         this.session ??= tradingSessionOf(gatewayMs);
-        this.flushEarlyNotices();
+        if (this.opened) this.flushEarlyNotices();
         logger.info({ clientId: this.clientId, accounts: info.accounts.join(","), simulator: this.simulator }, "connected to the gateway");
         return;
       } catch (error) {
@@ -192,7 +197,7 @@ export class LiveBot {
 
   private onDisconnected(reason: string): void {
     this.options.logger.warn({ reason }, "gateway disconnected");
-    if (this.session) this.record([{ type: "GatewayDisconnected", version: 1, ts: this.now(), payload: { reason, willReconnect: !this.stopping } }]);
+    if (this.opened) this.record([{ type: "GatewayDisconnected", version: 1, ts: this.now(), payload: { reason, willReconnect: !this.stopping } }]);
   }
 
   private async ensureConnected(): Promise<void> {
@@ -205,7 +210,7 @@ export class LiveBot {
   private onNotice(notice: GatewayNotice): void {
     if (notice.code === 1100) this.connectivityLost = true;
     if (notice.code === 1101 || notice.code === 1102) this.connectivityLost = false;
-    if (!this.session) {
+    if (!this.opened) {
       this.earlyNotices.push(notice);
       return;
     }

@@ -26,6 +26,11 @@ export interface SimulatorOptions {
   scenario?: Partial<Scenario>;
   /** One JSON line per served request. */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * The managed account to report. Default SIM0000001; a test can pass a paper-style id (DU…) to
+   * make the simulator look like a real gateway to the bot.
+   */
+  account?: string;
   /** Real-time source (injected so tests can drive it); default performance.now. */
   realNowMs?: () => number;
 }
@@ -92,6 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const log = options.log ?? (() => {});
   const stats: SimStats = { connections: 0, requests: 0, byKind: {} };
   const clientIdsInUse = new Set(scenario.clientIdInUse ?? []);
+  const account = options.account ?? SIMULATOR_ACCOUNT;
   const historicalTimes: number[] = [];
   const kindCounts: Record<string, number> = {};
   const holdings = new Map<string, Holding>();
@@ -185,7 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
             later(5, () => socket.destroy());
             return;
           }
-          send([OUT.MANAGED_ACCTS, 1, SIMULATOR_ACCOUNT]);
+          send([OUT.MANAGED_ACCTS, 1, account]);
           send([OUT.NEXT_VALID_ID, 1, nextOrderId]);
           error(-1, 2104, "Market data farm connection is OK:usfarm");
           error(-1, 2106, "HMDS data farm connection is OK:ushmds");
@@ -197,7 +203,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           send([OUT.NEXT_VALID_ID, 1, nextOrderId]);
           return;
         case IN.REQ_MANAGED_ACCTS:
-          send([OUT.MANAGED_ACCTS, 1, SIMULATOR_ACCOUNT]);
+          send([OUT.MANAGED_ACCTS, 1, account]);
           return;
         case IN.REQ_CURRENT_TIME:
           countRequest("current-time");
@@ -234,7 +240,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           countRequest("positions");
           for (const h of holdings.values()) {
             const c = h.contract;
-            send([OUT.POSITION_DATA, 3, SIMULATOR_ACCOUNT, c.conId, c.symbol, c.secType, c.expiry, c.strike || 0, c.right, c.multiplier, c.exchange, c.currency, localSymbol(c), c.symbol, h.quantity, h.avgCost]);
+            send([OUT.POSITION_DATA, 3, account, c.conId, c.symbol, c.secType, c.expiry, c.strike || 0, c.right, c.multiplier, c.exchange, c.currency, localSymbol(c), c.symbol, h.quantity, h.avgCost]);
           }
           send([OUT.POSITION_END, 1]);
           return;
@@ -242,7 +248,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           countRequest("account-summary");
           const reqId = Number(fields[2]);
           for (const [tag, value] of [["NetLiquidation", "100000.00"], ["BuyingPower", "400000.00"], ["AvailableFunds", "100000.00"]] as const) {
-            send([OUT.ACCOUNT_SUMMARY, 1, reqId, SIMULATOR_ACCOUNT, tag, value, "USD"]);
+            send([OUT.ACCOUNT_SUMMARY, 1, reqId, account, tag, value, "USD"]);
           }
           send([OUT.ACCOUNT_SUMMARY_END, 1, reqId]);
           return;
@@ -429,7 +435,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       later(5, () => {
         send([
           OUT.EXECUTION_DATA, -1, orderId, conId, c.symbol, c.secType, c.expiry, c.strike || 0, c.right, c.secType === "OPT" ? 100 : "",
-          "SMART", "USD", localSymbol(c), c.symbol, execId, ibTime(now), SIMULATOR_ACCOUNT, "CBOE", action === "BUY" ? "BOT" : "SLD",
+          "SMART", "USD", localSymbol(c), c.symbol, execId, ibTime(now), account, "CBOE", action === "BUY" ? "BOT" : "SLD",
           quantity, price, perm, clientId, 0, quantity, price, "", "", "", "", 1, "",
         ]);
         send([OUT.ORDER_STATUS, orderId, "Filled", quantity, 0, price, perm, 0, price, clientId, "", 0]);
