@@ -98,16 +98,20 @@ async function runSerially(jobs: SessionJob[], onProgress?: ReplayOptions["onPro
   return results;
 }
 
-/** The worker entry next to this file: .js under dist/, .ts under tsx/vitest (loaded through tsx). */
-function workerEntry(): { url: URL; execArgv: string[] } {
+/**
+ * Start the worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
+ * bootstrap registers tsx inside the worker and then imports worker.ts.
+ */
+function startWorker(job: SessionJob): Worker {
   const js = new URL("./worker.js", import.meta.url);
-  if (existsSync(js)) return { url: js, execArgv: [] };
-  return { url: new URL("./worker.ts", import.meta.url), execArgv: ["--import", "tsx"] };
+  if (existsSync(js)) return new Worker(js, { workerData: job });
+  const ts = new URL("./worker.ts", import.meta.url).href;
+  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: job });
 }
 
 async function runInWorkers(jobs: SessionJob[], workers: number, onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
   const results: SessionReplay[] = new Array(jobs.length);
-  const entry = workerEntry();
   let next = 0;
   let done = 0;
   const lane = async (): Promise<void> => {
@@ -115,7 +119,7 @@ async function runInWorkers(jobs: SessionJob[], workers: number, onProgress?: Re
       const index = next++;
       const job = jobs[index]!;
       results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
-        const worker = new Worker(entry.url, { workerData: job, execArgv: entry.execArgv });
+        const worker = startWorker(job);
         worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
           void worker.terminate();
           if (message.ok) resolvePromise(message.result!);

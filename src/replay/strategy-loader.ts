@@ -30,7 +30,9 @@ export async function loadStrategy(spec: string): Promise<AnyStrategy> {
   } catch (error) {
     throw new StrategyRejected(`strategy file ${spec} failed to load: ${(error as Error).message}`);
   }
-  const candidate = (module.default as Record<string, unknown> | undefined)?.decide ? module.default : (module.strategy ?? module.default);
+  // tsx may wrap a module's exports once more under `default` (CommonJS interop).
+  const exports = typeof module.default === "object" && module.default !== null && "default" in module.default ? (module.default as Record<string, unknown>) : module;
+  const candidate = exports.strategy ?? exports.default;
   const problems = contractViolations(candidate);
   if (problems.length > 0) {
     throw new StrategyRejected(`${spec} does not implement the strategy contract: it lacks ${problems.join(", ")} (export it as default or as "strategy")`);

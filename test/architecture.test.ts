@@ -1,0 +1,93 @@
+/**
+ * The dependency rule of DESIGN.md and the determinism rule of STYLE.md, enforced on the sources.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "..", "src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const folderOf = (path: string) => relative(SRC, path).split("/")[0]!;
+/** Imports of a file: [specifier, resolved path or package]. */
+function imports(path: string): string[] {
+  const text = readFileSync(path, "utf8");
+  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
+  return found.map((spec) => (spec.startsWith(".") ? resolve(dirname(path), spec.replace(/\.js$/, ".ts")) : spec));
+}
+
+const ALLOWED: Record<string, string[]> = {
+  events: [],
+  strategy: ["events"],
+  projections: ["events"],
+  replay: ["events", "strategy", "projections"],
+  live: ["events", "strategy", "projections"],
+  sim: ["events"],
+  cli: ["events", "strategy", "projections", "replay", "live", "sim"],
+  types: [],
+};
+
+describe("dependency rule", () => {
+  for (const file of files(SRC)) {
+    const folder = folderOf(file);
+    it(`${relative(SRC, file)} imports only what ${folder} may`, () => {
+      for (const target of imports(file)) {
+        if (!target.startsWith("/")) {
+          if (target === "@stoqey/ib") expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
+          if (target === "kysely" || target === "better-sqlite3") expect(relative(SRC, file)).toMatch(/^events\/journal(-schema)?\.ts$/);
+          continue;
+        }
+        const other = folderOf(target);
+        if (other === folder) continue;
+        expect(ALLOWED[folder], `${relative(SRC, file)} → ${other}`).toContain(other);
+        // Another folder is entered through its index.ts only.
+        expect(relative(SRC, target), `${relative(SRC, file)} reaches past ${other}/index.ts`).toBe(`${other}/index.ts`);
+      }
+    });
+  }
+
+  it("replay never reaches live, sim or @stoqey/ib, even transitively", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const target of imports(file)) {
+        expect(target).not.toBe("@stoqey/ib");
+        expect(target).not.toBe("node:net");
+        if (!target.startsWith("/")) continue;
+        expect(["live", "sim"]).not.toContain(folderOf(target));
+        visit(target);
+      }
+    };
+    for (const file of files(join(SRC, "replay"))) visit(file);
+    expect(seen.size).toBeGreaterThan(5);
+  });
+});
+
+describe("determinism", () => {
+  // The one id generator that may use randomness: only for callers that inject none (live, import).
+  const ALLOW = new Set(["events/ulid-id-gen.ts"]);
+  const deterministic = files(SRC).filter((f) => !["live", "sim", "cli"].includes(folderOf(f)) && !ALLOW.has(relative(SRC, f)));
+  it("no wall clock, randomness or fresh ULIDs on the deterministic path", () => {
+    const offences: string[] = [];
+    for (const file of deterministic) {
+      const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+      for (const [pattern, what] of [
+        [/Date\.now\s*\(/, "Date.now()"],
+        [/new Date\(\s*\)/, "new Date()"],
+        [/Math\.random\s*\(/, "Math.random()"],
+        [/\bulid\s*\(/, "ulid()"],
+        [/performance\.now\s*\(/, "performance.now()"],
+      ] as const) {
+        if (pattern.test(code)) offences.push(`${relative(SRC, file)}: ${what}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+});
