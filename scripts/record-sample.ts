@@ -16,12 +16,17 @@ const journalPath = ".tmp/sample-recording.db";
 mkdirSync(".tmp", { recursive: true });
 for (const suffix of ["", "-wal", "-shm", ".clientid"]) rmSync(`${journalPath}${suffix}`, { force: true });
 
+// 2026-02-05 also meets the faults the alpha saw: pacing violations (162) and a connectivity blip (1100/1102).
+const FAULTS: Record<string, object> = {
+  "2026-02-05": { pacing: { maxRequests: 30, windowSeconds: 20 }, connectivityLost: { afterRequests: 900, restoreAfterMs: 1500 } },
+};
+
 for (const session of SESSIONS) {
   // 300 simulated seconds per real second: a 5-minute cycle per real second, a whole day in ~80 s.
-  const sim = await startSimulator({ seed: 42, startMs: newYorkTimeToMs(session, 9, 35), speed: 300, scenario: { snapshotDelayMs: 5 } });
+  const sim = await startSimulator({ seed: 42, startMs: newYorkTimeToMs(session, 9, 35), speed: 300, scenario: { snapshotDelayMs: 5, ...FAULTS[session] } });
   const config = loadLiveConfig(undefined, {}, { port: sim.port, symbols: ["SPY", "QQQ"], intervalSeconds: 1, paper: true });
   const bot = new LiveBot({
-    config: { ...config, symbolPauseMs: 20 },
+    config: { ...config, symbolPauseMs: 20, pacingBackoffSeconds: 2, maxBackoffSeconds: 8 },
     journalPath,
     strategy: trendVwap,
     params: trendVwap.params.parse({}) as Record<string, unknown>,

@@ -1,0 +1,92 @@
+/**
+ * The built CLI as a user runs it: the README's first command on a fresh copy of the repo, the
+ * documented post-mortem queries on the sample, and `journal sql` refusing writes.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
+const dir = mkdtempSync(join(tmpdir(), "postmortem-"));
+const journal = join(dir, "journal.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: dir });
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
+  for (const day of ["2026-02-04", "2026-02-05"]) {
+    const r = cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]);
+    expect(r.status, r.stderr).toBe(0);
+  }
+  const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+}, 120_000);
+
+const queries = [...readFileSync(join(ROOT, "docs", "sql.md"), "utf8").matchAll(/### (\d+\. [^\n]+)\n\n```sql\n([\s\S]*?)```/g)].map((m) => ({ title: m[1]!, sql: m[2]! }));
+
+describe("the documented post-mortem queries", () => {
+  it("are ten", () => expect(queries).toHaveLength(10));
+  for (const { title, sql } of queries) {
+    it(`${title} returns rows on the sample`, () => {
+      const r = cli(["sql", sql, "--journal", journal, "--format", "json"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as unknown[]).length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("journal sql", () => {
+  const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+  it("refuses a write with a clear message and leaves the file byte for byte as it was", () => {
+    const before = sha(journal);
+    for (const statement of ["DELETE FROM events", "INSERT INTO journal_meta VALUES ('x', 'y')", "DROP VIEW v_bars", "UPDATE events SET ts = 0"]) {
+      const r = cli(["sql", statement, "--journal", journal]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/journal sql is read-only/);
+    }
+    expect(sha(journal)).toBe(before);
+  });
+
+  it("prints an aligned table, CSV and JSON", () => {
+    const table = cli(["sql", "SELECT code, meaning FROM notice_codes WHERE code = 162", "--journal", journal]);
+    expect(table.stdout).toMatch(/│ 162 +│ historical data pacing violation │/);
+    expect(cli(["sql", "SELECT 1 AS a, 'x,y' AS b", "--journal", journal, "--format", "csv"]).stdout).toBe('a,b\n1,"x,y"\n');
+    expect(JSON.parse(cli(["sql", "SELECT 2 AS n", "--journal", journal, "--format", "json"]).stdout)).toEqual([{ n: 2 }]);
+  });
+
+  it("says what is wrong with bad SQL or a bad flag, exiting 2", () => {
+    expect(cli(["sql", "SELEC nonsense", "--journal", journal]).stderr).toMatch(/SQL error/);
+    const r = cli(["sql", "SELECT 1", "--journal", journal, "--format", "xml"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--format xml: expected table, csv or json/);
+  });
+});
+
+describe("the README's first command on a fresh copy of the repo", () => {
+  it("imports the sample and replays 2026-02-04 with full parity", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(readme).toMatch(/npm install && npm start/);
+    expect(readme).toMatch(/\nnpm test/);
+    const copy = join(dir, "fresh");
+    // The tracked files as a clone has them; dependencies are linked rather than downloaded again.
+    const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+    for (const file of tracked) {
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      cpSync(join(ROOT, file), join(copy, file));
+    }
+    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    const r = spawnSync("npm", ["start"], { cwd: copy, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/sample 2026-02-04\.jsonl: \d+ events imported/);
+    expect(r.stdout).toMatch(/│ 2026-02-04 │ replay-\w+ +│ \d+ +│ \d+ +│ (\d+) \/ 0 \/ 0 /);
+    expect(existsSync(join(copy, "data", "journal.db"))).toBe(true);
+  }, 180_000);
+});
