@@ -3,7 +3,7 @@
  */
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type NewEvent, SeededIdGen, openJournal, parseEventBody } from "../src/events/index.js";
+import { type NewEvent, openJournal, parseEventBody, SeededIdGen } from "../src/events/index.js";
 import { measure, report, scratchDir } from "./harness.js";
 
 const dir = scratchDir("bench-journal-");
@@ -17,14 +17,31 @@ function quote(i: number): NewEvent {
     version: 1,
     ts: T0 + i,
     payload: {
-      contract: { secType: "OPT", symbol: "SPY", expiry: "20260206", strike, right: i % 2 ? "C" : "P", multiplier: 100, exchange: "SMART", currency: "USD" },
+      contract: {
+        secType: "OPT",
+        symbol: "SPY",
+        expiry: "20260206",
+        strike,
+        right: i % 2 ? "C" : "P",
+        multiplier: 100,
+        exchange: "SMART",
+        currency: "USD",
+      },
       bidUsd: 1.2 + (i % 50) / 100,
       askUsd: 1.25 + (i % 50) / 100,
       lastUsd: 1.22,
       bidSize: 10,
       askSize: 12,
       lastSize: 1,
-      greeks: { impliedVol: 0.18, delta: 0.5, gamma: 0.05, vega: 0.3, theta: -0.4, optPriceUsd: 1.23, undPriceUsd: 690.1 },
+      greeks: {
+        impliedVol: 0.18,
+        delta: 0.5,
+        gamma: 0.05,
+        vega: 0.3,
+        theta: -0.4,
+        optPriceUsd: 1.23,
+        undPriceUsd: 690.1,
+      },
       timing: { reqId: i, requestedAtMs: T0 + i - 20, latencyMs: 20 },
       complete: true,
     },
@@ -68,7 +85,20 @@ const raw = measure("raw better-sqlite3 insert, same batches", N, () => {
   const tx = db.transaction((from: number) => {
     for (let i = from; i < Math.min(N, from + BATCH); i++) {
       const r = rows[i]!;
-      insert.run(r.seq, r.id, "live", "2026-02-04", i, "QuoteSnapshot", 1, r.ts, null, null, r.payload, fakeHash);
+      insert.run(
+        r.seq,
+        r.id,
+        "live",
+        "2026-02-04",
+        i,
+        "QuoteSnapshot",
+        1,
+        r.ts,
+        null,
+        null,
+        r.payload,
+        fakeHash,
+      );
     }
   });
   for (let i = 0; i < N; i += BATCH) tx.immediate(i);
@@ -76,22 +106,48 @@ const raw = measure("raw better-sqlite3 insert, same batches", N, () => {
 });
 report(ours, raw, 0.5);
 
-// 2. Single durable appends (synchronous=FULL, one event per commit).
-const SINGLE = 2000;
-const oursSingle = measure("journal.append durable, 1 event/commit", SINGLE, () => {
+// 2. Single durable appends (synchronous=FULL, one event per commit). Each commit waits for an
+// fsync, whose latency drifts with whatever else the disk is doing, so the two sides run
+// interleaved, round by round, and each keeps its best round: drift then hits both alike.
+const SINGLE = 1000;
+const ROUNDS = 7;
+const oursDurable = () => {
   const journal = openJournal(join(dir, `j${run++}.db`), { idGen: new SeededIdGen(1) });
   for (let i = 0; i < SINGLE; i++) journal.append("live", "2026-02-04", [events[i]!], { durable: true });
   journal.close();
-}, 2);
-const rawSingle = measure("raw single-row commits, synchronous=FULL", SINGLE, () => {
+};
+const rawDurable = () => {
   const db = rawDb("FULL");
   const insert = db.prepare(INSERT);
   for (let i = 0; i < SINGLE; i++) {
     const r = rows[i]!;
-    db.transaction(() => insert.run(r.seq, r.id, "live", "2026-02-04", i, "QuoteSnapshot", 1, r.ts, null, null, r.payload, fakeHash)).immediate();
+    db.transaction(() =>
+      insert.run(
+        r.seq,
+        r.id,
+        "live",
+        "2026-02-04",
+        i,
+        "QuoteSnapshot",
+        1,
+        r.ts,
+        null,
+        null,
+        r.payload,
+        fakeHash,
+      ),
+    ).immediate();
   }
   db.close();
-}, 2);
+};
+let oursSingle = measure("journal.append durable, 1 event/commit", SINGLE, oursDurable, 1);
+let rawSingle = measure("raw single-row commits, synchronous=FULL", SINGLE, rawDurable, 1);
+for (let round = 1; round < ROUNDS; round++) {
+  const o = measure(oursSingle.label, SINGLE, oursDurable, 1);
+  const r = measure(rawSingle.label, SINGLE, rawDurable, 1);
+  if (o.ms < oursSingle.ms) oursSingle = o;
+  if (r.ms < rawSingle.ms) rawSingle = r;
+}
 report(oursSingle, rawSingle, 0.7);
 
 // 3. Ordered read with validation vs raw SELECT + JSON.parse.
@@ -105,7 +161,10 @@ const oursRead = measure("journal.read (validated, upcast)", N, () => {
 journal.close();
 const db = new Database(readPath, { readonly: true });
 const rawRead = measure("raw SELECT ... ORDER BY seq + JSON.parse", N, () => {
-  for (const row of db.prepare("SELECT * FROM events ORDER BY seq").iterate() as Iterable<{ seq: number; payload: string }>) {
+  for (const row of db.prepare("SELECT * FROM events ORDER BY seq").iterate() as Iterable<{
+    seq: number;
+    payload: string;
+  }>) {
     sink += (JSON.parse(row.payload) as { timing: { reqId: number } }).timing.reqId + row.seq;
   }
 });

@@ -97,6 +97,8 @@ export interface Journal {
   /** The highest seq in the journal, 0 when empty. */
   lastSeq(): number;
   sessions(stream?: StreamId): SessionSummaryRow[];
+  /** The session dates present (in one stream), sorted; cheaper than `sessions()` on a large journal. */
+  sessionIds(stream?: StreamId): SessionId[];
 
   /** Check the hash chain, every payload's schema, and that seq and pos have no gaps. */
   verify(): VerifyReport;

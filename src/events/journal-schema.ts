@@ -5,12 +5,12 @@
 import type Database from "better-sqlite3";
 import {
   DummyDriver,
+  type Generated,
   Kysely,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
   sql,
-  type Generated,
 } from "kysely";
 import { JournalUnavailable } from "./errors.js";
 import type { EventFilter } from "./journal-api.js";
@@ -91,7 +91,8 @@ const MIGRATIONS: Record<number, readonly string[]> = {
       .compile().sql,
     k.schema.createIndex("events_type_seq").on("events").columns(["type", "seq"]).compile().sql,
     k.schema.createIndex("events_ts").on("events").column("ts").compile().sql,
-    k.schema.createIndex("events_session_stream").on("events").columns(["session", "stream", "seq"]).compile().sql,
+    k.schema.createIndex("events_session_stream").on("events").columns(["session", "stream", "seq"]).compile()
+      .sql,
     k.schema.createIndex("events_correlation").on("events").column("correlation").compile().sql,
     // Immutability lives in the database, so the sqlite3 shell is held to it as much as our code.
     `CREATE TRIGGER events_no_update BEFORE UPDATE ON events
@@ -119,13 +120,19 @@ export function migrate(db: Database.Database, path: string, options: { checkOnl
     );
   }
   if (options.checkOnly) {
-    if (current === 0) throw new JournalUnavailable(path, "is a SQLite file but not a journal (no events table)");
+    if (current === 0)
+      throw new JournalUnavailable(path, "is a SQLite file but not a journal (no events table)");
     return;
   }
   if (current === 0) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+      n: number;
+    };
     if (tables.n > 0) {
-      throw new JournalUnavailable(path, "is a SQLite database of something else (it has tables but no journal schema); refusing to touch it");
+      throw new JournalUnavailable(
+        path,
+        "is a SQLite database of something else (it has tables but no journal schema); refusing to touch it",
+      );
     }
   }
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
@@ -143,13 +150,19 @@ export function migrate(db: Database.Database, path: string, options: { checkOnl
  */
 export function refreshViews(db: Database.Database): void {
   const signature = POSTMORTEM_VIEWS.map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
-  const stored = db.prepare("SELECT value FROM journal_meta WHERE key = 'views'").get() as { value: string } | undefined;
+  const stored = db.prepare("SELECT value FROM journal_meta WHERE key = 'views'").get() as
+    | { value: string }
+    | undefined;
   if (stored?.value === signature) return;
   db.transaction(() => {
-    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").all() as { name: string }[];
+    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").all() as {
+      name: string;
+    }[];
     for (const view of existing) db.exec(`DROP VIEW IF EXISTS "${view.name}"`);
     for (const view of POSTMORTEM_VIEWS) db.exec(view.sql);
-    db.prepare("INSERT INTO journal_meta (key, value) VALUES ('views', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(signature);
+    db.prepare(
+      "INSERT INTO journal_meta (key, value) VALUES ('views', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(signature);
   }).immediate();
 }
 
@@ -183,12 +196,21 @@ export function compileStatements() {
       .onConflict((oc) => oc.column("id").doNothing())
       .compile().sql,
     byId: k.selectFrom("events").selectAll().where("id", "=", placeholder).compile().sql,
-    lastRow: k.selectFrom("events").select(["seq", "hash"]).orderBy("seq", "desc").limit(sql.lit(1)).compile().sql,
+    lastRow: k.selectFrom("events").select(["seq", "hash"]).orderBy("seq", "desc").limit(sql.lit(1)).compile()
+      .sql,
     nextPos: k
       .selectFrom("events")
       .select(sql<number>`coalesce(max(pos) + 1, 0)`.as("next"))
       .where("stream", "=", placeholder)
       .where("session", "=", placeholder)
+      .compile().sql,
+    sessionIds: k.selectFrom("events").select("session").distinct().orderBy("session").compile().sql,
+    sessionIdsOfStream: k
+      .selectFrom("events")
+      .select("session")
+      .distinct()
+      .where("stream", "=", placeholder)
+      .orderBy("session")
       .compile().sql,
     page: k.selectFrom("events").selectAll().where("seq", ">", 0).orderBy("seq").limit(0).compile().sql,
     sessions: k
@@ -223,12 +245,21 @@ export function compileStatements() {
       let q = k.selectFrom("events").selectAll().where("seq", ">", 0);
       if (filter.stream !== undefined) q = q.where("stream", "=", placeholder);
       if (filter.session !== undefined) q = q.where("session", "=", placeholder);
-      if (filter.sessions !== undefined) q = q.where("session", "in", filter.sessions.length ? filter.sessions.map(() => placeholder) : [placeholder]);
+      if (filter.sessions !== undefined)
+        q = q.where(
+          "session",
+          "in",
+          filter.sessions.length ? filter.sessions.map(() => placeholder) : [placeholder],
+        );
       if (filter.types !== undefined && filter.types.length === 1) q = q.where("type", "=", placeholder);
       else if (filter.types !== undefined) {
         // Several types: walk the primary key in seq order and test the type (`+type` keeps SQLite off
         // the (type, seq) index, which would need a sort of every remaining row for each page).
-        q = q.where(sql<string>`+type`, "in", filter.types.length ? filter.types.map(() => placeholder) : [placeholder]);
+        q = q.where(
+          sql<string>`+type`,
+          "in",
+          filter.types.length ? filter.types.map(() => placeholder) : [placeholder],
+        );
       }
       if (filter.fromTs !== undefined) q = q.where("ts", ">=", 0);
       if (filter.toTs !== undefined) q = q.where("ts", "<", 0);

@@ -17,8 +17,8 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
 import { canonicalJson } from "./canonical-json.js";
+import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
 import type { IdGen } from "./clock.js";
 import type { NewEvent, StoredEvent, StreamId } from "./envelope.js";
 import { DuplicateIdMismatch, JournalConflict, JournalError, JournalUnavailable } from "./errors.js";
@@ -32,7 +32,13 @@ import type {
   SqlExecutor,
   VerifyReport,
 } from "./journal-api.js";
-import { compileStatements, migrate, type EventRow, type FilterStatement, refreshViews } from "./journal-schema.js";
+import {
+  compileStatements,
+  type EventRow,
+  type FilterStatement,
+  migrate,
+  refreshViews,
+} from "./journal-schema.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
 import { parseEventBody, parsePayload } from "./validation.js";
 
@@ -48,7 +54,20 @@ export interface OpenJournalOptions {
 }
 
 /** A row as better-sqlite3 returns it in raw mode: the events table's columns in order. */
-type RawRow = [number, string, string, string, number, string, number, number, string | null, string | null, string, string];
+type RawRow = [
+  number,
+  string,
+  string,
+  string,
+  number,
+  string,
+  number,
+  number,
+  string | null,
+  string | null,
+  string,
+  string,
+];
 
 /** Rows per page when reading: bounded memory whatever the journal's size. */
 const READ_PAGE = 2000;
@@ -96,17 +115,29 @@ class SqliteJournal implements Journal {
       run: (text, params = []) => {
         this.stmt(text).run(...(params as unknown[]));
       },
-      all: <Row>(text: string, params: readonly unknown[] = []) => this.stmt(text).all(...(params as unknown[])) as Row[],
-      transaction: <T>(fn: () => T): T => (this.db.inTransaction ? fn() : this.db.transaction(fn).immediate()),
+      all: <Row>(text: string, params: readonly unknown[] = []) =>
+        this.stmt(text).all(...(params as unknown[])) as Row[],
+      transaction: <T>(fn: () => T): T =>
+        this.db.inTransaction ? fn() : this.db.transaction(fn).immediate(),
     };
     for (const projection of options.projections ?? []) this.addProjection(projection);
   }
 
-  append(stream: StreamId, session: SessionId, events: readonly NewEvent[], options: AppendOptions = {}): StoredEvent[] {
+  append(
+    stream: StreamId,
+    session: SessionId,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): StoredEvent[] {
     this.assertWritable();
     // Validate everything before taking the write lock: an invalid event writes nothing.
     const prepared = events.map((event, index) => {
-      const body = parseEventBody(event.type, event.version, event.payload, `on append (${stream}/${session}, item ${index})`);
+      const body = parseEventBody(
+        event.type,
+        event.version,
+        event.payload,
+        `on append (${stream}/${session}, item ${index})`,
+      );
       return {
         id: event.id ?? this.idGen.next(event.ts),
         body,
@@ -147,7 +178,20 @@ class SqliteJournal implements Journal {
         };
         const hash = rowHash(prevHash, row);
         // ON CONFLICT(id) DO NOTHING: a retried id is detected by "no change", with no lookup per row.
-        const { changes } = insert.run(row.seq, row.id, row.stream, row.session, row.pos, row.type, row.version, row.ts, row.causation, row.correlation, row.payload, hash);
+        const { changes } = insert.run(
+          row.seq,
+          row.id,
+          row.stream,
+          row.session,
+          row.pos,
+          row.type,
+          row.version,
+          row.ts,
+          row.causation,
+          row.correlation,
+          row.payload,
+          hash,
+        );
         if (changes === 0) {
           seq -= 1;
           const stored = this.get(p.id);
@@ -186,7 +230,8 @@ class SqliteJournal implements Journal {
         // Another connection slipped in between our read and our write: report it as a conflict.
         throw new JournalConflict(stream, session, options.expectedPos ?? -1, this.nextPos(stream, session));
       }
-      if (code === "SQLITE_READONLY") throw new JournalUnavailable(this.location, "the file is read-only; open a writable copy");
+      if (code === "SQLITE_READONLY")
+        throw new JournalUnavailable(this.location, "the file is read-only; open a writable copy");
       throw error;
     }
   }
@@ -198,7 +243,8 @@ class SqliteJournal implements Journal {
     for (;;) {
       // Rows as arrays (column order of the table): cheaper than an object per row.
       const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as RawRow[];
-      for (const r of rows) yield this.fromColumns(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+      for (const r of rows)
+        yield this.fromColumns(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
       if (rows.length < READ_PAGE) return;
       after = rows[rows.length - 1]![0];
     }
@@ -224,6 +270,15 @@ class SqliteJournal implements Journal {
     return stream === undefined ? rows : rows.filter((r) => r.stream === stream);
   }
 
+  sessionIds(stream?: StreamId): SessionId[] {
+    const rows = (
+      stream === undefined
+        ? this.stmt(this.statements.sessionIds).all()
+        : this.stmt(this.statements.sessionIdsOfStream).all(stream)
+    ) as { session: string }[];
+    return rows.map((r) => r.session);
+  }
+
   verify(): VerifyReport {
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
@@ -234,13 +289,19 @@ class SqliteJournal implements Journal {
     for (;;) {
       const rows = stmt.all(after, READ_PAGE) as EventRow[];
       for (const row of rows) {
-        const bad = (problem: string): VerifyReport => ({ ok: false, checked, firstBad: { seq: row.seq, problem } });
-        if (row.seq !== expectedSeq) return bad(`seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`);
+        const bad = (problem: string): VerifyReport => ({
+          ok: false,
+          checked,
+          firstBad: { seq: row.seq, problem },
+        });
+        if (row.seq !== expectedSeq)
+          return bad(`seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`);
         const key = `${row.stream}\u0000${row.session}`;
         const want = nextPos.get(key) ?? 0;
         if (row.pos !== want) return bad(`pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
         const hash = rowHash(prevHash, row);
-        if (hash !== row.hash) return bad("hash chain broken: the row (or one before it) was changed after it was written");
+        if (hash !== row.hash)
+          return bad("hash chain broken: the row (or one before it) was changed after it was written");
         try {
           parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
         } catch (error) {
@@ -267,7 +328,20 @@ class SqliteJournal implements Journal {
   }
 
   private toStored(row: EventRow): StoredEvent {
-    return this.fromColumns(row.seq, row.id, row.stream, row.session, row.pos, row.type, row.version, row.ts, row.causation, row.correlation, row.payload, row.hash);
+    return this.fromColumns(
+      row.seq,
+      row.id,
+      row.stream,
+      row.session,
+      row.pos,
+      row.type,
+      row.version,
+      row.ts,
+      row.causation,
+      row.correlation,
+      row.payload,
+      row.hash,
+    );
   }
 
   /** Build a stored event straight from its columns: one object, the payload validated once. */
@@ -289,10 +363,26 @@ class SqliteJournal implements Journal {
     try {
       json = JSON.parse(payloadText);
     } catch {
-      throw new JournalUnavailable(this.location, `payload at seq ${seq} is not JSON; run \`journal verify\``);
+      throw new JournalUnavailable(
+        this.location,
+        `payload at seq ${seq} is not JSON; run \`journal verify\``,
+      );
     }
     const parsed = parsePayload(type, version, json, `at seq ${seq}`);
-    return { seq, id, stream, session, pos, type, version: parsed.version, ts, causation, correlation, payload: parsed.payload, hash } as StoredEvent;
+    return {
+      seq,
+      id,
+      stream,
+      session,
+      pos,
+      type,
+      version: parsed.version,
+      ts,
+      causation,
+      correlation,
+      payload: parsed.payload,
+      hash,
+    } as StoredEvent;
   }
 
   private rawStmt(text: string): Database.Statement {
@@ -322,7 +412,10 @@ class SqliteJournal implements Journal {
 
   private assertWritable(): void {
     if (this.readonly) {
-      throw new JournalUnavailable(this.location, "opened read-only; appends go to a writable journal (e.g. --out)");
+      throw new JournalUnavailable(
+        this.location,
+        "opened read-only; appends go to a writable journal (e.g. --out)",
+      );
     }
   }
 }
@@ -331,7 +424,12 @@ function sameEvent(
   stored: StoredEvent,
   stream: string,
   session: string,
-  p: { body: { type: string; version: number; payload: unknown }; ts: number; causation: string | null; correlation: string | null },
+  p: {
+    body: { type: string; version: number; payload: unknown };
+    ts: number;
+    causation: string | null;
+    correlation: string | null;
+  },
 ): boolean {
   return (
     stored.stream === stream &&
@@ -350,7 +448,10 @@ function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): D
   if (!inMemory) {
     const dir = dirname(path);
     if (!existsSync(dir)) {
-      throw new JournalUnavailable(path, `directory ${dir} does not exist; create it (mkdir -p ${dir}) or pass another --journal`);
+      throw new JournalUnavailable(
+        path,
+        `directory ${dir} does not exist; create it (mkdir -p ${dir}) or pass another --journal`,
+      );
     }
     if (readonly && !existsSync(path)) {
       throw new JournalUnavailable(path, "no such journal; check --journal (or JOURNAL_PATH)");

@@ -46,7 +46,10 @@ export class ImportLineError extends JournalError {
     readonly line: number,
     problem: string,
   ) {
-    super("IMPORT_LINE_INVALID", `${file}:${line}: ${problem} — fix or remove that line; nothing of ${file} was imported`);
+    super(
+      "IMPORT_LINE_INVALID",
+      `${file}:${line}: ${problem} — fix or remove that line; nothing of ${file} was imported`,
+    );
   }
 }
 

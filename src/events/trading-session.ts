@@ -4,13 +4,6 @@
  */
 import type { SessionId } from "./catalogue.js";
 
-const NEW_YORK_DATE = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "America/New_York",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
 const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
   timeZone: "America/New_York",
   hourCycle: "h23",
@@ -25,26 +18,40 @@ const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
 
 /** The trading session (New York calendar date) of an instant: `tradingSessionOf(ms) → "2026-02-04"`. */
 export function tradingSessionOf(timeMs: number): SessionId {
-  return NEW_YORK_DATE.format(timeMs);
+  return newYorkParts(timeMs).date;
 }
 
-/** Wall-clock parts of an instant in New York. */
-export function newYorkParts(timeMs: number): {
+export interface NewYorkParts {
   date: SessionId;
   hour: number;
   minute: number;
   second: number;
   weekday: number;
-} {
-  const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(timeMs).map((p) => [p.type, p.value]));
-  const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    weekday: weekdays.indexOf(parts.weekday ?? ""),
-  };
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+/**
+ * Intl is slow (microseconds a call) and replay asks for every bar: parts are cached per minute
+ * (time-zone offsets only change on whole minutes), seconds derived from the instant.
+ */
+const minuteCache = new Map<number, Omit<NewYorkParts, "second">>();
+
+/** Wall-clock parts of an instant in New York. */
+export function newYorkParts(timeMs: number): NewYorkParts {
+  const minute = Math.floor(timeMs / 60_000);
+  let cached = minuteCache.get(minute);
+  if (!cached) {
+    const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(minute * 60_000).map((p) => [p.type, p.value]));
+    cached = {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
+      hour: Number(parts.hour),
+      minute: Number(parts.minute),
+      weekday: WEEKDAYS.indexOf(parts.weekday ?? ""),
+    };
+    if (minuteCache.size > 50_000) minuteCache.clear();
+    minuteCache.set(minute, cached);
+  }
+  return { ...cached, second: Math.floor((timeMs - minute * 60_000) / 1000) };
 }
 
 /**

@@ -29,7 +29,11 @@ export function noticeSeverity(code: number): "info" | "warning" | "error" {
  * Lift `payload` from `version` to the current version of `type`. Throws when no upcaster chain
  * exists (a version from the future, or a gap in the chain).
  */
-export function upcast(type: EventType, version: number, payload: unknown): { version: number; payload: unknown } {
+export function upcast(
+  type: EventType,
+  version: number,
+  payload: unknown,
+): { version: number; payload: unknown } {
   const current = CURRENT_VERSIONS[type];
   let v = version;
   let p = payload as Record<string, unknown>;
@@ -39,6 +43,7 @@ export function upcast(type: EventType, version: number, payload: unknown): { ve
     p = step(p);
     v += 1;
   }
-  if (v > current) throw new Error(`${type} v${version} is newer than this code knows (v${current}); upgrade`);
+  if (v > current)
+    throw new Error(`${type} v${version} is newer than this code knows (v${current}); upgrade`);
   return { version: v, payload: p };
 }

@@ -30,10 +30,20 @@ export function parseEventBody(type: string, version: number, payload: unknown, 
  * The hot-path form of `parseEventBody`: validates (and upcasts) only the payload, so the reader
  * can build its row object once instead of copying a body into it.
  */
-export function parsePayload(type: string, version: number, payload: unknown, where: string): { version: number; payload: unknown } {
+export function parsePayload(
+  type: string,
+  version: number,
+  payload: unknown,
+  where: string,
+): { version: number; payload: unknown } {
   const schema = SCHEMAS.get(type);
   if (!schema) {
-    throw new InvalidEvent(type, "type", `is not in the catalogue (known: ${[...SCHEMAS.keys()].join(", ")})`, where);
+    throw new InvalidEvent(
+      type,
+      "type",
+      `is not in the catalogue (known: ${[...SCHEMAS.keys()].join(", ")})`,
+      where,
+    );
   }
   let lifted: { version: number; payload: unknown } = { version, payload };
   try {

@@ -53,7 +53,7 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
         throw new ReplayRefused(`${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`);
       }
     }
-    available = [...new Set(source.sessions(options.stream).map((s) => s.session))];
+    available = source.sessionIds(options.stream);
   } finally {
     source.close();
   }
@@ -99,36 +99,43 @@ async function runSerially(jobs: SessionJob[], onProgress?: ReplayOptions["onPro
 }
 
 /**
- * Start the worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
+ * Start a worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
  * bootstrap registers tsx inside the worker and then imports worker.ts.
  */
-function startWorker(job: SessionJob): Worker {
+function startWorker(): Worker {
   const js = new URL("./worker.js", import.meta.url);
-  if (existsSync(js)) return new Worker(js, { workerData: job });
+  if (existsSync(js)) return new Worker(js);
   const ts = new URL("./worker.ts", import.meta.url).href;
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
+  return new Worker(bootstrap, { eval: true });
 }
 
+/** A pool of `workers` threads, each taking the next session when it is done with one. */
 async function runInWorkers(jobs: SessionJob[], workers: number, onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
   const results: SessionReplay[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
   const lane = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const index = next++;
-      const job = jobs[index]!;
-      results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
-        const worker = startWorker(job);
-        worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
-          void worker.terminate();
-          if (message.ok) resolvePromise(message.result!);
-          else reject(new ReplayRefused(`session ${job.session}: ${message.error}`));
+    const worker = startWorker();
+    try {
+      while (next < jobs.length) {
+        const index = next++;
+        const job = jobs[index]!;
+        results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
+          const onError = (error: Error) => reject(error);
+          worker.once("error", onError);
+          worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
+            worker.off("error", onError);
+            if (message.ok) resolvePromise(message.result!);
+            else reject(new ReplayRefused(`session ${job.session}: ${message.error}`));
+          });
+          worker.postMessage(job);
         });
-        worker.once("error", reject);
-      });
-      done += 1;
-      onProgress?.(done, jobs.length, job.session);
+        done += 1;
+        onProgress?.(done, jobs.length, job.session);
+      }
+    } finally {
+      await worker.terminate();
     }
   };
   await Promise.all(Array.from({ length: workers }, lane));

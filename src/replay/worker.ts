@@ -1,9 +1,10 @@
-/** Worker-thread entry: runs one session job and posts the result back. */
-import { parentPort, workerData } from "node:worker_threads";
+/** Worker-thread entry: runs session jobs from the queue its parent feeds, one at a time. */
+import { parentPort } from "node:worker_threads";
 import { type SessionJob, runSessionJob } from "./session-job.js";
 
-const job = workerData as SessionJob;
-runSessionJob(job).then(
-  (result) => parentPort?.postMessage({ ok: true, result }),
-  (error: Error) => parentPort?.postMessage({ ok: false, error: error.message }),
-);
+parentPort?.on("message", (job: SessionJob) => {
+  runSessionJob(job).then(
+    (result) => parentPort?.postMessage({ ok: true, result }),
+    (error: Error) => parentPort?.postMessage({ ok: false, error: error.message }),
+  );
+});

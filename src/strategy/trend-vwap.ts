@@ -13,7 +13,7 @@
  * filled at the ask it saw, exits at the bid (its own belief; the projections hold the truth).
  */
 import { z } from "zod";
-import { type Bar, type OptionContract, type PayloadOf, contractKey, newYorkParts } from "../events/index.js";
+import { type Bar, type OptionContract, type PayloadOf, contractKey, newYorkParts, newYorkTimeToMs } from "../events/index.js";
 import type { CycleInput, Decision, Strategy, StrategyEvent } from "./contract.js";
 
 export const TrendVwapParams = z
@@ -61,8 +61,11 @@ function ema(values: readonly number[], period: number): number | null {
 function sessionVwap(bars: readonly Bar[], session: string): number | null {
   let pv = 0;
   let v = 0;
+  // Today's regular session only: 09:30–16:00 New York.
+  const open = newYorkTimeToMs(session, 9, 30);
+  const close = newYorkTimeToMs(session, 16, 0);
   for (const b of bars) {
-    if (newYorkParts(b.timeMs).date !== session) continue;
+    if (b.timeMs < open || b.timeMs >= close) continue;
     pv += b.vwapUsd * b.volume;
     v += b.volume;
   }

@@ -9,10 +9,18 @@ const dir = mkdtempSync(join(tmpdir(), "journal-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const WRITER = join(import.meta.dirname, "..", "fixtures", "journal-writer.ts");
 
-function startWriter(path: string, tag: string, max?: number): { child: ChildProcess; acked: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", WRITER, path, tag, ...(max ? [String(max)] : [])], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+function startWriter(
+  path: string,
+  tag: string,
+  max?: number,
+): { child: ChildProcess; acked: string[]; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", WRITER, path, tag, ...(max ? [String(max)] : [])],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const acked: string[] = [];
   let partial = "";
   let stderr = "";

@@ -1,18 +1,19 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  canonicalJson,
   GENESIS_HASH,
+  importJsonLines,
   type Journal,
   JournalConflict,
-  SeededIdGen,
-  canonicalJson,
-  importJsonLines,
+  type NewEvent,
   openJournal,
   rowHash,
+  SeededIdGen,
   toJsonLine,
 } from "../../src/events/index.js";
 import { arbNewEvent } from "../support/events.js";
@@ -30,19 +31,22 @@ const fresh = (seed = 1): Journal => openJournal(join(dir, `j${n++}.db`), { idGe
 describe("Journal append and read", () => {
   it("reads back random batches exactly as appended, in order, with gap-free seq and pos", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(arbNewEvent, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), (batches) => {
-        const journal = fresh();
-        try {
-          const appended = batches.flatMap((batch) => journal.append("live", SESSION, batch));
-          const read = [...journal.read()];
-          expect(read).toEqual(appended);
-          expect(read.map((e) => e.seq)).toEqual(read.map((_, i) => i + 1));
-          expect(read.map((e) => e.pos)).toEqual(read.map((_, i) => i));
-          expect(journal.verify()).toEqual({ ok: true, checked: read.length });
-        } finally {
-          journal.close();
-        }
-      }),
+      fc.property(
+        fc.array(fc.array(arbNewEvent, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        (batches) => {
+          const journal = fresh();
+          try {
+            const appended = batches.flatMap((batch) => journal.append("live", SESSION, batch));
+            const read = [...journal.read()];
+            expect(read).toEqual(appended);
+            expect(read.map((e) => e.seq)).toEqual(read.map((_, i) => i + 1));
+            expect(read.map((e) => e.pos)).toEqual(read.map((_, i) => i));
+            expect(journal.verify()).toEqual({ ok: true, checked: read.length });
+          } finally {
+            journal.close();
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -73,7 +77,13 @@ describe("Journal append and read", () => {
     ]);
     expect(() =>
       journal.append("live", SESSION, [
-        { id: first!.id, type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 1 } },
+        {
+          id: first!.id,
+          type: "CycleStarted",
+          version: 1,
+          ts: 1,
+          payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 1 },
+        },
       ]),
     ).toThrow(/DuplicateIdMismatch/);
     expect(journal.lastSeq()).toBe(1);
@@ -84,9 +94,19 @@ describe("Journal append and read", () => {
     const journal = fresh();
     expect(() =>
       journal.append("live", SESSION, [
-        { type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } },
-        // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed
-        { type: "QuoteSnapshot", version: 1, ts: 1, payload: { contract: { secType: "STK", symbol: "SPY" }, bidUsd: "1.2" } } as any,
+        {
+          type: "CycleStarted",
+          version: 1,
+          ts: 1,
+          payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
+        },
+        // Deliberately malformed: the cast gets it past the compiler to the runtime check.
+        {
+          type: "QuoteSnapshot",
+          version: 1,
+          ts: 1,
+          payload: { contract: { secType: "STK", symbol: "SPY" }, bidUsd: "1.2" },
+        } as unknown as NewEvent,
       ]),
     ).toThrow(/QuoteSnapshot.*field "payload\.bidUsd"/);
     expect(journal.lastSeq()).toBe(0);
@@ -95,7 +115,12 @@ describe("Journal append and read", () => {
 
   it("rejects a stale expected position with JournalConflict and writes nothing", () => {
     const journal = fresh();
-    const e = { type: "CycleStarted" as const, version: 1 as const, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } };
+    const e = {
+      type: "CycleStarted" as const,
+      version: 1 as const,
+      ts: 1,
+      payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
+    };
     journal.append("live", SESSION, [e], { expectedPos: 0 });
     expect(() => journal.append("live", SESSION, [e], { expectedPos: 0 })).toThrow(JournalConflict);
     expect(journal.nextPos("live", SESSION)).toBe(1);
@@ -131,7 +156,9 @@ describe("Journal append and read", () => {
 describe("immutability and the hash chain", () => {
   it("rejects UPDATE and DELETE from a raw SQLite connection (the triggers live in the file)", () => {
     const journal = fresh();
-    journal.append("live", SESSION, [{ type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } }]);
+    journal.append("live", SESSION, [
+      { type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } },
+    ]);
     const path = journal.location;
     journal.close();
     const raw = new Database(path);
@@ -142,28 +169,36 @@ describe("immutability and the hash chain", () => {
 
   it("catches a flipped payload byte at exactly that seq", () => {
     fc.assert(
-      fc.property(fc.array(arbNewEvent, { minLength: 1, maxLength: 12 }), fc.nat(), fc.nat(), (events, rowPick, bytePick) => {
-        const journal = fresh();
-        const stored = journal.append("live", SESSION, events);
-        expect(journal.verify().ok).toBe(true);
-        const path = journal.location;
-        journal.close();
-        const copy = `${path}.tampered`;
-        copyFileSync(path, copy);
-        const raw = new Database(copy);
-        raw.exec("DROP TRIGGER events_no_update");
-        const target = stored[rowPick % stored.length]!;
-        const { payload } = raw.prepare("SELECT payload FROM events WHERE seq = ?").get(target.seq) as { payload: string };
-        const i = bytePick % payload.length;
-        const flipped = payload.slice(0, i) + String.fromCharCode(payload.charCodeAt(i) ^ 1) + payload.slice(i + 1);
-        raw.prepare("UPDATE events SET payload = ? WHERE seq = ?").run(flipped, target.seq);
-        raw.close();
-        const tampered = openJournal(copy, { readonly: true });
-        const report = tampered.verify();
-        tampered.close();
-        expect(report.ok).toBe(false);
-        expect(report.firstBad?.seq).toBe(target.seq);
-      }),
+      fc.property(
+        fc.array(arbNewEvent, { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        fc.nat(),
+        (events, rowPick, bytePick) => {
+          const journal = fresh();
+          const stored = journal.append("live", SESSION, events);
+          expect(journal.verify().ok).toBe(true);
+          const path = journal.location;
+          journal.close();
+          const copy = `${path}.tampered`;
+          copyFileSync(path, copy);
+          const raw = new Database(copy);
+          raw.exec("DROP TRIGGER events_no_update");
+          const target = stored[rowPick % stored.length]!;
+          const { payload } = raw.prepare("SELECT payload FROM events WHERE seq = ?").get(target.seq) as {
+            payload: string;
+          };
+          const i = bytePick % payload.length;
+          const flipped =
+            payload.slice(0, i) + String.fromCharCode(payload.charCodeAt(i) ^ 1) + payload.slice(i + 1);
+          raw.prepare("UPDATE events SET payload = ? WHERE seq = ?").run(flipped, target.seq);
+          raw.close();
+          const tampered = openJournal(copy, { readonly: true });
+          const report = tampered.verify();
+          tampered.close();
+          expect(report.ok).toBe(false);
+          expect(report.firstBad?.seq).toBe(target.seq);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -186,15 +221,24 @@ describe("immutability and the hash chain", () => {
       correlation: null,
       payload: canonicalJson({ code: 2104, message: "Market data farm connection is OK:usfarm", reqId: -1 }),
     };
-    raw.prepare("INSERT INTO events VALUES (@seq,@id,@stream,@session,@pos,@type,@version,@ts,@causation,@correlation,@payload,@hash)").run({
-      ...row,
-      hash: rowHash(GENESIS_HASH, row),
-    });
+    raw
+      .prepare(
+        "INSERT INTO events VALUES (@seq,@id,@stream,@session,@pos,@type,@version,@ts,@causation,@correlation,@payload,@hash)",
+      )
+      .run({
+        ...row,
+        hash: rowHash(GENESIS_HASH, row),
+      });
     raw.close();
     const reopened = openJournal(path, { readonly: true });
     const [event] = [...reopened.read()];
     expect(event?.version).toBe(2);
-    expect(event?.payload).toEqual({ code: 2104, message: "Market data farm connection is OK:usfarm", reqId: -1, severity: "info" });
+    expect(event?.payload).toEqual({
+      code: 2104,
+      message: "Market data farm connection is OK:usfarm",
+      reqId: -1,
+      severity: "info",
+    });
     expect(reopened.verify().ok).toBe(true);
     reopened.close();
   });
@@ -226,12 +270,21 @@ describe("bad input", () => {
 
   it("appends nothing to a read-only file and says so", () => {
     const journal = fresh();
-    journal.append("live", SESSION, [{ type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } }]);
+    journal.append("live", SESSION, [
+      { type: "CycleStarted", version: 1, ts: 1, payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 } },
+    ]);
     const path = journal.location;
     journal.close();
     const ro = openJournal(path, { readonly: true });
     expect(() =>
-      ro.append("live", SESSION, [{ type: "CycleStarted", version: 1, ts: 2, payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 2 } }]),
+      ro.append("live", SESSION, [
+        {
+          type: "CycleStarted",
+          version: 1,
+          ts: 2,
+          payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 2 },
+        },
+      ]),
     ).toThrow(/read-only/);
     expect(ro.lastSeq()).toBe(1);
     ro.close();
@@ -277,7 +330,9 @@ describe("export and import", () => {
       payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
     });
     const bad = good.replace('"cycle":1', '"cycle":"one"').replace("0001", "0002");
-    expect(() => importJsonLines(target, `${good}\n${bad}\n`, "bad.jsonl")).toThrow(/bad\.jsonl:2: .*payload\.cycle/);
+    expect(() => importJsonLines(target, `${good}\n${bad}\n`, "bad.jsonl")).toThrow(
+      /bad\.jsonl:2: .*payload\.cycle/,
+    );
     expect(target.lastSeq()).toBe(0);
     target.close();
   });

@@ -7,10 +7,14 @@ import type { Contract, NewEvent, OrderIntent } from "../../src/events/index.js"
 const T0 = Date.UTC(2026, 1, 4, 14, 30);
 
 export const arbTs = fc.integer({ min: T0, max: T0 + 6.5 * 3600_000 });
-const price = fc.double({ min: 0.01, max: 1000, noNaN: true, noDefaultInfinity: true }).map((p) => Math.round(p * 100) / 100);
+const price = fc
+  .double({ min: 0.01, max: 1000, noNaN: true, noDefaultInfinity: true })
+  .map((p) => Math.round(p * 100) / 100);
 
 export const arbContract: fc.Arbitrary<Contract> = fc.oneof(
-  fc.constantFrom("SPY", "QQQ", "IWM").map((symbol) => ({ secType: "STK" as const, symbol, exchange: "SMART", currency: "USD" })),
+  fc
+    .constantFrom("SPY", "QQQ", "IWM")
+    .map((symbol) => ({ secType: "STK" as const, symbol, exchange: "SMART", currency: "USD" })),
   fc
     .record({
       symbol: fc.constantFrom("SPY", "QQQ"),
@@ -40,17 +44,26 @@ export const arbIntent: fc.Arbitrary<OrderIntent> = fc.record({
 
 /** A valid new event of one of several representative types. */
 export const arbNewEvent: fc.Arbitrary<NewEvent> = fc.oneof(
-  fc.record({ ts: arbTs, code: fc.integer({ min: 100, max: 11000 }), message: fc.string({ maxLength: 40 }) }).map(
-    ({ ts, code, message }): NewEvent => ({
-      type: "GatewayNotice",
-      version: 2,
-      ts,
-      payload: { code, message, reqId: -1, severity: "info" },
-    }),
-  ),
-  fc.record({ ts: arbTs, cycle: fc.nat(500) }).map(
-    ({ ts, cycle }): NewEvent => ({ type: "CycleStarted", version: 1, ts, payload: { cycle, symbols: ["SPY"], gatewayTimeMs: ts } }),
-  ),
+  fc
+    .record({ ts: arbTs, code: fc.integer({ min: 100, max: 11000 }), message: fc.string({ maxLength: 40 }) })
+    .map(
+      ({ ts, code, message }): NewEvent => ({
+        type: "GatewayNotice",
+        version: 2,
+        ts,
+        payload: { code, message, reqId: -1, severity: "info" },
+      }),
+    ),
+  fc
+    .record({ ts: arbTs, cycle: fc.nat(500) })
+    .map(
+      ({ ts, cycle }): NewEvent => ({
+        type: "CycleStarted",
+        version: 1,
+        ts,
+        payload: { cycle, symbols: ["SPY"], gatewayTimeMs: ts },
+      }),
+    ),
   fc.record({ ts: arbTs, contract: arbContract, bid: price, spread: fc.integer({ min: 1, max: 20 }) }).map(
     ({ ts, contract, bid, spread }): NewEvent => ({
       type: "QuoteSnapshot",
@@ -70,7 +83,14 @@ export const arbNewEvent: fc.Arbitrary<NewEvent> = fc.oneof(
       },
     }),
   ),
-  fc.record({ ts: arbTs, intent: arbIntent }).map(
-    ({ ts, intent }): NewEvent => ({ type: "OrderIntended", version: 1, ts, payload: { intent, dryRun: true } }),
-  ),
+  fc
+    .record({ ts: arbTs, intent: arbIntent })
+    .map(
+      ({ ts, intent }): NewEvent => ({
+        type: "OrderIntended",
+        version: 1,
+        ts,
+        payload: { intent, dryRun: true },
+      }),
+    ),
 );

@@ -8,14 +8,20 @@ export function register(program: Command): void {
   journalPathOption(
     program
       .command("export")
-      .description("write a session's events as JSON lines to stdout (import them elsewhere with `journal import`)")
+      .description(
+        "write a session's events as JSON lines to stdout (import them elsewhere with `journal import`)",
+      )
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
       .option("--stream <stream>", "only this stream (default: every stream of the session)"),
   ).action(async (opts: { journal: string; session: string; stream?: string }) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session)) throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
+      throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     const journal = openJournal(opts.journal, { readonly: true });
     try {
-      const filter = opts.stream === undefined ? { session: opts.session } : { session: opts.session, stream: opts.stream };
+      const filter =
+        opts.stream === undefined
+          ? { session: opts.session }
+          : { session: opts.session, stream: opts.stream };
       let buffer = "";
       for (const event of journal.read(filter)) {
         buffer += `${toJsonLine(event)}\n`;

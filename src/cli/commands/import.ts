@@ -21,7 +21,9 @@ export function register(program: Command): void {
     const journal = openJournal(opts.journal);
     try {
       const result = importJsonLines(journal, text, file);
-      process.stdout.write(`imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)\n`);
+      process.stdout.write(
+        `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)\n`,
+      );
     } finally {
       journal.close();
     }

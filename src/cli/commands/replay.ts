@@ -47,7 +47,7 @@ export function register(program: Command): void {
     const sessionSpec = opts.sessions ?? opts.session!;
     const { openJournal } = await import("../../events/index.js");
     const source = openJournal(opts.journal, { readonly: true });
-    const available = [...new Set(source.sessions(opts.stream).map((s) => s.session))];
+    const available = source.sessionIds(opts.stream);
     source.close();
     const sessions = expandSessions(sessionSpec, available);
     const time = (flag: string, value: string | undefined): number | undefined => {

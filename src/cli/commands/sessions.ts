@@ -26,7 +26,14 @@ export function register(program: Command): void {
       process.stdout.write(
         `${renderTable(
           ["stream", "session", "events", "first (New York)", "last (New York)", "span"],
-          rows.map((r) => [r.stream, r.session, r.events, newYorkTime(r.firstTs), newYorkTime(r.lastTs), duration(r.lastTs - r.firstTs)]),
+          rows.map((r) => [
+            r.stream,
+            r.session,
+            r.events,
+            newYorkTime(r.firstTs),
+            newYorkTime(r.lastTs),
+            duration(r.lastTs - r.firstTs),
+          ]),
         )}\n`,
       );
     } finally {

@@ -1,0 +1,130 @@
+/**
+ * The built CLI's journal commands as a user runs them: `import`, `sessions`, `export`, `verify`
+ * on the bundled sample, plus their error paths (bad line, tampered file, bad flag).
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
+const SAMPLE = join(ROOT, "data", "sample", "2026-02-04.jsonl");
+const dir = mkdtempSync(join(tmpdir(), "journal-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const { JOURNAL_PATH: _ignored, ...env } = process.env;
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    cwd: dir,
+    env,
+    maxBuffer: 256 << 20,
+  });
+}
+
+const first = join(dir, "first.db");
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
+  const r = cli(["import", SAMPLE, "--journal", first]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/1777 added, 0 already present/);
+}, 60_000);
+
+describe("journal import / export", () => {
+  it("adds nothing when the same file is imported twice", () => {
+    const r = cli(["import", SAMPLE, "--journal", first]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/0 added, 1777 already present/);
+  });
+
+  it("exports the sample byte for byte, and export → import into an empty journal → export is identical", () => {
+    const once = cli(["export", "--session", "2026-02-04", "--journal", first]);
+    expect(once.status, once.stderr).toBe(0);
+    expect(once.stdout).toBe(readFileSync(SAMPLE, "utf8"));
+    const file = join(dir, "once.jsonl");
+    writeFileSync(file, once.stdout);
+    const second = join(dir, "second.db");
+    expect(cli(["import", file, "--journal", second]).status).toBe(0);
+    const twice = cli(["export", "--session", "2026-02-04", "--stream", "live", "--journal", second]);
+    expect(twice.status, twice.stderr).toBe(0);
+    expect(twice.stdout).toBe(once.stdout);
+  });
+
+  it("names the bad line and writes nothing of that file", () => {
+    // Ten events of the other sample day (none of them in the journal yet), the seventh broken.
+    const lines = readFileSync(join(ROOT, "data", "sample", "2026-02-05.jsonl"), "utf8")
+      .split("\n")
+      .slice(0, 10);
+    const bad = JSON.parse(lines[6]!) as Record<string, unknown>;
+    bad.ts = "yesterday";
+    lines[6] = JSON.stringify(bad);
+    const file = join(dir, "bad.jsonl");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const r = cli(["import", file, "--journal", first]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/bad\.jsonl:7: field "ts"/);
+    const db = new Database(first, { readonly: true });
+    expect((db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n).toBe(1777);
+    db.close();
+  });
+
+  it("creates no journal when listing sessions of a missing file", () => {
+    const missing = join(dir, "missing.db");
+    const r = cli(["sessions", "--journal", missing]);
+    expect(r.status).toBe(1);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("refuses a malformed --session as a usage error", () => {
+    const r = cli(["export", "--session", "Feb 4", "--journal", first]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/YYYY-MM-DD/);
+  });
+});
+
+describe("journal sessions", () => {
+  it("lists the session with its count and span, as JSON and as a table", () => {
+    const json = cli(["sessions", "--json", "--journal", first]);
+    expect(json.status, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout) as {
+      stream: string;
+      session: string;
+      events: number;
+      firstTs: number;
+      lastTs: number;
+    }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ stream: "live", session: "2026-02-04", events: 1777 });
+    expect(rows[0]!.lastTs).toBeGreaterThan(rows[0]!.firstTs);
+    const table = cli(["sessions", "--journal", first]);
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/live.*2026-02-04.*1777/);
+    expect(cli(["sessions", "--stream", "nope", "--json", "--journal", first]).stdout.trim()).toBe("[]");
+  });
+});
+
+describe("journal verify", () => {
+  it("says ok for an intact journal", () => {
+    const r = cli(["verify", "--journal", first]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok: 1777 events, chain intact/);
+  });
+
+  it("exits 1 naming the first bad seq of a tampered copy", () => {
+    const copy = join(dir, "tampered.db");
+    const src = new Database(first);
+    src.pragma("wal_checkpoint(TRUNCATE)");
+    src.close();
+    copyFileSync(first, copy);
+    const raw = new Database(copy);
+    raw.exec("DROP TRIGGER events_no_update");
+    raw.prepare("UPDATE events SET ts = ts + 1 WHERE seq = 123").run();
+    raw.close();
+    const r = cli(["verify", "--journal", copy]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/seq 123\b/);
+  });
+});
