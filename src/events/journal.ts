@@ -141,6 +141,10 @@ class SqliteJournal implements Journal {
       return {
         id: event.id ?? this.idGen.next(event.ts),
         body,
+        // The stored text is the zod output serialised: object keys come out in schema order
+        // whatever order the caller used, so this is canonical for every fixed-shape field
+        // (records keep their own key order). The hash covers the stored text, so `verify` is
+        // exact either way; idempotent retries compare with canonicalJson (sorted keys).
         payloadText: JSON.stringify(body.payload),
         ts: Math.trunc(event.ts),
         causation: event.causation ?? null,
