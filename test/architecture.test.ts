@@ -29,7 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   replay: ["events", "strategy", "projections"],
   live: ["events", "strategy", "projections"],
   sim: ["events"],
-  cli: ["events", "strategy", "projections", "replay", "live", "sim"],
+  cli: ["events", "strategy", "projections", "replay", "live", "sim", "report"],
+  report: ["events", "projections"],
   types: [],
 };
 

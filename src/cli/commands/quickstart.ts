@@ -2,6 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { importJsonLines, openJournal } from "../../events/index.js";
+
+const journalOf = (path: string) => openJournal(path, { readonly: true });
 import { packageRoot } from "../code-version.js";
 import { journalPathOption } from "../options.js";
 import { buildProgram, runCli } from "../program.js";
@@ -25,10 +27,18 @@ export function register(program: Command): void {
       journal.close();
     }
     process.stdout.write(`\nreplaying ${opts.session} (simulated market, real code path) with the strategy live ran:\n`);
-    const code = await runCli(["node", "journal", "replay", "--journal", opts.journal, "--session", opts.session], buildProgram());
+    const code = await runCli(["node", "journal", "replay", "--journal", opts.journal, "--session", opts.session, "--out", "data/replay.db"], buildProgram());
     if (code !== 0) {
       process.exitCode = code;
       return;
+    }
+    const out = journalOf("data/replay.db");
+    const run = out.sessions().filter((s) => s.session === opts.session && s.stream.startsWith("replay-")).sort((a, b) => b.lastSeq - a.lastSeq)[0]?.stream;
+    out.close();
+    if (run) {
+      const report = `out/report-${opts.session}.html`;
+      const reported = await runCli(["node", "journal", "report", "--journal", opts.journal, "--session", opts.session, "--run", run, "--replay-journal", "data/replay.db", "--out", report], buildProgram());
+      if (reported !== 0) process.exitCode = reported;
     }
     process.stdout.write(
       `\nnext: journal sql --journal ${opts.journal} "SELECT cycle, symbol, action, reason FROM v_decisions WHERE action != 'hold'"\n` +

@@ -1,0 +1,2 @@
+/** The HTML session report (arquero tables, Vega-Lite charts rendered to inline SVG). */
+export { type ReportOptions, type ReportSource, renderSessionReport } from "./session-report.js";

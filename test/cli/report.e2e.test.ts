@@ -1,0 +1,76 @@
+/**
+ * The HTML report, rendered by the built CLI and opened in headless Chromium (Debian's package,
+ * installed by .ci/run): the charts drew, nothing was fetched, no console errors.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
+const CHROMIUM = "/usr/bin/chromium";
+const dir = mkdtempSync(join(tmpdir(), "report-"));
+const journal = join(dir, "journal.db");
+const replayDb = join(dir, "replay.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: dir });
+
+let run = "";
+beforeAll(() => {
+  for (const day of ["2026-02-04", "2026-02-05"]) expect(cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]).status).toBe(0);
+  const r = cli(["replay", "--journal", journal, "--session", "2026-02-05", "--out", replayDb, "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  run = JSON.parse(r.stdout).run;
+}, 120_000);
+
+describe("journal report", () => {
+  it("renders live and replay side by side, and the charts draw in Chromium", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    const out = join(dir, "report.html");
+    const r = cli(["report", "--journal", journal, "--session", "2026-02-05", "--run", run, "--replay-journal", replayDb, "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html).toContain(run);
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("request", (req) => requests.push(req.url()));
+      await page.goto(`file://${out}`);
+      const charts = await page.$$eval(".chart svg", (svgs) =>
+        svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, paths: svg.querySelectorAll("path").length })),
+      );
+      expect(charts).toHaveLength(3);
+      for (const chart of charts) {
+        expect(chart.width).toBeGreaterThan(300);
+        expect(chart.paths).toBeGreaterThan(5);
+      }
+      // The price line, the decision and fill marks, and both equity curves drew as marks.
+      expect(await page.$$eval("#price-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
+      expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(2);
+      expect(await page.$$eval("#notice-chart svg .mark-tick path, #notice-chart svg .mark-rect path", (p) => p.length)).toBeGreaterThan(5);
+      expect(await page.$$eval("table.summary caption", (c) => c.map((x) => x.textContent))).toEqual(["live", "replay"]);
+      expect(errors).toEqual([]);
+      expect(requests.every((u) => u.startsWith("file://"))).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it("names the runs there are when --run is unknown", () => {
+    const r = cli(["report", "--journal", journal, "--session", "2026-02-05", "--run", "replay-nope", "--replay-journal", replayDb, "--out", join(dir, "x.html")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`runs there: ${run}`);
+  });
+});
