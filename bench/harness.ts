@@ -27,10 +27,13 @@ export function measure(label: string, count: number, fn: () => void, repeat = 3
 /** Print `ours` next to `baseline` with the ratio and the target. */
 export function report(ours: Measured, baseline: Measured, target: number): void {
   const ratio = ours.perSecond / baseline.perSecond;
-  const fmt = (m: Measured) => `${Math.round(m.perSecond).toLocaleString("en-US").padStart(12)} /s  (${m.ms.toFixed(1)} ms for ${m.count})`;
+  const fmt = (m: Measured) =>
+    `${Math.round(m.perSecond).toLocaleString("en-US").padStart(12)} /s  (${m.ms.toFixed(1)} ms for ${m.count})`;
   console.log(`${ours.label.padEnd(44)} ${fmt(ours)}`);
   console.log(`${baseline.label.padEnd(44)} ${fmt(baseline)}`);
-  console.log(`${"  ratio".padEnd(44)} ${(ratio * 100).toFixed(0)} % (target ≥ ${(target * 100).toFixed(0)} %) ${ratio >= target ? "ok" : "BELOW TARGET"}\n`);
+  console.log(
+    `${"  ratio".padEnd(44)} ${(ratio * 100).toFixed(0)} % (target ≥ ${(target * 100).toFixed(0)} %) ${ratio >= target ? "ok" : "BELOW TARGET"}\n`,
+  );
 }
 
 /** A scratch directory removed at exit. */

@@ -17,34 +17,68 @@ const raw = new Database(path, { readonly: true });
 const total = (raw.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
 let sink = 0;
 let start = performance.now();
-for (const row of raw.prepare("SELECT seq, payload FROM events ORDER BY seq").iterate() as Iterable<{ seq: number; payload: string }>) {
+for (const row of raw.prepare("SELECT seq, payload FROM events ORDER BY seq").iterate() as Iterable<{
+  seq: number;
+  payload: string;
+}>) {
   sink += row.seq + (JSON.parse(row.payload) === null ? 1 : 0);
 }
 const rawMs = performance.now() - start;
 raw.close();
 const rawRate = (total / rawMs) * 1000;
-console.log(`replay benchmark: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions, ${availableParallelism()} cores\n`);
-console.log(`raw SELECT + JSON.parse (baseline)         ${Math.round(rawRate).toLocaleString("en-US").padStart(10)} events/s`);
+console.log(
+  `replay benchmark: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions, ${availableParallelism()} cores\n`,
+);
+console.log(
+  `raw SELECT + JSON.parse (baseline)         ${Math.round(rawRate).toLocaleString("en-US").padStart(10)} events/s`,
+);
 
 for (const workers of [1, availableParallelism()]) {
   start = performance.now();
   const results = await runReplay({
-    journal: path, out: join(dir, `out-${workers}.db`), inPlace: false, sessions, stream: "live", strategy: "trend-vwap",
-    paramOverrides: {}, fillModel: "next-quote", codeVersion: "bench", force: true, workers,
+    journal: path,
+    out: join(dir, `out-${workers}.db`),
+    inPlace: false,
+    sessions,
+    stream: "live",
+    strategy: "trend-vwap",
+    paramOverrides: {},
+    fillModel: "next-quote",
+    codeVersion: "bench",
+    force: true,
+    workers,
   });
   const ms = performance.now() - start;
   const events = results.reduce((n, r) => n + r.events, 0);
   const rate = (events / ms) * 1000;
-  console.log(`replay engine, ${workers} worker(s)                ${Math.round(rate).toLocaleString("en-US").padStart(10)} events/s  = ${((rate / rawRate) * 100).toFixed(0)} % of raw (target ≥ 35 % on one core, ~2× that on two)`);
+  console.log(
+    `replay engine, ${workers} worker(s)                ${Math.round(rate).toLocaleString("en-US").padStart(10)} events/s  = ${((rate / rawRate) * 100).toFixed(0)} % of raw (target ≥ 35 % on one core, ~2× that on two)`,
+  );
 }
 
 // One ordinary day through the built CLI, process start-up included.
 const day = join(dir, "day.db");
-spawnSync(process.execPath, ["dist/src/cli/journal.js", "import", "data/sample/2026-02-04.jsonl", "--journal", day]);
+spawnSync(process.execPath, [
+  "dist/src/cli/journal.js",
+  "import",
+  "data/sample/2026-02-04.jsonl",
+  "--journal",
+  day,
+]);
 const times: number[] = [];
 for (let i = 0; i < 5; i++) {
   start = performance.now();
-  const r = spawnSync(process.execPath, ["dist/src/cli/journal.js", "replay", "--journal", day, "--session", "2026-02-04", "--out", join(dir, `cli${i}.db`), "--json"]);
+  const r = spawnSync(process.execPath, [
+    "dist/src/cli/journal.js",
+    "replay",
+    "--journal",
+    day,
+    "--session",
+    "2026-02-04",
+    "--out",
+    join(dir, `cli${i}.db`),
+    "--json",
+  ]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
   times.push(performance.now() - start);
 }
@@ -55,5 +89,7 @@ for (let i = 0; i < 5; i++) {
   baseline.push(performance.now() - start);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`\nreplay --session 2026-02-04 (1,777 events), built CLI: median ${median(times).toFixed(0)} ms (target < 1000 ms); bare \`node -e 0\`: ${median(baseline).toFixed(0)} ms`);
+console.log(
+  `\nreplay --session 2026-02-04 (1,777 events), built CLI: median ${median(times).toFixed(0)} ms (target < 1000 ms); bare \`node -e 0\`: ${median(baseline).toFixed(0)} ms`,
+);
 if (sink === -1) console.log("");

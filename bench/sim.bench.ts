@@ -7,7 +7,7 @@
  */
 import { Socket } from "node:net";
 import { newYorkTimeToMs } from "../src/events/index.js";
-import { FrameReader, SimMarket, encodeMessage, startSimulator } from "../src/sim/index.js";
+import { encodeMessage, FrameReader, SimMarket, startSimulator } from "../src/sim/index.js";
 
 const CYCLES = 1000;
 const START = newYorkTimeToMs("2026-02-04", 10, 0);
@@ -26,7 +26,8 @@ socket.on("data", (chunk: Buffer) => {
   }
   for (const fields of reader.push(chunk)) if (waiter?.until(fields)) waiter.resolve();
 });
-const expect = (until: (fields: string[]) => boolean) => new Promise<void>((resolve) => (waiter = { until, resolve }));
+const expect = (until: (fields: string[]) => boolean) =>
+  new Promise<void>((resolve) => (waiter = { until, resolve }));
 const hello = Buffer.from("v100..193");
 const prefix = Buffer.alloc(8);
 prefix.write("API\0", 0, "latin1");
@@ -41,7 +42,33 @@ const snapshotMs: number[] = [];
 async function cycle(): Promise<void> {
   let id = reqId++;
   ready = expect((f) => f[0] === "17" && f[1] === String(id));
-  socket.write(encodeMessage([20, id, 0, "SPY", "STK", "", 0, "", "", "SMART", "", "USD", "", "", 0, "", "1 min", "3600 S", 1, "TRADES", 2, 0, ""]));
+  socket.write(
+    encodeMessage([
+      20,
+      id,
+      0,
+      "SPY",
+      "STK",
+      "",
+      0,
+      "",
+      "",
+      "SMART",
+      "",
+      "USD",
+      "",
+      "",
+      0,
+      "",
+      "1 min",
+      "3600 S",
+      1,
+      "TRADES",
+      2,
+      0,
+      "",
+    ]),
+  );
   await ready;
   id = reqId++;
   ready = expect((f) => f[0] === "76" && f[1] === String(id));
@@ -51,7 +78,30 @@ async function cycle(): Promise<void> {
     id = reqId++;
     const started = performance.now();
     ready = expect((f) => f[0] === "57" && f[2] === String(id));
-    socket.write(encodeMessage([1, 11, id, 0, "SPY", "OPT", "20260205", strike, "C", 100, "SMART", "", "USD", "", "", 0, "", 1, 0, ""]));
+    socket.write(
+      encodeMessage([
+        1,
+        11,
+        id,
+        0,
+        "SPY",
+        "OPT",
+        "20260205",
+        strike,
+        "C",
+        100,
+        "SMART",
+        "",
+        "USD",
+        "",
+        "",
+        0,
+        "",
+        1,
+        0,
+        "",
+      ]),
+    );
     await ready;
     snapshotMs.push(performance.now() - started);
   }
@@ -73,14 +123,21 @@ const t0 = performance.now();
 let sink = 0;
 for (let i = 0; i < CYCLES; i++) {
   sink += market.bars("SPY", START, 60).length + market.strikes("SPY", START).length;
-  for (const strike of [688, 689, 690, 691, 692]) sink += market.optionModel({ symbol: "SPY", expiry: "20260205", strike, right: "C" }, START).price;
+  for (const strike of [688, 689, 690, 691, 692])
+    sink += market.optionModel({ symbol: "SPY", expiry: "20260205", strike, right: "C" }, START).price;
 }
 const baseMs = performance.now() - t0;
 const sorted = [...snapshotMs].sort((a, b) => a - b);
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 console.log(`sim benchmark: ${CYCLES} cycles × (60 bars + chain + 5 snapshots) over TCP`);
-console.log(`requests served            ${requests} in ${(ms / 1000).toFixed(2)} s = ${Math.round((requests / ms) * 1000)} requests/s`);
-console.log(`snapshot round trip        median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(3)} ms (target well under 5 ms)`);
-console.log(`answers computed in-process (baseline): ${(baseMs / 1000).toFixed(2)} s → serving over TCP costs ${(ms / baseMs).toFixed(1)}× the computation`);
+console.log(
+  `requests served            ${requests} in ${(ms / 1000).toFixed(2)} s = ${Math.round((requests / ms) * 1000)} requests/s`,
+);
+console.log(
+  `snapshot round trip        median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(3)} ms (target well under 5 ms)`,
+);
+console.log(
+  `answers computed in-process (baseline): ${(baseMs / 1000).toFixed(2)} s → serving over TCP costs ${(ms / baseMs).toFixed(1)}× the computation`,
+);
 console.log(`RSS every 100 cycles       ${rss.map(mb).join(", ")}`);
 if (sink === -1) console.log("");

@@ -5,7 +5,13 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type Contract, type NewEvent, SeededIdGen, newYorkTimeToMs, openJournal } from "../src/events/index.js";
+import {
+  type Contract,
+  type NewEvent,
+  newYorkTimeToMs,
+  openJournal,
+  SeededIdGen,
+} from "../src/events/index.js";
 
 /** Trading days from 2026-01-05 on, weekdays only. */
 export function tradingDays(count: number): string[] {
@@ -25,46 +31,161 @@ export function syntheticSession(session: string, cycles: number): NewEvent[] {
   let orderId = 1;
   for (let c = 0; c < cycles; c++) {
     const t = open + c * 300_000 + 60_000;
-    out.push({ type: "CycleStarted", version: 1, ts: t, payload: { cycle: c, symbols: ["SPY", "QQQ", "IWM"], gatewayTimeMs: t } });
+    out.push({
+      type: "CycleStarted",
+      version: 1,
+      ts: t,
+      payload: { cycle: c, symbols: ["SPY", "QQQ", "IWM"], gatewayTimeMs: t },
+    });
     for (const symbol of ["SPY", "QQQ", "IWM"]) {
       price += Math.sin(c * 7 + symbol.length) * 0.4;
       const und: Contract = { secType: "STK", symbol, exchange: "SMART", currency: "USD" };
       const bars = Array.from({ length: 60 }, (_, i) => ({
-        timeMs: t - (60 - i) * 60_000, openUsd: price, highUsd: price + 0.2, lowUsd: price - 0.2, closeUsd: price + 0.05, volume: 1000 + i, vwapUsd: price, count: 10,
+        timeMs: t - (60 - i) * 60_000,
+        openUsd: price,
+        highUsd: price + 0.2,
+        lowUsd: price - 0.2,
+        closeUsd: price + 0.05,
+        volume: 1000 + i,
+        vwapUsd: price,
+        count: 10,
       }));
-      out.push({ type: "BarsReceived", version: 1, ts: t + 10, payload: { contract: und, barSize: "1 min", whatToShow: "TRADES", useRth: true, timing: { reqId: 1, requestedAtMs: t, latencyMs: 10 }, bars } });
+      out.push({
+        type: "BarsReceived",
+        version: 1,
+        ts: t + 10,
+        payload: {
+          contract: und,
+          barSize: "1 min",
+          whatToShow: "TRADES",
+          useRth: true,
+          timing: { reqId: 1, requestedAtMs: t, latencyMs: 10 },
+          bars,
+        },
+      });
       out.push(quote(und, price, t + 20));
       for (let k = 0; k < 6; k++) {
-        const opt: Contract = { secType: "OPT", symbol, expiry: "20260206", strike: Math.round(price) + (k % 3) - 1, right: k < 3 ? "C" : "P", multiplier: 100, exchange: "SMART", currency: "USD" };
+        const opt: Contract = {
+          secType: "OPT",
+          symbol,
+          expiry: "20260206",
+          strike: Math.round(price) + (k % 3) - 1,
+          right: k < 3 ? "C" : "P",
+          multiplier: 100,
+          exchange: "SMART",
+          currency: "USD",
+        };
         out.push(quote(opt, 1.2 + k * 0.1 + (c % 10) / 100, t + 30 + k));
       }
       const trade = c % 10 === 3 && symbol === "SPY";
       const exit = c % 10 === 6 && symbol === "SPY";
-      const contract: Contract = { secType: "OPT", symbol, expiry: "20260206", strike: 690, right: "C", multiplier: 100, exchange: "SMART", currency: "USD" };
-      const intents = trade || exit ? [{ contract, side: trade ? ("BUY" as const) : ("SELL" as const), quantity: 1, orderType: "MKT" as const, tif: "DAY" as const, purpose: trade ? "entry" : "profit-target" }] : [];
-      out.push({ type: "DecisionMade", version: 1, ts: t + 40, payload: { strategy: { name: "bench", version: "1" }, cycle: c, symbol, action: trade ? "enter" : exit ? "exit" : "hold", reason: "bench", saw: [], intents, signals: { vwap: price } } });
+      const contract: Contract = {
+        secType: "OPT",
+        symbol,
+        expiry: "20260206",
+        strike: 690,
+        right: "C",
+        multiplier: 100,
+        exchange: "SMART",
+        currency: "USD",
+      };
+      const intents =
+        trade || exit
+          ? [
+              {
+                contract,
+                side: trade ? ("BUY" as const) : ("SELL" as const),
+                quantity: 1,
+                orderType: "MKT" as const,
+                tif: "DAY" as const,
+                purpose: trade ? "entry" : "profit-target",
+              },
+            ]
+          : [];
+      out.push({
+        type: "DecisionMade",
+        version: 1,
+        ts: t + 40,
+        payload: {
+          strategy: { name: "bench", version: "1" },
+          cycle: c,
+          symbol,
+          action: trade ? "enter" : exit ? "exit" : "hold",
+          reason: "bench",
+          saw: [],
+          intents,
+          signals: { vwap: price },
+        },
+      });
       for (const intent of intents) {
         const execId = `e-${session}-${orderId}`;
         out.push({ type: "OrderIntended", version: 1, ts: t + 41, payload: { intent, dryRun: false } });
-        out.push({ type: "OrderSubmitted", version: 1, ts: t + 42, payload: { orderId, clientId: 1, intent } });
-        out.push({ type: "OrderFilled", version: 1, ts: t + 43, payload: { orderId, execId, contract, side: intent.side, quantity: 1, priceUsd: 1.25 + (c % 7) / 100, exchange: "CBOE" } });
-        out.push({ type: "CommissionReported", version: 1, ts: t + 44, payload: { execId, orderId, commissionUsd: 0.65, currency: "USD", realizedPnlUsd: null } });
+        out.push({
+          type: "OrderSubmitted",
+          version: 1,
+          ts: t + 42,
+          payload: { orderId, clientId: 1, intent },
+        });
+        out.push({
+          type: "OrderFilled",
+          version: 1,
+          ts: t + 43,
+          payload: {
+            orderId,
+            execId,
+            contract,
+            side: intent.side,
+            quantity: 1,
+            priceUsd: 1.25 + (c % 7) / 100,
+            exchange: "CBOE",
+          },
+        });
+        out.push({
+          type: "CommissionReported",
+          version: 1,
+          ts: t + 44,
+          payload: { execId, orderId, commissionUsd: 0.65, currency: "USD", realizedPnlUsd: null },
+        });
         orderId += 1;
       }
     }
-    out.push({ type: "CycleCompleted", version: 1, ts: t + 50, payload: { cycle: c, status: "ok", durationMs: 50, requests: 24, errors: 0, timeouts: 0 } });
+    out.push({
+      type: "CycleCompleted",
+      version: 1,
+      ts: t + 50,
+      payload: { cycle: c, status: "ok", durationMs: 50, requests: 24, errors: 0, timeouts: 0 },
+    });
   }
   return out;
 }
 
 function quote(contract: Contract, mid: number, ts: number): NewEvent {
   return {
-    type: "QuoteSnapshot", version: 1, ts,
+    type: "QuoteSnapshot",
+    version: 1,
+    ts,
     payload: {
-      contract, bidUsd: Math.round((mid - 0.02) * 100) / 100, askUsd: Math.round((mid + 0.02) * 100) / 100, lastUsd: Math.round(mid * 100) / 100,
-      bidSize: 10, askSize: 10, lastSize: 1,
-      greeks: contract.secType === "OPT" ? { impliedVol: 0.2, delta: 0.5, gamma: 0.05, vega: 0.3, theta: -0.5, optPriceUsd: mid, undPriceUsd: 690 } : null,
-      timing: { reqId: 2, requestedAtMs: ts - 5, latencyMs: 5 }, complete: true,
+      contract,
+      bidUsd: Math.round((mid - 0.02) * 100) / 100,
+      askUsd: Math.round((mid + 0.02) * 100) / 100,
+      lastUsd: Math.round(mid * 100) / 100,
+      bidSize: 10,
+      askSize: 10,
+      lastSize: 1,
+      greeks:
+        contract.secType === "OPT"
+          ? {
+              impliedVol: 0.2,
+              delta: 0.5,
+              gamma: 0.05,
+              vega: 0.3,
+              theta: -0.5,
+              optPriceUsd: mid,
+              undPriceUsd: 690,
+            }
+          : null,
+      timing: { reqId: 2, requestedAtMs: ts - 5, latencyMs: 5 },
+      complete: true,
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The dependency rule of DESIGN.md and the determinism rule of STYLE.md, enforced on the sources.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -18,8 +18,12 @@ const folderOf = (path: string) => relative(SRC, path).split("/")[0]!;
 /** Imports of a file: [specifier, resolved path or package]. */
 function imports(path: string): string[] {
   const text = readFileSync(path, "utf8");
-  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
-  return found.map((spec) => (spec.startsWith(".") ? resolve(dirname(path), spec.replace(/\.js$/, ".ts")) : spec));
+  const found = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\)/g),
+  ].map((m) => m[1] ?? m[2]!);
+  return found.map((spec) =>
+    spec.startsWith(".") ? resolve(dirname(path), spec.replace(/\.js$/, ".ts")) : spec,
+  );
 }
 
 const ALLOWED: Record<string, string[]> = {
@@ -40,15 +44,19 @@ describe("dependency rule", () => {
     it(`${relative(SRC, file)} imports only what ${folder} may`, () => {
       for (const target of imports(file)) {
         if (!target.startsWith("/")) {
-          if (target === "@stoqey/ib") expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
-          if (target === "kysely" || target === "better-sqlite3") expect(relative(SRC, file)).toMatch(/^events\/journal(-schema)?\.ts$/);
+          if (target === "@stoqey/ib")
+            expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
+          if (target === "kysely" || target === "better-sqlite3")
+            expect(relative(SRC, file)).toMatch(/^events\/journal(-schema)?\.ts$/);
           continue;
         }
         const other = folderOf(target);
         if (other === folder) continue;
         expect(ALLOWED[folder], `${relative(SRC, file)} → ${other}`).toContain(other);
         // Another folder is entered through its index.ts only.
-        expect(relative(SRC, target), `${relative(SRC, file)} reaches past ${other}/index.ts`).toBe(`${other}/index.ts`);
+        expect(relative(SRC, target), `${relative(SRC, file)} reaches past ${other}/index.ts`).toBe(
+          `${other}/index.ts`,
+        );
       }
     });
   }
@@ -74,7 +82,9 @@ describe("dependency rule", () => {
 describe("determinism", () => {
   // The one id generator that may use randomness: only for callers that inject none (live, import).
   const ALLOW = new Set(["events/ulid-id-gen.ts"]);
-  const deterministic = files(SRC).filter((f) => !["live", "sim", "cli"].includes(folderOf(f)) && !ALLOW.has(relative(SRC, f)));
+  const deterministic = files(SRC).filter(
+    (f) => !["live", "sim", "cli"].includes(folderOf(f)) && !ALLOW.has(relative(SRC, f)),
+  );
   it("no wall clock, randomness or fresh ULIDs on the deterministic path", () => {
     const offences: string[] = [];
     for (const file of deterministic) {

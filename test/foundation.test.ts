@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { CURRENT_VERSIONS, EventSchema, contractKey, newYorkTimeToMs, tradingSessionOf } from "../src/events/index.js";
+import {
+  CURRENT_VERSIONS,
+  contractKey,
+  EventSchema,
+  newYorkTimeToMs,
+  tradingSessionOf,
+} from "../src/events/index.js";
 
 describe("event catalogue", () => {
   it("gives every event type a version", () => {
@@ -9,7 +15,16 @@ describe("event catalogue", () => {
 
   it("keys option contracts by symbol, expiry, right and strike", () => {
     expect(
-      contractKey({ secType: "OPT", symbol: "SPY", expiry: "20260206", strike: 690, right: "C", multiplier: 100, exchange: "SMART", currency: "USD" }),
+      contractKey({
+        secType: "OPT",
+        symbol: "SPY",
+        expiry: "20260206",
+        strike: 690,
+        right: "C",
+        multiplier: 100,
+        exchange: "SMART",
+        currency: "USD",
+      }),
     ).toBe("SPY 20260206 C 690");
   });
 });

@@ -15,7 +15,10 @@ export interface BookQuery {
 export function foldFromJournal(query: BookQuery): BookState {
   const journal: Journal = openJournal(query.journal, { readonly: true });
   try {
-    const filter = query.session === undefined ? { stream: query.stream } : { stream: query.stream, session: query.session };
+    const filter =
+      query.session === undefined
+        ? { stream: query.stream }
+        : { stream: query.stream, session: query.session };
     return foldBook(journal.read(filter));
   } finally {
     journal.close();

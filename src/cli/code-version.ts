@@ -22,7 +22,12 @@ export function codeVersion(): string {
   } catch {}
   let commit = "";
   try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .trim();
   } catch {}
   cached = commit ? `${version}+${commit}` : version;
   return cached;

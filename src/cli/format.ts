@@ -7,7 +7,8 @@ import { newYorkParts } from "../events/index.js";
 /** An aligned text table (cli-table3), no colours so it pipes cleanly. */
 export function renderTable(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const table = new Table({ head: [...head], style: { head: [], border: [] } });
-  for (const row of rows) table.push(row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))));
+  for (const row of rows)
+    table.push(row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))));
   return table.toString();
 }
 

@@ -86,7 +86,12 @@ export interface Journal {
    * assigns seq/pos/hash, and returns the stored events. An id already present is a no-op that
    * returns the stored event (idempotent retry); the same id with a different body throws.
    */
-  append(stream: StreamId, session: SessionId, events: readonly NewEvent[], options?: AppendOptions): StoredEvent[];
+  append(
+    stream: StreamId,
+    session: SessionId,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): StoredEvent[];
 
   /** Events in seq order, validated and upcast, streamed in pages (never the whole journal at once). */
   read(filter?: EventFilter): IterableIterator<StoredEvent>;

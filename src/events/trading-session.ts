@@ -41,7 +41,9 @@ export function newYorkParts(timeMs: number): NewYorkParts {
   const minute = Math.floor(timeMs / 60_000);
   let cached = minuteCache.get(minute);
   if (!cached) {
-    const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(minute * 60_000).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      NEW_YORK_PARTS.formatToParts(minute * 60_000).map((p) => [p.type, p.value]),
+    );
     cached = {
       date: `${parts.year}-${parts.month}-${parts.day}`,
       hour: Number(parts.hour),

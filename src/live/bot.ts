@@ -10,23 +10,29 @@
 import type { Logger } from "pino";
 import {
   type Contract,
+  isRegularTradingHours,
   type Journal,
   LIVE_STREAM,
   type NewEvent,
+  noticeSeverity,
   type OptionContract,
   type OrderIntent,
+  openJournal,
   type PayloadOf,
   type StoredEvent,
-  isRegularTradingHours,
-  noticeSeverity,
-  openJournal,
   tradingSessionOf,
   ulidIdGen,
 } from "../events/index.js";
 import { BookProjection, toUsd } from "../projections/index.js";
-import { type AnyStrategy, SessionFeed, StrategyRunner, isMarketEvent, strategyRef } from "../strategy/index.js";
+import {
+  type AnyStrategy,
+  isMarketEvent,
+  SessionFeed,
+  StrategyRunner,
+  strategyRef,
+} from "../strategy/index.js";
 import { ClientIdAllocator } from "./client-id.js";
-import { type LiveConfig, configHash, enforceInterval, isSimulatorAccounts } from "./config.js";
+import { configHash, enforceInterval, isSimulatorAccounts, type LiveConfig } from "./config.js";
 import { GatewayClient, type GatewayNotice, GatewayRequestError, GatewayTimeout } from "./gateway.js";
 import { HealthMonitor } from "./health.js";
 
@@ -102,13 +108,22 @@ export class LiveBot {
           version: 1,
           ts: this.now(),
           payload: {
-            mode: config.dryRun ? "dry-run" : this.simulator || config.gateway.port === 4002 ? "paper" : "live",
+            mode: config.dryRun
+              ? "dry-run"
+              : this.simulator || config.gateway.port === 4002
+                ? "paper"
+                : "live",
             strategy: strategyRef(this.options.strategy),
             params: this.options.params,
             configHash: configHash(config),
             codeVersion: this.options.codeVersion,
             symbols: config.symbols,
-            gateway: { host: config.gateway.host, port: config.gateway.port, clientId: this.clientId, simulator: this.simulator },
+            gateway: {
+              host: config.gateway.host,
+              port: config.gateway.port,
+              clientId: this.clientId,
+              simulator: this.simulator,
+            },
           },
         },
       ]);
@@ -149,9 +164,12 @@ export class LiveBot {
       (notice) => this.onNotice(notice),
       (reason) => this.onDisconnected(reason),
       {
-        status: (orderId, status, filled, remaining, avg, permId, lastFill) => this.onOrderStatus(orderId, status, filled, remaining, avg, permId, lastFill),
-        execution: (orderId, execId, side, shares, price, exchange) => this.onExecution(orderId, execId, side, shares, price, exchange),
-        commission: (execId, commission, currency, realized) => this.onCommission(execId, commission, currency, realized),
+        status: (orderId, status, filled, remaining, avg, permId, lastFill) =>
+          this.onOrderStatus(orderId, status, filled, remaining, avg, permId, lastFill),
+        execution: (orderId, execId, side, shares, price, exchange) =>
+          this.onExecution(orderId, execId, side, shares, price, exchange),
+        commission: (execId, commission, currency, realized) =>
+          this.onCommission(execId, commission, currency, realized),
       },
     );
   }
@@ -160,7 +178,10 @@ export class LiveBot {
   private async connect(): Promise<void> {
     const { config, logger } = this.options;
     for (let attempt = 0; !this.stopping; attempt++) {
-      this.clientId = config.gateway.clientId !== undefined && attempt === 0 && this.connectAttempts === 0 ? config.gateway.clientId : this.clientIds.next();
+      this.clientId =
+        config.gateway.clientId !== undefined && attempt === 0 && this.connectAttempts === 0
+          ? config.gateway.clientId
+          : this.clientIds.next();
       this.connectAttempts += 1;
       const gateway = this.newGateway();
       try {
@@ -171,13 +192,22 @@ export class LiveBot {
         this.cycleAnchor = { gatewayMs, localMs: performance.now() };
         this.session ??= tradingSessionOf(gatewayMs);
         if (this.opened) this.flushEarlyNotices();
-        logger.info({ clientId: this.clientId, accounts: info.accounts.join(","), simulator: this.simulator }, "connected to the gateway");
+        logger.info(
+          { clientId: this.clientId, accounts: info.accounts.join(","), simulator: this.simulator },
+          "connected to the gateway",
+        );
         return;
       } catch (error) {
         gateway.disconnect();
         const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
-        logger.warn({ clientId: this.clientId, attempt, err: (error as Error).message, retryInMs: Math.round(backoff) }, "could not connect");
-        if (attempt >= 8) throw new Error(`could not connect to the gateway at ${config.gateway.host}:${config.gateway.port} after ${attempt + 1} attempts: ${(error as Error).message}`);
+        logger.warn(
+          { clientId: this.clientId, attempt, err: (error as Error).message, retryInMs: Math.round(backoff) },
+          "could not connect",
+        );
+        if (attempt >= 8)
+          throw new Error(
+            `could not connect to the gateway at ${config.gateway.host}:${config.gateway.port} after ${attempt + 1} attempts: ${(error as Error).message}`,
+          );
         await this.sleepInterruptibly(backoff);
       }
     }
@@ -190,14 +220,29 @@ export class LiveBot {
         type: "GatewayConnected",
         version: 1,
         ts: this.now(),
-        payload: { host: config.gateway.host, port: config.gateway.port, clientId: this.clientId, accounts: [], simulator: this.simulator, attempt: this.connectAttempts },
+        payload: {
+          host: config.gateway.host,
+          port: config.gateway.port,
+          clientId: this.clientId,
+          accounts: [],
+          simulator: this.simulator,
+          attempt: this.connectAttempts,
+        },
       },
     ]);
   }
 
   private onDisconnected(reason: string): void {
     this.options.logger.warn({ reason }, "gateway disconnected");
-    if (this.opened) this.record([{ type: "GatewayDisconnected", version: 1, ts: this.now(), payload: { reason, willReconnect: !this.stopping } }]);
+    if (this.opened)
+      this.record([
+        {
+          type: "GatewayDisconnected",
+          version: 1,
+          ts: this.now(),
+          payload: { reason, willReconnect: !this.stopping },
+        },
+      ]);
   }
 
   private async ensureConnected(): Promise<void> {
@@ -219,13 +264,39 @@ export class LiveBot {
 
   private recordNotice(notice: GatewayNotice): void {
     const severity = noticeSeverity(notice.code);
-    this.options.logger[severity === "error" ? "warn" : "info"]({ code: notice.code, reqId: notice.reqId }, notice.message);
+    this.options.logger[severity === "error" ? "warn" : "info"](
+      { code: notice.code, reqId: notice.reqId },
+      notice.message,
+    );
     const order = this.orders.get(notice.reqId);
-    this.record([{ type: "GatewayNotice", version: 2, ts: this.now(), payload: { code: notice.code, message: notice.message, reqId: notice.reqId, severity } }]);
+    this.record([
+      {
+        type: "GatewayNotice",
+        version: 2,
+        ts: this.now(),
+        payload: { code: notice.code, message: notice.message, reqId: notice.reqId, severity },
+      },
+    ]);
     if (order && (notice.code === 202 || notice.code === 10148 || notice.code === 201)) {
       const base = { ts: this.now(), causation: order.submittedId, correlation: order.decisionId };
-      if (notice.code === 202) this.record([{ ...base, type: "OrderCancelled", version: 1, payload: { orderId: notice.reqId, reason: notice.message } }]);
-      if (notice.code === 201) this.record([{ ...base, type: "OrderRejected", version: 1, payload: { orderId: notice.reqId, code: 201, reason: notice.message } }]);
+      if (notice.code === 202)
+        this.record([
+          {
+            ...base,
+            type: "OrderCancelled",
+            version: 1,
+            payload: { orderId: notice.reqId, reason: notice.message },
+          },
+        ]);
+      if (notice.code === 201)
+        this.record([
+          {
+            ...base,
+            type: "OrderRejected",
+            version: 1,
+            payload: { orderId: notice.reqId, code: 201, reason: notice.message },
+          },
+        ]);
     }
   }
 
@@ -264,7 +335,14 @@ export class LiveBot {
       this.cycleAnchor = { gatewayMs, localMs: performance.now() };
       this.record([{ type: "HealthSampled", version: 1, ts: this.now(), payload: sample }]);
       this.healthWarnings(sample);
-      this.record([{ type: "CycleStarted", version: 1, ts: this.now(), payload: { cycle, symbols: config.symbols, gatewayTimeMs: gatewayMs } }]);
+      this.record([
+        {
+          type: "CycleStarted",
+          version: 1,
+          ts: this.now(),
+          payload: { cycle, symbols: config.symbols, gatewayTimeMs: gatewayMs },
+        },
+      ]);
       if (!sample.gatewayPortOpen) {
         status = "skipped";
         detail = `gateway port ${config.gateway.port} is not accepting connections`;
@@ -297,13 +375,23 @@ export class LiveBot {
         type: "CycleCompleted",
         version: 1,
         ts: this.now(),
-        payload: { cycle, status, durationMs: Math.round(performance.now() - localStart), ...counts, ...(detail === undefined ? {} : { detail }) },
+        payload: {
+          cycle,
+          status,
+          durationMs: Math.round(performance.now() - localStart),
+          ...counts,
+          ...(detail === undefined ? {} : { detail }),
+        },
       },
     ]);
     logger.info({ cycle, status, ...counts, ...(detail ? { detail } : {}) }, "cycle completed");
   }
 
-  private async runSymbol(cycle: number, symbol: string, counts: { requests: number; errors: number; timeouts: number }): Promise<void> {
+  private async runSymbol(
+    cycle: number,
+    symbol: string,
+    counts: { requests: number; errors: number; timeouts: number },
+  ): Promise<void> {
     const { config, logger } = this.options;
     const gateway = this.gateway!;
     const timeout = config.requestTimeoutSeconds * 1000;
@@ -316,7 +404,8 @@ export class LiveBot {
       } catch (error) {
         if (error instanceof GatewayTimeout) counts.timeouts += 1;
         else counts.errors += 1;
-        if (error instanceof GatewayRequestError && (error.code === 162 || error.code === 100)) this.backOffPacing();
+        if (error instanceof GatewayRequestError && (error.code === 162 || error.code === 100))
+          this.backOffPacing();
         logger.warn({ symbol, what, requestedAtMs, err: (error as Error).message }, "request failed");
         if (!(error instanceof GatewayTimeout || error instanceof GatewayRequestError)) throw error;
         return null;
@@ -325,7 +414,10 @@ export class LiveBot {
 
     // Bars: 1-minute, RTH only, at most one hour (alpha: longer requests timed out).
     if (performance.now() < this.pacingUntil) {
-      logger.info({ symbol, resumeInMs: Math.round(this.pacingUntil - performance.now()) }, "historical requests paused after a pacing violation");
+      logger.info(
+        { symbol, resumeInMs: Math.round(this.pacingUntil - performance.now()) },
+        "historical requests paused after a pacing violation",
+      );
     } else {
       const start = this.now();
       const bars = await attempt("bars", () => gateway.historicalBars(stock, config.historySeconds, timeout));
@@ -337,7 +429,14 @@ export class LiveBot {
               type: "BarsReceived",
               version: 1,
               ts: this.now(),
-              payload: { contract: stock, barSize: "1 min", whatToShow: "TRADES", useRth: true, timing: { reqId: bars.reqId, requestedAtMs: start, latencyMs: this.now() - start }, bars: bars.bars.slice(-1000) },
+              payload: {
+                contract: stock,
+                barSize: "1 min",
+                whatToShow: "TRADES",
+                useRth: true,
+                timing: { reqId: bars.reqId, requestedAtMs: start, latencyMs: this.now() - start },
+                bars: bars.bars.slice(-1000),
+              },
             },
           ]),
         );
@@ -348,7 +447,10 @@ export class LiveBot {
     if (!this.chains.has(symbol)) {
       const start = this.now();
       const conId = await attempt("contract details", () => gateway.stockConId(symbol, timeout));
-      const chain = conId === null ? null : await attempt("option chain", () => gateway.optionChain(symbol, conId, timeout));
+      const chain =
+        conId === null
+          ? null
+          : await attempt("option chain", () => gateway.optionChain(symbol, conId, timeout));
       if (chain && conId !== null) {
         const payload: PayloadOf<"OptionChainReceived"> = {
           symbol,
@@ -377,20 +479,38 @@ export class LiveBot {
     const decision = this.runner.decide(cycle);
     if (!decision) return;
     const decisionId = this.ids.next(this.now());
-    const [stored] = this.record([{ id: decisionId, type: "DecisionMade", version: 1, ts: this.now(), correlation: decisionId, payload: decision }]);
+    const [stored] = this.record([
+      {
+        id: decisionId,
+        type: "DecisionMade",
+        version: 1,
+        ts: this.now(),
+        correlation: decisionId,
+        payload: decision,
+      },
+    ]);
     logger.info({ cycle, symbol, action: decision.action, reason: decision.reason }, "decision");
     for (const intent of decision.intents) this.act(intent, stored!);
   }
 
-  private async takeSnapshot(contract: Contract, counts: { requests: number; errors: number; timeouts: number }): Promise<PayloadOf<"QuoteSnapshot"> | null> {
+  private async takeSnapshot(
+    contract: Contract,
+    counts: { requests: number; errors: number; timeouts: number },
+  ): Promise<PayloadOf<"QuoteSnapshot"> | null> {
     const timeout = this.options.config.requestTimeoutSeconds * 1000;
     const start = this.now();
     counts.requests += 1;
     try {
       const { reqId, result } = await this.gateway!.snapshot(contract, timeout);
       if (!result.complete) counts.timeouts += 1;
-      const payload: PayloadOf<"QuoteSnapshot"> = { contract, ...result, greeks: contract.secType === "OPT" ? result.greeks : null, timing: { reqId, requestedAtMs: start, latencyMs: this.now() - start } };
-      if (!result.complete && result.bidUsd === null && result.askUsd === null && result.lastUsd === null) return null;
+      const payload: PayloadOf<"QuoteSnapshot"> = {
+        contract,
+        ...result,
+        greeks: contract.secType === "OPT" ? result.greeks : null,
+        timing: { reqId, requestedAtMs: start, latencyMs: this.now() - start },
+      };
+      if (!result.complete && result.bidUsd === null && result.askUsd === null && result.lastUsd === null)
+        return null;
       this.observe(this.record([{ type: "QuoteSnapshot", version: 1, ts: this.now(), payload }]));
       return payload;
     } catch (error) {
@@ -412,21 +532,62 @@ export class LiveBot {
     const base = { causation: decision.id, correlation: decision.id };
     const refusal = this.riskCheck(intent);
     if (refusal) {
-      this.record([{ ...base, type: "OrderRefused", version: 1, ts: this.now(), payload: { intent, rule: refusal.rule, detail: refusal.detail } }]);
+      this.record([
+        {
+          ...base,
+          type: "OrderRefused",
+          version: 1,
+          ts: this.now(),
+          payload: { intent, rule: refusal.rule, detail: refusal.detail },
+        },
+      ]);
       logger.warn({ rule: refusal.rule, detail: refusal.detail }, "order refused by risk");
       return;
     }
-    const [intended] = this.record([{ ...base, type: "OrderIntended", version: 1, ts: this.now(), payload: { intent, dryRun: config.dryRun } }]);
+    const [intended] = this.record([
+      {
+        ...base,
+        type: "OrderIntended",
+        version: 1,
+        ts: this.now(),
+        payload: { intent, dryRun: config.dryRun },
+      },
+    ]);
     if (config.dryRun) return;
     const gateway = this.gateway;
     if (!gateway?.isConnected) {
-      this.record([{ ...base, causation: intended!.id, type: "OrderRefused", version: 1, ts: this.now(), payload: { intent, rule: "market-closed", detail: "gateway not connected; order not sent" } }]);
+      this.record([
+        {
+          ...base,
+          causation: intended!.id,
+          type: "OrderRefused",
+          version: 1,
+          ts: this.now(),
+          payload: { intent, rule: "market-closed", detail: "gateway not connected; order not sent" },
+        },
+      ]);
       return;
     }
     const orderId = gateway.allocateOrderId();
-    const [submitted] = this.record([{ ...base, causation: intended!.id, type: "OrderSubmitted", version: 1, ts: this.now(), payload: { orderId, clientId: this.clientId, intent } }]);
+    const [submitted] = this.record([
+      {
+        ...base,
+        causation: intended!.id,
+        type: "OrderSubmitted",
+        version: 1,
+        ts: this.now(),
+        payload: { orderId, clientId: this.clientId, intent },
+      },
+    ]);
     this.orders.set(orderId, { decisionId: decision.id, submittedId: submitted!.id, intent });
-    gateway.sendOrder(orderId, intent.contract, intent.side, intent.quantity, intent.orderType, intent.limitPriceUsd);
+    gateway.sendOrder(
+      orderId,
+      intent.contract,
+      intent.side,
+      intent.quantity,
+      intent.orderType,
+      intent.limitPriceUsd,
+    );
   }
 
   private riskCheck(intent: OrderIntent): { rule: PayloadOf<"OrderRefused">["rule"]; detail: string } | null {
@@ -436,38 +597,91 @@ export class LiveBot {
     const held = state.positions.byKey.get(key)?.quantity ?? 0;
     const after = held + (intent.side === "BUY" ? intent.quantity : -intent.quantity);
     if (Math.abs(after) > risk.maxPositionPerContract) {
-      return { rule: "max-position", detail: `position would be ${after}, limit ±${risk.maxPositionPerContract}` };
+      return {
+        rule: "max-position",
+        detail: `position would be ${after}, limit ±${risk.maxPositionPerContract}`,
+      };
     }
-    const open = [...state.orders.values()].flatMap((o) => [...o.byKey.values()]).filter((o) => o.stream === LIVE_STREAM && (o.phase === "submitted" || o.phase === "partially-filled")).length;
-    if (open >= risk.maxOpenOrders) return { rule: "max-open-orders", detail: `${open} orders open, limit ${risk.maxOpenOrders}` };
+    const open = [...state.orders.values()]
+      .flatMap((o) => [...o.byKey.values()])
+      .filter(
+        (o) => o.stream === LIVE_STREAM && (o.phase === "submitted" || o.phase === "partially-filled"),
+      ).length;
+    if (open >= risk.maxOpenOrders)
+      return { rule: "max-open-orders", detail: `${open} orders open, limit ${risk.maxOpenOrders}` };
     const summary = state.summaries.get(`${LIVE_STREAM}|${this.session}`);
     const opening = Math.abs(after) > Math.abs(held);
     if (opening && summary && -toUsd(summary.netPnlMicros) >= risk.dailyLossLimitUsd) {
-      return { rule: "daily-loss-limit", detail: `session P&L ${toUsd(summary.netPnlMicros)} USD is past the −${risk.dailyLossLimitUsd} limit; only closing orders` };
+      return {
+        rule: "daily-loss-limit",
+        detail: `session P&L ${toUsd(summary.netPnlMicros)} USD is past the −${risk.dailyLossLimitUsd} limit; only closing orders`,
+      };
     }
     return null;
   }
 
-  private onOrderStatus(orderId: number, status: string, filled: number, remaining: number, avg: number, permId: number, lastFill: number): void {
+  private onOrderStatus(
+    orderId: number,
+    status: string,
+    filled: number,
+    remaining: number,
+    avg: number,
+    permId: number,
+    lastFill: number,
+  ): void {
     const link = this.orders.get(orderId);
-    const base = { ts: this.now(), causation: link?.submittedId ?? null, correlation: link?.decisionId ?? null };
+    const base = {
+      ts: this.now(),
+      causation: link?.submittedId ?? null,
+      correlation: link?.decisionId ?? null,
+    };
     try {
       this.record([
         {
           ...base,
           type: "OrderStatusChanged",
           version: 1,
-          payload: { orderId, status: status as PayloadOf<"OrderStatusChanged">["status"], filled, remaining, avgFillPriceUsd: avg > 0 ? avg : null, lastFillPriceUsd: lastFill > 0 ? lastFill : null, permId: permId || null },
+          payload: {
+            orderId,
+            status: status as PayloadOf<"OrderStatusChanged">["status"],
+            filled,
+            remaining,
+            avgFillPriceUsd: avg > 0 ? avg : null,
+            lastFillPriceUsd: lastFill > 0 ? lastFill : null,
+            permId: permId || null,
+          },
         },
       ]);
     } catch (error) {
       // Order states are strict: an unknown one is journaled as a notice and logged loudly.
-      this.options.logger.error({ orderId, status, err: (error as Error).message }, "unknown order status from the gateway");
-      this.record([{ ...base, type: "GatewayNotice", version: 2, payload: { code: -1, message: `unknown order status "${status}" for order ${orderId}`, reqId: orderId, severity: "error" } }]);
+      this.options.logger.error(
+        { orderId, status, err: (error as Error).message },
+        "unknown order status from the gateway",
+      );
+      this.record([
+        {
+          ...base,
+          type: "GatewayNotice",
+          version: 2,
+          payload: {
+            code: -1,
+            message: `unknown order status "${status}" for order ${orderId}`,
+            reqId: orderId,
+            severity: "error",
+          },
+        },
+      ]);
     }
   }
 
-  private onExecution(orderId: number, execId: string, side: "BUY" | "SELL", shares: number, price: number, exchange: string): void {
+  private onExecution(
+    orderId: number,
+    execId: string,
+    side: "BUY" | "SELL",
+    shares: number,
+    price: number,
+    exchange: string,
+  ): void {
     const link = this.orders.get(orderId);
     if (!link) {
       this.options.logger.warn({ orderId, execId }, "execution for an order this run did not send");
@@ -481,7 +695,15 @@ export class LiveBot {
         correlation: link.decisionId,
         type: "OrderFilled",
         version: 1,
-        payload: { orderId, execId, contract: link.intent.contract, side, quantity: shares, priceUsd: price, exchange },
+        payload: {
+          orderId,
+          execId,
+          contract: link.intent.contract,
+          side,
+          quantity: shares,
+          priceUsd: price,
+          exchange,
+        },
       },
     ]);
   }
@@ -503,12 +725,23 @@ export class LiveBot {
 
   // ---------------------------------------------------------------- reports and health
 
-  private async reportPositions(counts: { requests: number; errors: number; timeouts: number }): Promise<void> {
+  private async reportPositions(counts: {
+    requests: number;
+    errors: number;
+    timeouts: number;
+  }): Promise<void> {
     counts.requests += 1;
     try {
       const reports = await this.gateway!.positions(this.options.config.requestTimeoutSeconds * 1000);
       const all = reports.length ? reports : [{ account: "", positions: [] }];
-      this.record(all.map((payload) => ({ type: "PositionsReported" as const, version: 1 as const, ts: this.now(), payload })));
+      this.record(
+        all.map((payload) => ({
+          type: "PositionsReported" as const,
+          version: 1 as const,
+          ts: this.now(),
+          payload,
+        })),
+      );
     } catch (error) {
       if (error instanceof GatewayTimeout) counts.timeouts += 1;
       else counts.errors += 1;
@@ -518,7 +751,14 @@ export class LiveBot {
   private async reportAccount(): Promise<void> {
     try {
       const reports = await this.gateway!.accountSummary(this.options.config.requestTimeoutSeconds * 1000);
-      this.record(reports.map((payload) => ({ type: "AccountReported" as const, version: 1 as const, ts: this.now(), payload })));
+      this.record(
+        reports.map((payload) => ({
+          type: "AccountReported" as const,
+          version: 1 as const,
+          ts: this.now(),
+          payload,
+        })),
+      );
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, "account summary failed");
     }
@@ -527,10 +767,34 @@ export class LiveBot {
   private healthWarnings(sample: PayloadOf<"HealthSampled">): void {
     const floor = this.options.config.health.freeMemoryFloorMb * 1024 * 1024;
     if (sample.freeMemBytes < floor) {
-      this.record([{ type: "HealthWarning", version: 1, ts: this.now(), payload: { kind: "low-memory", detail: `free memory ${Math.round(sample.freeMemBytes / 1048576)} MB is under the ${this.options.config.health.freeMemoryFloorMb} MB floor (alpha: leave 1 GB+ for the OS)`, value: sample.freeMemBytes, threshold: floor } }]);
+      this.record([
+        {
+          type: "HealthWarning",
+          version: 1,
+          ts: this.now(),
+          payload: {
+            kind: "low-memory",
+            detail: `free memory ${Math.round(sample.freeMemBytes / 1048576)} MB is under the ${this.options.config.health.freeMemoryFloorMb} MB floor (alpha: leave 1 GB+ for the OS)`,
+            value: sample.freeMemBytes,
+            threshold: floor,
+          },
+        },
+      ]);
     }
     if (!sample.gatewayPortOpen) {
-      this.record([{ type: "HealthWarning", version: 1, ts: this.now(), payload: { kind: "gateway-port-closed", detail: `nothing listens on ${this.options.config.gateway.host}:${this.options.config.gateway.port}`, value: 0, threshold: 1 } }]);
+      this.record([
+        {
+          type: "HealthWarning",
+          version: 1,
+          ts: this.now(),
+          payload: {
+            kind: "gateway-port-closed",
+            detail: `nothing listens on ${this.options.config.gateway.host}:${this.options.config.gateway.port}`,
+            value: 0,
+            threshold: 1,
+          },
+        },
+      ]);
     }
   }
 
@@ -547,7 +811,14 @@ export class LiveBot {
   }
 
   private closeSession(reason: PayloadOf<"SessionClosed">["reason"], cycles: number, detail?: string): void {
-    this.record([{ type: "SessionClosed", version: 1, ts: this.now(), payload: { reason, cycles, ...(detail === undefined ? {} : { detail }) } }]);
+    this.record([
+      {
+        type: "SessionClosed",
+        version: 1,
+        ts: this.now(),
+        payload: { reason, cycles, ...(detail === undefined ? {} : { detail }) },
+      },
+    ]);
     this.options.logger.info({ reason, cycles }, "session closed");
   }
 
@@ -580,14 +851,34 @@ function midOf(quote: PayloadOf<"QuoteSnapshot"> | null): number | null {
 }
 
 /** The nearest expiry at least `minDays` out, and the `strikes` strikes nearest the spot, call and put each. */
-export function pickOptions(chain: PayloadOf<"OptionChainReceived">, spot: number, strikes: number, minDays: number, session: string): OptionContract[] {
+export function pickOptions(
+  chain: PayloadOf<"OptionChainReceived">,
+  spot: number,
+  strikes: number,
+  minDays: number,
+  session: string,
+): OptionContract[] {
   const today = Number(session.replaceAll("-", ""));
   const [y, m, d] = session.split("-").map(Number) as [number, number, number];
-  const earliest = Number(new Date(Date.UTC(y, m - 1, d + minDays)).toISOString().slice(0, 10).replaceAll("-", ""));
+  const earliest = Number(
+    new Date(Date.UTC(y, m - 1, d + minDays)).toISOString().slice(0, 10).replaceAll("-", ""),
+  );
   const expiry = chain.expirations.find((e) => Number(e) >= Math.max(today, earliest));
   if (!expiry) return [];
-  const nearest = [...chain.strikes].sort((a, b) => Math.abs(a - spot) - Math.abs(b - spot) || a - b).slice(0, strikes).sort((a, b) => a - b);
+  const nearest = [...chain.strikes]
+    .sort((a, b) => Math.abs(a - spot) - Math.abs(b - spot) || a - b)
+    .slice(0, strikes)
+    .sort((a, b) => a - b);
   return nearest.flatMap((strike) =>
-    (["C", "P"] as const).map((right) => ({ secType: "OPT" as const, symbol: chain.symbol, expiry, strike, right, multiplier: chain.multiplier, exchange: "SMART", currency: "USD" })),
+    (["C", "P"] as const).map((right) => ({
+      secType: "OPT" as const,
+      symbol: chain.symbol,
+      expiry,
+      strike,
+      right,
+      multiplier: chain.multiplier,
+      exchange: "SMART",
+      currency: "USD",
+    })),
   );
 }

@@ -12,7 +12,8 @@ import { z } from "zod";
 export const LIMITS = {
   minIntervalSeconds: {
     value: 300,
-    reason: "alpha-learnings §2: at 180 s cycles the gateway throttled every request after 3 cycles and did not recover for 2+ hours; 300 s held",
+    reason:
+      "alpha-learnings §2: at 180 s cycles the gateway throttled every request after 3 cycles and did not recover for 2+ hours; 300 s held",
   },
   minTimeoutSeconds: {
     value: 5,
@@ -53,7 +54,10 @@ export const LiveConfigSchema = z
       })
       .strict()
       .default({ host: "127.0.0.1", port: 4002, connectTimeoutSeconds: 10 }),
-    symbols: z.array(z.string().regex(/^[A-Z.]{1,8}$/, "expected a ticker like SPY")).min(1).default(["SPY"]),
+    symbols: z
+      .array(z.string().regex(/^[A-Z.]{1,8}$/, "expected a ticker like SPY"))
+      .min(1)
+      .default(["SPY"]),
     intervalSeconds: z.number().positive().default(300),
     requestTimeoutSeconds: z.number().positive().default(8),
     strikes: z.number().int().positive().default(3),
@@ -78,7 +82,10 @@ export const LiveConfigSchema = z
       .strict()
       .default({ freeMemoryFloorMb: 1024 }),
     strategy: z
-      .object({ name: z.string().default("trend-vwap"), params: z.record(z.string(), z.unknown()).default({}) })
+      .object({
+        name: z.string().default("trend-vwap"),
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
       .strict()
       .default({ name: "trend-vwap", params: {} }),
     logFile: z.string().default("logs/bot.log"),
@@ -100,7 +107,11 @@ export interface LiveOverrides {
  * Build the config: YAML file (optional) < environment (IBKR_HOST, IBKR_PORT, IBKR_CLIENT_ID,
  * DRY_RUN) < flags. Throws ConfigRefused naming the field and the problem.
  */
-export function loadLiveConfig(file: string | undefined, env: NodeJS.ProcessEnv, overrides: LiveOverrides): LiveConfig {
+export function loadLiveConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  overrides: LiveOverrides,
+): LiveConfig {
   let raw: Record<string, unknown> = {};
   if (file !== undefined) {
     try {
@@ -124,7 +135,9 @@ export function loadLiveConfig(file: string | undefined, env: NodeJS.ProcessEnv,
   const parsed = LiveConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigRefused(`config${file ? ` ${file}` : ""}: field "${issue?.path.join(".")}" ${issue?.message}`);
+    throw new ConfigRefused(
+      `config${file ? ` ${file}` : ""}: field "${issue?.path.join(".")}" ${issue?.message}`,
+    );
   }
   enforceLimits(parsed.data);
   return parsed.data;
@@ -135,10 +148,14 @@ export function enforceLimits(config: LiveConfig): void {
   const refuse = (what: string, limit: { value: number; reason: string }, cmp: string) => {
     throw new ConfigRefused(`${what} is ${cmp} the hard limit of ${limit.value}: ${limit.reason}`);
   };
-  if (config.strikes > LIMITS.maxStrikes.value) refuse(`strikes ${config.strikes}`, LIMITS.maxStrikes, "over");
-  if (config.requestTimeoutSeconds < LIMITS.minTimeoutSeconds.value) refuse(`requestTimeoutSeconds ${config.requestTimeoutSeconds}`, LIMITS.minTimeoutSeconds, "under");
-  if (config.historySeconds > LIMITS.maxHistorySeconds.value) refuse(`historySeconds ${config.historySeconds}`, LIMITS.maxHistorySeconds, "over");
-  if (config.symbols.length > LIMITS.maxSymbols.value) refuse(`${config.symbols.length} symbols`, LIMITS.maxSymbols, "over");
+  if (config.strikes > LIMITS.maxStrikes.value)
+    refuse(`strikes ${config.strikes}`, LIMITS.maxStrikes, "over");
+  if (config.requestTimeoutSeconds < LIMITS.minTimeoutSeconds.value)
+    refuse(`requestTimeoutSeconds ${config.requestTimeoutSeconds}`, LIMITS.minTimeoutSeconds, "under");
+  if (config.historySeconds > LIMITS.maxHistorySeconds.value)
+    refuse(`historySeconds ${config.historySeconds}`, LIMITS.maxHistorySeconds, "over");
+  if (config.symbols.length > LIMITS.maxSymbols.value)
+    refuse(`${config.symbols.length} symbols`, LIMITS.maxSymbols, "over");
 }
 
 /**
@@ -161,5 +178,8 @@ export function isSimulatorAccounts(accounts: readonly string[]): boolean {
 /** A stable hash of the config (no secrets are in it: credentials live in the gateway). */
 export function configHash(config: LiveConfig): string {
   const { gateway, logFile: _logFile, ...rest } = config;
-  return createHash("sha256").update(JSON.stringify({ ...rest, gateway: { host: gateway.host, port: gateway.port } })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify({ ...rest, gateway: { host: gateway.host, port: gateway.port } }))
+    .digest("hex")
+    .slice(0, 16);
 }

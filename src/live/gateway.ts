@@ -7,7 +7,15 @@
  * Request ids and order ids are kept in separate spaces: order errors carry the orderId in the id
  * field, and a shared counter would make them collide with requests.
  */
-import { type Contract as IbContract, EventName, IBApi, OptionType, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import {
+  EventName,
+  IBApi,
+  type Contract as IbContract,
+  OptionType,
+  OrderAction,
+  OrderType,
+  SecType,
+} from "@stoqey/ib";
 import type { Bar, Contract, Greeks, PayloadOf } from "../events/index.js";
 
 export interface GatewayNotice {
@@ -34,8 +42,24 @@ export interface SnapshotResult {
 }
 
 export interface OrderEvents {
-  status(orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId: number, lastFillPrice: number): void;
-  execution(orderId: number, execId: string, side: "BUY" | "SELL", shares: number, price: number, exchange: string, contract: IbContract): void;
+  status(
+    orderId: number,
+    status: string,
+    filled: number,
+    remaining: number,
+    avgFillPrice: number,
+    permId: number,
+    lastFillPrice: number,
+  ): void;
+  execution(
+    orderId: number,
+    execId: string,
+    side: "BUY" | "SELL",
+    shares: number,
+    price: number,
+    exchange: string,
+    contract: IbContract,
+  ): void;
   commission(execId: string, commission: number, currency: string, realizedPnl: number | null): void;
 }
 
@@ -68,14 +92,23 @@ interface Pending {
 }
 
 const UNSET = 1.7976931348623157e308;
-const price = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x <= 0 || x >= UNSET ? null : x);
-const size = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x < 0 || x >= UNSET ? null : x);
-const computed = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) || x === -1 || x === -2 || Math.abs(x) >= UNSET ? null : x);
+const price = (x: number | undefined): number | null =>
+  x === undefined || !Number.isFinite(x) || x <= 0 || x >= UNSET ? null : x;
+const size = (x: number | undefined): number | null =>
+  x === undefined || !Number.isFinite(x) || x < 0 || x >= UNSET ? null : x;
+const computed = (x: number | undefined): number | null =>
+  x === undefined || !Number.isFinite(x) || x === -1 || x === -2 || Math.abs(x) >= UNSET ? null : x;
 
 /** Our contract → the client's. */
 export function toIbContract(contract: Contract): IbContract {
   if (contract.secType === "STK") {
-    return { symbol: contract.symbol, secType: SecType.STK, exchange: contract.exchange, currency: contract.currency, ...(contract.conId ? { conId: contract.conId } : {}) };
+    return {
+      symbol: contract.symbol,
+      secType: SecType.STK,
+      exchange: contract.exchange,
+      currency: contract.currency,
+      ...(contract.conId ? { conId: contract.conId } : {}),
+    };
   }
   return {
     symbol: contract.symbol,
@@ -109,19 +142,33 @@ export class GatewayClient {
       this.onNotice(n);
       const p = reqId !== undefined && reqId >= 0 ? this.pending.get(reqId) : undefined;
       // Codes 2100–2199 are warnings that do not end a request.
-      if (p && !(n.code >= 2100 && n.code < 2200)) p.reject(new GatewayRequestError(n.code, n.reqId, message));
+      if (p && !(n.code >= 2100 && n.code < 2200))
+        p.reject(new GatewayRequestError(n.code, n.reqId, message));
     };
-    this.ib.on(EventName.error, (err: Error, code: number, reqId: number) => notice(code, err.message, reqId));
+    this.ib.on(EventName.error, (err: Error, code: number, reqId: number) =>
+      notice(code, err.message, reqId),
+    );
     this.ib.on(EventName.info, (message: string, code: number) => notice(code, message, -1));
     this.ib.on(EventName.disconnected, () => {
       const wasConnected = this.connected;
       this.connected = false;
-      for (const [, p] of this.pending) p.reject(new GatewayDisconnected("the gateway closed the connection"));
+      for (const [, p] of this.pending)
+        p.reject(new GatewayDisconnected("the gateway closed the connection"));
       this.pending.clear();
       if (wasConnected) this.onClose("socket closed");
     });
-    this.ib.on(EventName.orderStatus, (orderId, status, filled, remaining, avgFillPrice, permId, _parentId, lastFillPrice) =>
-      this.orderEvents.status(orderId, String(status), Number(filled), Number(remaining), avgFillPrice ?? 0, permId ?? 0, lastFillPrice ?? 0),
+    this.ib.on(
+      EventName.orderStatus,
+      (orderId, status, filled, remaining, avgFillPrice, permId, _parentId, lastFillPrice) =>
+        this.orderEvents.status(
+          orderId,
+          String(status),
+          Number(filled),
+          Number(remaining),
+          avgFillPrice ?? 0,
+          permId ?? 0,
+          lastFillPrice ?? 0,
+        ),
     );
     this.ib.on(EventName.execDetails, (_reqId, contract, execution) => {
       this.orderEvents.execution(
@@ -135,7 +182,12 @@ export class GatewayClient {
       );
     });
     this.ib.on(EventName.commissionReport, (report) =>
-      this.orderEvents.commission(report.execId ?? "", report.commission ?? 0, report.currency ?? "USD", price(report.realizedPNL ?? undefined)),
+      this.orderEvents.commission(
+        report.execId ?? "",
+        report.commission ?? 0,
+        report.currency ?? "USD",
+        price(report.realizedPNL ?? undefined),
+      ),
     );
   }
 
@@ -147,7 +199,10 @@ export class GatewayClient {
   connect(clientId: number, timeoutMs: number): Promise<ConnectInfo> {
     return new Promise((resolve, reject) => {
       let accounts: string[] = [];
-      const timer = setTimeout(() => finish(new GatewayTimeout(`connect to ${this.host}:${this.port}`, timeoutMs)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new GatewayTimeout(`connect to ${this.host}:${this.port}`, timeoutMs)),
+        timeoutMs,
+      );
       const onAccounts = (list: string) => {
         accounts = list.split(",").filter(Boolean);
       };
@@ -159,20 +214,33 @@ export class GatewayClient {
       const onInfo = (message: string, code: number) => {
         if (code === 326) finish(new GatewayRequestError(326, -1, message));
       };
-      const onDisconnect = () => finish(new GatewayDisconnected(`the gateway at ${this.host}:${this.port} closed the connection during the handshake`));
+      const onDisconnect = () =>
+        finish(
+          new GatewayDisconnected(
+            `the gateway at ${this.host}:${this.port} closed the connection during the handshake`,
+          ),
+        );
       const onError = (err: Error, code: number) => {
-        if (code === 502 || code === 504 || code === 326) finish(new GatewayRequestError(code, -1, err.message));
+        if (code === 502 || code === 504 || code === 326)
+          finish(new GatewayRequestError(code, -1, err.message));
       };
       const finish = (error: Error | null) => {
         clearTimeout(timer);
-        this.ib.off(EventName.managedAccounts, onAccounts).off(EventName.nextValidId, onId).off(EventName.info, onInfo);
+        this.ib
+          .off(EventName.managedAccounts, onAccounts)
+          .off(EventName.nextValidId, onId)
+          .off(EventName.info, onInfo);
         this.ib.off(EventName.disconnected, onDisconnect).off(EventName.error, onError);
         if (error) {
           this.ib.disconnect();
           reject(error);
-        } else resolve({ accounts, nextOrderId: this.nextOrderId, serverVersion: this.ib.serverVersion ?? 0 });
+        } else
+          resolve({ accounts, nextOrderId: this.nextOrderId, serverVersion: this.ib.serverVersion ?? 0 });
       };
-      this.ib.on(EventName.managedAccounts, onAccounts).on(EventName.nextValidId, onId).on(EventName.info, onInfo);
+      this.ib
+        .on(EventName.managedAccounts, onAccounts)
+        .on(EventName.nextValidId, onId)
+        .on(EventName.info, onInfo);
       this.ib.on(EventName.disconnected, onDisconnect).on(EventName.error, onError);
       this.ib.connect(clientId);
     });
@@ -213,42 +281,125 @@ export class GatewayClient {
   }
 
   /** 1-minute RTH trade bars covering `durationSeconds` up to now. */
-  historicalBars(contract: Contract, durationSeconds: number, timeoutMs: number): Promise<{ reqId: number; bars: Bar[] }> {
-    return this.request(`historical bars ${contract.symbol}`, timeoutMs, (reqId, resolve) => {
-      const bars: Bar[] = [];
-      const on = (id: number, time: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
-        if (id !== reqId) return;
-        if (String(time).startsWith("finished")) {
-          resolve({ reqId, bars });
-          return;
-        }
-        bars.push({ timeMs: Number(time) * 1000, openUsd: open, highUsd: high, lowUsd: low, closeUsd: close, volume: Math.max(0, volume), vwapUsd: wap, count: Math.max(0, count ?? 0) });
-      };
-      this.ib.on(EventName.historicalData, on);
-      // formatDate 2: epoch seconds, no time-zone parsing on our side.
-      this.ib.reqHistoricalData(reqId, toIbContract(contract), "", `${durationSeconds} S`, "1 min" as never, "TRADES", 1, 2, false);
-      return () => {
-        this.ib.off(EventName.historicalData, on);
-      };
-    }, (reqId) => this.ib.cancelHistoricalData(reqId));
+  historicalBars(
+    contract: Contract,
+    durationSeconds: number,
+    timeoutMs: number,
+  ): Promise<{ reqId: number; bars: Bar[] }> {
+    return this.request(
+      `historical bars ${contract.symbol}`,
+      timeoutMs,
+      (reqId, resolve) => {
+        const bars: Bar[] = [];
+        const on = (
+          id: number,
+          time: string,
+          open: number,
+          high: number,
+          low: number,
+          close: number,
+          volume: number,
+          count: number | undefined,
+          wap: number,
+        ) => {
+          if (id !== reqId) return;
+          if (String(time).startsWith("finished")) {
+            resolve({ reqId, bars });
+            return;
+          }
+          bars.push({
+            timeMs: Number(time) * 1000,
+            openUsd: open,
+            highUsd: high,
+            lowUsd: low,
+            closeUsd: close,
+            volume: Math.max(0, volume),
+            vwapUsd: wap,
+            count: Math.max(0, count ?? 0),
+          });
+        };
+        this.ib.on(EventName.historicalData, on);
+        // formatDate 2: epoch seconds, no time-zone parsing on our side.
+        this.ib.reqHistoricalData(
+          reqId,
+          toIbContract(contract),
+          "",
+          `${durationSeconds} S`,
+          "1 min" as never,
+          "TRADES",
+          1,
+          2,
+          false,
+        );
+        return () => {
+          this.ib.off(EventName.historicalData, on);
+        };
+      },
+      (reqId) => this.ib.cancelHistoricalData(reqId),
+    );
   }
 
   /** Option expirations and strikes of an underlying (SMART exchange entry). */
-  optionChain(symbol: string, conId: number, timeoutMs: number): Promise<{ reqId: number; exchange: string; tradingClass: string; multiplier: number; expirations: string[]; strikes: number[] }> {
+  optionChain(
+    symbol: string,
+    conId: number,
+    timeoutMs: number,
+  ): Promise<{
+    reqId: number;
+    exchange: string;
+    tradingClass: string;
+    multiplier: number;
+    expirations: string[];
+    strikes: number[];
+  }> {
     return this.request(`option chain ${symbol}`, timeoutMs, (reqId, resolve) => {
-      let found: { exchange: string; tradingClass: string; multiplier: number; expirations: string[]; strikes: number[] } | null = null;
-      const on = (id: number, exchange: string, _conId: number, tradingClass: string, multiplier: string, expirations: string[], strikes: number[]) => {
+      let found: {
+        exchange: string;
+        tradingClass: string;
+        multiplier: number;
+        expirations: string[];
+        strikes: number[];
+      } | null = null;
+      const on = (
+        id: number,
+        exchange: string,
+        _conId: number,
+        tradingClass: string,
+        multiplier: string,
+        expirations: string[],
+        strikes: number[],
+      ) => {
         if (id !== reqId) return;
-        if (found === null || exchange === "SMART") found = { exchange, tradingClass, multiplier: Number(multiplier), expirations: [...expirations].sort(), strikes: [...strikes].sort((a, b) => a - b) };
+        if (found === null || exchange === "SMART")
+          found = {
+            exchange,
+            tradingClass,
+            multiplier: Number(multiplier),
+            expirations: [...expirations].sort(),
+            strikes: [...strikes].sort((a, b) => a - b),
+          };
       };
       const onEnd = (id: number) => {
         if (id !== reqId) return;
         if (found) resolve({ reqId, ...found });
-        else resolve({ reqId, exchange: "SMART", tradingClass: symbol, multiplier: 100, expirations: [], strikes: [] });
+        else
+          resolve({
+            reqId,
+            exchange: "SMART",
+            tradingClass: symbol,
+            multiplier: 100,
+            expirations: [],
+            strikes: [],
+          });
       };
-      this.ib.on(EventName.securityDefinitionOptionParameter, on).on(EventName.securityDefinitionOptionParameterEnd, onEnd);
+      this.ib
+        .on(EventName.securityDefinitionOptionParameter, on)
+        .on(EventName.securityDefinitionOptionParameterEnd, onEnd);
       this.ib.reqSecDefOptParams(reqId, symbol, "", "STK", conId);
-      return () => this.ib.off(EventName.securityDefinitionOptionParameter, on).off(EventName.securityDefinitionOptionParameterEnd, onEnd);
+      return () =>
+        this.ib
+          .off(EventName.securityDefinitionOptionParameter, on)
+          .off(EventName.securityDefinitionOptionParameterEnd, onEnd);
     });
   }
 
@@ -258,7 +409,16 @@ export class GatewayClient {
    */
   snapshot(contract: Contract, timeoutMs: number): Promise<{ reqId: number; result: SnapshotResult }> {
     const reqId = this.nextReqId++;
-    const result: SnapshotResult = { bidUsd: null, askUsd: null, lastUsd: null, bidSize: null, askSize: null, lastSize: null, greeks: null, complete: false };
+    const result: SnapshotResult = {
+      bidUsd: null,
+      askUsd: null,
+      lastUsd: null,
+      bidSize: null,
+      askSize: null,
+      lastSize: null,
+      greeks: null,
+      complete: false,
+    };
     return new Promise((resolve, reject) => {
       const onPrice = (id: number, tickType: number, value: number) => {
         if (id !== reqId) return;
@@ -272,14 +432,38 @@ export class GatewayClient {
         else if (tickType === 3) result.askSize = size(value);
         else if (tickType === 5) result.lastSize = size(value);
       };
-      const onOption = (id: number, tickType: number, _attrib: number | undefined, iv?: number, delta?: number, optPrice?: number, _pv?: number, gamma?: number, vega?: number, theta?: number, und?: number) => {
+      const onOption = (
+        id: number,
+        tickType: number,
+        _attrib: number | undefined,
+        iv?: number,
+        delta?: number,
+        optPrice?: number,
+        _pv?: number,
+        gamma?: number,
+        vega?: number,
+        theta?: number,
+        und?: number,
+      ) => {
         if (id !== reqId || tickType !== 13) return;
-        result.greeks = { impliedVol: computed(iv), delta: computed(delta), gamma: computed(gamma), vega: computed(vega), theta: computed(theta), optPriceUsd: computed(optPrice), undPriceUsd: computed(und) };
+        result.greeks = {
+          impliedVol: computed(iv),
+          delta: computed(delta),
+          gamma: computed(gamma),
+          vega: computed(vega),
+          theta: computed(theta),
+          optPriceUsd: computed(optPrice),
+          undPriceUsd: computed(und),
+        };
       };
       const cleanup = () => {
         clearTimeout(timer);
         this.pending.delete(reqId);
-        this.ib.off(EventName.tickPrice, onPrice).off(EventName.tickSize, onSize).off(EventName.tickOptionComputation, onOption).off(EventName.tickSnapshotEnd, onEnd);
+        this.ib
+          .off(EventName.tickPrice, onPrice)
+          .off(EventName.tickSize, onSize)
+          .off(EventName.tickOptionComputation, onOption)
+          .off(EventName.tickSnapshotEnd, onEnd);
       };
       const onEnd = (id: number) => {
         if (id !== reqId) return;
@@ -297,7 +481,11 @@ export class GatewayClient {
           reject(error);
         },
       });
-      this.ib.on(EventName.tickPrice, onPrice).on(EventName.tickSize, onSize).on(EventName.tickOptionComputation, onOption).on(EventName.tickSnapshotEnd, onEnd);
+      this.ib
+        .on(EventName.tickPrice, onPrice)
+        .on(EventName.tickSize, onSize)
+        .on(EventName.tickOptionComputation, onOption)
+        .on(EventName.tickSnapshotEnd, onEnd);
       this.ib.reqMktData(reqId, toIbContract(contract), "", true, false);
     });
   }
@@ -310,8 +498,22 @@ export class GatewayClient {
         const entry = byAccount.get(account) ?? { account, positions: [] };
         const c: Contract =
           contract.secType === SecType.OPT
-            ? { secType: "OPT", symbol: contract.symbol ?? "", expiry: contract.lastTradeDateOrContractMonth ?? "", strike: contract.strike ?? 0, right: contract.right === OptionType.Put ? "P" : "C", multiplier: Number(contract.multiplier ?? 100), exchange: "SMART", currency: contract.currency ?? "USD" }
-            : { secType: "STK", symbol: contract.symbol ?? "", exchange: "SMART", currency: contract.currency ?? "USD" };
+            ? {
+                secType: "OPT",
+                symbol: contract.symbol ?? "",
+                expiry: contract.lastTradeDateOrContractMonth ?? "",
+                strike: contract.strike ?? 0,
+                right: contract.right === OptionType.Put ? "P" : "C",
+                multiplier: Number(contract.multiplier ?? 100),
+                exchange: "SMART",
+                currency: contract.currency ?? "USD",
+              }
+            : {
+                secType: "STK",
+                symbol: contract.symbol ?? "",
+                exchange: "SMART",
+                currency: contract.currency ?? "USD",
+              };
         entry.positions.push({ contract: c, quantity: Number(pos), avgCostUsd: avgCost ?? 0 });
         byAccount.set(account, entry);
       };
@@ -352,7 +554,14 @@ export class GatewayClient {
   }
 
   /** Send an order under an id from `allocateOrderId`. */
-  sendOrder(orderId: number, contract: Contract, side: "BUY" | "SELL", quantity: number, orderType: "MKT" | "LMT", limitPriceUsd?: number): void {
+  sendOrder(
+    orderId: number,
+    contract: Contract,
+    side: "BUY" | "SELL",
+    quantity: number,
+    orderType: "MKT" | "LMT",
+    limitPriceUsd?: number,
+  ): void {
     this.ib.placeOrder(orderId, toIbContract(contract), {
       action: side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
       orderType: orderType === "MKT" ? OrderType.MKT : OrderType.LMT,

@@ -2,9 +2,10 @@
  * Health: the gateway port (alpha: wait for 4002 to listen before any call), memory and
  * event-loop lag, sampled each cycle.
  */
-import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+
 import { createConnection } from "node:net";
 import { freemem, totalmem } from "node:os";
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import type { PayloadOf } from "../events/index.js";
 
 /** Does something accept TCP connections at host:port? Resolves with the connect latency or null. */

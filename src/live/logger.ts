@@ -13,10 +13,21 @@ function consoleStream(): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, callback) {
       try {
-        const { time, level, msg, pid: _pid, hostname: _h, ...rest } = JSON.parse(chunk.toString()) as Record<string, unknown>;
+        const {
+          time,
+          level,
+          msg,
+          pid: _pid,
+          hostname: _h,
+          ...rest
+        } = JSON.parse(chunk.toString()) as Record<string, unknown>;
         const label = level === 50 ? "error" : level === 40 ? "warn " : "info ";
-        const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(" ");
-        process.stderr.write(`${new Date(Number(time)).toISOString().slice(11, 19)} ${label} ${String(msg)}${extra ? ` ${extra}` : ""}\n`);
+        const extra = Object.entries(rest)
+          .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+          .join(" ");
+        process.stderr.write(
+          `${new Date(Number(time)).toISOString().slice(11, 19)} ${label} ${String(msg)}${extra ? ` ${extra}` : ""}\n`,
+        );
       } catch {
         process.stderr.write(chunk);
       }
@@ -31,7 +42,9 @@ export async function createLogger(file: string | null, quiet = false): Promise<
   if (!quiet) streams.push({ stream: consoleStream() });
   if (file !== null) {
     mkdirSync(dirname(file), { recursive: true });
-    streams.push({ stream: await roll({ file, frequency: "daily", size: "10m", limit: { count: 7 }, mkdir: true }) });
+    streams.push({
+      stream: await roll({ file, frequency: "daily", size: "10m", limit: { count: 7 }, mkdir: true }),
+    });
   }
   return pino({ base: null }, pino.multistream(streams));
 }

@@ -6,10 +6,17 @@
  * Orders and summaries are kept per stream+session so that each step copies only a small map
  * (immutable values, and still fast over a million events).
  */
-import { type PayloadOf, type StoredEvent, contractKey } from "../events/index.js";
+import { contractKey, type PayloadOf, type StoredEvent } from "../events/index.js";
 import type { Micros } from "./money.js";
-import { type OrdersState, evolveOrders, initialOrders } from "./orders.js";
-import { type ClosedTrade, type Position, type PositionsState, evolvePositions, initialPositions, unrealizedMicros } from "./positions.js";
+import { evolveOrders, initialOrders, type OrdersState } from "./orders.js";
+import {
+  type ClosedTrade,
+  evolvePositions,
+  initialPositions,
+  type Position,
+  type PositionsState,
+  unrealizedMicros,
+} from "./positions.js";
 
 export interface EquityPoint {
   readonly ts: number;
@@ -128,7 +135,13 @@ export function evolveBook(state: BookState, event: StoredEvent): BookState {
   if (event.type === "PositionsReported") reported = new Map(reported).set(event.stream, event.payload);
 
   const before = state.summaries.get(sessionKey);
-  let summary = evolveSummary(before ?? emptySummary(event.stream, event.session), event, positions, positions !== state.positions, closed);
+  let summary = evolveSummary(
+    before ?? emptySummary(event.stream, event.session),
+    event,
+    positions,
+    positions !== state.positions,
+    closed,
+  );
   if (lateCommission) summary = chargeLastTrade(summary, lateCommission.key, lateCommission.micros);
   // Most events (quotes, bars) leave the summary as it was: then the map is shared, not copied.
   const summaries = summary === before ? state.summaries : new Map(state.summaries).set(sessionKey, summary);
@@ -186,10 +199,18 @@ function evolveSummary(
   let next: SessionSummary = summary;
   switch (event.type) {
     case "CycleCompleted":
-      next = { ...next, cycles: next.cycles + 1, cyclesByStatus: bump(next.cyclesByStatus, event.payload.status) };
+      next = {
+        ...next,
+        cycles: next.cycles + 1,
+        cyclesByStatus: bump(next.cyclesByStatus, event.payload.status),
+      };
       break;
     case "DecisionMade":
-      next = { ...next, decisions: next.decisions + 1, decisionsByAction: bump(next.decisionsByAction, event.payload.action) };
+      next = {
+        ...next,
+        decisions: next.decisions + 1,
+        decisionsByAction: bump(next.decisionsByAction, event.payload.action),
+      };
       break;
     case "OrderIntended":
       next = { ...next, ordersIntended: next.ordersIntended + 1 };
@@ -279,7 +300,8 @@ export function reconcile(state: BookState, stream: string): ReconciliationDiff[
   const reported = state.reported.get(stream);
   if (!reported) return [];
   const ours = new Map<string, number>();
-  for (const p of streamPositions(state.positions, stream)) ours.set(p.key.slice(stream.length + 1), p.quantity);
+  for (const p of streamPositions(state.positions, stream))
+    ours.set(p.key.slice(stream.length + 1), p.quantity);
   const theirs = new Map<string, number>();
   for (const r of reported.positions) {
     const key = contractKey(r.contract);

@@ -1,26 +1,35 @@
 /** Pure folds of the book (positions, orders, session summary, reconciliation) and their SQL tables. */
-export { type Micros, toMicros, toUsd } from "./money.js";
-export {
-  type ClosedTrade,
-  type Position,
-  type PositionsState,
-  averageCostMicros,
-  evolvePositions,
-  initialPositions,
-  markOf,
-  positionKey,
-  unrealizedMicros,
-} from "./positions.js";
-export { type OrderHistoryEntry, type OrderPhase, type OrderView, type OrdersState, averageFillMicros, evolveOrders, initialOrders } from "./orders.js";
+
 export {
   BOOK_EVENT_TYPES,
   type BookState,
   type EquityPoint,
-  type ReconciliationDiff,
-  type SessionSummary,
   evolveBook,
   foldBook,
   initialBook,
+  type ReconciliationDiff,
   reconcile,
+  type SessionSummary,
 } from "./book.js";
-export { BookProjection, PROJECTION_TABLES, createProjections, rebuildProjections } from "./tables.js";
+export { type Micros, toMicros, toUsd } from "./money.js";
+export {
+  averageFillMicros,
+  evolveOrders,
+  initialOrders,
+  type OrderHistoryEntry,
+  type OrderPhase,
+  type OrdersState,
+  type OrderView,
+} from "./orders.js";
+export {
+  averageCostMicros,
+  type ClosedTrade,
+  evolvePositions,
+  initialPositions,
+  markOf,
+  type Position,
+  type PositionsState,
+  positionKey,
+  unrealizedMicros,
+} from "./positions.js";
+export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";

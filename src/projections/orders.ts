@@ -5,7 +5,7 @@
  * An order is identified by its `OrderIntended` event id. Later events find it through their
  * `causation` (OrderSubmitted/OrderRefused → the intent) or through the gateway's `orderId`.
  */
-import { type OrderIntent, type OrderState, type StoredEvent, contractKey } from "../events/index.js";
+import { contractKey, type OrderIntent, type OrderState, type StoredEvent } from "../events/index.js";
 import { type Micros, toMicros } from "./money.js";
 
 export type OrderPhase =
@@ -75,7 +75,14 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
         filledQuantity: 0,
         filledNotionalMicros: 0,
         correlation: event.correlation,
-        history: [{ seq: event.seq, ts: event.ts, phase, detail: `${intent.side} ${intent.quantity} ${intent.orderType} (${intent.purpose})` }],
+        history: [
+          {
+            seq: event.seq,
+            ts: event.ts,
+            phase,
+            detail: `${intent.side} ${intent.quantity} ${intent.orderType} (${intent.purpose})`,
+          },
+        ],
         updatedSeq: event.seq,
       };
       return { ...state, byKey: new Map(state.byKey).set(order.key, order) };
@@ -120,7 +127,10 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
         history: [],
         updatedSeq: event.seq,
       };
-      const order = { ...transition(base, event, "submitted", `orderId ${p.orderId}, clientId ${p.clientId}`), orderId: p.orderId };
+      const order = {
+        ...transition(base, event, "submitted", `orderId ${p.orderId}, clientId ${p.clientId}`),
+        orderId: p.orderId,
+      };
       const next = put(state, order);
       return { ...next, byOrderId: new Map(next.byOrderId).set(`${event.stream}|${p.orderId}`, order.key) };
     }
@@ -131,7 +141,10 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
       const phase = phaseOfStatus(p.status, order);
       const updated = { ...order, gatewayState: p.status };
       if (phase === order.phase) return put(state, { ...updated, updatedSeq: event.seq });
-      return put(state, transition(updated, event, phase, `${p.status}: filled ${p.filled}, remaining ${p.remaining}`));
+      return put(
+        state,
+        transition(updated, event, phase, `${p.status}: filled ${p.filled}, remaining ${p.remaining}`),
+      );
     }
     case "OrderFilled": {
       const order = find(state, event.stream, event.payload.orderId);
@@ -144,7 +157,10 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
         filledNotionalMicros: order.filledNotionalMicros + p.quantity * toMicros(p.priceUsd),
       };
       const phase: OrderPhase = filledQuantity >= order.intent.quantity ? "filled" : "partially-filled";
-      return put(state, transition(filled, event, phase, `${p.side} ${p.quantity} @ ${p.priceUsd} (${p.execId})`));
+      return put(
+        state,
+        transition(filled, event, phase, `${p.side} ${p.quantity} @ ${p.priceUsd} (${p.execId})`),
+      );
     }
     case "OrderCancelled": {
       const order = find(state, event.stream, event.payload.orderId);
@@ -152,7 +168,17 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
     }
     case "OrderRejected": {
       const order = find(state, event.stream, event.payload.orderId);
-      return order ? put(state, transition(order, event, "rejected", `${event.payload.code ?? ""} ${event.payload.reason}`.trim())) : state;
+      return order
+        ? put(
+            state,
+            transition(
+              order,
+              event,
+              "rejected",
+              `${event.payload.code ?? ""} ${event.payload.reason}`.trim(),
+            ),
+          )
+        : state;
     }
     default:
       return state;

@@ -2,8 +2,8 @@
  * The positions fold: quantity, cost, realized and unrealized P&L per stream and contract, from
  * fills and commissions, marked at the last quote mid.
  */
-import { type Contract, type StoredEvent, contractKey } from "../events/index.js";
-import { type Micros, divRound, toMicros } from "./money.js";
+import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
+import { divRound, type Micros, toMicros } from "./money.js";
 
 /** One position of one stream in one contract. Money in µ$; prices per unit (before the multiplier). */
 export interface Position {
@@ -91,7 +91,10 @@ export function applyFill(position: Position, signedQty: number, priceMicros: Mi
     const closing = Math.min(Math.abs(remaining), Math.abs(quantity));
     const closingSigned = Math.sign(quantity) * closing;
     // Take the closed share of the open cost, rounded; what stays open keeps the rest exactly.
-    const closedCost = closing === Math.abs(quantity) ? openCostMicros : divRound(openCostMicros * closing, Math.abs(quantity));
+    const closedCost =
+      closing === Math.abs(quantity)
+        ? openCostMicros
+        : divRound(openCostMicros * closing, Math.abs(quantity));
     realizedMicros += (closingSigned * priceMicros - closedCost) * m;
     openCostMicros -= closedCost;
     quantity -= closingSigned;
@@ -124,7 +127,8 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       if (after.markMicros === null) after = { ...after, markMicros: toMicros(p.priceUsd) };
       const pending = state.pendingCommissions.get(p.execId);
       if (pending !== undefined) after = chargeCommission(after, pending);
-      const opened = before.quantity === 0 ? { ...after, tradeStartRealizedMicros: before.realizedMicros } : after;
+      const opened =
+        before.quantity === 0 ? { ...after, tradeStartRealizedMicros: before.realizedMicros } : after;
       const byKey = new Map(state.byKey).set(key, opened);
       const execToKey = new Map(state.execToKey).set(p.execId, key);
       let pendingCommissions = state.pendingCommissions;
@@ -138,7 +142,9 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
         openedSeq = new Map(openedSeq).set(key, event.seq);
       }
       let closed: ClosedTrade | null = null;
-      const crossedOrClosed = before.quantity !== 0 && (opened.quantity === 0 || Math.sign(opened.quantity) !== Math.sign(before.quantity));
+      const crossedOrClosed =
+        before.quantity !== 0 &&
+        (opened.quantity === 0 || Math.sign(opened.quantity) !== Math.sign(before.quantity));
       if (crossedOrClosed) {
         closed = {
           stream: event.stream,
@@ -162,9 +168,15 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       const key = state.execToKey.get(p.execId);
       const position = key === undefined ? undefined : state.byKey.get(key);
       if (key === undefined || position === undefined) {
-        return { state: { ...state, pendingCommissions: new Map(state.pendingCommissions).set(p.execId, micros) }, closed: null };
+        return {
+          state: { ...state, pendingCommissions: new Map(state.pendingCommissions).set(p.execId, micros) },
+          closed: null,
+        };
       }
-      const next = { state: { ...state, byKey: new Map(state.byKey).set(key, chargeCommission(position, micros)) }, closed: null };
+      const next = {
+        state: { ...state, byKey: new Map(state.byKey).set(key, chargeCommission(position, micros)) },
+        closed: null,
+      };
       return position.quantity === 0 ? { ...next, lateCommission: { key, micros } } : next;
     }
     case "QuoteSnapshot": {
@@ -173,7 +185,10 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       if (!position) return { state, closed: null };
       const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
       if (mark === null || mark === position.markMicros) return { state, closed: null };
-      return { state: { ...state, byKey: new Map(state.byKey).set(key, { ...position, markMicros: mark }) }, closed: null };
+      return {
+        state: { ...state, byKey: new Map(state.byKey).set(key, { ...position, markMicros: mark }) },
+        closed: null,
+      };
     }
     default:
       return { state, closed: null };
@@ -190,7 +205,8 @@ function chargeCommission(position: Position, micros: Micros): Position {
 
 /** Mid of a two-sided quote, else the last price, in µ$. */
 export function markOf(bidUsd: number | null, askUsd: number | null, lastUsd: number | null): Micros | null {
-  if (bidUsd !== null && askUsd !== null && bidUsd > 0 && askUsd > 0) return divRound(toMicros(bidUsd) + toMicros(askUsd), 2);
+  if (bidUsd !== null && askUsd !== null && bidUsd > 0 && askUsd > 0)
+    return divRound(toMicros(bidUsd) + toMicros(askUsd), 2);
   if (lastUsd !== null && lastUsd > 0) return toMicros(lastUsd);
   return null;
 }

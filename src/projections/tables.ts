@@ -4,12 +4,20 @@
  * Nothing here computes P&L: every number comes from `evolveBook` (the single source of truth).
  */
 import type { EventFilter, InlineProjection, Journal, SqlExecutor, StoredEvent } from "../events/index.js";
-import { BOOK_EVENT_TYPES, type BookState, type SessionSummary, evolveBook, initialBook, reconcile } from "./book.js";
+import {
+  BOOK_EVENT_TYPES,
+  type BookState,
+  evolveBook,
+  initialBook,
+  reconcile,
+  type SessionSummary,
+} from "./book.js";
 
 const BOOK_TYPES: ReadonlySet<string> = new Set(BOOK_EVENT_TYPES);
+
 import { toUsd } from "./money.js";
-import { type OrderView, averageFillMicros } from "./orders.js";
-import { type Position, averageCostMicros, unrealizedMicros } from "./positions.js";
+import { averageFillMicros, type OrderView } from "./orders.js";
+import { averageCostMicros, type Position, unrealizedMicros } from "./positions.js";
 
 /** Every table this module owns, for `journal rebuild` and the docs. */
 export const PROJECTION_TABLES = [
@@ -47,45 +55,91 @@ const CHECKPOINT = "book";
 
 /** Row writers: one place that turns fold values into columns. */
 function writePosition(sql: SqlExecutor, p: Position): void {
-  sql.run(
-    `INSERT OR REPLACE INTO proj_positions VALUES (?,?,?,?,?,?,?,?,?,?)`,
-    [p.stream, p.key.slice(p.stream.length + 1), p.contract.secType, p.quantity, toUsd(averageCostMicros(p)),
-      p.markMicros === null ? null : toUsd(p.markMicros), toUsd(p.realizedMicros), toUsd(unrealizedMicros(p)),
-      toUsd(p.commissionsMicros), p.multiplier],
-  );
+  sql.run(`INSERT OR REPLACE INTO proj_positions VALUES (?,?,?,?,?,?,?,?,?,?)`, [
+    p.stream,
+    p.key.slice(p.stream.length + 1),
+    p.contract.secType,
+    p.quantity,
+    toUsd(averageCostMicros(p)),
+    p.markMicros === null ? null : toUsd(p.markMicros),
+    toUsd(p.realizedMicros),
+    toUsd(unrealizedMicros(p)),
+    toUsd(p.commissionsMicros),
+    p.multiplier,
+  ]);
 }
 
 function writeOrder(sql: SqlExecutor, o: OrderView, historyFrom: number): void {
   const avg = averageFillMicros(o);
   sql.run(`INSERT OR REPLACE INTO proj_orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-    o.key, o.stream, o.session, o.contractKey, o.intent.side, o.intent.quantity, o.intent.orderType, o.intent.purpose,
-    o.phase, o.gatewayState, o.orderId, o.filledQuantity, avg === null ? null : avg / 1_000_000, o.correlation, o.updatedSeq,
+    o.key,
+    o.stream,
+    o.session,
+    o.contractKey,
+    o.intent.side,
+    o.intent.quantity,
+    o.intent.orderType,
+    o.intent.purpose,
+    o.phase,
+    o.gatewayState,
+    o.orderId,
+    o.filledQuantity,
+    avg === null ? null : avg / 1_000_000,
+    o.correlation,
+    o.updatedSeq,
   ]);
   for (const h of o.history) {
     if (h.seq < historyFrom) continue;
-    sql.run(`INSERT OR REPLACE INTO proj_order_history VALUES (?,?,?,?,?)`, [o.key, h.seq, h.ts, h.phase, h.detail]);
+    sql.run(`INSERT OR REPLACE INTO proj_order_history VALUES (?,?,?,?,?)`, [
+      o.key,
+      h.seq,
+      h.ts,
+      h.phase,
+      h.detail,
+    ]);
   }
 }
 
 function writeSummary(sql: SqlExecutor, s: SessionSummary): void {
   sql.run(`INSERT OR REPLACE INTO proj_session_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-    s.stream, s.session, s.cycles, s.decisions, s.ordersIntended, s.ordersRefused, s.fills, s.trades.length, s.wins,
-    s.trades.length === 0 ? null : s.wins / s.trades.length, toUsd(s.grossPnlMicros), toUsd(s.feesMicros),
-    toUsd(s.netPnlMicros), toUsd(s.maxDrawdownMicros), toUsd(s.maxExposureMicros),
-    JSON.stringify(s.decisionsByAction), JSON.stringify(s.cyclesByStatus), JSON.stringify(s.noticesByCode),
+    s.stream,
+    s.session,
+    s.cycles,
+    s.decisions,
+    s.ordersIntended,
+    s.ordersRefused,
+    s.fills,
+    s.trades.length,
+    s.wins,
+    s.trades.length === 0 ? null : s.wins / s.trades.length,
+    toUsd(s.grossPnlMicros),
+    toUsd(s.feesMicros),
+    toUsd(s.netPnlMicros),
+    toUsd(s.maxDrawdownMicros),
+    toUsd(s.maxExposureMicros),
+    JSON.stringify(s.decisionsByAction),
+    JSON.stringify(s.cyclesByStatus),
+    JSON.stringify(s.noticesByCode),
   ]);
 }
 
 function writeReconciliation(sql: SqlExecutor, state: BookState, stream: string): void {
   sql.run(`DELETE FROM proj_reconciliation WHERE stream = ?`, [stream]);
   for (const d of reconcile(state, stream)) {
-    sql.run(`INSERT INTO proj_reconciliation VALUES (?,?,?,?,?)`, [d.stream, d.contractKey, d.ours, d.gateway, d.difference]);
+    sql.run(`INSERT INTO proj_reconciliation VALUES (?,?,?,?,?)`, [
+      d.stream,
+      d.contractKey,
+      d.ours,
+      d.gateway,
+      d.difference,
+    ]);
   }
 }
 
 /** Write the rows of `after` that differ from `before` (values are immutable: a changed row is a new object). */
 function writeChanges(sql: SqlExecutor, before: BookState, after: BookState): void {
-  for (const [key, p] of after.positions.byKey) if (before.positions.byKey.get(key) !== p) writePosition(sql, p);
+  for (const [key, p] of after.positions.byKey)
+    if (before.positions.byKey.get(key) !== p) writePosition(sql, p);
   for (const [sessionKey, orders] of after.orders) {
     const old = before.orders.get(sessionKey);
     if (old === orders) continue;
@@ -97,7 +151,8 @@ function writeChanges(sql: SqlExecutor, before: BookState, after: BookState): vo
   for (const [key, s] of after.summaries) if (before.summaries.get(key) !== s) writeSummary(sql, s);
   const streams = new Set<string>();
   for (const [stream, r] of after.reported) if (before.reported.get(stream) !== r) streams.add(stream);
-  if (after.positions !== before.positions) for (const p of after.positions.byKey.values()) if (after.reported.has(p.stream)) streams.add(p.stream);
+  if (after.positions !== before.positions)
+    for (const p of after.positions.byKey.values()) if (after.reported.has(p.stream)) streams.add(p.stream);
   for (const stream of streams) writeReconciliation(sql, after, stream);
   sql.run(`INSERT OR REPLACE INTO proj_checkpoints VALUES (?, ?)`, [CHECKPOINT, after.lastSeq]);
 }
@@ -119,7 +174,8 @@ export class BookProjection implements InlineProjection {
     let state = initialBook;
     for (const event of history({ types: BOOK_EVENT_TYPES })) state = evolveBook(state, event);
     this.current = state;
-    const checkpoint = sql.all<{ seq: number }>(`SELECT seq FROM proj_checkpoints WHERE name = ?`, [CHECKPOINT])[0]?.seq ?? -1;
+    const checkpoint =
+      sql.all<{ seq: number }>(`SELECT seq FROM proj_checkpoints WHERE name = ?`, [CHECKPOINT])[0]?.seq ?? -1;
     // Tables behind the events (written by an older run, or never): write them from the fold.
     if (checkpoint !== state.lastSeq) {
       clearTables(sql);

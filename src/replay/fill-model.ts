@@ -24,7 +24,11 @@ export interface FillModel {
   commission(contract: Contract, quantity: number): number;
 }
 
-export const DEFAULT_COMMISSIONS: CommissionSchedule = { optionPerContractUsd: 0.65, stockPerShareUsd: 0.005, minimumUsd: 1 };
+export const DEFAULT_COMMISSIONS: CommissionSchedule = {
+  optionPerContractUsd: 0.65,
+  stockPerShareUsd: 0.005,
+  minimumUsd: 1,
+};
 
 /** The default fill model (see the module comment). */
 export function nextQuoteFillModel(commissions: CommissionSchedule = DEFAULT_COMMISSIONS): FillModel {
@@ -39,7 +43,10 @@ export function nextQuoteFillModel(commissions: CommissionSchedule = DEFAULT_COM
       return intent.side === "BUY" ? (price <= limit ? limit : null) : price >= limit ? limit : null;
     },
     commission(contract, quantity) {
-      const raw = contract.secType === "OPT" ? commissions.optionPerContractUsd * quantity : commissions.stockPerShareUsd * quantity;
+      const raw =
+        contract.secType === "OPT"
+          ? commissions.optionPerContractUsd * quantity
+          : commissions.stockPerShareUsd * quantity;
       return Math.round(Math.max(commissions.minimumUsd, raw) * 100) / 100;
     },
   };

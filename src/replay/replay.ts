@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import { JournalError, SeededIdGen, openJournal } from "../events/index.js";
+import { JournalError, openJournal, SeededIdGen } from "../events/index.js";
 import type { SessionReplay } from "./engine.js";
-import { type SessionJob, runSessionJob } from "./session-job.js";
+import { runSessionJob, type SessionJob } from "./session-job.js";
 
 export interface ReplayOptions {
   journal: string;
@@ -40,7 +40,10 @@ export class ReplayRefused extends JournalError {
 export function expandSessions(spec: string, available: readonly string[]): string[] {
   const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(spec);
   if (range) return available.filter((s) => s >= range[1]! && s <= range[2]!);
-  return spec.split(",").map((s) => s.trim()).filter(Boolean);
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]> {
@@ -50,7 +53,9 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     if (!options.force) {
       const report = source.verify();
       if (!report.ok) {
-        throw new ReplayRefused(`${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`);
+        throw new ReplayRefused(
+          `${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
+        );
       }
     }
     available = source.sessionIds(options.stream);
@@ -75,7 +80,10 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
   }));
   const workers = Math.max(1, Math.min(options.workers, jobs.length, availableParallelism()));
-  const results = workers > 1 ? await runInWorkers(jobs, workers, options.onProgress) : await runSerially(jobs, options.onProgress);
+  const results =
+    workers > 1
+      ? await runInWorkers(jobs, workers, options.onProgress)
+      : await runSerially(jobs, options.onProgress);
 
   const outPath = options.inPlace ? options.journal : options.out;
   if (outPath) {
@@ -89,7 +97,10 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
   return results;
 }
 
-async function runSerially(jobs: SessionJob[], onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
+async function runSerially(
+  jobs: SessionJob[],
+  onProgress?: ReplayOptions["onProgress"],
+): Promise<SessionReplay[]> {
   const results: SessionReplay[] = [];
   for (const job of jobs) {
     results.push(await runSessionJob(job));
@@ -111,7 +122,11 @@ function startWorker(): Worker {
 }
 
 /** A pool of `workers` threads, each taking the next session when it is done with one. */
-async function runInWorkers(jobs: SessionJob[], workers: number, onProgress?: ReplayOptions["onProgress"]): Promise<SessionReplay[]> {
+async function runInWorkers(
+  jobs: SessionJob[],
+  workers: number,
+  onProgress?: ReplayOptions["onProgress"],
+): Promise<SessionReplay[]> {
   const results: SessionReplay[] = new Array(jobs.length);
   let next = 0;
   let done = 0;

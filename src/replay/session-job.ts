@@ -2,7 +2,7 @@
  * One session's replay as a self-contained job: what a worker thread (or the main thread) runs.
  */
 import { openJournal } from "../events/index.js";
-import { type SessionReplay, replaySession } from "./engine.js";
+import { replaySession, type SessionReplay } from "./engine.js";
 import { fillModelByName } from "./fill-model.js";
 import { loadStrategy } from "./strategy-loader.js";
 
@@ -32,7 +32,8 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     let name = job.strategy;
     if (name === null) {
       const opened = events.find((e) => e.type === "SessionOpened");
-      if (!opened || opened.type !== "SessionOpened") throw new Error(`session ${job.session} has no SessionOpened: pass --strategy`);
+      if (opened?.type !== "SessionOpened")
+        throw new Error(`session ${job.session} has no SessionOpened: pass --strategy`);
       name = opened.payload.strategy.name;
     }
     const strategy = await loadStrategy(name);

@@ -17,7 +17,9 @@ export async function loadStrategy(spec: string): Promise<AnyStrategy> {
   if (shipped) return shipped;
   const path = resolve(spec);
   if (!existsSync(path)) {
-    throw new StrategyRejected(`strategy "${spec}" is neither a shipped strategy (${shippedStrategies.map((s) => s.name).join(", ")}) nor a file`);
+    throw new StrategyRejected(
+      `strategy "${spec}" is neither a shipped strategy (${shippedStrategies.map((s) => s.name).join(", ")}) nor a file`,
+    );
   }
   let module: Record<string, unknown>;
   try {
@@ -31,11 +33,16 @@ export async function loadStrategy(spec: string): Promise<AnyStrategy> {
     throw new StrategyRejected(`strategy file ${spec} failed to load: ${(error as Error).message}`);
   }
   // tsx may wrap a module's exports once more under `default` (CommonJS interop).
-  const exports = typeof module.default === "object" && module.default !== null && "default" in module.default ? (module.default as Record<string, unknown>) : module;
+  const exports =
+    typeof module.default === "object" && module.default !== null && "default" in module.default
+      ? (module.default as Record<string, unknown>)
+      : module;
   const candidate = exports.strategy ?? exports.default;
   const problems = contractViolations(candidate);
   if (problems.length > 0) {
-    throw new StrategyRejected(`${spec} does not implement the strategy contract: it lacks ${problems.join(", ")} (export it as default or as "strategy")`);
+    throw new StrategyRejected(
+      `${spec} does not implement the strategy contract: it lacks ${problems.join(", ")} (export it as default or as "strategy")`,
+    );
   }
   return candidate as AnyStrategy;
 }

@@ -1,6 +1,6 @@
 /** Worker-thread entry: runs session jobs from the queue its parent feeds, one at a time. */
 import { parentPort } from "node:worker_threads";
-import { type SessionJob, runSessionJob } from "./session-job.js";
+import { runSessionJob, type SessionJob } from "./session-job.js";
 
 parentPort?.on("message", (job: SessionJob) => {
   runSessionJob(job).then(

@@ -10,8 +10,8 @@
 import * as aq from "arquero";
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { type Journal, type StoredEvent, newYorkParts } from "../events/index.js";
-import { type SessionSummary, foldBook, toUsd } from "../projections/index.js";
+import { type Journal, newYorkParts, type StoredEvent } from "../events/index.js";
+import { foldBook, type SessionSummary, toUsd } from "../projections/index.js";
 
 export interface ReportSource {
   journal: Journal;
@@ -37,10 +37,16 @@ function load(source: ReportSource, session: string): StreamData {
   const events = [...source.journal.read({ stream: source.stream, session })];
   // Replay runs hold no quotes of their own: mark their positions with the live stream's quotes.
   const book = foldBook(events);
-  return { label: source.label, stream: source.stream, events, summary: book.summaries.get(`${source.stream}|${session}`) };
+  return {
+    label: source.label,
+    stream: source.stream,
+    events,
+    summary: book.summaries.get(`${source.stream}|${session}`),
+  };
 }
 
-const esc = (s: unknown) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const esc = (s: unknown) =>
+  String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const nyTime = (ms: number) => {
   const p = newYorkParts(ms);
   return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
@@ -66,14 +72,18 @@ async function svg(spec: vl.TopLevelSpec): Promise<string> {
 export async function renderSessionReport(options: ReportOptions): Promise<string> {
   const live = load(options.live, options.session);
   const replay = options.replay ? load(options.replay, options.session) : null;
-  if (live.events.length === 0) throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
+  if (live.events.length === 0)
+    throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
   const streams = replay ? [live, replay] : [live];
 
   // Underlying price: the underlying snapshots of the first symbol.
   const symbol = live.events.find((e) => e.type === "SessionOpened" && e.payload.symbols.length > 0);
   const main = symbol?.type === "SessionOpened" ? symbol.payload.symbols[0]! : "SPY";
   const prices = live.events.flatMap((e) =>
-    e.type === "QuoteSnapshot" && e.payload.contract.secType === "STK" && e.payload.contract.symbol === main && e.payload.lastUsd !== null
+    e.type === "QuoteSnapshot" &&
+    e.payload.contract.secType === "STK" &&
+    e.payload.contract.symbol === main &&
+    e.payload.lastUsd !== null
       ? [{ time: wall(e.ts), price: e.payload.lastUsd }]
       : [],
   );
@@ -91,7 +101,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         return [{ time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} ${e.payload.action}` }];
       }
       if (e.type === "OrderFilled" && e.payload.contract.symbol === main) {
-        return [{ time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} fill ${e.payload.side.toLowerCase()}` }];
+        return [
+          { time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} fill ${e.payload.side.toLowerCase()}` },
+        ];
       }
       return [];
     }),
@@ -101,8 +113,24 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     height: 260,
     title: `${main}: price, decisions and fills`,
     layer: [
-      { data: { values: prices }, mark: { type: "line", color: "#4c78a8" }, encoding: { x: { field: "time", ...TIME, title: "time (New York)" }, y: { field: "price", type: "quantitative", scale: { zero: false }, title: "USD" } } },
-      { data: { values: marks }, mark: { type: "point", filled: true, size: 70 }, encoding: { x: { field: "time", ...TIME }, y: { field: "price", type: "quantitative" }, color: { field: "kind", type: "nominal", title: null }, shape: { field: "kind", type: "nominal", title: null } } },
+      {
+        data: { values: prices },
+        mark: { type: "line", color: "#4c78a8" },
+        encoding: {
+          x: { field: "time", ...TIME, title: "time (New York)" },
+          y: { field: "price", type: "quantitative", scale: { zero: false }, title: "USD" },
+        },
+      },
+      {
+        data: { values: marks },
+        mark: { type: "point", filled: true, size: 70 },
+        encoding: {
+          x: { field: "time", ...TIME },
+          y: { field: "price", type: "quantitative" },
+          color: { field: "kind", type: "nominal", title: null },
+          shape: { field: "kind", type: "nominal", title: null },
+        },
+      },
     ],
   } as vl.TopLevelSpec);
 
@@ -112,42 +140,130 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     return (s.summary?.equityCurve ?? []).map((p) => {
       const value = toUsd(p.equityMicros);
       peak = Math.max(peak, value);
-      return { time: wall(p.ts), equity: value, drawdown: Math.round((value - peak) * 100) / 100, run: s.label };
+      return {
+        time: wall(p.ts),
+        equity: value,
+        drawdown: Math.round((value - peak) * 100) / 100,
+        run: s.label,
+      };
     });
   });
   const equityChart = await svg({
     vconcat: [
-      { width: 760, height: 180, title: "Equity (realized + unrealized, net of fees)", data: { values: equity }, mark: "line", encoding: { x: { field: "time", ...TIME, title: null }, y: { field: "equity", type: "quantitative", title: "USD" }, color: { field: "run", type: "nominal", title: null } } },
-      { width: 760, height: 110, title: "Drawdown", data: { values: equity }, mark: { type: "area", opacity: 0.5 }, encoding: { x: { field: "time", ...TIME, title: "time (New York)" }, y: { field: "drawdown", type: "quantitative", title: "USD", stack: null }, color: { field: "run", type: "nominal", title: null } } },
+      {
+        width: 760,
+        height: 180,
+        title: "Equity (realized + unrealized, net of fees)",
+        data: { values: equity },
+        mark: "line",
+        encoding: {
+          x: { field: "time", ...TIME, title: null },
+          y: { field: "equity", type: "quantitative", title: "USD" },
+          color: { field: "run", type: "nominal", title: null },
+        },
+      },
+      {
+        width: 760,
+        height: 110,
+        title: "Drawdown",
+        data: { values: equity },
+        mark: { type: "area", opacity: 0.5 },
+        encoding: {
+          x: { field: "time", ...TIME, title: "time (New York)" },
+          y: { field: "drawdown", type: "quantitative", title: "USD", stack: null },
+          color: { field: "run", type: "nominal", title: null },
+        },
+      },
     ],
   } as vl.TopLevelSpec);
 
   // Gateway notices on a timeline.
-  const notices = live.events.flatMap((e) => (e.type === "GatewayNotice" ? [{ time: wall(e.ts), at: e.ts, code: String(e.payload.code), severity: e.payload.severity, message: e.payload.message }] : []));
+  const notices = live.events.flatMap((e) =>
+    e.type === "GatewayNotice"
+      ? [
+          {
+            time: wall(e.ts),
+            at: e.ts,
+            code: String(e.payload.code),
+            severity: e.payload.severity,
+            message: e.payload.message,
+          },
+        ]
+      : [],
+  );
   const noticeChart = notices.length
-    ? await svg({ width: 760, height: 120, title: "Gateway notices", data: { values: notices }, mark: { type: "tick", thickness: 2 }, encoding: { x: { field: "time", ...TIME, title: "time (New York)" }, y: { field: "code", type: "nominal", title: "code" }, color: { field: "severity", type: "nominal", scale: { domain: ["info", "warning", "error"], range: ["#54a24b", "#f58518", "#e45756"] } } } } as vl.TopLevelSpec)
+    ? await svg({
+        width: 760,
+        height: 120,
+        title: "Gateway notices",
+        data: { values: notices },
+        mark: { type: "tick", thickness: 2 },
+        encoding: {
+          x: { field: "time", ...TIME, title: "time (New York)" },
+          y: { field: "code", type: "nominal", title: "code" },
+          color: {
+            field: "severity",
+            type: "nominal",
+            scale: { domain: ["info", "warning", "error"], range: ["#54a24b", "#f58518", "#e45756"] },
+          },
+        },
+      } as vl.TopLevelSpec)
     : "<p>No gateway notices.</p>";
 
   // Tables with arquero.
   const trades = aq
-    .from(streams.flatMap((s) => (s.summary?.trades ?? []).map((t) => ({ run: s.label, contract: t.key.slice(t.stream.length + 1), closed: t.closedTs, pnl: toUsd(t.pnlMicros) }))))
+    .from(
+      streams.flatMap((s) =>
+        (s.summary?.trades ?? []).map((t) => ({
+          run: s.label,
+          contract: t.key.slice(t.stream.length + 1),
+          closed: t.closedTs,
+          pnl: toUsd(t.pnlMicros),
+        })),
+      ),
+    )
     .orderby("closed")
     .derive({ result: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? "win" : "loss")) });
-  const byCode = aq.from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }]).groupby("code", "severity").rollup({ count: aq.op.count(), first: aq.op.min("at"), last: aq.op.max("at") }).orderby(aq.desc("count"));
+  const byCode = aq
+    .from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }])
+    .groupby("code", "severity")
+    .rollup({ count: aq.op.count(), first: aq.op.min("at"), last: aq.op.max("at") })
+    .orderby(aq.desc("count"));
   const perRun = aq
     .from(trades.objects() as { run: string; pnl: number }[])
     .derive({ win: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? 1 : 0)) })
     .groupby("run")
-    .rollup({ trades: aq.op.count(), wins: aq.op.sum("win"), best: aq.op.max("pnl"), worst: aq.op.min("pnl") });
+    .rollup({
+      trades: aq.op.count(),
+      wins: aq.op.sum("win"),
+      best: aq.op.max("pnl"),
+      worst: aq.op.min("pnl"),
+    });
 
   const summaryRows = (s: StreamData) => {
     const m = s.summary;
     const trades = m?.trades.length ?? 0;
-    const stats = (perRun.objects() as { run: string; best: number; worst: number }[]).find((r) => r.run === s.label);
+    const stats = (perRun.objects() as { run: string; best: number; worst: number }[]).find(
+      (r) => r.run === s.label,
+    );
     return [
       ["stream", s.stream],
-      ["decisions", m ? `${m.decisions} (${Object.entries(m.decisionsByAction).map(([k, v]) => `${k} ${v}`).join(", ")})` : 0],
-      ["cycles", m ? `${m.cycles} (${Object.entries(m.cyclesByStatus).map(([k, v]) => `${k} ${v}`).join(", ")})` : "—"],
+      [
+        "decisions",
+        m
+          ? `${m.decisions} (${Object.entries(m.decisionsByAction)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")})`
+          : 0,
+      ],
+      [
+        "cycles",
+        m
+          ? `${m.cycles} (${Object.entries(m.cyclesByStatus)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")})`
+          : "—",
+      ],
       ["trades", trades],
       ["win rate", trades ? `${Math.round(((m?.wins ?? 0) / trades) * 100)} %` : "—"],
       ["best / worst trade", stats ? `${stats.best.toFixed(2)} / ${stats.worst.toFixed(2)} USD` : "—"],
@@ -159,7 +275,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     ];
   };
   const summaryTable = (s: StreamData) =>
-    `<table class="summary"><caption>${esc(s.label)}</caption>${summaryRows(s).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`;
+    `<table class="summary"><caption>${esc(s.label)}</caption>${summaryRows(s)
+      .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+      .join("")}</table>`;
   const htmlTable = (table: aq.ColumnTable, format: Record<string, (v: unknown) => string> = {}) => {
     const names = table.columnNames();
     const rows = table.objects() as Record<string, unknown>[];

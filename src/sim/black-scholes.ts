@@ -14,7 +14,11 @@ export interface OptionModel {
 function normCdf(x: number): number {
   // Abramowitz–Stegun 7.1.26 via erf; accurate to ~1e-7, plenty for cents.
   const t = 1 / (1 + 0.3275911 * Math.abs(x / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 
@@ -23,7 +27,14 @@ function normPdf(x: number): number {
 }
 
 /** Price and greeks of a European option: spot S, strike K, years T, rate r, volatility σ. */
-export function blackScholes(right: "C" | "P", S: number, K: number, T: number, r: number, sigma: number): OptionModel {
+export function blackScholes(
+  right: "C" | "P",
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  sigma: number,
+): OptionModel {
   const t = Math.max(T, 1e-6);
   const sqrtT = Math.sqrt(t);
   const d1 = (Math.log(S / K) + (r + (sigma * sigma) / 2) * t) / (sigma * sqrtT);

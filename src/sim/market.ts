@@ -4,7 +4,7 @@
  * function of (seed, symbol, time): the same seed and clock give the same answers, byte for byte.
  */
 import { newYorkParts, newYorkTimeToMs } from "../events/index.js";
-import { type OptionModel, blackScholes } from "./black-scholes.js";
+import { blackScholes, type OptionModel } from "./black-scholes.js";
 import { isTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
 
 export interface SymbolSpec {
@@ -20,8 +20,20 @@ export interface SymbolSpec {
 /** The simulated universe; conIds are the real ones, so logs look familiar. */
 export const SYMBOLS: Readonly<Record<string, SymbolSpec>> = {
   SPY: { conId: 756733, basePriceUsd: 690, atmVol: 0.16, pathVol: 0.15, longName: "SPDR S&P 500 ETF TRUST" },
-  QQQ: { conId: 320227571, basePriceUsd: 520, atmVol: 0.2, pathVol: 0.19, longName: "INVESCO QQQ TRUST SERIES 1" },
-  IWM: { conId: 9579970, basePriceUsd: 230, atmVol: 0.22, pathVol: 0.21, longName: "ISHARES RUSSELL 2000 ETF" },
+  QQQ: {
+    conId: 320227571,
+    basePriceUsd: 520,
+    atmVol: 0.2,
+    pathVol: 0.19,
+    longName: "INVESCO QQQ TRUST SERIES 1",
+  },
+  IWM: {
+    conId: 9579970,
+    basePriceUsd: 230,
+    atmVol: 0.22,
+    pathVol: 0.21,
+    longName: "ISHARES RUSSELL 2000 ETF",
+  },
 };
 
 export const RISK_FREE_RATE = 0.04;
@@ -106,10 +118,11 @@ export class SimMarket {
     const open = spec.basePriceUsd * (1 + (random() - 0.5) * 0.06);
     const minuteVol = spec.pathVol / Math.sqrt(252 * MINUTES);
     // A gentle intraday trend so that trend-following strategies have something to find.
-    const drift = (random() - 0.5) * 0.004 / MINUTES;
+    const drift = ((random() - 0.5) * 0.004) / MINUTES;
     const path = new Float64Array(MINUTES + 1);
     path[0] = open;
-    for (let m = 1; m <= MINUTES; m++) path[m] = path[m - 1]! * Math.exp(drift + minuteVol * gaussian(random));
+    for (let m = 1; m <= MINUTES; m++)
+      path[m] = path[m - 1]! * Math.exp(drift + minuteVol * gaussian(random));
     this.paths.set(key, path);
     if (this.paths.size > 64) this.paths.delete(this.paths.keys().next().value as string);
     return path;
@@ -191,12 +204,20 @@ export class SimMarket {
   }
 
   /** Model price and greeks of an option at an instant. */
-  optionModel(option: SimOption, timeMs: number): OptionModel & { impliedVol: number; underlying: number; years: number } {
+  optionModel(
+    option: SimOption,
+    timeMs: number,
+  ): OptionModel & { impliedVol: number; underlying: number; years: number } {
     const spot = this.priceAt(option.symbol, timeMs);
     const expiryDate = `${option.expiry.slice(0, 4)}-${option.expiry.slice(4, 6)}-${option.expiry.slice(6, 8)}`;
     const years = Math.max((newYorkTimeToMs(expiryDate, 16, 0) - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
     const vol = this.impliedVol(option.symbol, option.strike, spot);
-    return { ...blackScholes(option.right, spot, option.strike, years, RISK_FREE_RATE, vol), impliedVol: vol, underlying: spot, years };
+    return {
+      ...blackScholes(option.right, spot, option.strike, years, RISK_FREE_RATE, vol),
+      impliedVol: vol,
+      underlying: spot,
+      years,
+    };
   }
 
   /** An option quote around the model price, spread wider for pricier options. */
@@ -210,7 +231,10 @@ export class SimMarket {
 
   /** A deterministic conId for an option contract. */
   optionConId(option: SimOption): number {
-    return 500_000_000 + (hash32(`${option.symbol}|${option.expiry}|${option.strike}|${option.right}`) % 400_000_000);
+    return (
+      500_000_000 +
+      (hash32(`${option.symbol}|${option.expiry}|${option.strike}|${option.right}`) % 400_000_000)
+    );
   }
 }
 

@@ -9,17 +9,25 @@ import { z } from "zod";
 export const ScenarioSchema = z
   .object({
     /** Error 162 on historical requests beyond `maxRequests` within `windowSeconds` (real time). */
-    pacing: z.object({ maxRequests: z.number().int().positive(), windowSeconds: z.number().positive() }).optional(),
+    pacing: z
+      .object({ maxRequests: z.number().int().positive(), windowSeconds: z.number().positive() })
+      .optional(),
     /** Error 326 and a closed socket for these client ids (a stale session holds them). */
     clientIdInUse: z.array(z.number().int()).optional(),
     /** 1100 connectivity lost after N requests, 1102 restored `restoreAfterMs` later. */
-    connectivityLost: z.object({ afterRequests: z.number().int().positive(), restoreAfterMs: z.number().int().nonnegative() }).optional(),
+    connectivityLost: z
+      .object({ afterRequests: z.number().int().positive(), restoreAfterMs: z.number().int().nonnegative() })
+      .optional(),
     /** Close the socket after the Nth request of the run (a gateway restart). */
     dropAfterRequests: z.number().int().positive().optional(),
     /** Never answer the Nth request of this kind (the client's timeout must fire). */
-    unanswered: z.object({ kind: z.enum(["historical", "snapshot"]), nth: z.number().int().positive() }).optional(),
+    unanswered: z
+      .object({ kind: z.enum(["historical", "snapshot"]), nth: z.number().int().positive() })
+      .optional(),
     /** Error 10197 on market data requests from the Nth on (a competing live session). */
-    competingSession: z.object({ fromRequest: z.number().int().positive(), count: z.number().int().positive().default(1) }).optional(),
+    competingSession: z
+      .object({ fromRequest: z.number().int().positive(), count: z.number().int().positive().default(1) })
+      .optional(),
     /** Streaming (non-snapshot) requests flood ticks and the "output exceeded limit" warning. */
     streamingFlood: z.boolean().default(true),
     /** Real ms before "snapshot end" (a real gateway takes ~11 s; tests want it quick). */

@@ -2,12 +2,12 @@
  * The fake IB Gateway: a TCP server that the unmodified `@stoqey/ib` client talks to as it would
  * to IB Gateway on port 4002, at server version 193 (classic text protocol).
  */
-import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { newYorkParts } from "../events/index.js";
 import { lastTradingDay, regularHours } from "./calendar.js";
-import { type SimOption, SimMarket } from "./market.js";
+import { SimMarket, type SimOption } from "./market.js";
 import { type Scenario, ScenarioSchema } from "./scenario.js";
-import { FrameReader, encodeMessage } from "./wire.js";
+import { encodeMessage, FrameReader } from "./wire.js";
 
 /** The server version we speak: the highest `@stoqey/ib` 1.6.x accepts. */
 export const SERVER_VERSION = 193;
@@ -51,18 +51,54 @@ export interface Simulator {
 }
 
 const OUT = {
-  TICK_PRICE: 1, TICK_SIZE: 2, ORDER_STATUS: 3, ERR_MSG: 4, NEXT_VALID_ID: 9, CONTRACT_DATA: 10, EXECUTION_DATA: 11,
-  MANAGED_ACCTS: 15, HISTORICAL_DATA: 17, TICK_OPTION_COMPUTATION: 21, CURRENT_TIME: 49, CONTRACT_DATA_END: 52,
-  EXECUTION_DATA_END: 55, TICK_SNAPSHOT_END: 57, MARKET_DATA_TYPE: 58, COMMISSION_REPORT: 59, POSITION_DATA: 61,
-  POSITION_END: 62, ACCOUNT_SUMMARY: 63, ACCOUNT_SUMMARY_END: 64, SECURITY_DEFINITION_OPTION_PARAMETER: 75,
-  SECURITY_DEFINITION_OPTION_PARAMETER_END: 76, TICK_REQ_PARAMS: 81, OPEN_ORDER_END: 53,
+  TICK_PRICE: 1,
+  TICK_SIZE: 2,
+  ORDER_STATUS: 3,
+  ERR_MSG: 4,
+  NEXT_VALID_ID: 9,
+  CONTRACT_DATA: 10,
+  EXECUTION_DATA: 11,
+  MANAGED_ACCTS: 15,
+  HISTORICAL_DATA: 17,
+  TICK_OPTION_COMPUTATION: 21,
+  CURRENT_TIME: 49,
+  CONTRACT_DATA_END: 52,
+  EXECUTION_DATA_END: 55,
+  TICK_SNAPSHOT_END: 57,
+  MARKET_DATA_TYPE: 58,
+  COMMISSION_REPORT: 59,
+  POSITION_DATA: 61,
+  POSITION_END: 62,
+  ACCOUNT_SUMMARY: 63,
+  ACCOUNT_SUMMARY_END: 64,
+  SECURITY_DEFINITION_OPTION_PARAMETER: 75,
+  SECURITY_DEFINITION_OPTION_PARAMETER_END: 76,
+  TICK_REQ_PARAMS: 81,
+  OPEN_ORDER_END: 53,
 } as const;
 
 const IN = {
-  REQ_MKT_DATA: 1, CANCEL_MKT_DATA: 2, PLACE_ORDER: 3, CANCEL_ORDER: 4, REQ_OPEN_ORDERS: 5, REQ_EXECUTIONS: 7, REQ_IDS: 8,
-  REQ_CONTRACT_DATA: 9, REQ_MANAGED_ACCTS: 17, REQ_HISTORICAL_DATA: 20, CANCEL_HISTORICAL_DATA: 25, REQ_CURRENT_TIME: 49,
-  REQ_MARKET_DATA_TYPE: 59, REQ_POSITIONS: 61, REQ_ACCOUNT_SUMMARY: 62, CANCEL_ACCOUNT_SUMMARY: 63, CANCEL_POSITIONS: 64,
-  START_API: 71, REQ_SEC_DEF_OPT_PARAMS: 78, REQ_ALL_OPEN_ORDERS: 16, REQ_AUTO_OPEN_ORDERS: 15,
+  REQ_MKT_DATA: 1,
+  CANCEL_MKT_DATA: 2,
+  PLACE_ORDER: 3,
+  CANCEL_ORDER: 4,
+  REQ_OPEN_ORDERS: 5,
+  REQ_EXECUTIONS: 7,
+  REQ_IDS: 8,
+  REQ_CONTRACT_DATA: 9,
+  REQ_MANAGED_ACCTS: 17,
+  REQ_HISTORICAL_DATA: 20,
+  CANCEL_HISTORICAL_DATA: 25,
+  REQ_CURRENT_TIME: 49,
+  REQ_MARKET_DATA_TYPE: 59,
+  REQ_POSITIONS: 61,
+  REQ_ACCOUNT_SUMMARY: 62,
+  CANCEL_ACCOUNT_SUMMARY: 63,
+  CANCEL_POSITIONS: 64,
+  START_API: 71,
+  REQ_SEC_DEF_OPT_PARAMS: 78,
+  REQ_ALL_OPEN_ORDERS: 16,
+  REQ_AUTO_OPEN_ORDERS: 15,
 } as const;
 
 interface ContractFields {
@@ -161,7 +197,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (lost && stats.requests === lost.afterRequests) {
         log({ event: "fault", fault: "connectivity-lost", request: stats.requests });
         error(-1, 1100, "Connectivity between IB and Trader Workstation has been lost.");
-        later(lost.restoreAfterMs, () => error(-1, 1102, "Connectivity between IB and Trader Workstation has been restored - data maintained."));
+        later(lost.restoreAfterMs, () =>
+          error(
+            -1,
+            1102,
+            "Connectivity between IB and Trader Workstation has been restored - data maintained.",
+          ),
+        );
       }
       return kindCounts[kind]!;
     }
@@ -180,14 +222,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           const version = Math.min(SERVER_VERSION, max);
           const p = newYorkParts(nowMs());
           const pad = (n: number) => String(n).padStart(2, "0");
-          send([version, `${p.date.replaceAll("-", "")} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} America/New_York`]);
+          send([
+            version,
+            `${p.date.replaceAll("-", "")} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} America/New_York`,
+          ]);
           return;
         }
         case IN.START_API: {
           clientId = Number(fields[2]);
           log({ event: "start-api", clientId });
           if (clientIdsInUse.has(clientId)) {
-            error(-1, 326, `Unable to connect as the client id is already in use. Retry with a unique client id.`);
+            error(
+              -1,
+              326,
+              `Unable to connect as the client id is already in use. Retry with a unique client id.`,
+            );
             later(5, () => socket.destroy());
             return;
           }
@@ -221,33 +270,63 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           send([OUT.OPEN_ORDER_END, 1]);
           return;
         case IN.REQ_CONTRACT_DATA:
-          return contractData(fields);
+          contractData(fields);
+          return;
         case IN.REQ_SEC_DEF_OPT_PARAMS:
-          return optionParams(fields);
+          optionParams(fields);
+          return;
         case IN.REQ_HISTORICAL_DATA:
-          return historical(fields);
+          historical(fields);
+          return;
         case IN.REQ_MKT_DATA:
-          return marketData(fields);
+          marketData(fields);
+          return;
         case IN.PLACE_ORDER:
-          return placeOrder(fields);
+          placeOrder(fields);
+          return;
         case IN.CANCEL_ORDER: {
           const orderId = Number(fields[1]);
           countRequest("cancel-order");
-          error(orderId, 10148, `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: Filled.`);
+          error(
+            orderId,
+            10148,
+            `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: Filled.`,
+          );
           return;
         }
         case IN.REQ_POSITIONS:
           countRequest("positions");
           for (const h of holdings.values()) {
             const c = h.contract;
-            send([OUT.POSITION_DATA, 3, account, c.conId, c.symbol, c.secType, c.expiry, c.strike || 0, c.right, c.multiplier, c.exchange, c.currency, localSymbol(c), c.symbol, h.quantity, h.avgCost]);
+            send([
+              OUT.POSITION_DATA,
+              3,
+              account,
+              c.conId,
+              c.symbol,
+              c.secType,
+              c.expiry,
+              c.strike || 0,
+              c.right,
+              c.multiplier,
+              c.exchange,
+              c.currency,
+              localSymbol(c),
+              c.symbol,
+              h.quantity,
+              h.avgCost,
+            ]);
           }
           send([OUT.POSITION_END, 1]);
           return;
         case IN.REQ_ACCOUNT_SUMMARY: {
           countRequest("account-summary");
           const reqId = Number(fields[2]);
-          for (const [tag, value] of [["NetLiquidation", "100000.00"], ["BuyingPower", "400000.00"], ["AvailableFunds", "100000.00"]] as const) {
+          for (const [tag, value] of [
+            ["NetLiquidation", "100000.00"],
+            ["BuyingPower", "400000.00"],
+            ["AvailableFunds", "100000.00"],
+          ] as const) {
             send([OUT.ACCOUNT_SUMMARY, 1, reqId, account, tag, value, "USD"]);
           }
           send([OUT.ACCOUNT_SUMMARY_END, 1, reqId]);
@@ -280,7 +359,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
 
     function known(reqId: number, c: ContractFields): boolean {
-      if (market.spec(c.symbol) && (c.secType === "STK" || (c.secType === "OPT" && c.expiry.length === 8 && c.strike > 0 && (c.right === "C" || c.right === "P")))) return true;
+      if (
+        market.spec(c.symbol) &&
+        (c.secType === "STK" ||
+          (c.secType === "OPT" &&
+            c.expiry.length === 8 &&
+            c.strike > 0 &&
+            (c.right === "C" || c.right === "P")))
+      )
+        return true;
       error(reqId, 200, "No security definition has been found for the request");
       return false;
     }
@@ -294,11 +381,48 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const isOption = c.secType === "OPT";
       const conId = isOption ? market.optionConId(asOption(c)) : spec.conId;
       send([
-        OUT.CONTRACT_DATA, reqId, c.symbol, c.secType, isOption ? c.expiry : "", isOption ? c.expiry : "", isOption ? c.strike : 0,
-        isOption ? c.right : "", "SMART", "USD", isOption ? localSymbol(c) : c.symbol, c.symbol, c.symbol, conId, 0.01,
-        isOption ? 100 : "", "ACTVTIME,LMT,MKT,STP", "SMART,AMEX,ARCA,BATS,CBOE,ISE", 1, isOption ? spec.conId : 0, spec.longName,
-        "ARCA", isOption ? c.expiry.slice(0, 6) : "", "", "", "", "US/Eastern", "", "", "", "", 0, 1, isOption ? c.symbol : "",
-        isOption ? "STK" : "", "26,26", isOption ? c.expiry : "", isOption ? "" : "ETF", 1, 1, 1, 0,
+        OUT.CONTRACT_DATA,
+        reqId,
+        c.symbol,
+        c.secType,
+        isOption ? c.expiry : "",
+        isOption ? c.expiry : "",
+        isOption ? c.strike : 0,
+        isOption ? c.right : "",
+        "SMART",
+        "USD",
+        isOption ? localSymbol(c) : c.symbol,
+        c.symbol,
+        c.symbol,
+        conId,
+        0.01,
+        isOption ? 100 : "",
+        "ACTVTIME,LMT,MKT,STP",
+        "SMART,AMEX,ARCA,BATS,CBOE,ISE",
+        1,
+        isOption ? spec.conId : 0,
+        spec.longName,
+        "ARCA",
+        isOption ? c.expiry.slice(0, 6) : "",
+        "",
+        "",
+        "",
+        "US/Eastern",
+        "",
+        "",
+        "",
+        "",
+        0,
+        1,
+        isOption ? c.symbol : "",
+        isOption ? "STK" : "",
+        "26,26",
+        isOption ? c.expiry : "",
+        isOption ? "" : "ETF",
+        1,
+        1,
+        1,
+        0,
       ]);
       send([OUT.CONTRACT_DATA_END, 1, reqId]);
     }
@@ -316,7 +440,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const expirations = market.expirations(now);
       const strikes = market.strikes(symbol, now);
       for (const exchange of ["SMART", "CBOE"]) {
-        send([OUT.SECURITY_DEFINITION_OPTION_PARAMETER, reqId, exchange, spec.conId, symbol, 100, expirations.length, ...expirations, strikes.length, ...strikes]);
+        send([
+          OUT.SECURITY_DEFINITION_OPTION_PARAMETER,
+          reqId,
+          exchange,
+          spec.conId,
+          symbol,
+          100,
+          expirations.length,
+          ...expirations,
+          strikes.length,
+          ...strikes,
+        ]);
       }
       send([OUT.SECURITY_DEFINITION_OPTION_PARAMETER_END, reqId]);
     }
@@ -336,17 +471,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const pacing = scenario.pacing;
       if (pacing) {
         const real = realNow();
-        while (historicalTimes.length && real - historicalTimes[0]! > pacing.windowSeconds * 1000) historicalTimes.shift();
+        while (historicalTimes.length && real - historicalTimes[0]! > pacing.windowSeconds * 1000)
+          historicalTimes.shift();
         historicalTimes.push(real);
         if (historicalTimes.length > pacing.maxRequests) {
           log({ event: "fault", fault: "pacing", reqId });
-          error(reqId, 162, "Historical Market Data Service error message:Historical data request pacing violation");
+          error(
+            reqId,
+            162,
+            "Historical Market Data Service error message:Historical data request pacing violation",
+          );
           return;
         }
       }
       if (!known(reqId, c)) return;
       if (c.secType !== "STK") {
-        error(reqId, 162, "Historical Market Data Service error message:No data of type TRADES is available for OPT in the sim");
+        error(
+          reqId,
+          162,
+          "Historical Market Data Service error message:No data of type TRADES is available for OPT in the sim",
+        );
         return;
       }
       const seconds = parseDuration(duration);
@@ -365,7 +509,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // The last four fields are genericTicks, snapshot, regulatorySnapshot, options (BAG legs sit before them).
       const snapshot = fields[fields.length - 3] === "1";
       const nth = countRequest("snapshot");
-      log({ event: "request", kind: snapshot ? "snapshot" : "streaming", reqId, symbol: c.symbol, secType: c.secType, strike: c.strike, right: c.right, clientId });
+      log({
+        event: "request",
+        kind: snapshot ? "snapshot" : "streaming",
+        reqId,
+        symbol: c.symbol,
+        secType: c.secType,
+        strike: c.strike,
+        right: c.right,
+        clientId,
+      });
       const competing = scenario.competingSession;
       if (competing && nth >= competing.fromRequest && nth < competing.fromRequest + competing.count) {
         error(reqId, 10197, "No market data during competing live session");
@@ -377,7 +530,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       const now = nowMs();
-      const quote = c.secType === "OPT" ? market.optionQuote(asOption(c), now) : market.stockQuote(c.symbol, now);
+      const quote =
+        c.secType === "OPT" ? market.optionQuote(asOption(c), now) : market.stockQuote(c.symbol, now);
       const ticks = (): void => {
         send([OUT.TICK_PRICE, 6, reqId, 1, quote.bid, quote.bidSize, 0]);
         send([OUT.TICK_PRICE, 6, reqId, 2, quote.ask, quote.askSize, 0]);
@@ -386,8 +540,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         if (c.secType === "OPT") {
           const m = market.optionModel(asOption(c), now);
           for (const tickType of [10, 11, 12, 13]) {
-            const price = tickType === 10 ? quote.bid : tickType === 11 ? quote.ask : tickType === 12 ? quote.last : round6(m.price);
-            send([OUT.TICK_OPTION_COMPUTATION, reqId, tickType, 1, round6(m.impliedVol), round6(m.delta), price, 0, round6(m.gamma), round6(m.vega), round6(m.theta), round6(m.underlying)]);
+            const price =
+              tickType === 10
+                ? quote.bid
+                : tickType === 11
+                  ? quote.ask
+                  : tickType === 12
+                    ? quote.last
+                    : round6(m.price);
+            send([
+              OUT.TICK_OPTION_COMPUTATION,
+              reqId,
+              tickType,
+              1,
+              round6(m.impliedVol),
+              round6(m.delta),
+              price,
+              0,
+              round6(m.gamma),
+              round6(m.vega),
+              round6(m.theta),
+              round6(m.underlying),
+            ]);
           }
         }
       };
@@ -397,7 +571,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         // alpha: streaming subscriptions piled up and overflowed the gateway's output buffer.
         if (scenario.streamingFlood) {
           for (let i = 0; i < 200; i++) ticks();
-          error(-1, 2100, "API client has been unsubscribed from account data. Output exceeded limit (was: 100413), removed first half");
+          error(
+            -1,
+            2100,
+            "API client has been unsubscribed from account data. Output exceeded limit (was: 100413), removed first half",
+          );
         } else ticks();
         return;
       }
@@ -415,36 +593,97 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const quantity = Number(fields[17]);
       const orderType = fields[18] ?? "";
       const limit = Number(fields[19] || 0);
-      log({ event: "request", kind: "order", orderId, symbol: c.symbol, action, quantity, orderType, clientId });
+      log({
+        event: "request",
+        kind: "order",
+        orderId,
+        symbol: c.symbol,
+        action,
+        quantity,
+        orderType,
+        clientId,
+      });
       nextOrderId = Math.max(nextOrderId, orderId + 1);
       if (!known(orderId, c)) return;
-      if ((action !== "BUY" && action !== "SELL") || !(quantity > 0) || (orderType !== "MKT" && orderType !== "LMT")) {
+      if (
+        (action !== "BUY" && action !== "SELL") ||
+        !(quantity > 0) ||
+        (orderType !== "MKT" && orderType !== "LMT")
+      ) {
         error(orderId, 201, `Order rejected - reason:unsupported order (${action} ${quantity} ${orderType})`);
         return;
       }
       const now = nowMs();
-      const quote = c.secType === "OPT" ? market.optionQuote(asOption(c), now) : market.stockQuote(c.symbol, now);
+      const quote =
+        c.secType === "OPT" ? market.optionQuote(asOption(c), now) : market.stockQuote(c.symbol, now);
       const price = action === "BUY" ? quote.ask : quote.bid;
       const perm = ++permId;
       send([OUT.ORDER_STATUS, orderId, "Submitted", 0, quantity, 0, perm, 0, 0, clientId, "", 0]);
-      if (orderType === "LMT" && ((action === "BUY" && limit < price) || (action === "SELL" && limit > price))) return;
+      if (
+        orderType === "LMT" &&
+        ((action === "BUY" && limit < price) || (action === "SELL" && limit > price))
+      )
+        return;
       const conId = c.secType === "OPT" ? market.optionConId(asOption(c)) : market.spec(c.symbol)!.conId;
       const execId = `0000e0d5.${String(++execSeq).padStart(8, "0")}.01.01`;
       const mult = c.secType === "OPT" ? 100 : 1;
       const commission = c.secType === "OPT" ? Math.max(1, 0.65 * quantity) : Math.max(1, 0.005 * quantity);
       later(5, () => {
         send([
-          OUT.EXECUTION_DATA, -1, orderId, conId, c.symbol, c.secType, c.expiry, c.strike || 0, c.right, c.secType === "OPT" ? 100 : "",
-          "SMART", "USD", localSymbol(c), c.symbol, execId, ibTime(now), account, "CBOE", action === "BUY" ? "BOT" : "SLD",
-          quantity, price, perm, clientId, 0, quantity, price, "", "", "", "", 1, "",
+          OUT.EXECUTION_DATA,
+          -1,
+          orderId,
+          conId,
+          c.symbol,
+          c.secType,
+          c.expiry,
+          c.strike || 0,
+          c.right,
+          c.secType === "OPT" ? 100 : "",
+          "SMART",
+          "USD",
+          localSymbol(c),
+          c.symbol,
+          execId,
+          ibTime(now),
+          account,
+          "CBOE",
+          action === "BUY" ? "BOT" : "SLD",
+          quantity,
+          price,
+          perm,
+          clientId,
+          0,
+          quantity,
+          price,
+          "",
+          "",
+          "",
+          "",
+          1,
+          "",
         ]);
         send([OUT.ORDER_STATUS, orderId, "Filled", quantity, 0, price, perm, 0, price, clientId, "", 0]);
-        send([OUT.COMMISSION_REPORT, 1, execId, round6(commission), "USD", Number.MAX_VALUE, Number.MAX_VALUE, ""]);
+        send([
+          OUT.COMMISSION_REPORT,
+          1,
+          execId,
+          round6(commission),
+          "USD",
+          Number.MAX_VALUE,
+          Number.MAX_VALUE,
+          "",
+        ]);
         const key = `${c.symbol}|${c.secType}|${c.expiry}|${c.strike}|${c.right}`;
         const held = holdings.get(key) ?? { contract: { ...c, conId }, quantity: 0, avgCost: 0 };
         const signed = action === "BUY" ? quantity : -quantity;
         const total = held.quantity + signed;
-        const avgCost = total === 0 ? 0 : Math.sign(total) === Math.sign(signed) && held.quantity * signed >= 0 ? (held.avgCost * held.quantity + price * mult * signed) / total : held.avgCost;
+        const avgCost =
+          total === 0
+            ? 0
+            : Math.sign(total) === Math.sign(signed) && held.quantity * signed >= 0
+              ? (held.avgCost * held.quantity + price * mult * signed) / total
+              : held.avgCost;
         if (total === 0) holdings.delete(key);
         else holdings.set(key, { contract: held.contract, quantity: total, avgCost: round6(avgCost) });
       });

@@ -34,7 +34,8 @@ export class FrameReader {
     const out: string[][] = [];
     if (!this.helloDone) {
       if (this.buffer.length < 8) return out;
-      if (this.buffer.subarray(0, 4).toString("latin1") !== "API\0") throw new Error("not a TWS API client (no API\\0 prefix)");
+      if (this.buffer.subarray(0, 4).toString("latin1") !== "API\0")
+        throw new Error("not a TWS API client (no API\\0 prefix)");
       const length = this.buffer.readUInt32BE(4);
       if (this.buffer.length < 8 + length) return out;
       out.push(["API", this.buffer.subarray(8, 8 + length).toString("utf8")]);

@@ -12,7 +12,10 @@ import type { z } from "zod";
 import type { Bar, EventOf, OrderIntent, PayloadOf, StoredEvent, StrategyRef } from "../events/index.js";
 
 /** The market events a strategy is fed, exactly as they sit in the journal. */
-export type MarketEvent = StoredEvent<EventOf<"BarsReceived">> | StoredEvent<EventOf<"OptionChainReceived">> | StoredEvent<EventOf<"QuoteSnapshot">>;
+export type MarketEvent =
+  | StoredEvent<EventOf<"BarsReceived">>
+  | StoredEvent<EventOf<"OptionChainReceived">>
+  | StoredEvent<EventOf<"QuoteSnapshot">>;
 
 /** What the strategy decided for one symbol in one cycle. */
 export interface Decision {

@@ -1,6 +1,6 @@
 /** The strategy contract, the shared runner and session feed, and the shipped strategies. */
 export * from "./contract.js";
-export { StrategyRunner, isMarketEvent, symbolOf } from "./runner.js";
-export { SessionFeed } from "./session-feed.js";
 export { findStrategy, shippedStrategies } from "./registry.js";
+export { isMarketEvent, StrategyRunner, symbolOf } from "./runner.js";
+export { SessionFeed } from "./session-feed.js";
 export { TrendVwapParams, type TrendVwapState, trendVwap } from "./trend-vwap.js";

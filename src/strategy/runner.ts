@@ -5,7 +5,13 @@
  * requests; replay calls the same two methods while walking a captured session.
  */
 import { MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
-import { type AnyStrategy, type CycleInput, type Decision, type MarketEvent, strategyRef } from "./contract.js";
+import {
+  type AnyStrategy,
+  type CycleInput,
+  type Decision,
+  type MarketEvent,
+  strategyRef,
+} from "./contract.js";
 
 const MARKET_TYPES: ReadonlySet<string> = new Set(MARKET_EVENT_TYPES);
 

@@ -8,7 +8,7 @@
  * crash never decided live either.
  */
 import type { PayloadOf, StoredEvent } from "../events/index.js";
-import { type StrategyRunner, isMarketEvent, symbolOf } from "./runner.js";
+import { isMarketEvent, type StrategyRunner, symbolOf } from "./runner.js";
 
 export class SessionFeed {
   private cycle = 0;

@@ -13,7 +13,14 @@
  * filled at the ask it saw, exits at the bid (its own belief; the projections hold the truth).
  */
 import { z } from "zod";
-import { type Bar, type OptionContract, type PayloadOf, contractKey, newYorkParts, newYorkTimeToMs } from "../events/index.js";
+import {
+  type Bar,
+  contractKey,
+  newYorkParts,
+  newYorkTimeToMs,
+  type OptionContract,
+  type PayloadOf,
+} from "../events/index.js";
 import type { CycleInput, Decision, Strategy, StrategyEvent } from "./contract.js";
 
 export const TrendVwapParams = z
@@ -26,9 +33,15 @@ export const TrendVwapParams = z
     maxHoldMinutes: z.number().positive().default(60),
     dailyLossLimitUsd: z.number().positive().default(300),
     /** No entries after this New York time (HH:MM). */
-    noEntryAfter: z.string().regex(/^\d{2}:\d{2}$/).default("15:30"),
+    noEntryAfter: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/)
+      .default("15:30"),
     /** Close everything after this New York time (HH:MM). */
-    flatAfter: z.string().regex(/^\d{2}:\d{2}$/).default("15:50"),
+    flatAfter: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/)
+      .default("15:50"),
   })
   .strict();
 export type TrendVwapParams = z.infer<typeof TrendVwapParams>;
@@ -80,12 +93,18 @@ function mergeBars(old: readonly Bar[], fresh: readonly Bar[]): Bar[] {
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const hold = (reason: string, signals: Decision["signals"]): Decision => ({ action: "hold", reason, intents: [], signals });
+const hold = (reason: string, signals: Decision["signals"]): Decision => ({
+  action: "hold",
+  reason,
+  intents: [],
+  signals,
+});
 
 export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
   name: "trend-vwap",
   version: "1.0.0",
-  description: "Near-ATM options in the direction of the 1-minute trend confirmed by VWAP, with target, stop, max hold and a daily loss limit",
+  description:
+    "Near-ATM options in the direction of the 1-minute trend confirmed by VWAP, with target, stop, max hold and a daily loss limit",
   params: TrendVwapParams,
 
   initialState: () => ({ session: null, bars: {}, holdings: {}, realizedTodayUsd: 0 }),
@@ -94,7 +113,10 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
     switch (event.type) {
       case "BarsReceived": {
         const symbol = event.payload.contract.symbol;
-        return { ...state, bars: { ...state.bars, [symbol]: mergeBars(state.bars[symbol] ?? [], event.payload.bars) } };
+        return {
+          ...state,
+          bars: { ...state.bars, [symbol]: mergeBars(state.bars[symbol] ?? [], event.payload.bars) },
+        };
       }
       case "QuoteSnapshot": {
         // A new trading day resets the daily loss budget.
@@ -107,9 +129,14 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
         const d = event.payload;
         const intent = d.intents[0];
         const price = d.signals.quotedPriceUsd;
-        if (!intent || intent.contract.secType !== "OPT" || price === null || price === undefined) return state;
+        if (intent?.contract.secType !== "OPT" || price === null || price === undefined) return state;
         if (d.action === "enter") {
-          const holding: Holding = { contract: intent.contract, quantity: intent.quantity, entryPriceUsd: price, enteredAtMs: d.signals.decidedAtMs ?? 0 };
+          const holding: Holding = {
+            contract: intent.contract,
+            quantity: intent.quantity,
+            entryPriceUsd: price,
+            enteredAtMs: d.signals.decidedAtMs ?? 0,
+          };
           return { ...state, holdings: { ...state.holdings, [d.symbol]: holding } };
         }
         if (d.action === "exit") {
@@ -149,7 +176,8 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
     const held = state.holdings[input.symbol];
     if (held) {
       const quote = input.options.find((q) => contractKey(q.contract) === contractKey(held.contract));
-      if (!quote || quote.bidUsd === null || quote.bidUsd <= 0) return hold("holding; no bid for the held option this cycle", signals);
+      if (!quote || quote.bidUsd === null || quote.bidUsd <= 0)
+        return hold("holding; no bid for the held option this cycle", signals);
       const bid = quote.bidUsd;
       const change = (bid - held.entryPriceUsd) / held.entryPriceUsd;
       const heldMinutes = (input.nowMs - held.enteredAtMs) / 60_000;
@@ -157,33 +185,78 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       const exit = (purpose: string, reason: string): Decision => ({
         action: "exit",
         reason,
-        intents: [{ contract: held.contract, side: "SELL", quantity: held.quantity, orderType: "MKT", tif: "DAY", purpose }],
+        intents: [
+          {
+            contract: held.contract,
+            side: "SELL",
+            quantity: held.quantity,
+            orderType: "MKT",
+            tif: "DAY",
+            purpose,
+          },
+        ],
         signals: exitSignals,
       });
-      if (change >= params.profitTargetPct) return exit("profit-target", `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${held.entryPriceUsd}`);
-      if (change <= -params.stopLossPct) return exit("stop-loss", `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${held.entryPriceUsd}`);
-      if (heldMinutes >= params.maxHoldMinutes) return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
-      if (minuteOfDay >= minutesOf(params.flatAfter)) return exit("end-of-day", `after ${params.flatAfter} New York`);
-      return hold(`holding ${contractKey(held.contract)}: ${(change * 100).toFixed(1)} % since entry`, exitSignals);
+      if (change >= params.profitTargetPct)
+        return exit(
+          "profit-target",
+          `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${held.entryPriceUsd}`,
+        );
+      if (change <= -params.stopLossPct)
+        return exit(
+          "stop-loss",
+          `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${held.entryPriceUsd}`,
+        );
+      if (heldMinutes >= params.maxHoldMinutes)
+        return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
+      if (minuteOfDay >= minutesOf(params.flatAfter))
+        return exit("end-of-day", `after ${params.flatAfter} New York`);
+      return hold(
+        `holding ${contractKey(held.contract)}: ${(change * 100).toFixed(1)} % since entry`,
+        exitSignals,
+      );
     }
 
-    if (fast === null || slow === null || vwap === null || last === null) return hold(`warming up: ${closes.length} bars, need ${params.slowEma}`, signals);
-    if (state.realizedTodayUsd <= -params.dailyLossLimitUsd) return hold(`daily loss limit: ${state.realizedTodayUsd} ≤ −${params.dailyLossLimitUsd}`, signals);
-    if (minuteOfDay >= minutesOf(params.noEntryAfter)) return hold(`no entries after ${params.noEntryAfter} New York`, signals);
+    if (fast === null || slow === null || vwap === null || last === null)
+      return hold(`warming up: ${closes.length} bars, need ${params.slowEma}`, signals);
+    if (state.realizedTodayUsd <= -params.dailyLossLimitUsd)
+      return hold(`daily loss limit: ${state.realizedTodayUsd} ≤ −${params.dailyLossLimitUsd}`, signals);
+    if (minuteOfDay >= minutesOf(params.noEntryAfter))
+      return hold(`no entries after ${params.noEntryAfter} New York`, signals);
     const bullish = last > vwap && fast > slow;
     const bearish = last < vwap && fast < slow;
     if (!bullish && !bearish) return hold("no trend: close, VWAP and EMAs disagree", signals);
     const right = bullish ? "C" : "P";
     const spot = input.underlying?.lastUsd ?? last;
     const candidates = input.options
-      .filter((q): q is PayloadOf<"QuoteSnapshot"> & { contract: OptionContract } => q.contract.secType === "OPT" && q.contract.right === right && q.askUsd !== null && q.askUsd > 0)
-      .sort((a, b) => Math.abs(a.contract.strike - spot) - Math.abs(b.contract.strike - spot) || a.contract.strike - b.contract.strike);
+      .filter(
+        (q): q is PayloadOf<"QuoteSnapshot"> & { contract: OptionContract } =>
+          q.contract.secType === "OPT" && q.contract.right === right && q.askUsd !== null && q.askUsd > 0,
+      )
+      .sort(
+        (a, b) =>
+          Math.abs(a.contract.strike - spot) - Math.abs(b.contract.strike - spot) ||
+          a.contract.strike - b.contract.strike,
+      );
     const pick = candidates[0];
-    if (!pick) return hold(`${bullish ? "bullish" : "bearish"} but no ${right === "C" ? "call" : "put"} with an ask`, signals);
+    if (!pick)
+      return hold(
+        `${bullish ? "bullish" : "bearish"} but no ${right === "C" ? "call" : "put"} with an ask`,
+        signals,
+      );
     return {
       action: "enter",
       reason: `${bullish ? "bullish" : "bearish"}: close ${last} ${bullish ? ">" : "<"} VWAP ${round4(vwap)}, EMA${params.fastEma} ${round4(fast)} ${bullish ? ">" : "<"} EMA${params.slowEma} ${round4(slow)}`,
-      intents: [{ contract: pick.contract, side: "BUY", quantity: params.quantity, orderType: "MKT", tif: "DAY", purpose: "entry" }],
+      intents: [
+        {
+          contract: pick.contract,
+          side: "BUY",
+          quantity: params.quantity,
+          orderType: "MKT",
+          tif: "DAY",
+          purpose: "entry",
+        },
+      ],
       signals: { ...signals, quotedPriceUsd: pick.askUsd },
     };
   },

@@ -29,7 +29,11 @@ beforeAll(() => {
   expect(r.status, r.stderr).toBe(0);
 }, 120_000);
 
-const queries = [...readFileSync(join(ROOT, "docs", "sql.md"), "utf8").matchAll(/### (\d+\. [^\n]+)\n\n```sql\n([\s\S]*?)```/g)].map((m) => ({ title: m[1]!, sql: m[2]! }));
+const queries = [
+  ...readFileSync(join(ROOT, "docs", "sql.md"), "utf8").matchAll(
+    /### (\d+\. [^\n]+)\n\n```sql\n([\s\S]*?)```/g,
+  ),
+].map((m) => ({ title: m[1]!, sql: m[2]! }));
 
 describe("the documented post-mortem queries", () => {
   it("are ten", () => expect(queries).toHaveLength(10));
@@ -47,7 +51,12 @@ describe("journal sql", () => {
 
   it("refuses a write with a clear message and leaves the file byte for byte as it was", () => {
     const before = sha(journal);
-    for (const statement of ["DELETE FROM events", "INSERT INTO journal_meta VALUES ('x', 'y')", "DROP VIEW v_bars", "UPDATE events SET ts = 0"]) {
+    for (const statement of [
+      "DELETE FROM events",
+      "INSERT INTO journal_meta VALUES ('x', 'y')",
+      "DROP VIEW v_bars",
+      "UPDATE events SET ts = 0",
+    ]) {
       const r = cli(["sql", statement, "--journal", journal]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/journal sql is read-only/);
@@ -56,10 +65,19 @@ describe("journal sql", () => {
   });
 
   it("prints an aligned table, CSV and JSON", () => {
-    const table = cli(["sql", "SELECT code, meaning FROM notice_codes WHERE code = 162", "--journal", journal]);
+    const table = cli([
+      "sql",
+      "SELECT code, meaning FROM notice_codes WHERE code = 162",
+      "--journal",
+      journal,
+    ]);
     expect(table.stdout).toMatch(/│ 162 +│ historical data pacing violation │/);
-    expect(cli(["sql", "SELECT 1 AS a, 'x,y' AS b", "--journal", journal, "--format", "csv"]).stdout).toBe('a,b\n1,"x,y"\n');
-    expect(JSON.parse(cli(["sql", "SELECT 2 AS n", "--journal", journal, "--format", "json"]).stdout)).toEqual([{ n: 2 }]);
+    expect(cli(["sql", "SELECT 1 AS a, 'x,y' AS b", "--journal", journal, "--format", "csv"]).stdout).toBe(
+      'a,b\n1,"x,y"\n',
+    );
+    expect(
+      JSON.parse(cli(["sql", "SELECT 2 AS n", "--journal", journal, "--format", "json"]).stdout),
+    ).toEqual([{ n: 2 }]);
   });
 
   it("says what is wrong with bad SQL or a bad flag, exiting 2", () => {
@@ -77,7 +95,9 @@ describe("the README's first command on a fresh copy of the repo", () => {
     expect(readme).toMatch(/\nnpm test/);
     const copy = join(dir, "fresh");
     // The tracked files as a clone has them; dependencies are linked rather than downloaded again.
-    const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+    const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
     for (const file of tracked) {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(ROOT, file), join(copy, file));

@@ -20,7 +20,10 @@ const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { en
 
 let run = "";
 beforeAll(() => {
-  for (const day of ["2026-02-04", "2026-02-05"]) expect(cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]).status).toBe(0);
+  for (const day of ["2026-02-04", "2026-02-05"])
+    expect(cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]).status).toBe(
+      0,
+    );
   const r = cli(["replay", "--journal", journal, "--session", "2026-02-05", "--out", replayDb, "--json"]);
   expect(r.status, r.stderr).toBe(0);
   run = JSON.parse(r.stdout).run;
@@ -28,9 +31,22 @@ beforeAll(() => {
 
 describe("journal report", () => {
   it("renders live and replay side by side, and the charts draw in Chromium", async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     const out = join(dir, "report.html");
-    const r = cli(["report", "--journal", journal, "--session", "2026-02-05", "--run", run, "--replay-journal", replayDb, "--out", out]);
+    const r = cli([
+      "report",
+      "--journal",
+      journal,
+      "--session",
+      "2026-02-05",
+      "--run",
+      run,
+      "--replay-journal",
+      replayDb,
+      "--out",
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
@@ -38,7 +54,16 @@ describe("journal report", () => {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -49,7 +74,10 @@ describe("journal report", () => {
       page.on("request", (req) => requests.push(req.url()));
       await page.goto(`file://${out}`);
       const charts = await page.$$eval(".chart svg", (svgs) =>
-        svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, paths: svg.querySelectorAll("path").length })),
+        svgs.map((svg) => ({
+          width: svg.getBoundingClientRect().width,
+          paths: svg.querySelectorAll("path").length,
+        })),
       );
       expect(charts).toHaveLength(3);
       for (const chart of charts) {
@@ -58,9 +86,19 @@ describe("journal report", () => {
       }
       // The price line, the decision and fill marks, and both equity curves drew as marks.
       expect(await page.$$eval("#price-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
-      expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(2);
-      expect(await page.$$eval("#notice-chart svg .mark-tick path, #notice-chart svg .mark-rect path", (p) => p.length)).toBeGreaterThan(5);
-      expect(await page.$$eval("table.summary caption", (c) => c.map((x) => x.textContent))).toEqual(["live", "replay"]);
+      expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect(
+        await page.$$eval(
+          "#notice-chart svg .mark-tick path, #notice-chart svg .mark-rect path",
+          (p) => p.length,
+        ),
+      ).toBeGreaterThan(5);
+      expect(await page.$$eval("table.summary caption", (c) => c.map((x) => x.textContent))).toEqual([
+        "live",
+        "replay",
+      ]);
       expect(errors).toEqual([]);
       expect(requests.every((u) => u.startsWith("file://"))).toBe(true);
     } finally {
@@ -69,7 +107,19 @@ describe("journal report", () => {
   }, 120_000);
 
   it("names the runs there are when --run is unknown", () => {
-    const r = cli(["report", "--journal", journal, "--session", "2026-02-05", "--run", "replay-nope", "--replay-journal", replayDb, "--out", join(dir, "x.html")]);
+    const r = cli([
+      "report",
+      "--journal",
+      journal,
+      "--session",
+      "2026-02-05",
+      "--run",
+      "replay-nope",
+      "--replay-journal",
+      replayDb,
+      "--out",
+      join(dir, "x.html"),
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`runs there: ${run}`);
   });

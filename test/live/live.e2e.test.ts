@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type StoredEvent, newYorkTimeToMs, openJournal } from "../../src/events/index.js";
+import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
 import { type Scenario, type Simulator, startSimulator } from "../../src/sim/index.js";
 
@@ -21,18 +21,32 @@ afterEach(async () => {
 
 let n = 0;
 async function setup(scenario: Partial<Scenario> = {}) {
-  const sim = await startSimulator({ seed: 42, startMs: newYorkTimeToMs("2026-02-04", 10, 0), speed: 300, scenario: { snapshotDelayMs: 5, ...scenario } });
+  const sim = await startSimulator({
+    seed: 42,
+    startMs: newYorkTimeToMs("2026-02-04", 10, 0),
+    speed: 300,
+    scenario: { snapshotDelayMs: 5, ...scenario },
+  });
   sims.push(sim);
   return { sim, journal: join(dir, `live${n++}.db`) };
 }
 
-function runLive(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "live", "--quiet", "--log-file", join(dir, "bot.log"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function runLive(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CLI, "live", "--quiet", "--log-file", join(dir, "bot.log"), ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (c) => (stdout += c));
   child.stderr!.on("data", (c) => (stderr += c));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -51,13 +65,37 @@ const types = (evs: StoredEvent[]) => evs.map((e) => e.type);
 describe("journal live against the simulator", () => {
   it("journals several cycles in order: session, connection, health, cycle, bars, chain, quotes, decision", async () => {
     const { sim, journal } = await setup();
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY,QQQ", "--interval", "1", "--cycles", "3"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY,QQQ",
+      "--interval",
+      "1",
+      "--cycles",
+      "3",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     expect(evs.every((e) => e.session === "2026-02-04" && e.stream === "live")).toBe(true);
-    expect(types(evs).slice(0, 5)).toEqual(["SessionOpened", "GatewayConnected", "GatewayNotice", "GatewayNotice", "GatewayNotice"]);
+    expect(types(evs).slice(0, 5)).toEqual([
+      "SessionOpened",
+      "GatewayConnected",
+      "GatewayNotice",
+      "GatewayNotice",
+      "GatewayNotice",
+    ]);
     const firstCycle = types(evs.slice(evs.findIndex((e) => e.type === "HealthSampled")));
-    expect(firstCycle.slice(0, 6)).toEqual(["HealthSampled", "CycleStarted", "BarsReceived", "OptionChainReceived", "QuoteSnapshot", "QuoteSnapshot"]);
+    expect(firstCycle.slice(0, 6)).toEqual([
+      "HealthSampled",
+      "CycleStarted",
+      "BarsReceived",
+      "OptionChainReceived",
+      "QuoteSnapshot",
+      "QuoteSnapshot",
+    ]);
     const cycles = evs.filter((e) => e.type === "CycleCompleted");
     expect(cycles.map((e) => e.type === "CycleCompleted" && e.payload.status)).toEqual(["ok", "ok", "ok"]);
     const decisions = evs.filter((e) => e.type === "DecisionMade");
@@ -72,20 +110,54 @@ describe("journal live against the simulator", () => {
 
   it("--paper journals a filled order life cycle with correlation to its decision", async () => {
     const { sim, journal } = await setup();
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1", "--cycles", "4", "--paper"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "4",
+      "--paper",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     const submitted = evs.find((e) => e.type === "OrderSubmitted");
     expect(submitted, "the strategy should enter within 4 cycles on this seed").toBeDefined();
     const chain = evs.filter((e) => e.correlation === submitted!.correlation).map((e) => e.type);
-    expect(chain).toEqual(expect.arrayContaining(["DecisionMade", "OrderIntended", "OrderSubmitted", "OrderStatusChanged", "OrderFilled", "CommissionReported"]));
+    expect(chain).toEqual(
+      expect.arrayContaining([
+        "DecisionMade",
+        "OrderIntended",
+        "OrderSubmitted",
+        "OrderStatusChanged",
+        "OrderFilled",
+        "CommissionReported",
+      ]),
+    );
     expect(chain.indexOf("OrderIntended")).toBeLessThan(chain.indexOf("OrderSubmitted"));
   });
 
   it("survives a pacing violation (162): notice journaled, bars paused, the next cycles complete", async () => {
     const { sim, journal } = await setup({ pacing: { maxRequests: 1, windowSeconds: 600 } });
     writeFileSync(join(dir, "pacing.yaml"), "pacingBackoffSeconds: 0.5\nmaxBackoffSeconds: 1\n");
-    const { code, stderr } = await runLive(["--config", join(dir, "pacing.yaml"), "--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1", "--cycles", "4"]).done;
+    const { code, stderr } = await runLive([
+      "--config",
+      join(dir, "pacing.yaml"),
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "4",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     expect(evs.some((e) => e.type === "GatewayNotice" && e.payload.code === 162)).toBe(true);
@@ -96,7 +168,20 @@ describe("journal live against the simulator", () => {
 
   it("survives 'client id in use' (326) by reconnecting with a fresh id", async () => {
     const { sim, journal } = await setup({ clientIdInUse: [555] });
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--client-id", "555", "--symbols", "SPY", "--interval", "1", "--cycles", "1"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--client-id",
+      "555",
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "1",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     expect(evs.some((e) => e.type === "GatewayNotice" && e.payload.code === 326)).toBe(true);
@@ -107,7 +192,18 @@ describe("journal live against the simulator", () => {
 
   it("survives a dropped connection: disconnect journaled, reconnect with a new id, next cycle succeeds", async () => {
     const { sim, journal } = await setup({ dropAfterRequests: 12 });
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1", "--cycles", "3"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "3",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     expect(types(evs)).toContain("GatewayDisconnected");
@@ -121,7 +217,20 @@ describe("journal live against the simulator", () => {
   it("survives an unanswered request: the 5 s timeout fires, the cycle is partial, the next is ok", async () => {
     const { sim, journal } = await setup({ unanswered: { kind: "historical", nth: 1 } });
     writeFileSync(join(dir, "timeout.yaml"), "requestTimeoutSeconds: 5\n");
-    const { code, stderr } = await runLive(["--config", join(dir, "timeout.yaml"), "--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1", "--cycles", "2"]).done;
+    const { code, stderr } = await runLive([
+      "--config",
+      join(dir, "timeout.yaml"),
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "2",
+    ]).done;
     expect(code, stderr).toBe(0);
     const cycles = events(journal).flatMap((e) => (e.type === "CycleCompleted" ? [e.payload] : []));
     expect(cycles[0]).toMatchObject({ status: "partial", timeouts: 1 });
@@ -130,7 +239,18 @@ describe("journal live against the simulator", () => {
 
   it("survives connectivity lost and restored (1100/1102)", async () => {
     const { sim, journal } = await setup({ connectivityLost: { afterRequests: 3, restoreAfterMs: 200 } });
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1", "--cycles", "3"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY",
+      "--interval",
+      "1",
+      "--cycles",
+      "3",
+    ]).done;
     expect(code, stderr).toBe(0);
     const evs = events(journal);
     const codes = evs.flatMap((e) => (e.type === "GatewayNotice" ? [e.payload.code] : []));
@@ -141,20 +261,43 @@ describe("journal live against the simulator", () => {
 
   it("killed with SIGKILL mid-cycle leaves a journal that verifies; a restart continues the session with a new client id", async () => {
     const { sim, journal } = await setup();
-    const first = runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY,QQQ", "--interval", "1", "--cycles", "50"]);
+    const first = runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY,QQQ",
+      "--interval",
+      "1",
+      "--cycles",
+      "50",
+    ]);
     // Wait until the bot is inside its second cycle, then kill it without warning.
     for (let i = 0; i < 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
       try {
         const evs = events(journal);
-        if (evs.filter((e) => e.type === "CycleStarted").length >= 2 && evs.at(-1)?.type !== "CycleCompleted") break;
+        if (evs.filter((e) => e.type === "CycleStarted").length >= 2 && evs.at(-1)?.type !== "CycleCompleted")
+          break;
       } catch {}
     }
     first.child.kill("SIGKILL");
     await first.done;
     const before = events(journal);
     expect(types(before)).not.toContain("SessionClosed");
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--symbols", "SPY,QQQ", "--interval", "1", "--cycles", "1"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--symbols",
+      "SPY,QQQ",
+      "--interval",
+      "1",
+      "--cycles",
+      "1",
+    ]).done;
     expect(code, stderr).toBe(0);
     const after = events(journal);
     expect(after.slice(0, before.length).map((e) => e.id)).toEqual(before.map((e) => e.id));
@@ -170,7 +313,9 @@ describe("gateway etiquette as hard limits", () => {
   it("refuses more than 5 strikes, naming the limit and the alpha's reason", () => {
     writeFileSync(join(dir, "strikes.yaml"), "strikes: 8\n");
     expect(() => loadLiveConfig(join(dir, "strikes.yaml"), {}, {})).toThrow(ConfigRefused);
-    expect(() => loadLiveConfig(join(dir, "strikes.yaml"), {}, {})).toThrow(/strikes 8 is over the hard limit of 5: alpha-learnings .*buffer/);
+    expect(() => loadLiveConfig(join(dir, "strikes.yaml"), {}, {})).toThrow(
+      /strikes 8 is over the hard limit of 5: alpha-learnings .*buffer/,
+    );
   });
 
   it("refuses timeouts under 5 s and history over an hour", () => {
@@ -182,24 +327,50 @@ describe("gateway etiquette as hard limits", () => {
 
   it("refuses a cycle interval under 300 s against a real gateway (not the simulator), journaling nothing", async () => {
     // The simulator reporting a paper account (DU…) looks like a real IB Gateway to the bot.
-    const sim = await startSimulator({ seed: 42, startMs: newYorkTimeToMs("2026-02-04", 10, 0), account: "DU1234567" });
+    const sim = await startSimulator({
+      seed: 42,
+      startMs: newYorkTimeToMs("2026-02-04", 10, 0),
+      account: "DU1234567",
+    });
     sims.push(sim);
     const journal = join(dir, `real${n++}.db`);
-    const { code, stderr } = await runLive(["--journal", journal, "--port", String(sim.port), "--interval", "120", "--cycles", "1"]).done;
+    const { code, stderr } = await runLive([
+      "--journal",
+      journal,
+      "--port",
+      String(sim.port),
+      "--interval",
+      "120",
+      "--cycles",
+      "1",
+    ]).done;
     expect(code).toBe(2);
-    expect(stderr).toMatch(/intervalSeconds 120 is under the hard limit of 300 against a real gateway: alpha-learnings §2: at 180 s/);
+    expect(stderr).toMatch(
+      /intervalSeconds 120 is under the hard limit of 300 against a real gateway: alpha-learnings §2: at 180 s/,
+    );
     expect(events(journal)).toEqual([]);
   });
 
   it("exits 2 with the reason when the CLI is given a config past a limit", async () => {
     writeFileSync(join(dir, "bad.yaml"), "strikes: 9\n");
-    const { code, stderr } = await runLive(["--config", join(dir, "bad.yaml"), "--journal", join(dir, "never.db"), "--port", "1"]).done;
+    const { code, stderr } = await runLive([
+      "--config",
+      join(dir, "bad.yaml"),
+      "--journal",
+      join(dir, "never.db"),
+      "--port",
+      "1",
+    ]).done;
     expect(code).toBe(2);
     expect(stderr).toMatch(/strikes 9 is over the hard limit of 5/);
   });
 
   it("takes IBKR_HOST, IBKR_PORT, IBKR_CLIENT_ID and DRY_RUN from the environment", () => {
-    const config = loadLiveConfig(undefined, { IBKR_HOST: "10.0.0.5", IBKR_PORT: "4001", IBKR_CLIENT_ID: "42", DRY_RUN: "false" }, {});
+    const config = loadLiveConfig(
+      undefined,
+      { IBKR_HOST: "10.0.0.5", IBKR_PORT: "4001", IBKR_CLIENT_ID: "42", DRY_RUN: "false" },
+      {},
+    );
     expect(config.gateway).toMatchObject({ host: "10.0.0.5", port: 4001, clientId: 42 });
     expect(config.dryRun).toBe(false);
   });

@@ -3,15 +3,45 @@ import type { Contract, EventBodyInput } from "../../src/events/index.js";
 import { foldBook, positionKey, reconcile, toUsd, unrealizedMicros } from "../../src/projections/index.js";
 import { given, stored } from "../support/given.js";
 
-const CALL: Contract = { secType: "OPT", symbol: "SPY", expiry: "20260206", strike: 690, right: "C", multiplier: 100, exchange: "SMART", currency: "USD" };
-const intent = (side: "BUY" | "SELL", quantity: number) => ({ contract: CALL, side, quantity, orderType: "MKT" as const, tif: "DAY" as const, purpose: "entry" });
+const CALL: Contract = {
+  secType: "OPT",
+  symbol: "SPY",
+  expiry: "20260206",
+  strike: 690,
+  right: "C",
+  multiplier: 100,
+  exchange: "SMART",
+  currency: "USD",
+};
+const intent = (side: "BUY" | "SELL", quantity: number) => ({
+  contract: CALL,
+  side,
+  quantity,
+  orderType: "MKT" as const,
+  tif: "DAY" as const,
+  purpose: "entry",
+});
 
 let exec = 0;
-function fill(side: "BUY" | "SELL", quantity: number, priceUsd: number, orderId = 1, commissionUsd = 0.65 * quantity): EventBodyInput[] {
+function fill(
+  side: "BUY" | "SELL",
+  quantity: number,
+  priceUsd: number,
+  orderId = 1,
+  commissionUsd = 0.65 * quantity,
+): EventBodyInput[] {
   const execId = `exec-${++exec}`;
   return [
-    { type: "OrderFilled", version: 1, payload: { orderId, execId, contract: CALL, side, quantity, priceUsd, exchange: "CBOE" } },
-    { type: "CommissionReported", version: 1, payload: { execId, orderId, commissionUsd, currency: "USD", realizedPnlUsd: null } },
+    {
+      type: "OrderFilled",
+      version: 1,
+      payload: { orderId, execId, contract: CALL, side, quantity, priceUsd, exchange: "CBOE" },
+    },
+    {
+      type: "CommissionReported",
+      version: 1,
+      payload: { execId, orderId, commissionUsd, currency: "USD", realizedPnlUsd: null },
+    },
   ];
 }
 
@@ -54,7 +84,18 @@ describe("positions (worked examples, hand-checked)", () => {
     const quote: EventBodyInput = {
       type: "QuoteSnapshot",
       version: 1,
-      payload: { contract: CALL, bidUsd: 1.3, askUsd: 1.4, lastUsd: 1.33, bidSize: 1, askSize: 1, lastSize: 1, greeks: null, timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 }, complete: true },
+      payload: {
+        contract: CALL,
+        bidUsd: 1.3,
+        askUsd: 1.4,
+        lastUsd: 1.33,
+        bidSize: 1,
+        askSize: 1,
+        lastSize: 1,
+        greeks: null,
+        timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
+        complete: true,
+      },
     };
     given(stored([...fill("BUY", 2, 1.2, 1, 0), quote])).then((book) => {
       // (1.35 − 1.20) · 2 · 100 = 30
@@ -72,8 +113,18 @@ describe("positions (worked examples, hand-checked)", () => {
   it("leaves positions untouched when risk refuses an order", () => {
     given(
       stored([
-        { type: "OrderIntended", version: 1, payload: { intent: intent("BUY", 50), dryRun: false }, id: "INTENT1" },
-        { type: "OrderRefused", version: 1, payload: { intent: intent("BUY", 50), rule: "max-position", detail: "50 > 5" }, causation: "INTENT1" },
+        {
+          type: "OrderIntended",
+          version: 1,
+          payload: { intent: intent("BUY", 50), dryRun: false },
+          id: "INTENT1",
+        },
+        {
+          type: "OrderRefused",
+          version: 1,
+          payload: { intent: intent("BUY", 50), rule: "max-position", detail: "50 > 5" },
+          causation: "INTENT1",
+        },
       ]),
     ).then((book) => {
       expect(book.positions.byKey.size).toBe(0);
@@ -88,19 +139,58 @@ describe("orders", () => {
   it("follows an order from intent to filled through the gateway's orderId", () => {
     given(
       stored([
-        { type: "OrderIntended", version: 1, payload: { intent: intent("BUY", 2), dryRun: false }, id: "INTENT1" },
-        { type: "OrderSubmitted", version: 1, payload: { orderId: 7, clientId: 3, intent: intent("BUY", 2) }, causation: "INTENT1" },
-        { type: "OrderStatusChanged", version: 1, payload: { orderId: 7, status: "Submitted", filled: 0, remaining: 2, avgFillPriceUsd: null, lastFillPriceUsd: null, permId: 9 } },
+        {
+          type: "OrderIntended",
+          version: 1,
+          payload: { intent: intent("BUY", 2), dryRun: false },
+          id: "INTENT1",
+        },
+        {
+          type: "OrderSubmitted",
+          version: 1,
+          payload: { orderId: 7, clientId: 3, intent: intent("BUY", 2) },
+          causation: "INTENT1",
+        },
+        {
+          type: "OrderStatusChanged",
+          version: 1,
+          payload: {
+            orderId: 7,
+            status: "Submitted",
+            filled: 0,
+            remaining: 2,
+            avgFillPriceUsd: null,
+            lastFillPriceUsd: null,
+            permId: 9,
+          },
+        },
         ...fill("BUY", 1, 1.2, 7),
         ...fill("BUY", 1, 1.3, 7),
-        { type: "OrderStatusChanged", version: 1, payload: { orderId: 7, status: "Filled", filled: 2, remaining: 0, avgFillPriceUsd: 1.25, lastFillPriceUsd: 1.3, permId: 9 } },
+        {
+          type: "OrderStatusChanged",
+          version: 1,
+          payload: {
+            orderId: 7,
+            status: "Filled",
+            filled: 2,
+            remaining: 0,
+            avgFillPriceUsd: 1.25,
+            lastFillPriceUsd: 1.3,
+            permId: 9,
+          },
+        },
       ]),
     ).then((book) => {
       const order = book.orders.get("live|2026-02-04")!.byKey.get("INTENT1")!;
       expect(order.phase).toBe("filled");
       expect(order.orderId).toBe(7);
       expect(order.filledQuantity).toBe(2);
-      expect(order.history.map((h) => h.phase)).toEqual(["intended", "submitted", "partially-filled", "filled"]);
+      expect(order.history.map((h) => h.phase)).toEqual([
+        "intended",
+        "submitted",
+        "partially-filled",
+        "filled",
+      ]);
     });
   });
 });
@@ -117,12 +207,18 @@ describe("reconciliation", () => {
             account: "DU123",
             positions: [
               { contract: CALL, quantity: 1, avgCostUsd: 120 },
-              { contract: { secType: "STK", symbol: "QQQ", exchange: "SMART", currency: "USD" }, quantity: 10, avgCostUsd: 520 },
+              {
+                contract: { secType: "STK", symbol: "QQQ", exchange: "SMART", currency: "USD" },
+                quantity: 10,
+                avgCostUsd: 520,
+              },
             ],
           },
         },
       ]),
     );
-    expect(reconcile(book, "live")).toEqual([{ stream: "live", contractKey: "QQQ", ours: 0, gateway: 10, difference: -10 }]);
+    expect(reconcile(book, "live")).toEqual([
+      { stream: "live", contractKey: "QQQ", ours: 0, gateway: 10, difference: -10 },
+    ]);
   });
 });

@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Contract, type NewEvent, SeededIdGen, importJsonLines, openJournal, toJsonLine } from "../../src/events/index.js";
+import {
+  type Contract,
+  importJsonLines,
+  type NewEvent,
+  openJournal,
+  SeededIdGen,
+  toJsonLine,
+} from "../../src/events/index.js";
 import { nextQuoteFillModel, replaySession, runReplay } from "../../src/replay/index.js";
 import { stored } from "../support/given.js";
 import { buyThenSell } from "../support/hold-strategy.js";
@@ -18,11 +25,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   // The bundled sessions were recorded by `journal live` against the simulator (scripts/record-sample.ts).
   const journal = openJournal(sample);
-  for (const day of ["2026-02-04", "2026-02-05"]) importJsonLines(journal, readFileSync(join(ROOT, "data", "sample", `${day}.jsonl`), "utf8"), day);
+  for (const day of ["2026-02-04", "2026-02-05"])
+    importJsonLines(journal, readFileSync(join(ROOT, "data", "sample", `${day}.jsonl`), "utf8"), day);
   journal.close();
 });
 
-const base = { sourceStream: "live", paramOverrides: {}, fillModel: nextQuoteFillModel(), codeVersion: "test" };
+const base = {
+  sourceStream: "live",
+  paramOverrides: {},
+  fillModel: nextQuoteFillModel(),
+  codeVersion: "test",
+};
 function read(path: string, filter = {}) {
   const j = openJournal(path, { readonly: true });
   try {
@@ -34,23 +47,63 @@ function read(path: string, filter = {}) {
 
 describe("replay of sessions recorded by live mode against the simulator", () => {
   it("reproduces every live decision (100 % parity)", async () => {
-    const [result] = await runReplay({ journal: sample, out: join(dir, "p.db"), inPlace: false, sessions: ["2026-02-04"], stream: "live", strategy: null, paramOverrides: {}, fillModel: "next-quote", codeVersion: "t", force: false, workers: 1 });
+    const [result] = await runReplay({
+      journal: sample,
+      out: join(dir, "p.db"),
+      inPlace: false,
+      sessions: ["2026-02-04"],
+      stream: "live",
+      strategy: null,
+      paramOverrides: {},
+      fillModel: "next-quote",
+      codeVersion: "t",
+      force: false,
+      workers: 1,
+    });
     expect(result!.parity!.differ).toBe(0);
     expect(result!.parity!.missing).toBe(0);
-    expect(result!.parity!.equal).toBe(read(sample, { session: "2026-02-04", types: ["DecisionMade"] }).length);
+    expect(result!.parity!.equal).toBe(
+      read(sample, { session: "2026-02-04", types: ["DecisionMade"] }).length,
+    );
     expect(result!.parity!.equal).toBeGreaterThan(100);
   });
 
   it("gives byte-identical output when run twice", async () => {
     const once = async (out: string) => {
-      await runReplay({ journal: sample, out, inPlace: false, sessions: ["2026-02-04"], stream: "live", strategy: null, paramOverrides: {}, fillModel: "next-quote", codeVersion: "t", force: false, workers: 1 });
-      return read(out).map((e) => toJsonLine(e)).join("\n");
+      await runReplay({
+        journal: sample,
+        out,
+        inPlace: false,
+        sessions: ["2026-02-04"],
+        stream: "live",
+        strategy: null,
+        paramOverrides: {},
+        fillModel: "next-quote",
+        codeVersion: "t",
+        force: false,
+        workers: 1,
+      });
+      return read(out)
+        .map((e) => toJsonLine(e))
+        .join("\n");
     };
     expect(await once(join(dir, "a.db"))).toBe(await once(join(dir, "b.db")));
   });
 
   it("changes decisions with a changed parameter and says which (a what-if, no parity)", async () => {
-    const [result] = await runReplay({ journal: sample, out: join(dir, "w.db"), inPlace: false, sessions: ["2026-02-04"], stream: "live", strategy: null, paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 }, fillModel: "next-quote", codeVersion: "t", force: false, workers: 1 });
+    const [result] = await runReplay({
+      journal: sample,
+      out: join(dir, "w.db"),
+      inPlace: false,
+      sessions: ["2026-02-04"],
+      stream: "live",
+      strategy: null,
+      paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 },
+      fillModel: "next-quote",
+      codeVersion: "t",
+      force: false,
+      workers: 1,
+    });
     expect(result!.parity).toBeNull();
     expect(result!.changed.length).toBeGreaterThan(0);
     expect(result!.changed[0]!.live?.action).not.toBe(result!.changed[0]!.replay?.action);
@@ -58,22 +111,53 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
 
   it("runs several sessions in parallel workers with results identical to a serial run", async () => {
     const run = (workers: number, out: string) =>
-      runReplay({ journal: sample, out, inPlace: false, sessions: ["2026-02-04", "2026-02-05"], stream: "live", strategy: null, paramOverrides: {}, fillModel: "next-quote", codeVersion: "t", force: false, workers });
+      runReplay({
+        journal: sample,
+        out,
+        inPlace: false,
+        sessions: ["2026-02-04", "2026-02-05"],
+        stream: "live",
+        strategy: null,
+        paramOverrides: {},
+        fillModel: "next-quote",
+        codeVersion: "t",
+        force: false,
+        workers,
+      });
     const serial = await run(1, join(dir, "s.db"));
     const parallel = await run(2, join(dir, "par.db"));
     expect(parallel).toEqual(serial);
-    expect(read(join(dir, "par.db")).map((e) => toJsonLine(e))).toEqual(read(join(dir, "s.db")).map((e) => toJsonLine(e)));
+    expect(read(join(dir, "par.db")).map((e) => toJsonLine(e))).toEqual(
+      read(join(dir, "s.db")).map((e) => toJsonLine(e)),
+    );
   });
 
   it("never writes to the source: a read-only source file replays into a separate journal", async () => {
     const ro = join(dir, "ro.db");
     copyFileSync(sample, ro);
     const before = readFileSync(ro);
-    const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", ro, "--session", "2026-02-04", "--out", join(dir, "ro-out.db"), "--json"], { encoding: "utf8" });
+    const { status, stdout, stderr } = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        ro,
+        "--session",
+        "2026-02-04",
+        "--out",
+        join(dir, "ro-out.db"),
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
     expect(status, stderr).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ session: "2026-02-04", parity: { differ: 0, missing: 0 } });
-    for (const key of ["run", "events", "decisions", "trades", "netPnl", "maxDrawdown"]) expect(summary).toHaveProperty(key);
+    for (const key of ["run", "events", "decisions", "trades", "netPnl", "maxDrawdown"])
+      expect(summary).toHaveProperty(key);
     expect(readFileSync(ro).equals(before)).toBe(true);
   });
 
@@ -85,14 +169,47 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
 const refuse = () => { throw new Error("network used during replay"); };
 net.connect = refuse; net.createConnection = refuse; net.Socket.prototype.connect = refuse; dns.lookup = refuse; http.request = refuse;`,
     );
-    const { status, stderr } = spawnSync(process.execPath, ["--import", preload, "--import", "tsx", CLI, "replay", "--journal", sample, "--session", "2026-02-04", "--out", join(dir, "nonet.db"), "--json"], { encoding: "utf8" });
+    const { status, stderr } = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        preload,
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        sample,
+        "--session",
+        "2026-02-04",
+        "--out",
+        join(dir, "nonet.db"),
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
     expect(status, stderr).toBe(0);
   });
 });
 
 describe("bad input", () => {
   it("an unknown session lists the sessions that exist", () => {
-    const { status, stderr } = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", sample, "--session", "2026-03-01", "--out", join(dir, "x.db")], { encoding: "utf8" });
+    const { status, stderr } = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        sample,
+        "--session",
+        "2026-03-01",
+        "--out",
+        join(dir, "x.db"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(status).toBe(1);
     expect(stderr).toMatch(/no session 2026-03-01 .* sessions there: 2026-02-04, 2026-02-05/);
   });
@@ -100,13 +217,50 @@ describe("bad input", () => {
   it("a strategy file that does not implement the contract is named with what it lacks", () => {
     const bad = join(dir, "bad-strategy.ts");
     writeFileSync(bad, `export default { name: "half", version: "1", decide() {} };\n`);
-    const { status, stderr } = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", sample, "--session", "2026-02-04", "--strategy", bad, "--out", join(dir, "y.db")], { encoding: "utf8" });
+    const { status, stderr } = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        sample,
+        "--session",
+        "2026-02-04",
+        "--strategy",
+        bad,
+        "--out",
+        join(dir, "y.db"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(status).toBe(2);
-    expect(stderr).toMatch(/does not implement the strategy contract: it lacks a string "description", a zod schema "params", a function "initialState", a function "evolve"/);
+    expect(stderr).toMatch(
+      /does not implement the strategy contract: it lacks a string "description", a zod schema "params", a function "initialState", a function "evolve"/,
+    );
   });
 
   it("a user's TypeScript strategy module runs as a what-if", () => {
-    const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", sample, "--session", "2026-02-04", "--strategy", join(ROOT, "test", "support", "hold-strategy.ts"), "--out", join(dir, "u.db"), "--json"], { encoding: "utf8" });
+    const { status, stdout, stderr } = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        sample,
+        "--session",
+        "2026-02-04",
+        "--strategy",
+        join(ROOT, "test", "support", "hold-strategy.ts"),
+        "--out",
+        join(dir, "u.db"),
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
     expect(status, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ parity: null, trades: 1 });
   });
@@ -114,37 +268,118 @@ describe("bad input", () => {
   it("a journal that fails verify is refused unless --force", () => {
     const tampered = join(dir, "tampered.db");
     copyFileSync(sample, tampered);
-    execFileSync("python3", ["-c", `import sqlite3; c=sqlite3.connect("${tampered}"); c.execute("DROP TRIGGER events_no_update"); c.execute("UPDATE events SET ts = ts + 1 WHERE seq = 5"); c.commit()`]);
-    const refused = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", tampered, "--session", "2026-02-04", "--out", join(dir, "t.db")], { encoding: "utf8" });
+    execFileSync("python3", [
+      "-c",
+      `import sqlite3; c=sqlite3.connect("${tampered}"); c.execute("DROP TRIGGER events_no_update"); c.execute("UPDATE events SET ts = ts + 1 WHERE seq = 5"); c.commit()`,
+    ]);
+    const refused = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        tampered,
+        "--session",
+        "2026-02-04",
+        "--out",
+        join(dir, "t.db"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/fails verify at seq 5.*--force/);
-    const forced = spawnSync(process.execPath, ["--import", "tsx", CLI, "replay", "--journal", tampered, "--session", "2026-02-04", "--out", join(dir, "t.db"), "--force"], { encoding: "utf8" });
+    const forced = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "replay",
+        "--journal",
+        tampered,
+        "--session",
+        "2026-02-04",
+        "--out",
+        join(dir, "t.db"),
+        "--force",
+      ],
+      { encoding: "utf8" },
+    );
     expect(forced.status, forced.stderr).toBe(0);
   });
 });
 
-const CALL: Contract = { secType: "OPT", symbol: "SPY", expiry: "20260206", strike: 690, right: "C", multiplier: 100, exchange: "SMART", currency: "USD" };
+const CALL: Contract = {
+  secType: "OPT",
+  symbol: "SPY",
+  expiry: "20260206",
+  strike: 690,
+  right: "C",
+  multiplier: 100,
+  exchange: "SMART",
+  currency: "USD",
+};
 const quote = (bid: number, ask: number): NewEvent => ({
   type: "QuoteSnapshot",
   version: 1,
   ts: 0,
-  payload: { contract: CALL, bidUsd: bid, askUsd: ask, lastUsd: bid, bidSize: 1, askSize: 1, lastSize: 1, greeks: null, timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 }, complete: true },
+  payload: {
+    contract: CALL,
+    bidUsd: bid,
+    askUsd: ask,
+    lastUsd: bid,
+    bidSize: 1,
+    askSize: 1,
+    lastSize: 1,
+    greeks: null,
+    timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
+    complete: true,
+  },
 });
 const cycle = (c: number, q: NewEvent[]): NewEvent[] => [
   { type: "CycleStarted", version: 1, ts: 0, payload: { cycle: c, symbols: ["SPY"], gatewayTimeMs: 0 } },
   ...q,
-  { type: "CycleCompleted", version: 1, ts: 0, payload: { cycle: c, status: "ok", durationMs: 1, requests: 1, errors: 0, timeouts: 0 } },
+  {
+    type: "CycleCompleted",
+    version: 1,
+    ts: 0,
+    payload: { cycle: c, status: "ok", durationMs: 1, requests: 1, errors: 0, timeouts: 0 },
+  },
 ];
 const handBuilt = (quotes: [number, number][]) =>
-  stored(quotes.flatMap(([bid, ask], i) => cycle(i + 1, [quote(bid, ask)])).map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never));
+  stored(
+    quotes
+      .flatMap(([bid, ask], i) => cycle(i + 1, [quote(bid, ask)]))
+      .map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never),
+  );
 
 describe("the next-quote fill model on a hand-built session", () => {
   it("fills a buy at the next snapshot's ask and a sell at the next snapshot's bid, with commission", () => {
-    const result = replaySession({ ...base, session: "2026-02-04", sourceJournal: "hand", events: handBuilt([[1.0, 1.1], [1.2, 1.3], [1.5, 1.6], [1.7, 1.8]]), strategy: buyThenSell });
-    const fills = result.output.filter((e) => e.type === "OrderFilled").map((e) => e.type === "OrderFilled" && [e.payload.side, e.payload.priceUsd]);
+    const result = replaySession({
+      ...base,
+      session: "2026-02-04",
+      sourceJournal: "hand",
+      events: handBuilt([
+        [1.0, 1.1],
+        [1.2, 1.3],
+        [1.5, 1.6],
+        [1.7, 1.8],
+      ]),
+      strategy: buyThenSell,
+    });
+    const fills = result.output
+      .filter((e) => e.type === "OrderFilled")
+      .map((e) => e.type === "OrderFilled" && [e.payload.side, e.payload.priceUsd]);
     // Bought on cycle 1 → filled at cycle 2's ask 1.30; sold on cycle 3 → filled at cycle 4's bid 1.70.
-    expect(fills).toEqual([["BUY", 1.3], ["SELL", 1.7]]);
-    const fees = result.output.filter((e) => e.type === "CommissionReported").map((e) => e.type === "CommissionReported" && e.payload.commissionUsd);
+    expect(fills).toEqual([
+      ["BUY", 1.3],
+      ["SELL", 1.7],
+    ]);
+    const fees = result.output
+      .filter((e) => e.type === "CommissionReported")
+      .map((e) => e.type === "CommissionReported" && e.payload.commissionUsd);
     expect(fees).toEqual([1.3, 1.3]);
     // (1.70 − 1.30) × 2 × 100 − 2.60
     expect(result.replay.netPnlUsd).toBe(77.4);
@@ -152,19 +387,47 @@ describe("the next-quote fill model on a hand-built session", () => {
   });
 
   it("reports an order with no later quote as unfilled", () => {
-    const result = replaySession({ ...base, session: "2026-02-04", sourceJournal: "hand", events: handBuilt([[1.0, 1.1], [1.2, 1.3], [1.5, 1.6]]), strategy: buyThenSell });
+    const result = replaySession({
+      ...base,
+      session: "2026-02-04",
+      sourceJournal: "hand",
+      events: handBuilt([
+        [1.0, 1.1],
+        [1.2, 1.3],
+        [1.5, 1.6],
+      ]),
+      strategy: buyThenSell,
+    });
     expect(result.unfilled).toBe(1);
     expect(result.output.at(-1)).toMatchObject({ type: "ReplayCompleted", payload: { unfilled: 1 } });
   });
 
   it("is deterministic for any hand-built session (fast-check)", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 50, max: 300 }), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 12 }), (raw) => {
-        const quotes = raw.map(([bid, spread]) => [bid / 100, (bid + spread) / 100] as [number, number]);
-        const a = replaySession({ ...base, session: "2026-02-04", sourceJournal: "hand", events: handBuilt(quotes), strategy: buyThenSell });
-        const b = replaySession({ ...base, session: "2026-02-04", sourceJournal: "hand", events: handBuilt(quotes), strategy: buyThenSell });
-        expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 50, max: 300 }), fc.integer({ min: 1, max: 20 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (raw) => {
+          const quotes = raw.map(([bid, spread]) => [bid / 100, (bid + spread) / 100] as [number, number]);
+          const a = replaySession({
+            ...base,
+            session: "2026-02-04",
+            sourceJournal: "hand",
+            events: handBuilt(quotes),
+            strategy: buyThenSell,
+          });
+          const b = replaySession({
+            ...base,
+            session: "2026-02-04",
+            sourceJournal: "hand",
+            events: handBuilt(quotes),
+            strategy: buyThenSell,
+          });
+          expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+        },
+      ),
       { numRuns: 50 },
     );
   });

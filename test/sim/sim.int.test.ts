@@ -1,11 +1,15 @@
-import { EventName, IBApi, IBApiNext, OptionType, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { Socket } from "node:net";
-import { firstValueFrom } from "rxjs";
-import { filter, take, toArray } from "rxjs/operators";
+import { EventName, IBApi, IBApiNext, OptionType, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs } from "../../src/events/index.js";
-import { RISK_FREE_RATE, type Simulator, blackScholes, encodeMessage, startSimulator } from "../../src/sim/index.js";
+import {
+  blackScholes,
+  encodeMessage,
+  RISK_FREE_RATE,
+  type Simulator,
+  startSimulator,
+} from "../../src/sim/index.js";
 
 const START = newYorkTimeToMs("2026-02-04", 10, 30);
 const sims: Simulator[] = [];
@@ -35,7 +39,14 @@ async function client(port: number, clientId = 7) {
 }
 
 const SPY = { symbol: "SPY", secType: SecType.STK, exchange: "SMART", currency: "USD" };
-const option = (right: OptionType, strike: number) => ({ ...SPY, secType: SecType.OPT, lastTradeDateOrContractMonth: "20260205", strike, right, multiplier: 100 });
+const option = (right: OptionType, strike: number) => ({
+  ...SPY,
+  secType: SecType.OPT,
+  lastTradeDateOrContractMonth: "20260205",
+  strike,
+  right,
+  multiplier: 100,
+});
 
 function snapshot(ib: IBApi, reqId: number, contract: object) {
   return new Promise<{ prices: Record<number, number>; model: number[] }>((resolve) => {
@@ -44,9 +55,12 @@ function snapshot(ib: IBApi, reqId: number, contract: object) {
     ib.on(EventName.tickPrice, (id, type, price) => {
       if (id === reqId) prices[type] = price;
     });
-    ib.on(EventName.tickOptionComputation, (id, type, _a, iv, delta, optPrice, _pv, gamma, vega, theta, und) => {
-      if (id === reqId && type === 13) model = [iv!, delta!, optPrice!, gamma!, vega!, theta!, und!];
-    });
+    ib.on(
+      EventName.tickOptionComputation,
+      (id, type, _a, iv, delta, optPrice, _pv, gamma, vega, theta, und) => {
+        if (id === reqId && type === 13) model = [iv!, delta!, optPrice!, gamma!, vega!, theta!, und!];
+      },
+    );
     ib.on(EventName.tickSnapshotEnd, (id) => {
       if (id === reqId) resolve({ prices, model });
     });
@@ -82,7 +96,9 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     const s = await sim();
     const { ib } = await client(s.port);
     const chain = await new Promise<{ exps: string[]; strikes: number[] }>((resolve) => {
-      ib.once(EventName.securityDefinitionOptionParameter, (_id, _ex, _c, _tc, _m, exps, strikes) => resolve({ exps, strikes }));
+      ib.once(EventName.securityDefinitionOptionParameter, (_id, _ex, _c, _tc, _m, exps, strikes) =>
+        resolve({ exps, strikes }),
+      );
       ib.reqSecDefOptParams(3, "SPY", "", "STK", 756733);
     });
     expect(chain.exps[0]).toBe("20260204");
@@ -96,9 +112,28 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     const { ib, codes } = await client(s.port);
     const und = await snapshot(ib, 10, SPY);
     const strike = Math.round(und.prices[4]!);
-    const [call, put] = await Promise.all([snapshot(ib, 11, option(OptionType.Call, strike)), snapshot(ib, 12, option(OptionType.Put, strike))]);
-    const [civ, cdelta, cprice, cgamma, cvega, ctheta, spot] = call.model as [number, number, number, number, number, number, number];
-    const [, pdelta, pprice, pgamma, pvega, ptheta] = put.model as [number, number, number, number, number, number, number];
+    const [call, put] = await Promise.all([
+      snapshot(ib, 11, option(OptionType.Call, strike)),
+      snapshot(ib, 12, option(OptionType.Put, strike)),
+    ]);
+    const [civ, cdelta, cprice, cgamma, cvega, ctheta, spot] = call.model as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const [, pdelta, pprice, pgamma, pvega, ptheta] = put.model as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     expect(civ).toBeGreaterThan(0);
     expect(cdelta).toBeGreaterThan(0);
     expect(pdelta).toBeLessThan(0);
@@ -109,7 +144,9 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     expect(ctheta).toBeLessThan(0);
     expect(ptheta).toBeLessThan(0);
     const years = (newYorkTimeToMs("2026-02-05", 16, 0) - START) / (365 * 86_400_000);
-    expect(Math.abs(cprice - pprice - (spot - strike * Math.exp(-RISK_FREE_RATE * years)))).toBeLessThan(0.01);
+    expect(Math.abs(cprice - pprice - (spot - strike * Math.exp(-RISK_FREE_RATE * years)))).toBeLessThan(
+      0.01,
+    );
     expect(call.prices[1]!).toBeLessThan(call.prices[2]!);
     expect(codes).not.toContain(505);
   });
@@ -126,7 +163,12 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
         resolve();
       });
     });
-    ib.placeOrder(1, option(OptionType.Call, 690), { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 2, transmit: true });
+    ib.placeOrder(1, option(OptionType.Call, 690), {
+      action: OrderAction.BUY,
+      orderType: OrderType.MKT,
+      totalQuantity: 2,
+      transmit: true,
+    });
     await done;
     expect(seen).toEqual(["status Submitted 0", "exec BOT 2", "status Filled 2", "commission 1.3"]);
     expect(codes).not.toContain(505);
@@ -165,7 +207,8 @@ describe("faults arrive as the real gateway's codes", () => {
   it("162 pacing violation after N historical requests", async () => {
     const s = await sim({ scenario: { pacing: { maxRequests: 2, windowSeconds: 600 } } });
     const { ib, codes } = await client(s.port);
-    for (let i = 0; i < 3; i++) ib.reqHistoricalData(30 + i, SPY, "", "3600 S", "1 min" as never, "TRADES", 1, 2, false);
+    for (let i = 0; i < 3; i++)
+      ib.reqHistoricalData(30 + i, SPY, "", "3600 S", "1 min" as never, "TRADES", 1, 2, false);
     await new Promise((r) => setTimeout(r, 300));
     expect(codes).toContain(162);
   });
@@ -241,9 +284,58 @@ describe("determinism", () => {
       prefix.writeUInt32BE(hello.length, 4);
       socket.write(Buffer.concat([prefix, hello]));
       socket.write(encodeMessage([71, 2, 5, ""]));
-      socket.write(encodeMessage([20, 1, 0, "SPY", "STK", "", 0, "", "", "SMART", "", "USD", "", "", 0, "", "1 min", "3600 S", 1, "TRADES", 2, 0, ""]));
+      socket.write(
+        encodeMessage([
+          20,
+          1,
+          0,
+          "SPY",
+          "STK",
+          "",
+          0,
+          "",
+          "",
+          "SMART",
+          "",
+          "USD",
+          "",
+          "",
+          0,
+          "",
+          "1 min",
+          "3600 S",
+          1,
+          "TRADES",
+          2,
+          0,
+          "",
+        ]),
+      );
       socket.write(encodeMessage([78, 2, "SPY", "", "STK", 756733]));
-      socket.write(encodeMessage([1, 11, 3, 0, "SPY", "OPT", "20260205", 690, "C", 100, "SMART", "", "USD", "", "", 0, "", 1, 0, ""]));
+      socket.write(
+        encodeMessage([
+          1,
+          11,
+          3,
+          0,
+          "SPY",
+          "OPT",
+          "20260205",
+          690,
+          "C",
+          100,
+          "SMART",
+          "",
+          "USD",
+          "",
+          "",
+          0,
+          "",
+          1,
+          0,
+          "",
+        ]),
+      );
       await new Promise((r) => setTimeout(r, 300));
       socket.destroy();
       return Buffer.concat(chunks);

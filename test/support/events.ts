@@ -54,16 +54,14 @@ export const arbNewEvent: fc.Arbitrary<NewEvent> = fc.oneof(
         payload: { code, message, reqId: -1, severity: "info" },
       }),
     ),
-  fc
-    .record({ ts: arbTs, cycle: fc.nat(500) })
-    .map(
-      ({ ts, cycle }): NewEvent => ({
-        type: "CycleStarted",
-        version: 1,
-        ts,
-        payload: { cycle, symbols: ["SPY"], gatewayTimeMs: ts },
-      }),
-    ),
+  fc.record({ ts: arbTs, cycle: fc.nat(500) }).map(
+    ({ ts, cycle }): NewEvent => ({
+      type: "CycleStarted",
+      version: 1,
+      ts,
+      payload: { cycle, symbols: ["SPY"], gatewayTimeMs: ts },
+    }),
+  ),
   fc.record({ ts: arbTs, contract: arbContract, bid: price, spread: fc.integer({ min: 1, max: 20 }) }).map(
     ({ ts, contract, bid, spread }): NewEvent => ({
       type: "QuoteSnapshot",
@@ -83,14 +81,12 @@ export const arbNewEvent: fc.Arbitrary<NewEvent> = fc.oneof(
       },
     }),
   ),
-  fc
-    .record({ ts: arbTs, intent: arbIntent })
-    .map(
-      ({ ts, intent }): NewEvent => ({
-        type: "OrderIntended",
-        version: 1,
-        ts,
-        payload: { intent, dryRun: true },
-      }),
-    ),
+  fc.record({ ts: arbTs, intent: arbIntent }).map(
+    ({ ts, intent }): NewEvent => ({
+      type: "OrderIntended",
+      version: 1,
+      ts,
+      payload: { intent, dryRun: true },
+    }),
+  ),
 );

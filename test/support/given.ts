@@ -18,8 +18,16 @@ export interface StoredOptions {
 }
 
 /** Plain bodies → stored events (validated by the catalogue, so a specification can't hold a bad event). */
-export function stored(bodies: readonly (EventBodyInput & { causation?: string; correlation?: string; id?: string })[], options: StoredOptions = {}): StoredEvent[] {
-  const { stream = "live", session = "2026-02-04", startTs = Date.UTC(2026, 1, 4, 15), startSeq = 1 } = options;
+export function stored(
+  bodies: readonly (EventBodyInput & { causation?: string; correlation?: string; id?: string })[],
+  options: StoredOptions = {},
+): StoredEvent[] {
+  const {
+    stream = "live",
+    session = "2026-02-04",
+    startTs = Date.UTC(2026, 1, 4, 15),
+    startSeq = 1,
+  } = options;
   return bodies.map((body, i) => {
     const parsed = EventSchema.parse({ type: body.type, version: body.version, payload: body.payload });
     return {
@@ -40,6 +48,7 @@ export function stored(bodies: readonly (EventBodyInput & { causation?: string; 
 /** `given(events).then(assert)` for the book projection. */
 export function given(events: readonly StoredEvent[]) {
   return {
+    // biome-ignore lint/suspicious/noThenProperty: given/when/then reads as a specification (Emmett style)
     then(assert: (book: BookState) => void): void {
       assert(foldBook(events));
     },

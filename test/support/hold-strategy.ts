@@ -14,15 +14,46 @@ export const buyThenSell: Strategy<z.infer<typeof Params>, { bought: Contract | 
   description: "test strategy",
   params: Params,
   initialState: () => ({ bought: null }),
-  evolve: (state, event) => (event.type === "DecisionMade" && event.payload.action === "enter" ? { bought: event.payload.intents[0]!.contract } : state),
+  evolve: (state, event) =>
+    event.type === "DecisionMade" && event.payload.action === "enter"
+      ? { bought: event.payload.intents[0]!.contract }
+      : state,
   decide(state, input, params) {
     const call = input.options.find((q) => q.contract.secType === "OPT" && q.contract.right === "C");
     if (!call) return { action: "hold", reason: "no call", intents: [], signals: {} };
     if (!state.bought && input.cycle === 1) {
-      return { action: "enter", reason: "cycle 1", intents: [{ contract: call.contract, side: "BUY", quantity: 2, orderType: "MKT", tif: "DAY", purpose: "entry" }], signals: {} };
+      return {
+        action: "enter",
+        reason: "cycle 1",
+        intents: [
+          {
+            contract: call.contract,
+            side: "BUY",
+            quantity: 2,
+            orderType: "MKT",
+            tif: "DAY",
+            purpose: "entry",
+          },
+        ],
+        signals: {},
+      };
     }
     if (state.bought && input.cycle === params.exitCycle) {
-      return { action: "exit", reason: `cycle ${params.exitCycle}`, intents: [{ contract: state.bought, side: "SELL", quantity: 2, orderType: "MKT", tif: "DAY", purpose: "exit" }], signals: {} };
+      return {
+        action: "exit",
+        reason: `cycle ${params.exitCycle}`,
+        intents: [
+          {
+            contract: state.bought,
+            side: "SELL",
+            quantity: 2,
+            orderType: "MKT",
+            tif: "DAY",
+            purpose: "exit",
+          },
+        ],
+        signals: {},
+      };
     }
     return { action: "hold", reason: "wait", intents: [], signals: {} };
   },

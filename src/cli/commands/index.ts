@@ -16,7 +16,19 @@ import * as verify from "./verify.js";
 
 export function registerCommands(program: Command): void {
   for (const command of [
-    sessions, verify, exportCmd, importCmd, rebuild, positions, orders, live, sim, replay, sql, report, quickstart,
+    sessions,
+    verify,
+    exportCmd,
+    importCmd,
+    rebuild,
+    positions,
+    orders,
+    live,
+    sim,
+    replay,
+    sql,
+    report,
+    quickstart,
   ]) {
     command.register(program);
   }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ConfigRefused, LiveBot, createLogger, loadLiveConfig } from "../../live/index.js";
+import { ConfigRefused, createLogger, LiveBot, type LiveConfig, loadLiveConfig } from "../../live/index.js";
 import { findStrategy } from "../../strategy/index.js";
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
@@ -10,57 +10,100 @@ export function register(program: Command): void {
   journalPathOption(
     program
       .command("live")
-      .description("poll IB Gateway in cycles and journal everything (dry run: orders are journaled, not sent, unless --paper)")
+      .description(
+        "poll IB Gateway in cycles and journal everything (dry run: orders are journaled, not sent, unless --paper)",
+      )
       .option("--config <file>", "YAML config (see config/live.example.yaml)")
       .option("--host <host>", "gateway host (env IBKR_HOST)")
       .option("--port <port>", "gateway port, 4002 for IB Gateway paper (env IBKR_PORT)")
-      .option("--client-id <n>", "client id for the first connection (env IBKR_CLIENT_ID; default: a fresh one per start)")
+      .option(
+        "--client-id <n>",
+        "client id for the first connection (env IBKR_CLIENT_ID; default: a fresh one per start)",
+      )
       .option("--symbols <list>", "comma-separated, e.g. SPY,QQQ")
       .option("--interval <seconds>", "seconds between cycle starts (≥ 300 against a real gateway)")
       .option("--cycles <n>", "stop cleanly after n cycles")
       .option("--paper", "send orders to the gateway (paper account) instead of a dry run")
       .option("--log-file <file>", "JSON-lines log file, rotated daily (default from config: logs/bot.log)")
       .option("--quiet", "no console log"),
-  ).action(async (opts: { journal: string; config?: string; host?: string; port?: string; clientId?: string; symbols?: string; interval?: string; cycles?: string; paper?: boolean; logFile?: string; quiet?: boolean }) => {
-    const number = (flag: string, value: string | undefined, integer = true): number | undefined => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) throw new UsageError(`--${flag} ${value}: expected a ${integer ? "whole " : ""}number ≥ 0`);
-      return n;
-    };
-    let config;
-    try {
-      config = loadLiveConfig(opts.config, process.env, {
-        ...(opts.host === undefined ? {} : { host: opts.host }),
-        ...(opts.port === undefined ? {} : { port: number("port", opts.port)! }),
-        ...(opts.clientId === undefined ? {} : { clientId: number("client-id", opts.clientId)! }),
-        ...(opts.symbols === undefined ? {} : { symbols: opts.symbols.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean) }),
-        ...(opts.interval === undefined ? {} : { intervalSeconds: number("interval", opts.interval, false)! }),
-        ...(opts.paper ? { paper: true } : {}),
+  ).action(
+    async (opts: {
+      journal: string;
+      config?: string;
+      host?: string;
+      port?: string;
+      clientId?: string;
+      symbols?: string;
+      interval?: string;
+      cycles?: string;
+      paper?: boolean;
+      logFile?: string;
+      quiet?: boolean;
+    }) => {
+      const number = (flag: string, value: string | undefined, integer = true): number | undefined => {
+        if (value === undefined) return undefined;
+        const n = Number(value);
+        if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0)
+          throw new UsageError(`--${flag} ${value}: expected a ${integer ? "whole " : ""}number ≥ 0`);
+        return n;
+      };
+      let config: LiveConfig;
+      try {
+        config = loadLiveConfig(opts.config, process.env, {
+          ...(opts.host === undefined ? {} : { host: opts.host }),
+          ...(opts.port === undefined ? {} : { port: number("port", opts.port)! }),
+          ...(opts.clientId === undefined ? {} : { clientId: number("client-id", opts.clientId)! }),
+          ...(opts.symbols === undefined
+            ? {}
+            : {
+                symbols: opts.symbols
+                  .split(",")
+                  .map((s) => s.trim().toUpperCase())
+                  .filter(Boolean),
+              }),
+          ...(opts.interval === undefined
+            ? {}
+            : { intervalSeconds: number("interval", opts.interval, false)! }),
+          ...(opts.paper ? { paper: true } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ConfigRefused) throw new UsageError(error.message);
+        throw error;
+      }
+      const cycles = number("cycles", opts.cycles);
+      const strategy = findStrategy(config.strategy.name);
+      if (!strategy)
+        throw new UsageError(
+          `strategy "${config.strategy.name}" is not a shipped strategy (known: trend-vwap)`,
+        );
+      const parsed = strategy.params.safeParse(config.strategy.params);
+      if (!parsed.success)
+        throw new UsageError(
+          `strategy params: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+        );
+      const logger = await createLogger(opts.logFile ?? config.logFile, opts.quiet ?? false);
+      const bot = new LiveBot({
+        config,
+        journalPath: opts.journal,
+        strategy,
+        params: parsed.data as Record<string, unknown>,
+        codeVersion: codeVersion(),
+        logger,
+        ...(cycles === undefined ? {} : { cycles }),
       });
-    } catch (error) {
-      if (error instanceof ConfigRefused) throw new UsageError(error.message);
-      throw error;
-    }
-    const cycles = number("cycles", opts.cycles);
-    const strategy = findStrategy(config.strategy.name);
-    if (!strategy) throw new UsageError(`strategy "${config.strategy.name}" is not a shipped strategy (known: trend-vwap)`);
-    const parsed = strategy.params.safeParse(config.strategy.params);
-    if (!parsed.success) throw new UsageError(`strategy params: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
-    const logger = await createLogger(opts.logFile ?? config.logFile, opts.quiet ?? false);
-    const bot = new LiveBot({ config, journalPath: opts.journal, strategy, params: parsed.data as Record<string, unknown>, codeVersion: codeVersion(), logger, ...(cycles === undefined ? {} : { cycles }) });
-    const stop = () => bot.stop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      const ran = await bot.run();
-      process.stdout.write(`live session done: ${ran} cycles journaled to ${opts.journal}\n`);
-    } catch (error) {
-      if (error instanceof ConfigRefused) throw new UsageError(error.message);
-      throw error;
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    }
-  });
+      const stop = () => bot.stop();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        const ran = await bot.run();
+        process.stdout.write(`live session done: ${ran} cycles journaled to ${opts.journal}\n`);
+      } catch (error) {
+        if (error instanceof ConfigRefused) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    },
+  );
 }

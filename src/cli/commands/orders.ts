@@ -9,22 +9,34 @@ export function register(program: Command): void {
   journalPathOption(
     program
       .command("orders")
-      .description("every order of a stream: intended, refused, dry run, submitted, filled, cancelled, rejected")
+      .description(
+        "every order of a stream: intended, refused, dry run, submitted, filled, cancelled, rejected",
+      )
       .option("--stream <stream>", "live, or a replay run id", "live")
       .option("--session <date>", "only this session (YYYY-MM-DD)")
       .option("--json", "JSON on stdout (with each order's history)"),
   ).action((opts: { journal: string; stream: string; session?: string; json?: boolean }) => {
     const book = foldFromJournal(opts);
-    const orders = [...book.orders.values()].flatMap((o) => [...o.byKey.values()]).sort((a, b) => (a.history[0]?.seq ?? 0) - (b.history[0]?.seq ?? 0));
+    const orders = [...book.orders.values()]
+      .flatMap((o) => [...o.byKey.values()])
+      .sort((a, b) => (a.history[0]?.seq ?? 0) - (b.history[0]?.seq ?? 0));
     if (opts.json) {
       process.stdout.write(
         `${JSON.stringify(
           orders.map((o) => {
             const avg = averageFillMicros(o);
             return {
-              key: o.key, session: o.session, contract: o.contractKey, side: o.intent.side, quantity: o.intent.quantity,
-              purpose: o.intent.purpose, phase: o.phase, orderId: o.orderId, filled: o.filledQuantity,
-              avgFillPriceUsd: avg === null ? null : avg / 1e6, history: o.history,
+              key: o.key,
+              session: o.session,
+              contract: o.contractKey,
+              side: o.intent.side,
+              quantity: o.intent.quantity,
+              purpose: o.intent.purpose,
+              phase: o.phase,
+              orderId: o.orderId,
+              filled: o.filledQuantity,
+              avgFillPriceUsd: avg === null ? null : avg / 1e6,
+              history: o.history,
             };
           }),
         )}\n`,
@@ -32,7 +44,9 @@ export function register(program: Command): void {
       return;
     }
     if (orders.length === 0) {
-      process.stdout.write(`no orders in stream ${opts.stream}${opts.session ? ` on ${opts.session}` : ""}\n`);
+      process.stdout.write(
+        `no orders in stream ${opts.stream}${opts.session ? ` on ${opts.session}` : ""}\n`,
+      );
       return;
     }
     process.stdout.write(
@@ -40,7 +54,17 @@ export function register(program: Command): void {
         ["time (New York)", "contract", "side", "qty", "purpose", "state", "order id", "filled", "avg fill"],
         orders.map((o) => {
           const avg = averageFillMicros(o);
-          return [newYorkTime(o.history[0]?.ts ?? 0), o.contractKey, o.intent.side, o.intent.quantity, o.intent.purpose, o.phase, o.orderId, o.filledQuantity, avg === null ? "" : (avg / 1e6).toFixed(2)];
+          return [
+            newYorkTime(o.history[0]?.ts ?? 0),
+            o.contractKey,
+            o.intent.side,
+            o.intent.quantity,
+            o.intent.purpose,
+            o.phase,
+            o.orderId,
+            o.filledQuantity,
+            avg === null ? "" : (avg / 1e6).toFixed(2),
+          ];
         }),
       )}\n`,
     );

@@ -29,13 +29,23 @@ export function register(program: Command): void {
       return;
     }
     if (rows.length === 0) {
-      process.stdout.write(`no positions in stream ${opts.stream}${opts.session ? ` on ${opts.session}` : ""}\n`);
+      process.stdout.write(
+        `no positions in stream ${opts.stream}${opts.session ? ` on ${opts.session}` : ""}\n`,
+      );
       return;
     }
     process.stdout.write(
       `${renderTable(
         ["contract", "qty", "avg cost", "mark", "realized", "unrealized", "fees"],
-        rows.map((r) => [r.contract, r.quantity, r.avgCostUsd.toFixed(2), r.markUsd?.toFixed(2), r.realizedPnlUsd.toFixed(2), r.unrealizedPnlUsd.toFixed(2), r.commissionsUsd.toFixed(2)]),
+        rows.map((r) => [
+          r.contract,
+          r.quantity,
+          r.avgCostUsd.toFixed(2),
+          r.markUsd?.toFixed(2),
+          r.realizedPnlUsd.toFixed(2),
+          r.unrealizedPnlUsd.toFixed(2),
+          r.commissionsUsd.toFixed(2),
+        ]),
       )}\n`,
     );
   });

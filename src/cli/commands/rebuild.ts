@@ -6,7 +6,9 @@ import { journalPathOption } from "../options.js";
 /** `journal rebuild`: drop the projection tables and fold them again from the events. */
 export function register(program: Command): void {
   journalPathOption(
-    program.command("rebuild").description("drop and rebuild the projection tables (positions, orders, summaries) from the events"),
+    program
+      .command("rebuild")
+      .description("drop and rebuild the projection tables (positions, orders, summaries) from the events"),
   ).action((opts: { journal: string }) => {
     const journal = openJournal(opts.journal);
     try {

@@ -11,36 +11,67 @@ export function register(program: Command): void {
   journalPathOption(
     program
       .command("report")
-      .description("write a self-contained HTML report: summary, price with decisions and fills, equity and drawdown, trades, notices")
+      .description(
+        "write a self-contained HTML report: summary, price with decisions and fills, equity and drawdown, trades, notices",
+      )
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
       .option("--stream <stream>", "the stream to report", "live")
       .option("--run <id>", "a replay run to show beside it (replay-…)")
-      .option("--replay-journal <path>", "where the run is (default: data/replay.db, else the journal itself)")
+      .option(
+        "--replay-journal <path>",
+        "where the run is (default: data/replay.db, else the journal itself)",
+      )
       .option("--out <file>", "output HTML file", "out/report.html"),
-  ).action(async (opts: { journal: string; session: string; stream: string; run?: string; replayJournal?: string; out: string }) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session)) throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
-    const journal = openJournal(opts.journal, { readonly: true });
-    const replayPath = opts.run ? (opts.replayJournal ?? "data/replay.db") : null;
-    const replayJournal = replayPath && replayPath !== opts.journal ? openJournal(replayPath, { readonly: true }) : replayPath ? journal : null;
-    try {
-      if (!journal.sessionIds(opts.stream).includes(opts.session)) {
-        throw new UsageError(`no session ${opts.session} in stream ${opts.stream} of ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`);
+  ).action(
+    async (opts: {
+      journal: string;
+      session: string;
+      stream: string;
+      run?: string;
+      replayJournal?: string;
+      out: string;
+    }) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
+        throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
+      const journal = openJournal(opts.journal, { readonly: true });
+      const replayPath = opts.run ? (opts.replayJournal ?? "data/replay.db") : null;
+      const replayJournal =
+        replayPath && replayPath !== opts.journal
+          ? openJournal(replayPath, { readonly: true })
+          : replayPath
+            ? journal
+            : null;
+      try {
+        if (!journal.sessionIds(opts.stream).includes(opts.session)) {
+          throw new UsageError(
+            `no session ${opts.session} in stream ${opts.stream} of ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
+          );
+        }
+        if (replayJournal && opts.run && !replayJournal.sessionIds(opts.run).includes(opts.session)) {
+          const runs = replayJournal
+            .sessions()
+            .filter((s) => s.session === opts.session && s.stream.startsWith("replay-"))
+            .map((s) => s.stream);
+          throw new UsageError(
+            `no run ${opts.run} for ${opts.session} in ${replayPath}; runs there: ${runs.join(", ") || "(none — run `journal replay` first)"}`,
+          );
+        }
+        const html = await renderSessionReport({
+          session: opts.session,
+          live: { journal, stream: opts.stream, label: opts.stream },
+          ...(replayJournal && opts.run
+            ? { replay: { journal: replayJournal, stream: opts.run, label: "replay" } }
+            : {}),
+        });
+        mkdirSync(dirname(opts.out), { recursive: true });
+        writeFileSync(opts.out, html);
+        process.stdout.write(
+          `report written to ${opts.out} (${Math.round(html.length / 1024)} KB, self-contained)\n`,
+        );
+      } finally {
+        if (replayJournal && replayJournal !== journal) replayJournal.close();
+        journal.close();
       }
-      if (replayJournal && opts.run && !replayJournal.sessionIds(opts.run).includes(opts.session)) {
-        const runs = replayJournal.sessions().filter((s) => s.session === opts.session && s.stream.startsWith("replay-")).map((s) => s.stream);
-        throw new UsageError(`no run ${opts.run} for ${opts.session} in ${replayPath}; runs there: ${runs.join(", ") || "(none — run \`journal replay\` first)"}`);
-      }
-      const html = await renderSessionReport({
-        session: opts.session,
-        live: { journal, stream: opts.stream, label: opts.stream },
-        ...(replayJournal && opts.run ? { replay: { journal: replayJournal, stream: opts.run, label: "replay" } } : {}),
-      });
-      mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, html);
-      process.stdout.write(`report written to ${opts.out} (${Math.round(html.length / 1024)} KB, self-contained)\n`);
-    } finally {
-      if (replayJournal && replayJournal !== journal) replayJournal.close();
-      journal.close();
-    }
-  });
+    },
+  );
 }

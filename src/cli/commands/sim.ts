@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
-import { type Scenario, loadScenario, startSimulator } from "../../sim/index.js";
+import { loadScenario, type Scenario, startSimulator } from "../../sim/index.js";
 import { UsageError } from "../program.js";
 
 /** `journal sim`: the fake IB Gateway, for trying the bot without an account and for tests. */
@@ -11,49 +11,74 @@ export function register(program: Command): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port (0 picks a free one; IB Gateway paper uses 4002)", "4002")
     .option("--seed <n>", "market seed: same seed and clock, same answers", "42")
-    .option("--start <time>", "simulated clock start, New York time YYYY-MM-DDTHH:MM (default: last trading day 09:30)")
+    .option(
+      "--start <time>",
+      "simulated clock start, New York time YYYY-MM-DDTHH:MM (default: last trading day 09:30)",
+    )
     .option("--speed <n>", "simulated seconds per real second", "1")
     .option("--scenario <file>", "fault scenario (YAML or JSON, see docs/sim.md)")
     .option("--snapshot-delay <ms>", "real ms before snapshot end (a real gateway takes ~11000)")
     .option("--quiet", "do not log each request")
-    .action(async (opts: { host: string; port: string; seed: string; start?: string; speed: string; scenario?: string; snapshotDelay?: string; quiet?: boolean }) => {
-      const port = Number(opts.port);
-      const seed = Number(opts.seed);
-      const speed = Number(opts.speed);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port}: expected 0–65535`);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed ${opts.seed}: expected an integer`);
-      if (!(speed > 0)) throw new UsageError(`--speed ${opts.speed}: expected a positive number`);
-      let startMs: number | undefined;
-      if (opts.start !== undefined) {
-        const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(opts.start);
-        if (!m) throw new UsageError(`--start ${opts.start}: expected New York time YYYY-MM-DDTHH:MM, e.g. 2026-02-04T09:30`);
-        startMs = newYorkTimeToMs(m[1]!, Number(m[2] ?? 9), Number(m[3] ?? 30));
-      }
-      let scenario: Partial<Scenario> = {};
-      if (opts.scenario !== undefined) {
-        try {
-          scenario = loadScenario(opts.scenario);
-        } catch (error) {
-          throw new UsageError((error as Error).message);
+    .action(
+      async (opts: {
+        host: string;
+        port: string;
+        seed: string;
+        start?: string;
+        speed: string;
+        scenario?: string;
+        snapshotDelay?: string;
+        quiet?: boolean;
+      }) => {
+        const port = Number(opts.port);
+        const seed = Number(opts.seed);
+        const speed = Number(opts.speed);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port ${opts.port}: expected 0–65535`);
+        if (!Number.isInteger(seed)) throw new UsageError(`--seed ${opts.seed}: expected an integer`);
+        if (!(speed > 0)) throw new UsageError(`--speed ${opts.speed}: expected a positive number`);
+        let startMs: number | undefined;
+        if (opts.start !== undefined) {
+          const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(opts.start);
+          if (!m)
+            throw new UsageError(
+              `--start ${opts.start}: expected New York time YYYY-MM-DDTHH:MM, e.g. 2026-02-04T09:30`,
+            );
+          startMs = newYorkTimeToMs(m[1]!, Number(m[2] ?? 9), Number(m[3] ?? 30));
         }
-      }
-      if (opts.snapshotDelay !== undefined) scenario = { ...scenario, snapshotDelayMs: Number(opts.snapshotDelay) };
-      const sim = await startSimulator({
-        host: opts.host,
-        port,
-        seed,
-        speed,
-        scenario,
-        ...(startMs === undefined ? {} : { startMs }),
-        log: opts.quiet ? () => {} : (line) => process.stderr.write(`${JSON.stringify({ simTimeMs: sim?.nowMs(), ...line })}\n`),
-      });
-      process.stdout.write(`sim listening on ${sim.host}:${sim.port} (seed ${seed}, speed ${speed}, clock ${new Date(sim.nowMs()).toISOString()})\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-      await sim.close();
-      process.stdout.write(`sim stopped after ${sim.stats.requests} requests from ${sim.stats.connections} connections\n`);
-    });
+        let scenario: Partial<Scenario> = {};
+        if (opts.scenario !== undefined) {
+          try {
+            scenario = loadScenario(opts.scenario);
+          } catch (error) {
+            throw new UsageError((error as Error).message);
+          }
+        }
+        if (opts.snapshotDelay !== undefined)
+          scenario = { ...scenario, snapshotDelayMs: Number(opts.snapshotDelay) };
+        const sim = await startSimulator({
+          host: opts.host,
+          port,
+          seed,
+          speed,
+          scenario,
+          ...(startMs === undefined ? {} : { startMs }),
+          log: opts.quiet
+            ? () => {}
+            : (line) => process.stderr.write(`${JSON.stringify({ simTimeMs: sim?.nowMs(), ...line })}\n`),
+        });
+        process.stdout.write(
+          `sim listening on ${sim.host}:${sim.port} (seed ${seed}, speed ${speed}, clock ${new Date(sim.nowMs()).toISOString()})\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await sim.close();
+        process.stdout.write(
+          `sim stopped after ${sim.stats.requests} requests from ${sim.stats.connections} connections\n`,
+        );
+      },
+    );
 }

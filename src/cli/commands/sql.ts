@@ -10,8 +10,10 @@ export function register(program: Command): void {
   journalPathOption(
     program
       .command("sql")
-      .description("run read-only SQL over the journal and its views (v_bars, v_quotes, v_decisions, v_orders, v_fills, v_notices, v_cycles, v_health)")
-      .argument("[query]", "SQL, e.g. \"SELECT * FROM v_orders\"")
+      .description(
+        "run read-only SQL over the journal and its views (v_bars, v_quotes, v_decisions, v_orders, v_fills, v_notices, v_cycles, v_health)",
+      )
+      .argument("[query]", 'SQL, e.g. "SELECT * FROM v_orders"')
       .option("--file <file>", "read the SQL from a file")
       .option("--format <format>", "table, csv or json", "table"),
   ).action((query: string | undefined, opts: { journal: string; file?: string; format: string }) => {
@@ -23,8 +25,10 @@ export function register(program: Command): void {
         throw new UsageError(`cannot read ${opts.file}: ${(error as Error).message}`);
       }
     }
-    if (!text || !text.trim()) throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
-    if (!["table", "csv", "json"].includes(opts.format)) throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
+    if (!text?.trim())
+      throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
+    if (!["table", "csv", "json"].includes(opts.format))
+      throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
     // Read-only at the connection: a write fails inside SQLite, whatever the statement looks like.
     const journal = openJournal(opts.journal, { readonly: true });
     let rows: Record<string, unknown>[];
@@ -33,7 +37,9 @@ export function register(program: Command): void {
     } catch (error) {
       const message = (error as Error).message;
       if (/readonly|read-only|attempt to write|does not return data/i.test(message)) {
-        throw new UsageError(`journal sql is read-only: the journal is append-only evidence and was not changed (${message})`);
+        throw new UsageError(
+          `journal sql is read-only: the journal is append-only evidence and was not changed (${message})`,
+        );
       }
       throw new UsageError(`SQL error: ${message}`);
     } finally {
@@ -46,8 +52,16 @@ export function register(program: Command): void {
         const s = v === null || v === undefined ? "" : String(v);
         return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
       };
-      process.stdout.write(`${[columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`);
+      process.stdout.write(
+        `${[columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`,
+      );
     } else if (rows.length === 0) process.stdout.write("(no rows)\n");
-    else process.stdout.write(`${renderTable(columns, rows.map((r) => columns.map((c) => r[c])))}\n(${rows.length} rows)\n`);
+    else
+      process.stdout.write(
+        `${renderTable(
+          columns,
+          rows.map((r) => columns.map((c) => r[c])),
+        )}\n(${rows.length} rows)\n`,
+      );
   });
 }
