@@ -13,6 +13,7 @@ import {
   sql,
 } from "kysely";
 import { JournalUnavailable } from "./errors.js";
+import type { HashedRow } from "./hash-chain.js";
 import type { EventFilter } from "./journal-api.js";
 import { POSTMORTEM_VIEWS } from "./views.js";
 
@@ -42,19 +43,8 @@ interface JournalDb {
   journal_meta: JournalMetaTable;
 }
 
-/** One row of the events table, as better-sqlite3 returns it. */
-export interface EventRow {
-  seq: number;
-  id: string;
-  stream: string;
-  session: string;
-  pos: number;
-  type: string;
-  version: number;
-  ts: number;
-  causation: string | null;
-  correlation: string | null;
-  payload: string;
+/** One row of the events table, as better-sqlite3 returns it: the hashed columns and the hash. */
+export interface EventRow extends HashedRow {
   hash: string;
 }
 

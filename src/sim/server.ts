@@ -138,6 +138,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const kindCounts: Record<string, number> = {};
   const holdings = new Map<string, Holding>();
   let nextOrderId = 1;
+  const workingOrders = new Map<number, { quantity: number; permId: number }>();
   let permId = 1_000_000;
   let execSeq = 0;
   const sockets = new Set<Socket>();
@@ -287,6 +288,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         case IN.CANCEL_ORDER: {
           const orderId = Number(fields[1]);
           countRequest("cancel-order");
+          const working = workingOrders.get(orderId);
+          if (working) {
+            // A working (unfilled limit) order: PendingCancel, Cancelled, then error 202, as a gateway does.
+            workingOrders.delete(orderId);
+            send([
+              OUT.ORDER_STATUS,
+              orderId,
+              "PendingCancel",
+              0,
+              working.quantity,
+              0,
+              working.permId,
+              0,
+              0,
+              clientId,
+              "",
+              0,
+            ]);
+            send([
+              OUT.ORDER_STATUS,
+              orderId,
+              "Cancelled",
+              0,
+              working.quantity,
+              0,
+              working.permId,
+              0,
+              0,
+              clientId,
+              "",
+              0,
+            ]);
+            error(orderId, 202, "Order Canceled - reason:");
+            return;
+          }
           error(
             orderId,
             10148,
@@ -622,8 +658,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (
         orderType === "LMT" &&
         ((action === "BUY" && limit < price) || (action === "SELL" && limit > price))
-      )
+      ) {
+        // Not marketable: the order works until it is cancelled (the simulator does not re-cross it).
+        workingOrders.set(orderId, { quantity, permId: perm });
         return;
+      }
       const conId = c.secType === "OPT" ? market.optionConId(asOption(c)) : market.spec(c.symbol)!.conId;
       const execId = `0000e0d5.${String(++execSeq).padStart(8, "0")}.01.01`;
       const mult = c.secType === "OPT" ? 100 : 1;

@@ -174,6 +174,26 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     expect(codes).not.toContain(505);
   });
 
+  it("keeps a non-marketable limit order working until cancelled: PendingCancel, Cancelled, 202", async () => {
+    const s = await sim();
+    const { ib, codes } = await client(s.port);
+    const statuses: string[] = [];
+    ib.on(EventName.orderStatus, (_id, status) => statuses.push(String(status)));
+    ib.placeOrder(5, option(OptionType.Call, 690), {
+      action: OrderAction.BUY,
+      orderType: OrderType.LMT,
+      lmtPrice: 0.01,
+      totalQuantity: 1,
+      transmit: true,
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    ib.cancelOrder(5);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(statuses).toEqual(["Submitted", "PendingCancel", "Cancelled"]);
+    expect(codes).toContain(202);
+    expect(codes).not.toContain(505);
+  });
+
   it("answers an unknown symbol with error 200 and keeps serving", async () => {
     const s = await sim();
     const { ib, codes } = await client(s.port);
