@@ -294,8 +294,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
           hash: "",
         }) as StoredEvent,
     ),
-    // Marks for open positions come from the source's quotes.
-    source.filter((e) => e.type === "QuoteSnapshot").map((e) => ({ ...e, stream: run }) as StoredEvent),
+    // Marks for open positions come from the source's quotes of the contracts the run traded.
+    marksFor(source, output, run),
     run,
     input.session,
   );
@@ -327,6 +327,13 @@ export function replaySession(input: ReplayInput): SessionReplay {
     unfilled: pending.length,
     changed,
   };
+}
+
+/** The source quotes of every contract the run filled, restamped into the run's stream. */
+function marksFor(source: readonly StoredEvent[], output: readonly NewEvent[], run: string): StoredEvent[] {
+  const traded = new Set(output.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract as never)] : [])));
+  if (traded.size === 0) return [];
+  return source.filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract))).map((e) => ({ ...e, stream: run }) as StoredEvent);
 }
 
 /** Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers. */

@@ -86,6 +86,13 @@ function sessionVwap(bars: readonly Bar[], session: string): number | null {
 }
 
 function mergeBars(old: readonly Bar[], fresh: readonly Bar[]): Bar[] {
+  const last = old[old.length - 1];
+  const first = fresh[0];
+  // The usual case: this cycle's hour of bars overlaps the last one and extends it.
+  if (last && first && first.timeMs >= (old[0]?.timeMs ?? 0)) {
+    const added = fresh.filter((b) => b.timeMs > last.timeMs);
+    return added.length === 0 ? (old as Bar[]) : [...old, ...added].slice(-400);
+  }
   const byTime = new Map<number, Bar>();
   for (const b of old) byTime.set(b.timeMs, b);
   for (const b of fresh) byTime.set(b.timeMs, b);
