@@ -331,9 +331,13 @@ export function replaySession(input: ReplayInput): SessionReplay {
 
 /** The source quotes of every contract the run filled, restamped into the run's stream. */
 function marksFor(source: readonly StoredEvent[], output: readonly NewEvent[], run: string): StoredEvent[] {
-  const traded = new Set(output.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract as never)] : [])));
+  const traded = new Set(
+    output.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract as never)] : [])),
+  );
   if (traded.size === 0) return [];
-  return source.filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract))).map((e) => ({ ...e, stream: run }) as StoredEvent);
+  return source
+    .filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract)))
+    .map((e) => ({ ...e, stream: run }) as StoredEvent);
 }
 
 /** Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers. */
