@@ -349,7 +349,10 @@ function summarize(events: StoredEvent[], marks: StoredEvent[], stream: string, 
           (a, b) =>
             a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
         );
-  const book = foldBook(merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent));
+  // Source events fold as they are; only a run merged with mark quotes needs a fresh sequence.
+  const book = foldBook(
+    merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent),
+  );
   const s = book.summaries.get(`${stream}|${session}`);
   const decisions = events.filter((e) => e.type === "DecisionMade").length;
   if (!s) return { decisions, trades: 0, wins: 0, netPnlUsd: 0, feesUsd: 0, maxDrawdownUsd: 0, fills: 0 };
