@@ -233,11 +233,26 @@ export function compileStatements() {
       const cached = filteredCache.get(shape);
       if (cached) return cached;
       let q = k.selectFrom("events").selectAll().where("seq", ">", 0);
-      if (filter.stream !== undefined) q = q.where("stream", "=", placeholder);
-      if (filter.session !== undefined) q = q.where("session", "=", placeholder);
+      // Every page must come out in seq order without sorting the rest of the table: only the
+      // (session, stream, seq) and (type, seq) indexes deliver that, so other filters are written
+      // with a unary `+`, which keeps SQLite walking the primary key and testing them row by row.
+      if (filter.stream !== undefined) {
+        q = q.where(
+          filter.session !== undefined ? sql<string>`stream` : sql<string>`+stream`,
+          "=",
+          placeholder,
+        );
+      }
+      if (filter.session !== undefined) {
+        q = q.where(
+          filter.stream !== undefined ? sql<string>`session` : sql<string>`+session`,
+          "=",
+          placeholder,
+        );
+      }
       if (filter.sessions !== undefined)
         q = q.where(
-          "session",
+          sql<string>`+session`,
           "in",
           filter.sessions.length ? filter.sessions.map(() => placeholder) : [placeholder],
         );
@@ -251,8 +266,8 @@ export function compileStatements() {
           filter.types.length ? filter.types.map(() => placeholder) : [placeholder],
         );
       }
-      if (filter.fromTs !== undefined) q = q.where("ts", ">=", 0);
-      if (filter.toTs !== undefined) q = q.where("ts", "<", 0);
+      if (filter.fromTs !== undefined) q = q.where(sql<number>`+ts`, ">=", 0);
+      if (filter.toTs !== undefined) q = q.where(sql<number>`+ts`, "<", 0);
       if (filter.toSeq !== undefined) q = q.where("seq", "<", 0);
       const statement: FilterStatement = {
         sql: q.orderBy("seq").limit(0).compile().sql,
