@@ -23,7 +23,7 @@ import {
   tradingSessionOf,
   ulidIdGen,
 } from "../events/index.js";
-import { BookProjection, toUsd } from "../projections/index.js";
+import { BookProjection, positionKey, toUsd } from "../projections/index.js";
 import {
   type AnyStrategy,
   isMarketEvent,
@@ -593,8 +593,7 @@ export class LiveBot {
   private riskCheck(intent: OrderIntent): { rule: PayloadOf<"OrderRefused">["rule"]; detail: string } | null {
     const { risk } = this.options.config;
     const state = this.book.state;
-    const key = `${LIVE_STREAM}|${intent.contract.secType === "STK" ? intent.contract.symbol : `${intent.contract.symbol} ${intent.contract.expiry} ${intent.contract.right} ${intent.contract.strike}`}`;
-    const held = state.positions.byKey.get(key)?.quantity ?? 0;
+    const held = state.positions.byKey.get(positionKey(LIVE_STREAM, intent.contract))?.quantity ?? 0;
     const after = held + (intent.side === "BUY" ? intent.quantity : -intent.quantity);
     if (Math.abs(after) > risk.maxPositionPerContract) {
       return {

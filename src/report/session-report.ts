@@ -35,7 +35,7 @@ interface StreamData {
 
 function load(source: ReportSource, session: string): StreamData {
   const events = [...source.journal.read({ stream: source.stream, session })];
-  // Replay runs hold no quotes of their own: mark their positions with the live stream's quotes.
+  // A replay run holds no quotes of its own: its open positions are marked at their last fill.
   const book = foldBook(events);
   return {
     label: source.label,

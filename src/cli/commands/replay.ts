@@ -1,14 +1,8 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { newYorkTimeToMs } from "../../events/index.js";
-import {
-  expandSessions,
-  ReplayRefused,
-  runReplay,
-  type SessionReplay,
-  StrategyRejected,
-} from "../../replay/index.js";
+import { newYorkTimeToMs, openJournal } from "../../events/index.js";
+import { expandSessions, runReplay, type SessionReplay, StrategyRejected } from "../../replay/index.js";
 import { codeVersion } from "../code-version.js";
 import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
@@ -76,7 +70,6 @@ export function register(program: Command): void {
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
       const sessionSpec = opts.sessions ?? opts.session!;
-      const { openJournal } = await import("../../events/index.js");
       const source = openJournal(opts.journal, { readonly: true });
       const available = source.sessionIds(opts.stream);
       source.close();
@@ -128,8 +121,8 @@ export function register(program: Command): void {
           },
         });
       } catch (error) {
+        // A strategy that does not load is a usage error (exit 2); ReplayRefused exits 1 with its message.
         if (error instanceof StrategyRejected) throw new UsageError(error.message);
-        if (error instanceof ReplayRefused) throw error;
         throw error;
       } finally {
         bar?.stop();
@@ -149,7 +142,7 @@ function total(results: SessionReplay[], pick: (r: SessionReplay) => number): nu
 }
 
 /** The machine-readable summary: one object. */
-export function jsonSummary(results: SessionReplay[], out: string) {
+function jsonSummary(results: SessionReplay[], out: string) {
   const parities = results.map((r) => r.parity);
   const parity = parities.every((p) => p !== null)
     ? {
