@@ -33,7 +33,7 @@ import {
 import { guardAccounts, guardPort, type TradingMode, tradingMode } from "./account-guard.js";
 import { ClientIdAllocator } from "./client-id.js";
 import { configHash, enforceInterval, type LiveConfig } from "./config.js";
-import { GatewayConnection } from "./connection.js";
+import { ConnectAborted, GatewayConnection } from "./connection.js";
 import type { GatewayNotice } from "./gateway.js";
 import { HealthMonitor } from "./health.js";
 import { LiveSession } from "./live-session.js";
@@ -79,6 +79,8 @@ export class LiveBot {
   private opened = false;
   private wake: (() => void) | null = null;
   private cyclesRun = 0;
+  /** Set by 1101/1102 (connectivity restored): fills made while it was lost are asked for again. */
+  private recoveryDue = false;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
@@ -150,7 +152,8 @@ export class LiveBot {
       this.closeSession(this.stopping ? "signal" : "completed", detail);
       return summarize(this.book.state, this.live.id!, this.cyclesRun);
     } catch (error) {
-      logger.error({ err: (error as Error).message }, "live mode stopped on an error");
+      if (!(error instanceof ConnectAborted))
+        logger.error({ err: (error as Error).message }, "live mode stopped on an error");
       if (this.opened) this.closeSession("error", (error as Error).message);
       throw error;
     } finally {
@@ -339,6 +342,7 @@ export class LiveBot {
   }
 
   private onNotice(notice: GatewayNotice): void {
+    if (notice.code === 1101 || notice.code === 1102) this.recoveryDue = true;
     if (!this.opened) {
       this.earlyNotices.push(notice);
       return;
@@ -402,9 +406,13 @@ export class LiveBot {
         status = "skipped";
         detail = "gateway reported connectivity lost (1100) and not yet restored";
       } else {
-        await this.router.pollExecutions(config.requestTimeoutSeconds * 1000).catch(() => {
-          counts.errors += 1;
-        });
+        if (this.recoveryDue) {
+          this.recoveryDue = false;
+          await this.recover();
+        } else
+          await this.router.pollExecutions(config.requestTimeoutSeconds * 1000).catch(() => {
+            counts.errors += 1;
+          });
         for (const [i, symbol] of config.symbols.entries()) {
           if (this.stopping) break;
           if (i > 0) await sleep(config.symbolPauseMs);

@@ -214,3 +214,33 @@ describe("reconciliation with the broker", () => {
     expect(logs.map((f) => readFileSync(join(h.dir, f), "utf8")).join("")).toContain("POSITION MISMATCH");
   });
 });
+
+describe("nothing listening", () => {
+  it("says so within 10 s naming host and port, keeps waiting without using client ids, and stops cleanly on SIGTERM", async () => {
+    const { journal } = await h.setup();
+    const closed = await import("node:net").then(
+      (net) =>
+        new Promise<number>((resolve) => {
+          const server = net.createServer();
+          server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+          });
+        }),
+    );
+    const run = h.live(["--journal", journal, "--port", String(closed), "--cycles", "1"]);
+    const started = Date.now();
+    await until("the nothing-listens message", () => run.output().stderr.includes("nothing listens"), 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.output().stderr).toContain(
+      `nothing listens on 127.0.0.1:${closed} — start IB Gateway (or \`journal sim\`)`,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(existsSync(`${journal}.clientid`)).toBe(false);
+    run.child.kill("SIGTERM");
+    const { code, stdout } = await run.done;
+    expect(code).toBe(0);
+    expect(stdout).toContain("nothing was journaled");
+    expect(eventCount(journal)).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import {
   ConfigRefused,
+  ConnectAborted,
   createLogger,
   formatSummary,
   JournalIntegrityError,
@@ -124,6 +125,10 @@ export function register(program: Command): void {
         const summary = await bot.run();
         process.stdout.write(formatSummary(summary, opts.journal));
       } catch (error) {
+        if (error instanceof ConnectAborted) {
+          process.stdout.write(`${error.message}\n`);
+          return;
+        }
         if (error instanceof ConfigRefused || error instanceof JournalIntegrityError)
           throw new UsageError(error.message);
         throw error;
