@@ -147,13 +147,17 @@ export class SimBook {
     };
   }
 
-  /** Accept an order: PreSubmitted now; the caller moves it to Submitted and matches it. */
+  /**
+   * Accept an order: PreSubmitted now; the caller moves it to Submitted and matches it. A refused
+   * order is recorded straight as Cancelled (it never worked), so completed orders list it.
+   */
   place(
     order: Omit<
       BookOrder,
       "permId" | "status" | "filled" | "avgFillPrice" | "lastFillPrice" | "lastFillMs" | "placedMs" | "rested"
     >,
     nowMs: number,
+    refused = false,
   ): BookOrder {
     this.nextOrderId = Math.max(this.nextOrderId, order.orderId + 1);
     const placed: BookOrder = {
@@ -161,24 +165,17 @@ export class SimBook {
       // Unique and non-zero; IBApiNext matches open orders by permId.
       permId: 1_000_000 + ++this.permSeq,
       placedMs: nowMs,
-      status: "PreSubmitted",
+      status: refused ? "Cancelled" : "PreSubmitted",
       filled: 0,
       avgFillPrice: 0,
       lastFillPrice: 0,
       lastFillMs: Number.NEGATIVE_INFINITY,
       rested: false,
+      ...(refused ? { completedMs: nowMs, completedStatus: "Rejected" } : {}),
     };
     this.orders.set(order.orderId, placed);
     this.emit({ type: "order", order: placed });
     return placed;
-  }
-
-  /** Record a refused order as Cancelled (it never worked). */
-  refuse(order: BookOrder, nowMs: number): void {
-    order.status = "Cancelled";
-    order.completedMs = nowMs;
-    order.completedStatus = "Rejected";
-    this.emit({ type: "order", order });
   }
 
   /** PreSubmitted → Submitted, as the order reaches the (simulated) exchange. */

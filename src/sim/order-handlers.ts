@@ -260,6 +260,10 @@ const placeOrder: Handler = (session, v) => {
   }
   const now = ctx.nowMs();
   const refusal = ctx.book.refusal(contract, action, quantity);
+  if (refusal) {
+    ctx.log({ event: "refused", orderId, code: refusal.code });
+    session.error(orderId, refusal.code, refusal.text);
+  }
   const order = ctx.book.place(
     {
       orderId,
@@ -274,13 +278,9 @@ const placeOrder: Handler = (session, v) => {
       orderRef,
     },
     now,
+    refusal !== undefined,
   );
-  if (refusal) {
-    ctx.log({ event: "refused", orderId, code: refusal.code });
-    session.error(orderId, refusal.code, refusal.text);
-    ctx.book.refuse(order, now);
-    return;
-  }
+  if (refusal) return;
   // PreSubmitted now, Submitted once the (simulated) exchange has it, then the first match.
   ctx.later(2, () => {
     ctx.book.submit(order);

@@ -4,18 +4,7 @@
  * `MIN_SERVER_VER_*` constant of that field (names in comments). The order messages (OPEN_ORDER,
  * COMPLETED_ORDER) are in protocol-orders.ts.
  */
-import {
-  bool,
-  constant,
-  dbl,
-  dblMax,
-  dec,
-  field,
-  group,
-  int,
-  message,
-  str,
-} from "./layout.js";
+import { bool, constant, dbl, dblMax, dec, field, group, int, message, str } from "./layout.js";
 
 /** MIN_SERVER_VER constants used below (from `@stoqey/ib` `min-server-version.ts` / `EClient.java`). */
 export const MIN_SERVER_VER = {
