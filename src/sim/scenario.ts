@@ -32,6 +32,11 @@ export const ScenarioSchema = z
     streamingFlood: z.boolean().default(true),
     /** Real ms before "snapshot end" (a real gateway takes ~11 s; tests want it quick). */
     snapshotDelayMs: z.number().int().nonnegative().default(20),
+    /**
+     * Refuse a SELL that would open a short option position (error 201, then Cancelled), as a
+     * paper account without permission for uncovered options does.
+     */
+    rejectShortOptions: z.boolean().default(false),
   })
   .strict();
 
