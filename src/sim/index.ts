@@ -8,7 +8,7 @@ export { RISK_FREE_RATE, SimMarket, SYMBOLS } from "./market.js";
 export * as requests from "./protocol-in.js";
 export * as orderMessages from "./protocol-orders.js";
 export * as messages from "./protocol-out.js";
-export { loadScenario, type Scenario, ScenarioSchema } from "./scenario.js";
+export { loadScenario, type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
 export {
   MIN_VERSION,
   SERVER_VERSION,

@@ -204,6 +204,8 @@ export function routeOrderEvents(ctx: SimContext): void {
       return;
     }
     const order = e.execution.order;
+    // A fill while connectivity is lost never reaches the socket; reqExecutions has it later.
+    if (ctx.connectivity.lost && ctx.scenario.connectivityLost?.withholdFillReports) return;
     for (const s of orderListeners(ctx, order)) {
       if (s.clientId === order.clientId) s.send(EXECUTION_DATA, executionValues(e.execution, -1));
       s.send(ORDER_STATUS, statusValues(order));
@@ -282,7 +284,7 @@ const placeOrder: Handler = (session, v) => {
   );
   if (refusal) return;
   // PreSubmitted now, Submitted once the (simulated) exchange has it, then the first match.
-  ctx.later(2, () => {
+  ctx.later(ctx.scenario.fillDelayMs, () => {
     ctx.book.submit(order);
     ctx.book.match(ctx.nowMs());
   });

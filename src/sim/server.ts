@@ -12,7 +12,7 @@ import { SimMarket } from "./market.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
 import { CURRENT_TIME, MANAGED_ACCTS, NEXT_VALID_ID } from "./protocol-out.js";
-import { type Scenario, ScenarioSchema } from "./scenario.js";
+import { type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
 import {
   type Handler,
   MAX_SERVER_VERSION,
@@ -41,7 +41,7 @@ export interface SimulatorOptions {
   startMs?: number;
   /** Simulated seconds per real second. */
   speed?: number;
-  scenario?: Partial<Scenario>;
+  scenario?: ScenarioInput;
   /** One JSON line per served request. */
   log?: (line: Record<string, unknown>) => void;
   /**
@@ -162,6 +162,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     realNow,
     log: options.log ?? (() => {}),
     later,
+    connectivity: { lost: false },
   };
   routeOrderEvents(ctx);
   routeAccountEvents(ctx);

@@ -40,6 +40,8 @@ export interface SimContext {
   realNow(): number;
   log(line: Record<string, unknown>): void;
   later(ms: number, fn: () => void): void;
+  /** 1100 sent and 1102 not yet (the scenario's connectivity fault). */
+  connectivity: { lost: boolean };
 }
 
 /** A request handler: the session it came on and the request's decoded values. */
@@ -136,16 +138,21 @@ export class Session {
       this.closeLater(5);
     }
     const lost = scenario.connectivityLost;
-    if (lost && stats.requests === lost.afterRequests) {
+    if (
+      lost &&
+      (stats.requests === lost.afterRequests || (kind === "place-order" && kindCounts[kind] === lost.atOrder))
+    ) {
       this.ctx.log({ event: "fault", fault: "connectivity-lost", request: stats.requests });
+      this.ctx.connectivity.lost = true;
       this.error(-1, 1100, "Connectivity between IB and Trader Workstation has been lost.");
-      this.ctx.later(lost.restoreAfterMs, () =>
+      this.ctx.later(lost.restoreAfterMs, () => {
+        this.ctx.connectivity.lost = false;
         this.error(
           -1,
           1102,
           "Connectivity between IB and Trader Workstation has been restored - data maintained.",
-        ),
-      );
+        );
+      });
     }
     return kindCounts[kind]!;
   }

@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
-import { type Scenario, type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
+import {
+  type ScenarioInput,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../src/sim/index.js";
 
 export const CLI = join(import.meta.dirname, "..", "..", "src", "cli", "journal.ts");
 
@@ -27,7 +32,7 @@ export function liveHarness(prefix: string) {
   let n = 0;
   return {
     dir,
-    async setup(scenario: Partial<Scenario> = {}, options: Partial<SimulatorOptions> = {}) {
+    async setup(scenario: ScenarioInput = {}, options: Partial<SimulatorOptions> = {}) {
       const sim = await startSimulator({
         seed: 42,
         startMs: newYorkTimeToMs("2026-02-04", 10, 0),
