@@ -35,7 +35,7 @@ import { ClientIdAllocator } from "./client-id.js";
 import { configHash, enforceInterval, type LiveConfig } from "./config.js";
 import { ConnectAborted, GatewayConnection } from "./connection.js";
 import type { GatewayNotice } from "./gateway.js";
-import { HealthMonitor } from "./health.js";
+import { HealthMonitor, healthWarnings } from "./health.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
 import { type CycleCounts, MarketDataGatherer } from "./market-data.js";
@@ -517,35 +517,14 @@ export class LiveBot {
 
   private healthWarnings(sample: PayloadOf<"HealthSampled">): void {
     const { health, gateway } = this.options.config;
-    const floor = health.freeMemoryFloorMb * 1024 * 1024;
-    if (sample.freeMemBytes < floor)
-      this.live.record([
-        {
-          type: "HealthWarning",
-          version: 1,
-          ts: this.live.now(),
-          payload: {
-            kind: "low-memory",
-            detail: `free memory ${Math.round(sample.freeMemBytes / 1048576)} MB is under the ${health.freeMemoryFloorMb} MB floor (alpha: leave 1 GB+ for the OS)`,
-            value: sample.freeMemBytes,
-            threshold: floor,
-          },
-        },
-      ]);
-    if (!sample.gatewayPortOpen)
-      this.live.record([
-        {
-          type: "HealthWarning",
-          version: 1,
-          ts: this.live.now(),
-          payload: {
-            kind: "gateway-port-closed",
-            detail: `nothing listens on ${gateway.host}:${gateway.port}`,
-            value: 0,
-            threshold: 1,
-          },
-        },
-      ]);
+    this.live.record(
+      healthWarnings(sample, health.freeMemoryFloorMb, gateway).map((payload) => ({
+        type: "HealthWarning" as const,
+        version: 1 as const,
+        ts: this.live.now(),
+        payload,
+      })),
+    );
   }
 
   private async sleepInterruptibly(ms: number): Promise<void> {
