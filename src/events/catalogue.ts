@@ -291,7 +291,15 @@ const OrderRefused = z.object({
   version: z.literal(1),
   payload: z.object({
     intent: OrderIntentSchema,
-    rule: z.enum(["max-position", "max-open-orders", "daily-loss-limit", "market-closed", "no-quote"]),
+    // "short-option" was added without a new version: the enum only widened, so every stored v1 payload still parses.
+    rule: z.enum([
+      "max-position",
+      "max-open-orders",
+      "daily-loss-limit",
+      "market-closed",
+      "no-quote",
+      "short-option",
+    ]),
     detail: z.string(),
   }),
 });

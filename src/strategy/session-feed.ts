@@ -23,7 +23,11 @@ export interface SessionFeedOptions {
   newDecisionId: (at: StoredEvent) => string;
 }
 
-export type DecisionListener = (decision: PayloadOf<"DecisionMade">, at: StoredEvent, decisionId: string) => void;
+export type DecisionListener = (
+  decision: PayloadOf<"DecisionMade">,
+  at: StoredEvent,
+  decisionId: string,
+) => void;
 
 export class SessionFeed {
   private cycle = 0;

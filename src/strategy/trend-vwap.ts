@@ -147,7 +147,10 @@ function settle(state: TrendVwapState, id: string | null): TrendVwapState {
 }
 
 /** One execution: a buy adds to the holding at its price, a sell closes what is held and realizes P&L. */
-function applyFill(state: TrendVwapState, event: Extract<OrderOutcome, { type: "OrderFilled" }>): TrendVwapState {
+function applyFill(
+  state: TrendVwapState,
+  event: Extract<OrderOutcome, { type: "OrderFilled" }>,
+): TrendVwapState {
   const fill = event.payload;
   const key = contractKey(fill.contract);
   const held = state.holdings[key];
@@ -170,7 +173,8 @@ function applyFill(state: TrendVwapState, event: Extract<OrderOutcome, { type: "
     const multiplier = held.contract.secType === "OPT" ? held.contract.multiplier : 1;
     realizedTodayUsd = round4(realizedTodayUsd + (fill.priceUsd - held.entryPriceUsd) * closing * multiplier);
     const { [key]: _closed, ...rest } = holdings;
-    holdings = held.quantity > closing ? { ...rest, [key]: { ...held, quantity: held.quantity - closing } } : rest;
+    holdings =
+      held.quantity > closing ? { ...rest, [key]: { ...held, quantity: held.quantity - closing } } : rest;
   }
   const id = workingIdOf(state, event, fill.orderId);
   const order = id === null ? undefined : state.working[id];
@@ -231,12 +235,18 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       case "OrderRefused":
       case "OrderCancelled":
       case "OrderRejected":
-        return settle(state, workingIdOf(state, event, "orderId" in event.payload ? event.payload.orderId : null));
+        return settle(
+          state,
+          workingIdOf(state, event, "orderId" in event.payload ? event.payload.orderId : null),
+        );
       case "OrderSubmitted": {
         const id = workingIdOf(state, event, null);
         const order = id === null ? undefined : state.working[id];
         if (id === null || !order) return state;
-        return { ...state, working: { ...state.working, [id]: { ...order, orderId: event.payload.orderId } } };
+        return {
+          ...state,
+          working: { ...state.working, [id]: { ...order, orderId: event.payload.orderId } },
+        };
       }
       case "OrderStatusChanged": {
         const { status, orderId } = event.payload;
@@ -312,15 +322,9 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
         signals: exitSignals,
       });
       if (change >= params.profitTargetPct)
-        return exit(
-          "profit-target",
-          `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${entry}`,
-        );
+        return exit("profit-target", `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${entry}`);
       if (change <= -params.stopLossPct)
-        return exit(
-          "stop-loss",
-          `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${entry}`,
-        );
+        return exit("stop-loss", `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${entry}`);
       if (heldMinutes >= params.maxHoldMinutes)
         return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
       if (minuteOfDay >= minutesOf(params.flatAfter))

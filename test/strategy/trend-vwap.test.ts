@@ -97,7 +97,12 @@ const submitted = (d: DecisionPayload, orderId: number): EventBodyInput => ({
   version: 1,
   payload: { orderId, clientId: 7, intent: intentOf(d) },
 });
-const filled = (d: DecisionPayload, orderId: number, priceUsd: number, quantity?: number): EventBodyInput => ({
+const filled = (
+  d: DecisionPayload,
+  orderId: number,
+  priceUsd: number,
+  quantity?: number,
+): EventBodyInput => ({
   type: "OrderFilled",
   version: 1,
   payload: {
@@ -259,7 +264,9 @@ describe("trend-vwap: an entry that did not fill leaves it flat — no SELL ever
     const spec = givenStrategy(trendVwap).cycle(ENTRY);
     spec.outcomes([intended(spec.last), submitted(spec.last, 1)]).cycle(later(50, 2.6));
     expect(spec.last.action).toBe("hold");
-    expect(spec.last.reason).toMatch(/waiting for the outcome of the entry order \(BUY 1 SPY 20260205 C 692, filled 0\)/);
+    expect(spec.last.reason).toMatch(
+      /waiting for the outcome of the entry order \(BUY 1 SPY 20260205 C 692, filled 0\)/,
+    );
     expect(spec.last.intents).toEqual([]);
   });
 
@@ -273,7 +280,15 @@ describe("trend-vwap: an entry that did not fill leaves it flat — no SELL ever
 
   it("never sells more than its fills hold, whatever the outcomes (property)", () => {
     type Outcome = "fill" | "partial" | "refuse" | "dry" | "cancel" | "reject" | "working";
-    const outcome = fc.constantFrom<Outcome>("fill", "partial", "refuse", "dry", "cancel", "reject", "working");
+    const outcome = fc.constantFrom<Outcome>(
+      "fill",
+      "partial",
+      "refuse",
+      "dry",
+      "cancel",
+      "reject",
+      "working",
+    );
     fc.assert(
       fc.property(
         fc.array(fc.record({ bid: fc.constantFrom(1.0, 1.9, 2.05, 2.3, 2.7), outcome }), {

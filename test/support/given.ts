@@ -89,10 +89,10 @@ export function givenStrategy(
       bodies: readonly (EventBodyInput & { correlation?: string; causation?: string; id?: string })[],
     ) {
       const correlation = decisions.at(-1)?.id;
-      const events = stored(
-        bodies.map((b) => ({ ...(correlation ? { correlation } : {}), ...b })) as never,
-        { startTs: startTs + (cycle - 1) * 300_000 + 60_000, startSeq: seq },
-      );
+      const events = stored(bodies.map((b) => ({ ...(correlation ? { correlation } : {}), ...b })) as never, {
+        startTs: startTs + (cycle - 1) * 300_000 + 60_000,
+        startSeq: seq,
+      });
       seq += events.length;
       for (const event of events) runner.outcome(event as never);
       return spec;
