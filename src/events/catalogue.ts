@@ -411,9 +411,10 @@ const HealthWarning = z.object({
   }),
 });
 
+/** v2 added `outcomes` (how the run learned what became of its orders); see upcasters.ts. */
 const ReplayStarted = z.object({
   type: z.literal("ReplayStarted"),
-  version: z.literal(1),
+  version: z.literal(2),
   payload: z.object({
     sourceJournal: z.string(),
     sourceStream: z.string(),
@@ -422,6 +423,11 @@ const ReplayStarted = z.object({
     params: z.record(z.string(), z.unknown()),
     fillModel: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
     codeVersion: z.string(),
+    /**
+     * `recorded`: the strategy was fed the outcomes the source journal recorded for live's orders
+     * (the parity check); `simulated`: the fill model's fills and the shared risk rules (what-if).
+     */
+    outcomes: z.enum(["recorded", "simulated"]),
   }),
 });
 
