@@ -8,6 +8,7 @@
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
 import { z } from "zod";
+import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 
 // ---------------------------------------------------------------------------------------------
 // Shared value schemas
@@ -137,6 +138,8 @@ const SessionOpened = z.object({
     codeVersion: z.string().min(1),
     symbols: z.array(z.string().min(1)).min(1),
     gateway: z.object({ host: z.string(), port: int, clientId: int, simulator: z.boolean() }),
+    /** The managed accounts the gateway reported; orders go only where the mode allows (account guard). */
+    accounts: z.array(z.string()).default([]),
   }),
 });
 
@@ -291,13 +294,14 @@ const OrderRefused = z.object({
   version: z.literal(1),
   payload: z.object({
     intent: OrderIntentSchema,
-    // "short-option" was added without a new version: the enum only widened, so every stored v1 payload still parses.
+    // "short-option" and "position-mismatch" were added without a new version: the enum only widened, so every stored v1 payload still parses.
     rule: z.enum([
       "max-position",
       "max-open-orders",
       "daily-loss-limit",
       "market-closed",
       "no-quote",
+      "position-mismatch",
       "short-option",
     ]),
     detail: z.string(),
@@ -341,6 +345,10 @@ const OrderFilled = z.object({
     exchange: z.string(),
     /** Set by the replay fill model; absent for fills the gateway reported. */
     simulated: z.boolean().default(false),
+    /** The order's IB `orderRef` (the decision's id): links a fill to its decision across restarts. */
+    orderRef: z.string().nullable().default(null),
+    /** Journaled from `reqExecutions` after a (re)connect rather than as it happened. */
+    recovered: z.boolean().default(false),
   }),
 });
 
@@ -472,6 +480,8 @@ export const EventSchema = z.discriminatedUnion("type", [
   HealthWarning,
   ReplayStarted,
   ReplayCompleted,
+  PositionMismatch,
+  PositionsAgreed,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */

@@ -67,6 +67,16 @@ export const LiveConfigSchema = z
     /** Days to expiry at least (0 = same-day options allowed). */
     minDaysToExpiry: z.number().int().nonnegative().default(1),
     dryRun: z.boolean().default(true),
+    /**
+     * Real money: the account id that orders may go to. Without it, sending orders (`--paper`) is
+     * allowed only to paper accounts (DU…) and never on a live-trading port (4001, 7496).
+     */
+    liveAccount: z
+      .string()
+      .regex(/^[A-Z]{1,3}\d{3,10}$/, "expected an IB account id like U1234567")
+      .optional(),
+    /** At the end of a session, wait this long for orders still working before closing anyway. */
+    closeTimeoutSeconds: z.number().nonnegative().default(120),
     pacingBackoffSeconds: z.number().positive().default(60),
     maxBackoffSeconds: z.number().positive().default(900),
     risk: z
@@ -101,6 +111,8 @@ export interface LiveOverrides {
   symbols?: string[];
   intervalSeconds?: number;
   paper?: boolean;
+  liveAccount?: string;
+  closeTimeoutSeconds?: number;
 }
 
 /**
@@ -132,6 +144,12 @@ export function loadLiveConfig(
   if (overrides.symbols !== undefined) merged.symbols = overrides.symbols;
   if (overrides.intervalSeconds !== undefined) merged.intervalSeconds = overrides.intervalSeconds;
   if (overrides.paper) merged.dryRun = false;
+  if (env.IBKR_LIVE_ACCOUNT) merged.liveAccount = env.IBKR_LIVE_ACCOUNT;
+  if (overrides.liveAccount !== undefined) {
+    merged.liveAccount = overrides.liveAccount;
+    merged.dryRun = false;
+  }
+  if (overrides.closeTimeoutSeconds !== undefined) merged.closeTimeoutSeconds = overrides.closeTimeoutSeconds;
   const parsed = LiveConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -9,14 +9,19 @@
  */
 import {
   EventName,
+  type Execution,
   IBApi,
   type Contract as IbContract,
-  OptionType,
+  type Order as IbOrder,
+  type OrderState as IbOrderState,
   OrderAction,
   OrderType,
   SecType,
 } from "@stoqey/ib";
 import type { Bar, Contract, Greeks, PayloadOf } from "../events/index.js";
+import { fromIbContract, toIbContract } from "./ib-contracts.js";
+
+export { toIbContract } from "./ib-contracts.js";
 
 export interface GatewayNotice {
   code: number;
@@ -51,16 +56,38 @@ export interface OrderEvents {
     permId: number,
     lastFillPrice: number,
   ): void;
-  execution(
-    orderId: number,
-    execId: string,
-    side: "BUY" | "SELL",
-    shares: number,
-    price: number,
-    exchange: string,
-    contract: IbContract,
-  ): void;
+  /** A fill as it happens (`recovered` false) or answered to `executions()` after a (re)connect. */
+  execution(report: ExecutionReport): void;
   commission(execId: string, commission: number, currency: string, realizedPnl: number | null): void;
+  /** An order the gateway reports as open (on placement, on a change, or to `openOrders()`). */
+  openOrder(report: OpenOrderReport): void;
+}
+
+/** One execution, with what links it to our decision across restarts and client ids. */
+export interface ExecutionReport {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  execId: string;
+  side: "BUY" | "SELL";
+  shares: number;
+  priceUsd: number;
+  exchange: string;
+  account: string;
+  contract: Contract;
+  orderRef: string | null;
+  /** Answered to a `reqExecutions` (after a reconnect), not pushed as it happened. */
+  recovered: boolean;
+}
+
+/** An order the gateway holds, from OPEN_ORDER. */
+export interface OpenOrderReport {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  orderRef: string | null;
+  status: string;
+  contract: Contract;
 }
 
 /** A request the gateway did not answer in time; the subscription was cancelled. */
@@ -98,29 +125,6 @@ const size = (x: number | undefined): number | null =>
   x === undefined || !Number.isFinite(x) || x < 0 || x >= UNSET ? null : x;
 const computed = (x: number | undefined): number | null =>
   x === undefined || !Number.isFinite(x) || x === -1 || x === -2 || Math.abs(x) >= UNSET ? null : x;
-
-/** Our contract → the client's. */
-export function toIbContract(contract: Contract): IbContract {
-  if (contract.secType === "STK") {
-    return {
-      symbol: contract.symbol,
-      secType: SecType.STK,
-      exchange: contract.exchange,
-      currency: contract.currency,
-      ...(contract.conId ? { conId: contract.conId } : {}),
-    };
-  }
-  return {
-    symbol: contract.symbol,
-    secType: SecType.OPT,
-    exchange: contract.exchange,
-    currency: contract.currency,
-    lastTradeDateOrContractMonth: contract.expiry,
-    strike: contract.strike,
-    right: contract.right === "C" ? OptionType.Call : OptionType.Put,
-    multiplier: contract.multiplier,
-  };
-}
 
 export class GatewayClient {
   private readonly ib: IBApi;
@@ -170,17 +174,12 @@ export class GatewayClient {
           lastFillPrice ?? 0,
         ),
     );
-    this.ib.on(EventName.execDetails, (_reqId, contract, execution) => {
-      this.orderEvents.execution(
-        execution.orderId ?? -1,
-        execution.execId ?? "",
-        execution.side === "SLD" ? "SELL" : "BUY",
-        Number(execution.shares ?? 0),
-        execution.price ?? 0,
-        execution.exchange ?? "",
-        contract,
-      );
-    });
+    this.ib.on(EventName.execDetails, (reqId, contract, execution) =>
+      this.orderEvents.execution(executionReport(reqId, contract, execution)),
+    );
+    this.ib.on(EventName.openOrder, (orderId, contract, order, state) =>
+      this.orderEvents.openOrder(openOrderReport(orderId, contract, order, state)),
+    );
     this.ib.on(EventName.commissionReport, (report) =>
       this.orderEvents.commission(
         report.execId ?? "",
@@ -496,24 +495,7 @@ export class GatewayClient {
       const byAccount = new Map<string, PayloadOf<"PositionsReported">>();
       const on = (account: string, contract: IbContract, pos: number, avgCost?: number) => {
         const entry = byAccount.get(account) ?? { account, positions: [] };
-        const c: Contract =
-          contract.secType === SecType.OPT
-            ? {
-                secType: "OPT",
-                symbol: contract.symbol ?? "",
-                expiry: contract.lastTradeDateOrContractMonth ?? "",
-                strike: contract.strike ?? 0,
-                right: contract.right === OptionType.Put ? "P" : "C",
-                multiplier: Number(contract.multiplier ?? 100),
-                exchange: "SMART",
-                currency: contract.currency ?? "USD",
-              }
-            : {
-                secType: "STK",
-                symbol: contract.symbol ?? "",
-                exchange: "SMART",
-                currency: contract.currency ?? "USD",
-              };
+        const c = fromIbContract(contract);
         entry.positions.push({ contract: c, quantity: Number(pos), avgCostUsd: avgCost ?? 0 });
         byAccount.set(account, entry);
       };
@@ -548,26 +530,72 @@ export class GatewayClient {
     });
   }
 
+  /** Never hand out an order id at or below `orderId` (ids journaled by an earlier run of the session). */
+  reserveOrderIdsAbove(orderId: number): void {
+    this.nextOrderId = Math.max(this.nextOrderId, orderId + 1);
+  }
+
   /** Take the next order id (from the order id space, never a request id) — journal it, then send. */
   allocateOrderId(): number {
     return this.nextOrderId++;
   }
 
-  /** Send an order under an id from `allocateOrderId`. */
-  sendOrder(
-    orderId: number,
-    contract: Contract,
-    side: "BUY" | "SELL",
-    quantity: number,
-    orderType: "MKT" | "LMT",
-    limitPriceUsd?: number,
-  ): void {
-    this.ib.placeOrder(orderId, toIbContract(contract), {
-      action: side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
-      orderType: orderType === "MKT" ? OrderType.MKT : OrderType.LMT,
-      totalQuantity: quantity,
-      ...(limitPriceUsd === undefined ? {} : { lmtPrice: limitPriceUsd }),
+  /**
+   * Send an order under an id from `allocateOrderId`, to `account`, tagged with `orderRef` (the
+   * decision's id) so its fills can be linked back after a restart or from another client id.
+   */
+  sendOrder(order: {
+    orderId: number;
+    contract: Contract;
+    side: "BUY" | "SELL";
+    quantity: number;
+    orderType: "MKT" | "LMT";
+    limitPriceUsd?: number | undefined;
+    orderRef: string;
+    account: string;
+  }): void {
+    this.ib.placeOrder(order.orderId, toIbContract(order.contract), {
+      action: order.side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
+      orderType: order.orderType === "MKT" ? OrderType.MKT : OrderType.LMT,
+      totalQuantity: order.quantity,
+      ...(order.limitPriceUsd === undefined ? {} : { lmtPrice: order.limitPriceUsd }),
+      orderRef: order.orderRef,
+      ...(order.account ? { account: order.account } : {}),
       transmit: true,
+    });
+  }
+
+  /**
+   * Today's executions of `account` from every client id, each delivered to the order events as
+   * `recovered` (commission reports follow on their own); resolves with how many came.
+   */
+  executions(account: string, timeoutMs: number): Promise<number> {
+    return this.request("executions", timeoutMs, (reqId, resolve) => {
+      let count = 0;
+      const on = (id: number) => {
+        if (id === reqId) count += 1;
+      };
+      const onEnd = (id: number) => {
+        if (id === reqId) resolve(count);
+      };
+      this.ib.on(EventName.execDetails, on).on(EventName.execDetailsEnd, onEnd);
+      this.ib.reqExecutions(reqId, account ? { acctCode: account } : {});
+      return () => this.ib.off(EventName.execDetails, on).off(EventName.execDetailsEnd, onEnd);
+    });
+  }
+
+  /** Every working order of the account, from all client ids (`reqAllOpenOrders`). */
+  openOrders(timeoutMs: number): Promise<OpenOrderReport[]> {
+    return this.request("open orders", timeoutMs, (_reqId, resolve) => {
+      const seen = new Map<number, OpenOrderReport>();
+      const on = (orderId: number, contract: IbContract, order: IbOrder, state: IbOrderState) => {
+        const report = openOrderReport(orderId, contract, order, state);
+        seen.set(report.permId || -report.orderId, report);
+      };
+      const onEnd = () => resolve([...seen.values()]);
+      this.ib.on(EventName.openOrder, on).on(EventName.openOrderEnd, onEnd);
+      this.ib.reqAllOpenOrders();
+      return () => this.ib.off(EventName.openOrder, on).off(EventName.openOrderEnd, onEnd);
     });
   }
 
@@ -603,4 +631,37 @@ export class GatewayClient {
       });
     });
   }
+}
+
+function executionReport(reqId: number, contract: IbContract, execution: Execution): ExecutionReport {
+  return {
+    orderId: execution.orderId ?? -1,
+    clientId: execution.clientId ?? -1,
+    permId: execution.permId ?? 0,
+    execId: execution.execId ?? "",
+    side: execution.side === "SLD" ? "SELL" : "BUY",
+    shares: Number(execution.shares ?? 0),
+    priceUsd: execution.price ?? 0,
+    exchange: execution.exchange ?? "",
+    account: execution.acctNumber ?? "",
+    contract: fromIbContract(contract),
+    orderRef: execution.orderRef || null,
+    recovered: reqId !== -1,
+  };
+}
+
+function openOrderReport(
+  orderId: number,
+  contract: IbContract,
+  order: IbOrder,
+  state: IbOrderState,
+): OpenOrderReport {
+  return {
+    orderId,
+    clientId: order.clientId ?? -1,
+    permId: order.permId ?? 0,
+    orderRef: order.orderRef || null,
+    status: String(state.status ?? ""),
+    contract: fromIbContract(contract),
+  };
 }

@@ -1,5 +1,13 @@
-/** Live appending mode: the gateway client, the cycle loop, limits, health and logs. */
-export { LiveBot, type LiveBotOptions, pickOptions } from "./bot.js";
+/** Live appending mode: the gateway client, the cycle loop, limits, guards, health and logs. */
+export {
+  guardAccounts,
+  guardPort,
+  isPaperAccount,
+  LIVE_TRADING_PORTS,
+  type TradingMode,
+  tradingMode,
+} from "./account-guard.js";
+export { JournalIntegrityError, LiveBot, type LiveBotOptions } from "./bot.js";
 export { ClientIdAllocator } from "./client-id.js";
 export {
   ConfigRefused,
@@ -14,4 +22,7 @@ export {
 } from "./config.js";
 export { GatewayClient } from "./gateway.js";
 export { probePort } from "./health.js";
+export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { createLogger } from "./logger.js";
+export { pickOptions, snapshotSet } from "./market-data.js";
+export { type PositionDiff, positionDiffs } from "./reconciler.js";

@@ -243,6 +243,8 @@ function evolveSummary(
     case "HealthWarning":
     case "ReplayStarted":
     case "ReplayCompleted":
+    case "PositionMismatch":
+    case "PositionsAgreed":
       break;
     default: {
       const never: never = event;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { importJsonLines, openJournal } from "../../events/index.js";
+import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../program.js";
 
@@ -18,6 +18,8 @@ export function register(program: Command): void {
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
     }
+    // One writer per journal: refused while `journal live` (or another import) writes it.
+    const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
       const result = importJsonLines(journal, text, file);
@@ -26,6 +28,7 @@ export function register(program: Command): void {
       );
     } finally {
       journal.close();
+      lock.release();
     }
   });
 }

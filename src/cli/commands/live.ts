@@ -1,5 +1,13 @@
 import type { Command } from "commander";
-import { ConfigRefused, createLogger, LiveBot, type LiveConfig, loadLiveConfig } from "../../live/index.js";
+import {
+  ConfigRefused,
+  createLogger,
+  formatSummary,
+  JournalIntegrityError,
+  LiveBot,
+  type LiveConfig,
+  loadLiveConfig,
+} from "../../live/index.js";
 import { findStrategy } from "../../strategy/index.js";
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
@@ -23,7 +31,12 @@ export function register(program: Command): void {
       .option("--symbols <list>", "comma-separated, e.g. SPY,QQQ")
       .option("--interval <seconds>", "seconds between cycle starts (≥ 300 against a real gateway)")
       .option("--cycles <n>", "stop cleanly after n cycles")
-      .option("--paper", "send orders to the gateway (paper account) instead of a dry run")
+      .option("--paper", "send orders to the gateway, paper accounts only (DU…), never on ports 4001/7496")
+      .option(
+        "--live-account <id>",
+        "send orders with REAL MONEY to this account, which must be the gateway's (env IBKR_LIVE_ACCOUNT)",
+      )
+      .option("--close-timeout <seconds>", "at the end, wait this long for working orders (default 120)")
       .option("--log-file <file>", "JSON-lines log file, rotated daily (default from config: logs/bot.log)")
       .option("--quiet", "no console log"),
   ).action(
@@ -37,6 +50,8 @@ export function register(program: Command): void {
       interval?: string;
       cycles?: string;
       paper?: boolean;
+      liveAccount?: string;
+      closeTimeout?: string;
       logFile?: string;
       quiet?: boolean;
     }) => {
@@ -65,6 +80,10 @@ export function register(program: Command): void {
             ? {}
             : { intervalSeconds: number("interval", opts.interval, false)! }),
           ...(opts.paper ? { paper: true } : {}),
+          ...(opts.liveAccount === undefined ? {} : { liveAccount: opts.liveAccount }),
+          ...(opts.closeTimeout === undefined
+            ? {}
+            : { closeTimeoutSeconds: number("close-timeout", opts.closeTimeout, false)! }),
         });
       } catch (error) {
         if (error instanceof ConfigRefused) throw new UsageError(error.message);
@@ -95,10 +114,11 @@ export function register(program: Command): void {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       try {
-        const ran = await bot.run();
-        process.stdout.write(`live session done: ${ran} cycles journaled to ${opts.journal}\n`);
+        const summary = await bot.run();
+        process.stdout.write(formatSummary(summary, opts.journal));
       } catch (error) {
-        if (error instanceof ConfigRefused) throw new UsageError(error.message);
+        if (error instanceof ConfigRefused || error instanceof JournalIntegrityError)
+          throw new UsageError(error.message);
         throw error;
       } finally {
         process.off("SIGINT", stop);

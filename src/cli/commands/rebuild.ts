@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { acquireWriterLock, openJournal } from "../../events/index.js";
 import { rebuildProjections } from "../../projections/index.js";
 import { journalPathOption } from "../options.js";
 
@@ -10,6 +10,8 @@ export function register(program: Command): void {
       .command("rebuild")
       .description("drop and rebuild the projection tables (positions, orders, summaries) from the events"),
   ).action((opts: { journal: string }) => {
+    // One writer per journal: refused while `journal live` (or another import) writes it.
+    const lock = acquireWriterLock(opts.journal, "journal rebuild", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
       const start = performance.now();
@@ -18,6 +20,7 @@ export function register(program: Command): void {
       process.stdout.write(`rebuilt projections from ${events} events in ${(ms / 1000).toFixed(2)} s\n`);
     } finally {
       journal.close();
+      lock.release();
     }
   });
 }
