@@ -4,8 +4,8 @@
  *
  * A symbol's market events of one cycle are complete, and the strategy decides, at the first of:
  * a market event of another symbol, the source's own DecisionMade for that symbol, CycleCompleted,
- * or the next CycleStarted. Nothing is decided at the end of the events: a cycle cut short by a
- * crash never decided live either.
+ * or the next CycleStarted. Nothing is decided at the end of the events, nor in a cycle that
+ * failed: a cycle cut short by a crash or an error never decided live either.
  *
  * Outcomes: with `outcomes: "recorded"` the order events found in the walked events are fed to
  * the strategy where they sit (live's warm-up after a restart, and replay's parity check), and a
@@ -60,6 +60,10 @@ export class SessionFeed {
         this.cycle = event.payload.cycle;
         return;
       case "CycleCompleted":
+        // A failed cycle drops what it observed and did not decide: live discards it the same way.
+        if (event.payload.status === "failed") this.runner.discardPending();
+        else this.flush(event);
+        return;
       case "DecisionMade":
         this.flush(event);
         return;
