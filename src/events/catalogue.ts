@@ -140,6 +140,15 @@ const SessionOpened = z.object({
     gateway: z.object({ host: z.string(), port: int, clientId: int, simulator: z.boolean() }),
     /** The managed accounts the gateway reported; orders go only where the mode allows (account guard). */
     accounts: z.array(z.string()).default([]),
+    /** The risk limits live applied (absent in sessions recorded before they were journaled); a what-if replay applies the same. */
+    risk: z
+      .object({
+        maxPositionPerContract: z.number().int().positive(),
+        maxOpenOrders: z.number().int().positive(),
+        dailyLossLimitUsd: z.number().positive(),
+        allowShortOptions: z.boolean(),
+      })
+      .optional(),
   }),
 });
 

@@ -219,6 +219,7 @@ export class LiveBot {
             simulator: this.connection.simulator,
           },
           accounts: this.connection.accounts,
+          risk: config.risk,
         },
       },
     ]);

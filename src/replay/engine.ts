@@ -79,7 +79,7 @@ export interface ReplayInput {
   codeVersion: string;
   /** `auto` (default): recorded for live's own strategy and parameters, simulated otherwise. */
   outcomes?: OutcomeMode | "auto";
-  /** The risk limits of a simulated run (default: the live config's defaults). */
+  /** The risk limits of a simulated run (default: live's, from SessionOpened, else the config defaults). */
   riskLimits?: RiskLimits;
 }
 
@@ -171,7 +171,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
   const replayDecisions = new Map<string, PayloadOf<"DecisionMade">>();
   const liveDecisions = new Map<string, PayloadOf<"DecisionMade">>();
   const runner = new StrategyRunner(input.strategy, params);
-  const limits = input.riskLimits ?? DEFAULT_RISK_LIMITS;
+  // The limits live ran with (journaled since SessionOpened carries them), else the config defaults.
+  const limits = input.riskLimits ?? opened?.payload.risk ?? DEFAULT_RISK_LIMITS;
   const scope = { stream: run, session: input.session };
   const pending: PendingOrder[] = [];
   let nextOrderId = 1;
