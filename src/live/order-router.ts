@@ -32,8 +32,6 @@ interface OrderLink {
   clientId: number;
 }
 
-type RefusalRule = PayloadOf<"OrderRefused">["rule"];
-
 /** Where the router sends from: the connection of the moment, and the account the guard allowed. */
 export interface RoutingTarget {
   gateway: GatewayClient | null;
