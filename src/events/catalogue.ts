@@ -140,6 +140,15 @@ const SessionOpened = z.object({
     gateway: z.object({ host: z.string(), port: int, clientId: int, simulator: z.boolean() }),
     /** The managed accounts the gateway reported; orders go only where the mode allows (account guard). */
     accounts: z.array(z.string()).default([]),
+    /** The risk limits live applied (absent in sessions recorded before they were journaled); a what-if replay applies the same. */
+    risk: z
+      .object({
+        maxPositionPerContract: z.number().int().positive(),
+        maxOpenOrders: z.number().int().positive(),
+        dailyLossLimitUsd: z.number().positive(),
+        allowShortOptions: z.boolean(),
+      })
+      .optional(),
   }),
 });
 
@@ -294,6 +303,7 @@ const OrderRefused = z.object({
   version: z.literal(1),
   payload: z.object({
     intent: OrderIntentSchema,
+    // "short-option" and "position-mismatch" were added without a new version: the enum only widened, so every stored v1 payload still parses.
     rule: z.enum([
       "max-position",
       "max-open-orders",
@@ -301,6 +311,7 @@ const OrderRefused = z.object({
       "market-closed",
       "no-quote",
       "position-mismatch",
+      "short-option",
     ]),
     detail: z.string(),
   }),
@@ -417,9 +428,10 @@ const HealthWarning = z.object({
   }),
 });
 
+/** v2 added `outcomes` (how the run learned what became of its orders); see upcasters.ts. */
 const ReplayStarted = z.object({
   type: z.literal("ReplayStarted"),
-  version: z.literal(1),
+  version: z.literal(2),
   payload: z.object({
     sourceJournal: z.string(),
     sourceStream: z.string(),
@@ -428,6 +440,11 @@ const ReplayStarted = z.object({
     params: z.record(z.string(), z.unknown()),
     fillModel: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
     codeVersion: z.string(),
+    /**
+     * `recorded`: the strategy was fed the outcomes the source journal recorded for live's orders
+     * (the parity check); `simulated`: the fill model's fills and the shared risk rules (what-if).
+     */
+    outcomes: z.enum(["recorded", "simulated"]),
   }),
 });
 

@@ -12,6 +12,10 @@ const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
     // v1 had no severity; derive it from the code the way IB documents the ranges.
     1: (payload) => ({ ...payload, severity: noticeSeverity(Number(payload.code)) }),
   },
+  ReplayStarted: {
+    // v1 runs always took their fills from the fill model.
+    1: (payload) => ({ ...payload, outcomes: "simulated" }),
+  },
 };
 
 /**

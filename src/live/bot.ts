@@ -26,6 +26,7 @@ import { BookProjection } from "../projections/index.js";
 import {
   type AnyStrategy,
   isMarketEvent,
+  isOrderOutcome,
   SessionFeed,
   StrategyRunner,
   strategyRef,
@@ -180,8 +181,12 @@ export class LiveBot {
       () => ({ gateway: this.connection.gateway, clientId: this.connection.clientId, account: this.account }),
       logger,
     );
+    // The strategy sees what was journaled: market events, and the outcomes of its own orders.
     session.onRecorded((events) => {
-      for (const event of events) if (isMarketEvent(event)) this.runner.observe(event);
+      for (const event of events) {
+        if (isMarketEvent(event)) this.runner.observe(event);
+        else if (isOrderOutcome(event)) this.runner.outcome(event);
+      }
     });
   }
 
@@ -217,6 +222,7 @@ export class LiveBot {
             simulator: this.connection.simulator,
           },
           accounts: this.connection.accounts,
+          risk: config.risk,
         },
       },
     ]);
@@ -225,7 +231,11 @@ export class LiveBot {
   /** Re-feed this session's journaled events (a restart continues its state); returns the last cycle number. */
   private warmUp(): number {
     let lastCycle = 0;
-    const feed = new SessionFeed(this.runner, () => {});
+    // The journaled outcomes are fed where they sit; a decision takes its journaled id.
+    const feed = new SessionFeed(this.runner, () => {}, {
+      outcomes: "recorded",
+      newDecisionId: (at) => `unjournaled-${at.id}`,
+    });
     for (const event of this.journal!.read({ stream: LIVE_STREAM, session: this.live.id! })) {
       feed.push(event);
       this.router.remember(event);
@@ -448,9 +458,10 @@ export class LiveBot {
   }
 
   private decide(cycle: number, symbol: string): void {
-    const decision = this.runner.decide(cycle);
-    if (!decision) return;
+    // The id first: the strategy knows its decision by it, and its order events carry it.
     const decisionId = this.ids.next(this.live.now());
+    const decision = this.runner.decide(cycle, decisionId);
+    if (!decision) return;
     const [stored] = this.live.record([
       {
         id: decisionId,

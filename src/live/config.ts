@@ -84,9 +84,16 @@ export const LiveConfigSchema = z
         maxPositionPerContract: z.number().int().positive().default(5),
         maxOpenOrders: z.number().int().positive().default(3),
         dailyLossLimitUsd: z.number().positive().default(500),
+        /** A SELL may open or grow a short option position only when this is true. */
+        allowShortOptions: z.boolean().default(false),
       })
       .strict()
-      .default({ maxPositionPerContract: 5, maxOpenOrders: 3, dailyLossLimitUsd: 500 }),
+      .default({
+        maxPositionPerContract: 5,
+        maxOpenOrders: 3,
+        dailyLossLimitUsd: 500,
+        allowShortOptions: false,
+      }),
     health: z
       .object({ freeMemoryFloorMb: z.number().positive().default(1024) })
       .strict()

@@ -11,7 +11,14 @@
  */
 import type { Logger } from "pino";
 import { LIVE_STREAM, type OrderIntent, type PayloadOf, type StoredEvent } from "../events/index.js";
-import { type BookProjection, type OrderView, positionKey, toUsd } from "../projections/index.js";
+import {
+  type BookProjection,
+  checkExposure,
+  isReducing,
+  type OrderView,
+  type RiskRefusal,
+  riskExposure,
+} from "../projections/index.js";
 import type { LiveConfig } from "./config.js";
 import type { ExecutionReport, GatewayClient, OpenOrderReport, OrderEvents } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
@@ -24,8 +31,6 @@ interface OrderLink {
   orderId: number;
   clientId: number;
 }
-
-type RefusalRule = PayloadOf<"OrderRefused">["rule"];
 
 /** Where the router sends from: the connection of the moment, and the account the guard allowed. */
 export interface RoutingTarget {
@@ -362,30 +367,15 @@ export class OrderRouter implements OrderEvents {
     this.highestOrderId = Math.max(this.highestOrderId, link.orderId);
   }
 
-  private riskCheck(intent: OrderIntent): { rule: RefusalRule; detail: string } | null {
-    const { risk } = this.config;
-    const state = this.book.state;
-    const held = state.positions.byKey.get(positionKey(LIVE_STREAM, intent.contract))?.quantity ?? 0;
-    const after = held + (intent.side === "BUY" ? intent.quantity : -intent.quantity);
-    const opening = Math.abs(after) > Math.abs(held);
-    if (opening && this.entriesHalted !== null)
+  /** The shared rules of the core (src/projections/risk.ts), after the reconciliation halt. */
+  private riskCheck(intent: OrderIntent): RiskRefusal | null {
+    const exposure = riskExposure(
+      this.book.state,
+      { stream: LIVE_STREAM, session: this.session.id! },
+      intent,
+    );
+    if (this.entriesHalted !== null && !isReducing(intent, exposure.held))
       return { rule: "position-mismatch", detail: `entries halted: ${this.entriesHalted}` };
-    if (Math.abs(after) > risk.maxPositionPerContract) {
-      return {
-        rule: "max-position",
-        detail: `position would be ${after}, limit ±${risk.maxPositionPerContract}`,
-      };
-    }
-    const open = this.workingOrders().length;
-    if (open >= risk.maxOpenOrders)
-      return { rule: "max-open-orders", detail: `${open} orders open, limit ${risk.maxOpenOrders}` };
-    const summary = state.summaries.get(`${LIVE_STREAM}|${this.session.id}`);
-    if (opening && summary && -toUsd(summary.netPnlMicros) >= risk.dailyLossLimitUsd) {
-      return {
-        rule: "daily-loss-limit",
-        detail: `session P&L ${toUsd(summary.netPnlMicros)} USD is past the −${risk.dailyLossLimitUsd} limit; only closing orders`,
-      };
-    }
-    return null;
+    return checkExposure(exposure, intent, this.config.risk);
   }
 }

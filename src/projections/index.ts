@@ -32,4 +32,18 @@ export {
   positionKey,
   unrealizedMicros,
 } from "./positions.js";
+export {
+  checkExposure,
+  checkRisk,
+  DEFAULT_RISK_LIMITS,
+  isReducing,
+  isWorking,
+  type RiskExposure,
+  type RiskLimits,
+  type RiskRefusal,
+  type RiskRule,
+  type RiskScope,
+  riskExposure,
+  sessionPnlMicros,
+} from "./risk.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";

@@ -1,50 +1,57 @@
 /**
- * The replay engine: one captured session, one strategy, one fill model → the run's events, its
- * summary, and parity against what live decided. Pure over its inputs (the source events, an
- * injected IdGen): the same inputs give byte-identical output, in a worker or not.
+ * The replay engine: one captured session, one strategy, one source of order outcomes → the run's
+ * events, its summary, and parity against what live decided. Pure over its inputs (the source
+ * events, an injected IdGen): the same inputs give byte-identical output, in a worker or not.
+ *
+ * Outcomes (DESIGN: orders and outcomes) — what the strategy learns became of its orders:
+ * - `recorded`, the parity check: the order events the source journal recorded for live's orders,
+ *   fed where they sit and copied into the run, so decisions, trades and P&L equal live's.
+ * - `simulated`, the what-if: each intent passes the shared risk rules against the run's own book,
+ *   then fills by the fill model at the next quote of its contract; an order no later quote fills
+ *   stays working (the strategy keeps waiting) and is reported as unfilled.
+ * `auto` (the default) is `recorded` when the strategy, its version and its parameters are live's,
+ * else `simulated`.
  */
 import {
   canonicalJson,
   contractKey,
   type EventBody,
+  JournalError,
   type NewEvent,
   type OrderIntent,
   type PayloadOf,
   SeededIdGen,
   type StoredEvent,
 } from "../events/index.js";
-import { foldBook, toUsd } from "../projections/index.js";
-import { type AnyStrategy, SessionFeed, StrategyRunner, strategyRef } from "../strategy/index.js";
+import { checkRisk, DEFAULT_RISK_LIMITS, isWorking, type RiskLimits } from "../projections/index.js";
+import {
+  type AnyStrategy,
+  isOrderOutcome,
+  SessionFeed,
+  StrategyRunner,
+  strategyRef,
+} from "../strategy/index.js";
 import type { FillModel } from "./fill-model.js";
+import { RunLog } from "./run-log.js";
+import {
+  compareDecisions,
+  marksFor,
+  type Parity,
+  type ParityDiff,
+  type RunSummary,
+  summarize,
+} from "./run-summary.js";
 
-export interface ParityDiff {
-  cycle: number;
-  symbol: string;
-  kind: "differ" | "missing-in-replay" | "missing-in-live";
-  live: PayloadOf<"DecisionMade"> | null;
-  replay: PayloadOf<"DecisionMade"> | null;
-}
+export type { Parity, ParityDiff, RunSummary } from "./run-summary.js";
 
-export interface Parity {
-  equal: number;
-  differ: number;
-  missing: number;
-  diffs: ParityDiff[];
-}
-
-export interface RunSummary {
-  decisions: number;
-  trades: number;
-  wins: number;
-  netPnlUsd: number;
-  feesUsd: number;
-  maxDrawdownUsd: number;
-  fills: number;
-}
+/** Where a run's order outcomes come from (see the module comment). */
+export type OutcomeMode = "recorded" | "simulated";
 
 export interface SessionReplay {
   session: string;
   run: string;
+  /** Which outcomes the strategy was fed. */
+  outcomes: OutcomeMode;
   /** Source events read. */
   events: number;
   /** The run's own events, in order (ReplayStarted … ReplayCompleted). */
@@ -53,6 +60,7 @@ export interface SessionReplay {
   live: RunSummary;
   /** Null for a what-if (another strategy or other parameters than live's). */
   parity: Parity | null;
+  /** Orders of the run that ended (or the session ended) without filling in full, refusals aside. */
   unfilled: number;
   /** Decisions whose action, intents or reason changed from live (what-if and parity alike). */
   changed: ParityDiff[];
@@ -69,6 +77,17 @@ export interface ReplayInput {
   paramOverrides: Record<string, unknown>;
   fillModel: FillModel;
   codeVersion: string;
+  /** `auto` (default): recorded for live's own strategy and parameters, simulated otherwise. */
+  outcomes?: OutcomeMode | "auto";
+  /** The risk limits of a simulated run (default: live's, from SessionOpened, else the config defaults). */
+  riskLimits?: RiskLimits;
+}
+
+/** Asked for recorded outcomes with a strategy live did not run: they would answer other decisions. */
+export class RecordedOutcomesRefused extends JournalError {
+  constructor(message: string) {
+    super("RECORDED_OUTCOMES_REFUSED", message);
+  }
 }
 
 interface PendingOrder {
@@ -76,18 +95,6 @@ interface PendingOrder {
   orderId: number;
   decisionId: string;
   intendedId: string;
-}
-
-/** What parity compares: the decision itself, not the envelope it was written in. */
-function comparable(d: PayloadOf<"DecisionMade">): string {
-  return canonicalJson({
-    action: d.action,
-    reason: d.reason,
-    intents: d.intents,
-    signals: d.signals,
-    saw: d.saw,
-    strategy: d.strategy,
-  });
 }
 
 function hashText(text: string): number {
@@ -119,6 +126,12 @@ export function replaySession(input: ReplayInput): SessionReplay {
     opened.payload.strategy.name === input.strategy.name &&
     opened.payload.strategy.version === input.strategy.version &&
     canonicalJson(input.strategy.params.parse(liveParams)) === canonicalJson(params);
+  const requested = input.outcomes ?? "auto";
+  if (requested === "recorded" && !sameStrategy)
+    throw new RecordedOutcomesRefused(
+      `session ${input.session}: recorded outcomes answer live's own decisions (${opened ? `${opened.payload.strategy.name} ${opened.payload.strategy.version}` : "no SessionOpened"}), not ${input.strategy.name} ${input.strategy.version} with these parameters — use --outcomes simulated for a what-if`,
+    );
+  const mode: OutcomeMode = requested === "auto" ? (sameStrategy ? "recorded" : "simulated") : requested;
 
   // The run id and every event id come from the inputs, so the same replay twice is byte-identical.
   const seed = hashText(
@@ -130,21 +143,18 @@ export function replaySession(input: ReplayInput): SessionReplay {
       params,
       input.fillModel.name,
       input.fillModel.params,
+      mode,
     ]),
   );
   const ids = new SeededIdGen(seed);
   const firstTs = source[0]?.ts ?? 0;
   const run = `replay-${ids.next(firstTs)}`;
-  const output: NewEvent[] = [];
-  const emit = (event: NewEvent & { id: string }) => {
-    output.push(event);
-    return event.id;
-  };
+  const log = new RunLog(run, input.session);
 
-  emit({
+  log.emit({
     id: ids.next(firstTs),
     type: "ReplayStarted",
-    version: 1,
+    version: 2,
     ts: firstTs,
     payload: {
       sourceJournal: input.sourceJournal,
@@ -154,115 +164,160 @@ export function replaySession(input: ReplayInput): SessionReplay {
       params,
       fillModel: { name: input.fillModel.name, params: input.fillModel.params },
       codeVersion: input.codeVersion,
+      outcomes: mode,
     },
   });
 
+  const replayDecisions = new Map<string, PayloadOf<"DecisionMade">>();
+  const liveDecisions = new Map<string, PayloadOf<"DecisionMade">>();
+  const runner = new StrategyRunner(input.strategy, params);
+  // The limits live ran with (journaled since SessionOpened carries them), else the config defaults.
+  const limits = input.riskLimits ?? opened?.payload.risk ?? DEFAULT_RISK_LIMITS;
+  const scope = { stream: run, session: input.session };
   const pending: PendingOrder[] = [];
   let nextOrderId = 1;
   let execSeq = 0;
-  const replayDecisions = new Map<string, PayloadOf<"DecisionMade">>();
-  const liveDecisions = new Map<string, PayloadOf<"DecisionMade">>();
+  /** Recorded mode: source event id → the id of its counterpart in the run. */
+  const idMap = new Map<string, string>();
+  const mapped = (id: string | null) => (id === null ? null : (idMap.get(id) ?? null));
 
-  const runner = new StrategyRunner(input.strategy, params);
-  const feed = new SessionFeed(runner, (decision, at) => {
-    replayDecisions.set(`${decision.cycle}|${decision.symbol}`, decision);
-    const decisionId = ids.next(at.ts);
-    emit({
-      id: decisionId,
-      type: "DecisionMade",
-      version: 1,
-      ts: at.ts,
-      correlation: decisionId,
-      payload: decision,
-    });
-    for (const intent of decision.intents) {
-      const intendedId = emit({
-        id: ids.next(at.ts),
-        type: "OrderIntended",
+  /** Simulated mode: an outcome the run produced, journaled in the run and fed to the strategy. */
+  const outcome = (event: NewEvent & { id: string }): StoredEvent => {
+    const stored = log.emit(event);
+    if (isOrderOutcome(stored)) runner.outcome(stored);
+    return stored;
+  };
+
+  const feed = new SessionFeed(
+    runner,
+    (decision, at, decisionId) => {
+      replayDecisions.set(`${decision.cycle}|${decision.symbol}`, decision);
+      // Recorded: the strategy knows the decision by live's id (its outcomes' correlation); the run writes its own.
+      const runId = mode === "recorded" ? ids.next(at.ts) : decisionId;
+      if (mode === "recorded") idMap.set(decisionId, runId);
+      log.emit({
+        id: runId,
+        type: "DecisionMade",
         version: 1,
         ts: at.ts,
-        causation: decisionId,
-        correlation: decisionId,
-        payload: { intent, dryRun: false },
+        correlation: runId,
+        payload: decision,
       });
-      pending.push({ intent, orderId: nextOrderId++, decisionId, intendedId });
-    }
-  });
+      if (mode === "recorded") return;
+      for (const intent of decision.intents) {
+        const base = { ts: at.ts, causation: decisionId, correlation: decisionId };
+        const refusal = checkRisk(log.book, scope, intent, limits);
+        if (refusal) {
+          outcome({
+            ...base,
+            id: ids.next(at.ts),
+            type: "OrderRefused",
+            version: 1,
+            payload: { intent, ...refusal },
+          });
+          continue;
+        }
+        const intendedId = ids.next(at.ts);
+        outcome({
+          ...base,
+          id: intendedId,
+          type: "OrderIntended",
+          version: 1,
+          payload: { intent, dryRun: false },
+        });
+        const orderId = nextOrderId++;
+        outcome({
+          ...base,
+          causation: intendedId,
+          id: ids.next(at.ts),
+          type: "OrderSubmitted",
+          version: 1,
+          payload: { orderId, clientId: 0, intent },
+        });
+        pending.push({ intent, orderId, decisionId, intendedId });
+      }
+    },
+    { outcomes: mode === "recorded" ? "recorded" : "caller", newDecisionId: (at) => ids.next(at.ts) },
+  );
 
   for (const event of source) {
     if (event.type === "DecisionMade")
       liveDecisions.set(`${event.payload.cycle}|${event.payload.symbol}`, event.payload);
-    // Fills first: a quote fills only orders decided before it arrived.
-    if (event.type === "QuoteSnapshot" && pending.length > 0) {
-      const key = contractKey(event.payload.contract);
-      for (let i = 0; i < pending.length; ) {
-        const order = pending[i]!;
-        const price =
-          contractKey(order.intent.contract) === key
-            ? input.fillModel.fillPrice(order.intent, event.payload)
-            : null;
-        if (price === null) {
-          i++;
-          continue;
-        }
-        pending.splice(i, 1);
-        const execId = `sim-${run.slice(7, 17)}-${++execSeq}`;
-        const base = { ts: event.ts, causation: order.intendedId, correlation: order.decisionId };
-        emit({
-          ...base,
-          id: ids.next(event.ts),
-          type: "OrderFilled",
-          version: 1,
-          payload: {
-            orderId: order.orderId,
-            execId,
-            contract: order.intent.contract,
-            side: order.intent.side,
-            quantity: order.intent.quantity,
-            priceUsd: price,
-            exchange: "REPLAY",
-            simulated: true,
-          },
-        });
-        emit({
-          ...base,
-          id: ids.next(event.ts),
-          type: "CommissionReported",
-          version: 1,
-          payload: {
-            execId,
-            orderId: order.orderId,
-            commissionUsd: input.fillModel.commission(order.intent.contract, order.intent.quantity),
-            currency: "USD",
-            realizedPnlUsd: null,
-          },
-        });
+    if (mode === "recorded") {
+      feed.push(event);
+      // Copied after the feed saw it: a DecisionMade has just been mapped to the run's decision.
+      if (isOrderOutcome(event)) {
+        const copyId = ids.next(event.ts);
+        idMap.set(event.id, copyId);
+        log.emit({
+          id: copyId,
+          type: event.type,
+          version: event.version,
+          ts: event.ts,
+          causation: mapped(event.causation),
+          correlation: mapped(event.correlation),
+          payload: event.payload,
+        } as NewEvent & { id: string });
       }
+      continue;
+    }
+    if (event.type === "QuoteSnapshot") {
+      log.mark(event);
+      // Fills first: a quote fills only orders decided before it arrived.
+      if (pending.length > 0) fillAgainst(event);
     }
     feed.push(event);
   }
 
-  // Parity (or, for a what-if, the decisions that changed).
-  const diffs: ParityDiff[] = [];
-  let equal = 0;
-  for (const [key, live] of liveDecisions) {
-    const replayed = replayDecisions.get(key);
-    const [cycle, symbol] = [live.cycle, live.symbol];
-    if (!replayed) diffs.push({ cycle, symbol, kind: "missing-in-replay", live, replay: null });
-    else if (comparable(live) === comparable(replayed)) equal += 1;
-    else diffs.push({ cycle, symbol, kind: "differ", live, replay: replayed });
-  }
-  for (const [key, replayed] of replayDecisions) {
-    if (!liveDecisions.has(key))
-      diffs.push({
-        cycle: replayed.cycle,
-        symbol: replayed.symbol,
-        kind: "missing-in-live",
-        live: null,
-        replay: replayed,
+  function fillAgainst(quote: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>): void {
+    const key = contractKey(quote.payload.contract);
+    for (let i = 0; i < pending.length; ) {
+      const order = pending[i]!;
+      const price =
+        contractKey(order.intent.contract) === key
+          ? input.fillModel.fillPrice(order.intent, quote.payload)
+          : null;
+      if (price === null) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
+      const execId = `sim-${run.slice(7, 17)}-${++execSeq}`;
+      const base = { ts: quote.ts, causation: order.intendedId, correlation: order.decisionId };
+      outcome({
+        ...base,
+        id: ids.next(quote.ts),
+        type: "OrderFilled",
+        version: 1,
+        payload: {
+          orderId: order.orderId,
+          execId,
+          contract: order.intent.contract,
+          side: order.intent.side,
+          quantity: order.intent.quantity,
+          priceUsd: price,
+          exchange: "REPLAY",
+          simulated: true,
+        },
       });
+      outcome({
+        ...base,
+        id: ids.next(quote.ts),
+        type: "CommissionReported",
+        version: 1,
+        payload: {
+          execId,
+          orderId: order.orderId,
+          commissionUsd: input.fillModel.commission(order.intent.contract, order.intent.quantity),
+          currency: "USD",
+          realizedPnlUsd: null,
+        },
+      });
+    }
   }
-  diffs.sort((a, b) => a.cycle - b.cycle || a.symbol.localeCompare(b.symbol));
+
+  // Parity (or, for a what-if, the decisions that changed).
+  const { equal, diffs } = compareDecisions(liveDecisions, replayDecisions);
   const parity: Parity | null = sameStrategy
     ? {
         equal,
@@ -278,29 +333,16 @@ export function replaySession(input: ReplayInput): SessionReplay {
       canonicalJson(d.live?.intents) !== canonicalJson(d.replay?.intents),
   );
 
+  let unfilled = 0;
+  for (const order of log.book.orders.get(`${run}|${input.session}`)?.byKey.values() ?? []) {
+    const ended = order.phase === "cancelled" || order.phase === "rejected";
+    if (isWorking(order) || (ended && order.filledQuantity < order.intent.quantity)) unfilled += 1;
+  }
   const lastTs = source[source.length - 1]?.ts ?? firstTs;
-  const replaySummary = summarize(
-    output.map(
-      (e, i) =>
-        ({
-          ...(e as object),
-          seq: i + 1,
-          id: (e as { id: string }).id,
-          stream: run,
-          session: input.session,
-          pos: i,
-          causation: e.causation ?? null,
-          correlation: e.correlation ?? null,
-          hash: "",
-        }) as StoredEvent,
-    ),
-    // Marks for open positions come from the source's quotes of the contracts the run traded.
-    marksFor(source, output, run),
-    run,
-    input.session,
-  );
+  // Marks for open positions come from the source's quotes of the contracts the run traded.
+  const replaySummary = summarize(log.stored, marksFor(source, log.stored), run, input.session);
   const liveSummary = summarize(source, [], input.sourceStream, input.session);
-  emit({
+  log.emit({
     id: ids.next(lastTs),
     type: "ReplayCompleted",
     version: 1,
@@ -313,56 +355,19 @@ export function replaySession(input: ReplayInput): SessionReplay {
       trades: replaySummary.trades,
       netPnlUsd: replaySummary.netPnlUsd,
       maxDrawdownUsd: replaySummary.maxDrawdownUsd,
-      unfilled: pending.length,
+      unfilled,
     },
   });
   return {
     session: input.session,
     run,
+    outcomes: mode,
     events: source.length,
-    output,
+    output: log.output,
     replay: replaySummary,
     live: liveSummary,
     parity,
-    unfilled: pending.length,
+    unfilled,
     changed,
-  };
-}
-
-/** The source quotes of every contract the run filled, restamped into the run's stream. */
-function marksFor(source: readonly StoredEvent[], output: readonly NewEvent[], run: string): StoredEvent[] {
-  const traded = new Set(
-    output.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract as never)] : [])),
-  );
-  if (traded.size === 0) return [];
-  return source
-    .filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract)))
-    .map((e) => ({ ...e, stream: run }) as StoredEvent);
-}
-
-/** Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers. */
-function summarize(events: StoredEvent[], marks: StoredEvent[], stream: string, session: string): RunSummary {
-  const merged =
-    marks.length === 0
-      ? events
-      : [...events, ...marks].sort(
-          (a, b) =>
-            a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
-        );
-  // Source events fold as they are; only a run merged with mark quotes needs a fresh sequence.
-  const book = foldBook(
-    merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent),
-  );
-  const s = book.summaries.get(`${stream}|${session}`);
-  const decisions = events.filter((e) => e.type === "DecisionMade").length;
-  if (!s) return { decisions, trades: 0, wins: 0, netPnlUsd: 0, feesUsd: 0, maxDrawdownUsd: 0, fills: 0 };
-  return {
-    decisions,
-    trades: s.trades.length,
-    wins: s.wins,
-    netPnlUsd: toUsd(s.netPnlMicros),
-    feesUsd: toUsd(s.feesMicros),
-    maxDrawdownUsd: toUsd(s.maxDrawdownMicros),
-    fills: s.fills,
   };
 }

@@ -1,7 +1,9 @@
 /** Replay: rerun strategies against captured sessions, never touching the gateway. */
 export {
+  type OutcomeMode,
   type Parity,
   type ParityDiff,
+  RecordedOutcomesRefused,
   type ReplayInput,
   type RunSummary,
   replaySession,

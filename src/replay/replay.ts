@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { JournalError, openJournal, SeededIdGen } from "../events/index.js";
-import type { SessionReplay } from "./engine.js";
+import type { OutcomeMode, SessionReplay } from "./engine.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 
 export interface ReplayOptions {
@@ -22,6 +22,8 @@ export interface ReplayOptions {
   paramOverrides: Record<string, unknown>;
   fillModel: string;
   codeVersion: string;
+  /** `recorded` (parity), `simulated` (what-if) or `auto` (the default: recorded when the strategy is live's). */
+  outcomes?: OutcomeMode | "auto";
   force: boolean;
   workers: number;
   fromTs?: number;
@@ -76,6 +78,7 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     paramOverrides: options.paramOverrides,
     fillModel: options.fillModel,
     codeVersion: options.codeVersion,
+    outcomes: options.outcomes ?? "auto",
     ...(options.fromTs === undefined ? {} : { fromTs: options.fromTs }),
     ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
   }));

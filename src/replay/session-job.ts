@@ -2,7 +2,7 @@
  * One session's replay as a self-contained job: what a worker thread (or the main thread) runs.
  */
 import { openJournal } from "../events/index.js";
-import { replaySession, type SessionReplay } from "./engine.js";
+import { type OutcomeMode, replaySession, type SessionReplay } from "./engine.js";
 import { fillModelByName } from "./fill-model.js";
 import { loadStrategy } from "./strategy-loader.js";
 
@@ -15,6 +15,8 @@ export interface SessionJob {
   paramOverrides: Record<string, unknown>;
   fillModel: string;
   codeVersion: string;
+  /** Where the strategy's order outcomes come from; `auto` when absent. */
+  outcomes?: OutcomeMode | "auto";
   fromTs?: number;
   toTs?: number;
 }
@@ -48,6 +50,7 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
       paramOverrides: job.paramOverrides,
       fillModel,
       codeVersion: job.codeVersion,
+      outcomes: job.outcomes ?? "auto",
     });
   } finally {
     source.close();

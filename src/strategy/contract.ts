@@ -3,13 +3,22 @@
  * clock, randomness, the network or the journal. Live and replay run the same object through the
  * same `StrategyRunner`; only the edges differ.
  *
- * Its state is its own belief about the book: it evolves from the market events it saw and from
- * its own decisions (an entry is assumed filled at the quote it decided on). That keeps decisions
- * a function of market events and parameters alone, so a replay reproduces them byte for byte
- * whether the live run was dry, paper or real. Fills, refusals and P&L are the projections' job.
+ * Its state evolves from the market events it saw, from its own decisions, and from the outcomes
+ * of its own orders as the journal recorded them (DESIGN: orders and outcomes): filled, partly
+ * filled, refused by risk, not sent (dry run), cancelled, rejected. It never assumes a fill. Live
+ * feeds each outcome as it is journaled; replay feeds the recorded outcomes (parity) or the fill
+ * model's and the shared risk rules' (what-if), through the same `StrategyRunner`.
  */
 import type { z } from "zod";
-import type { Bar, EventOf, OrderIntent, PayloadOf, StoredEvent, StrategyRef } from "../events/index.js";
+import {
+  type Bar,
+  type EventOf,
+  ORDER_EVENT_TYPES,
+  type OrderIntent,
+  type PayloadOf,
+  type StoredEvent,
+  type StrategyRef,
+} from "../events/index.js";
 
 /** The market events a strategy is fed, exactly as they sit in the journal. */
 export type MarketEvent =
@@ -41,8 +50,51 @@ export interface CycleInput {
   chain: PayloadOf<"OptionChainReceived"> | null;
 }
 
-/** Something that changes a strategy's state: a market event, or its own decision. */
-export type StrategyEvent = MarketEvent | { type: "DecisionMade"; payload: PayloadOf<"DecisionMade"> };
+/**
+ * Its own decision, with the id the journal gave it: every order event it causes carries that id
+ * as `correlation`, so a strategy links outcomes to the decision (and intent) behind them.
+ */
+export interface OwnDecision {
+  readonly type: "DecisionMade";
+  readonly id: string;
+  readonly payload: PayloadOf<"DecisionMade">;
+}
+
+/** The order event types a strategy is fed (the journal's own: `ORDER_EVENT_TYPES`). */
+export type OrderOutcomeType =
+  | "OrderIntended"
+  | "OrderRefused"
+  | "OrderSubmitted"
+  | "OrderStatusChanged"
+  | "OrderFilled"
+  | "CommissionReported"
+  | "OrderCancelled"
+  | "OrderRejected";
+
+/**
+ * What became of its own orders, as journaled: the event body plus the envelope fields that link
+ * it to its decision. `correlation` is the decision id (null for an order no decision of this run
+ * caused, e.g. one placed by hand); `causation` the event it answers (intent → refusal, …).
+ * Read it as: OrderIntended (`dryRun` true = never sent), OrderRefused (risk said no),
+ * OrderSubmitted (working, with the gateway's `orderId`), OrderStatusChanged, OrderFilled (one
+ * execution: a partial fill is one of several), CommissionReported, OrderCancelled, OrderRejected.
+ */
+export type OrderOutcome = {
+  [T in OrderOutcomeType]: EventOf<T> & {
+    readonly id: string;
+    readonly ts: number;
+    readonly causation: string | null;
+    readonly correlation: string | null;
+  };
+}[OrderOutcomeType];
+
+/** True for the journal events that are order outcomes a strategy is fed. */
+export function isOrderOutcome(event: Pick<StoredEvent, "type">): event is OrderOutcome & StoredEvent {
+  return ORDER_EVENT_TYPES.has(event.type);
+}
+
+/** Something that changes a strategy's state: a market event, its own decision, or an order outcome. */
+export type StrategyEvent = MarketEvent | OwnDecision | OrderOutcome;
 
 export interface Strategy<Params = Record<string, unknown>, State = unknown> {
   readonly name: string;

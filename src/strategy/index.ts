@@ -2,5 +2,5 @@
 export * from "./contract.js";
 export { findStrategy, shippedStrategies } from "./registry.js";
 export { isMarketEvent, StrategyRunner, symbolOf } from "./runner.js";
-export { SessionFeed } from "./session-feed.js";
+export { type DecisionListener, SessionFeed, type SessionFeedOptions } from "./session-feed.js";
 export { TrendVwapParams, type TrendVwapState, trendVwap } from "./trend-vwap.js";

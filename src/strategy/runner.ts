@@ -1,8 +1,9 @@
 /**
  * StrategyRunner: the one engine both live and replay drive. It groups market events into
- * (cycle, symbol) inputs, asks the strategy to decide, and folds the decision back into the
- * strategy's state. Live calls `observe` as each event is journaled and `decide` after a symbol's
- * requests; replay calls the same two methods while walking a captured session.
+ * (cycle, symbol) inputs, asks the strategy to decide, and folds the decision and the outcomes of
+ * its orders back into the strategy's state. Live calls `observe` as each market event is
+ * journaled, `outcome` as each order event is journaled, and `decide` after a symbol's requests;
+ * replay calls the same three methods while walking a captured session.
  */
 import { MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
 import {
@@ -10,6 +11,7 @@ import {
   type CycleInput,
   type Decision,
   type MarketEvent,
+  type OrderOutcome,
   strategyRef,
 } from "./contract.js";
 
@@ -69,11 +71,21 @@ export class StrategyRunner<Params = unknown, State = unknown> {
   }
 
   /**
-   * Decide for the symbol whose events were observed since the last decision, and fold the
-   * decision into the state. Returns null when nothing was observed (no decision is made then:
-   * the rule live and replay share).
+   * Feed one outcome of the strategy's own orders (an order event as journaled). It changes the
+   * state at once and does not touch the market events waiting for a decision: a fill may land
+   * between two quotes of another symbol, live and in replay alike.
    */
-  decide(cycle: number): PayloadOf<"DecisionMade"> | null {
+  outcome(event: OrderOutcome): void {
+    this.state = this.strategy.evolve(this.state, event, this.params) as State;
+  }
+
+  /**
+   * Decide for the symbol whose events were observed since the last decision, and fold the
+   * decision into the state under `decisionId` — the id it is journaled with, which its order
+   * events carry as `correlation`. Returns null when nothing was observed (no decision is made
+   * then: the rule live and replay share).
+   */
+  decide(cycle: number, decisionId: string): PayloadOf<"DecisionMade"> | null {
     const symbol = this.pendingSymbol;
     const events = this.pending;
     if (symbol === null || events.length === 0) return null;
@@ -91,7 +103,11 @@ export class StrategyRunner<Params = unknown, State = unknown> {
       intents: decision.intents,
       signals: decision.signals,
     };
-    this.state = this.strategy.evolve(this.state, { type: "DecisionMade", payload }, this.params) as State;
+    this.state = this.strategy.evolve(
+      this.state,
+      { type: "DecisionMade", id: decisionId, payload },
+      this.params,
+    ) as State;
     return payload;
   }
 

@@ -6,22 +6,27 @@
  *   call nearest the money; the mirror image → buy the put. At most one position per symbol.
  * - Exit: option bid up `profitTargetPct` or down `stopLossPct` from the entry ask, held longer than
  *   `maxHoldMinutes`, or after `flatAfter` (New York time).
- * - Daily loss limit: no new entries once the strategy's own realized P&L for the day is below
- *   −`dailyLossLimitUsd`.
+ * - Daily loss limit: no new entries once the strategy's own realized P&L for the day (fills and
+ *   commissions) is below −`dailyLossLimitUsd`.
  *
- * Pure: time is the decision time handed in (`input.nowMs`), never the clock. Entries are assumed
- * filled at the ask it saw, exits at the bid (its own belief; the projections hold the truth).
+ * It trades on outcomes, never on beliefs: what it holds is the sum of its fills; an entry that is
+ * refused, not sent (dry run), cancelled or rejected leaves it flat, so it never sells a contract
+ * it does not hold. While one of its orders for a symbol is working it waits for the outcome
+ * instead of deciding again. In a dry run nothing fills, so it holds nothing and may enter again.
+ *
+ * Pure: time is the decision time handed in (`input.nowMs`) or an event's own time, never the clock.
  */
 import { z } from "zod";
 import {
   type Bar,
+  type Contract,
   contractKey,
   newYorkParts,
   newYorkTimeToMs,
   type OptionContract,
   type PayloadOf,
 } from "../events/index.js";
-import type { CycleInput, Decision, Strategy, StrategyEvent } from "./contract.js";
+import type { CycleInput, Decision, OrderOutcome, Strategy, StrategyEvent } from "./contract.js";
 
 export const TrendVwapParams = z
   .object({
@@ -46,18 +51,37 @@ export const TrendVwapParams = z
   .strict();
 export type TrendVwapParams = z.infer<typeof TrendVwapParams>;
 
+/** A position built from its own fills. */
 interface Holding {
-  readonly contract: OptionContract;
+  readonly contract: Contract;
+  /** Contracts held (> 0: it only ever buys to open). */
   readonly quantity: number;
+  /** Average fill price of the open lot, USD per unit. */
   readonly entryPriceUsd: number;
+  /** Time of the fill that opened it. */
   readonly enteredAtMs: number;
+}
+
+/** One of its orders whose outcome is still open: sent (or about to be) and not yet done. */
+interface WorkingOrder {
+  readonly symbol: string;
+  readonly contractKey: string;
+  readonly side: "BUY" | "SELL";
+  readonly quantity: number;
+  readonly filled: number;
+  readonly purpose: string;
+  /** The gateway's order id once submitted: cancels and rejections name only it. */
+  readonly orderId: number | null;
 }
 
 export interface TrendVwapState {
   readonly session: string | null;
   /** Recent bars per symbol (deduplicated by time, at most 400: a whole RTH day). */
   readonly bars: Readonly<Record<string, readonly Bar[]>>;
+  /** What it holds, by contract key, from fills only. */
   readonly holdings: Readonly<Record<string, Holding>>;
+  /** Its orders without a final outcome yet, by decision id (one intent per decision). */
+  readonly working: Readonly<Record<string, WorkingOrder>>;
   readonly realizedTodayUsd: number;
 }
 
@@ -107,14 +131,73 @@ const hold = (reason: string, signals: Decision["signals"]): Decision => ({
   signals,
 });
 
+/** The working order an outcome is about: by its decision (correlation), else by the gateway's order id. */
+function workingIdOf(state: TrendVwapState, event: OrderOutcome, orderId: number | null): string | null {
+  if (event.correlation !== null && state.working[event.correlation]) return event.correlation;
+  if (orderId === null) return null;
+  for (const [id, order] of Object.entries(state.working)) if (order.orderId === orderId) return id;
+  return null;
+}
+
+/** The order has its final outcome: it no longer works (what it filled stays held). */
+function settle(state: TrendVwapState, id: string | null): TrendVwapState {
+  if (id === null || !state.working[id]) return state;
+  const { [id]: _done, ...working } = state.working;
+  return { ...state, working };
+}
+
+/** One execution: a buy adds to the holding at its price, a sell closes what is held and realizes P&L. */
+function applyFill(
+  state: TrendVwapState,
+  event: Extract<OrderOutcome, { type: "OrderFilled" }>,
+): TrendVwapState {
+  const fill = event.payload;
+  const key = contractKey(fill.contract);
+  const held = state.holdings[key];
+  let holdings = state.holdings;
+  let realizedTodayUsd = state.realizedTodayUsd;
+  if (fill.side === "BUY") {
+    const quantity = (held?.quantity ?? 0) + fill.quantity;
+    const entryPriceUsd = held
+      ? (held.entryPriceUsd * held.quantity + fill.priceUsd * fill.quantity) / quantity
+      : fill.priceUsd;
+    const holding: Holding = {
+      contract: fill.contract,
+      quantity,
+      entryPriceUsd,
+      enteredAtMs: held?.enteredAtMs ?? event.ts,
+    };
+    holdings = { ...holdings, [key]: holding };
+  } else if (held) {
+    const closing = Math.min(fill.quantity, held.quantity);
+    const multiplier = held.contract.secType === "OPT" ? held.contract.multiplier : 1;
+    realizedTodayUsd = round4(realizedTodayUsd + (fill.priceUsd - held.entryPriceUsd) * closing * multiplier);
+    const { [key]: _closed, ...rest } = holdings;
+    holdings =
+      held.quantity > closing ? { ...rest, [key]: { ...held, quantity: held.quantity - closing } } : rest;
+  }
+  const id = workingIdOf(state, event, fill.orderId);
+  const order = id === null ? undefined : state.working[id];
+  let working = state.working;
+  if (id !== null && order) {
+    const filled = order.filled + fill.quantity;
+    if (filled >= order.quantity) {
+      const { [id]: _done, ...rest } = working;
+      working = rest;
+    } else working = { ...working, [id]: { ...order, filled } };
+  }
+  return { ...state, holdings, working, realizedTodayUsd };
+}
+
 export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
   name: "trend-vwap",
-  version: "1.0.0",
+  // 2.0.0: holdings come from fills and order outcomes, no longer from its own decisions.
+  version: "2.0.0",
   description:
     "Near-ATM options in the direction of the 1-minute trend confirmed by VWAP, with target, stop, max hold and a daily loss limit",
   params: TrendVwapParams,
 
-  initialState: () => ({ session: null, bars: {}, holdings: {}, realizedTodayUsd: 0 }),
+  initialState: () => ({ session: null, bars: {}, holdings: {}, working: {}, realizedTodayUsd: 0 }),
 
   evolve(state: TrendVwapState, event: StrategyEvent): TrendVwapState {
     switch (event.type) {
@@ -133,27 +216,50 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       case "OptionChainReceived":
         return state;
       case "DecisionMade": {
-        const d = event.payload;
-        const intent = d.intents[0];
-        const price = d.signals.quotedPriceUsd;
-        if (intent?.contract.secType !== "OPT" || price === null || price === undefined) return state;
-        if (d.action === "enter") {
-          const holding: Holding = {
-            contract: intent.contract,
-            quantity: intent.quantity,
-            entryPriceUsd: price,
-            enteredAtMs: d.signals.decidedAtMs ?? 0,
-          };
-          return { ...state, holdings: { ...state.holdings, [d.symbol]: holding } };
-        }
-        if (d.action === "exit") {
-          const held = state.holdings[d.symbol];
-          const { [d.symbol]: _closed, ...rest } = state.holdings;
-          const pnl = held ? (price - held.entryPriceUsd) * held.quantity * held.contract.multiplier : 0;
-          return { ...state, holdings: rest, realizedTodayUsd: round4(state.realizedTodayUsd + pnl) };
-        }
-        return state;
+        // An order is working from its decision on, until its outcome says otherwise.
+        const intent = event.payload.intents[0];
+        if (!intent) return state;
+        const order: WorkingOrder = {
+          symbol: event.payload.symbol,
+          contractKey: contractKey(intent.contract),
+          side: intent.side,
+          quantity: intent.quantity,
+          filled: 0,
+          purpose: intent.purpose,
+          orderId: null,
+        };
+        return { ...state, working: { ...state.working, [event.id]: order } };
       }
+      case "OrderIntended":
+        return event.payload.dryRun ? settle(state, workingIdOf(state, event, null)) : state;
+      case "OrderRefused":
+      case "OrderCancelled":
+      case "OrderRejected":
+        return settle(
+          state,
+          workingIdOf(state, event, "orderId" in event.payload ? event.payload.orderId : null),
+        );
+      case "OrderSubmitted": {
+        const id = workingIdOf(state, event, null);
+        const order = id === null ? undefined : state.working[id];
+        if (id === null || !order) return state;
+        return {
+          ...state,
+          working: { ...state.working, [id]: { ...order, orderId: event.payload.orderId } },
+        };
+      }
+      case "OrderStatusChanged": {
+        const { status, orderId } = event.payload;
+        const final = status === "Cancelled" || status === "ApiCancelled" || status === "Inactive";
+        return final ? settle(state, workingIdOf(state, event, orderId)) : state;
+      }
+      case "OrderFilled":
+        return applyFill(state, event);
+      case "CommissionReported":
+        return {
+          ...state,
+          realizedTodayUsd: round4(state.realizedTodayUsd - event.payload.commissionUsd),
+        };
       default: {
         const never: never = event;
         throw new Error(`trend-vwap: unhandled event ${(never as { type: string }).type}`);
@@ -180,12 +286,23 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       decidedAtMs: input.nowMs,
     };
 
-    const held = state.holdings[input.symbol];
+    const waiting = Object.values(state.working).find((o) => o.symbol === input.symbol);
+    if (waiting)
+      return hold(
+        `waiting for the outcome of the ${waiting.purpose} order (${waiting.side} ${waiting.quantity} ${waiting.contractKey}, filled ${waiting.filled})`,
+        signals,
+      );
+
+    const held = Object.keys(state.holdings)
+      .sort()
+      .map((key) => state.holdings[key]!)
+      .find((h) => h.contract.symbol === input.symbol);
     if (held) {
       const quote = input.options.find((q) => contractKey(q.contract) === contractKey(held.contract));
       if (!quote || quote.bidUsd === null || quote.bidUsd <= 0)
         return hold("holding; no bid for the held option this cycle", signals);
       const bid = quote.bidUsd;
+      const entry = round4(held.entryPriceUsd);
       const change = (bid - held.entryPriceUsd) / held.entryPriceUsd;
       const heldMinutes = (input.nowMs - held.enteredAtMs) / 60_000;
       const exitSignals = { ...signals, quotedPriceUsd: bid, changePct: round4(change) };
@@ -205,15 +322,9 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
         signals: exitSignals,
       });
       if (change >= params.profitTargetPct)
-        return exit(
-          "profit-target",
-          `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${held.entryPriceUsd}`,
-        );
+        return exit("profit-target", `bid ${bid} is ${(change * 100).toFixed(1)} % over entry ${entry}`);
       if (change <= -params.stopLossPct)
-        return exit(
-          "stop-loss",
-          `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${held.entryPriceUsd}`,
-        );
+        return exit("stop-loss", `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${entry}`);
       if (heldMinutes >= params.maxHoldMinutes)
         return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
       if (minuteOfDay >= minutesOf(params.flatAfter))

@@ -1,11 +1,19 @@
 /**
- * trend-vwap as given/when/then specifications: given these market events (and its own past
- * decisions), when it decides for a cycle, then this decision.
+ * trend-vwap as given/when/then specifications: given these market events and the outcomes of its
+ * own orders, when it decides for a cycle, then this decision.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Bar, type Contract, type EventBodyInput, newYorkTimeToMs } from "../../src/events/index.js";
-import { type Decision, StrategyRunner, trendVwap } from "../../src/strategy/index.js";
-import { stored } from "../support/given.js";
+import {
+  type Bar,
+  type Contract,
+  contractKey,
+  type EventBodyInput,
+  newYorkTimeToMs,
+  type PayloadOf,
+} from "../../src/events/index.js";
+import { trendVwap } from "../../src/strategy/index.js";
+import { givenStrategy } from "../support/given.js";
 
 const SESSION = "2026-02-04";
 const OPEN = newYorkTimeToMs(SESSION, 9, 30);
@@ -66,36 +74,82 @@ const chain = (under: number): EventBodyInput[] => [
   quote(option(Math.round(under) + 1, "C"), 1.5, 1.55),
 ];
 
-/** given(cycles of market events).when(decide each cycle).then(the last decision). */
-function given(
-  cycles: EventBodyInput[][],
-  params: Record<string, unknown> = {},
-  startTs = OPEN + 45 * 60_000,
-) {
-  const runner = new StrategyRunner(trendVwap, trendVwap.params.parse(params));
-  const decisions: Decision[] = [];
-  cycles.forEach((events, c) => {
-    for (const event of stored(events as never, { startTs: startTs + c * 300_000, startSeq: 1 + c * 100 })) {
-      runner.observe(event as never);
-    }
-    const d = runner.decide(c + 1);
-    if (d) decisions.push(d);
-  });
-  return { decisions, last: decisions[decisions.length - 1]! };
-}
+type DecisionPayload = PayloadOf<"DecisionMade">;
+const intentOf = (d: DecisionPayload) => {
+  const intent = d.intents[0];
+  if (!intent) throw new Error(`decision "${d.reason}" has no intent`);
+  return intent;
+};
+
+// Outcomes of a decision's order, as the journal holds them (correlated by givenStrategy).
+const intended = (d: DecisionPayload, dryRun = false): EventBodyInput => ({
+  type: "OrderIntended",
+  version: 1,
+  payload: { intent: intentOf(d), dryRun },
+});
+const refused = (d: DecisionPayload, rule = "daily-loss-limit" as const): EventBodyInput => ({
+  type: "OrderRefused",
+  version: 1,
+  payload: { intent: intentOf(d), rule, detail: "test" },
+});
+const submitted = (d: DecisionPayload, orderId: number): EventBodyInput => ({
+  type: "OrderSubmitted",
+  version: 1,
+  payload: { orderId, clientId: 7, intent: intentOf(d) },
+});
+const filled = (
+  d: DecisionPayload,
+  orderId: number,
+  priceUsd: number,
+  quantity?: number,
+): EventBodyInput => ({
+  type: "OrderFilled",
+  version: 1,
+  payload: {
+    orderId,
+    execId: `x${orderId}-${priceUsd}-${quantity}`,
+    contract: intentOf(d).contract,
+    side: intentOf(d).side,
+    quantity: quantity ?? intentOf(d).quantity,
+    priceUsd,
+    exchange: "SIM",
+  },
+});
+const cancelled = (orderId: number): EventBodyInput => ({
+  type: "OrderCancelled",
+  version: 1,
+  payload: { orderId, reason: "202 order cancelled" },
+});
+const rejected = (orderId: number): EventBodyInput => ({
+  type: "OrderRejected",
+  version: 1,
+  payload: { orderId, code: 201, reason: "rejected" },
+});
+/** Intended, submitted and filled in full at `price`. */
+const sentAndFilled = (d: DecisionPayload, orderId: number, price: number) => [
+  intended(d),
+  submitted(d, orderId),
+  filled(d, orderId, price),
+];
 
 const rising = (i: number) => 690 + i * 0.05;
 const falling = (i: number) => 700 - i * 0.05;
+const ENTRY = [bars(45, rising), ...chain(692.2)];
+const later = (minutes: number, bid: number) => [
+  bars(minutes, rising),
+  quote(SPY, 692.4, 692.5),
+  quote(option(692, "C"), bid, bid + 0.05),
+];
 
-describe("trend-vwap", () => {
+describe("trend-vwap: entries", () => {
   it("holds while warming up (fewer bars than the slow EMA)", () => {
-    const { last } = given([[bars(10, rising), ...chain(690.5)]]);
+    const { last } = givenStrategy(trendVwap).cycle([bars(10, rising), ...chain(690.5)]);
     expect(last.action).toBe("hold");
     expect(last.reason).toMatch(/warming up: 10 bars, need 20/);
   });
 
   it("buys the call nearest the money when close > VWAP and fast EMA > slow EMA", () => {
-    const { last } = given([[bars(45, rising), ...chain(692.2)]]);
+    const { last } = givenStrategy(trendVwap).cycle([bars(45, rising), ...chain(692.2)]);
     expect(last.action).toBe("enter");
     expect(last.intents).toEqual([
       {
@@ -111,60 +165,178 @@ describe("trend-vwap", () => {
   });
 
   it("buys the put in the mirror case", () => {
-    const { last } = given([[bars(45, falling), ...chain(697.8)]]);
+    const { last } = givenStrategy(trendVwap).cycle([bars(45, falling), ...chain(697.8)]);
     expect(last.action).toBe("enter");
     expect(last.intents[0]?.contract).toEqual(option(698, "P"));
   });
 
-  it("takes profit when the held option's bid is up by the target", () => {
-    const { decisions } = given([
-      [bars(45, rising), ...chain(692.2)],
-      [bars(50, rising), quote(SPY, 692.4, 692.5), quote(option(692, "C"), 2.6, 2.65)],
-    ]);
-    expect(decisions.map((d) => d.action)).toEqual(["enter", "exit"]);
-    expect(decisions[1]!.intents[0]).toMatchObject({
+  it("makes no entries after noEntryAfter (New York time)", () => {
+    const { last } = givenStrategy(trendVwap, {}, newYorkTimeToMs(SESSION, 15, 35)).cycle(ENTRY);
+    expect(last.action).toBe("hold");
+    expect(last.reason).toMatch(/no entries after 15:30/);
+  });
+});
+
+describe("trend-vwap: exits on what was filled", () => {
+  it("takes profit when the held option's bid is up by the target over the fill price", () => {
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05)).cycle(later(50, 2.6));
+    expect(spec.decisions.map((d) => d.action)).toEqual(["enter", "exit"]);
+    expect(spec.last.intents[0]).toMatchObject({
       side: "SELL",
+      quantity: 1,
       purpose: "profit-target",
       contract: option(692, "C"),
     });
   });
 
+  it("measures the target from the price it was filled at, not the ask it saw", () => {
+    // Filled at 2.20 (slippage from the 2.05 ask): a 2.60 bid is +18 %, under the 25 % target.
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.2)).cycle(later(50, 2.6));
+    expect(spec.last.action).toBe("hold");
+    expect(spec.last.reason).toMatch(/holding SPY 20260205 C 692: 18\.2 % since entry/);
+  });
+
   it("stops out when the bid falls by the stop loss", () => {
-    const { decisions } = given([
-      [bars(45, rising), ...chain(692.2)],
-      [bars(50, rising), quote(SPY, 692.4, 692.5), quote(option(692, "C"), 1.7, 1.75)],
-    ]);
-    expect(decisions[1]!.intents[0]).toMatchObject({ side: "SELL", purpose: "stop-loss" });
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05)).cycle(later(50, 1.7));
+    expect(spec.last.intents[0]).toMatchObject({ side: "SELL", purpose: "stop-loss" });
   });
 
-  it("stops entering once its own realized loss passes the daily limit", () => {
-    const { decisions } = given(
-      [
-        [bars(45, rising), ...chain(692.2)],
-        [bars(50, rising), quote(SPY, 692.4, 692.5), quote(option(692, "C"), 1.0, 1.05)],
-        [bars(55, rising), ...chain(692.8)],
+  it("stops entering once its own realized loss (fills and commissions) passes the daily limit", () => {
+    const spec = givenStrategy(trendVwap, { dailyLossLimitUsd: 50 }).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05)).cycle(later(50, 1.0));
+    spec.outcomes(sentAndFilled(spec.last, 2, 1.0)).cycle([bars(55, rising), ...chain(692.8)]);
+    // Entry filled at 2.05, exit filled at 1.00: −105 USD ≤ −50.
+    expect(spec.decisions.map((d) => d.action)).toEqual(["enter", "exit", "hold"]);
+    expect(spec.last.reason).toMatch(/daily loss limit: -105/);
+  });
+
+  it("sells only the quantity that filled: a partial fill then a cancel leaves 1 of 2", () => {
+    const spec = givenStrategy(trendVwap, { quantity: 2 }).cycle(ENTRY);
+    const entry = spec.last;
+    spec.outcomes([intended(entry), submitted(entry, 1), filled(entry, 1, 2.05, 1), cancelled(1)]);
+    spec.cycle(later(50, 2.6));
+    expect(spec.last.intents[0]).toMatchObject({ side: "SELL", quantity: 1 });
+  });
+});
+
+describe("trend-vwap: an entry that did not fill leaves it flat — no SELL ever follows", () => {
+  const outcomesThatLeaveItFlat: [string, (d: DecisionPayload) => EventBodyInput[]][] = [
+    ["refused by risk", (d) => [refused(d)]],
+    ["not sent (dry run)", (d) => [intended(d, true)]],
+    ["cancelled", (d) => [intended(d), submitted(d, 1), cancelled(1)]],
+    ["rejected", (d) => [intended(d), submitted(d, 1), rejected(1)]],
+    [
+      "cancelled by status",
+      (d) => [
+        intended(d),
+        submitted(d, 1),
+        {
+          type: "OrderStatusChanged",
+          version: 1,
+          payload: {
+            orderId: 1,
+            status: "Cancelled",
+            filled: 0,
+            remaining: 1,
+            avgFillPriceUsd: null,
+            lastFillPriceUsd: null,
+            permId: null,
+          },
+        },
       ],
-      { dailyLossLimitUsd: 50 },
+    ],
+  ];
+  for (const [what, outcome] of outcomesThatLeaveItFlat) {
+    it(`entry ${what}: no exit, and it may enter again`, () => {
+      const spec = givenStrategy(trendVwap).cycle(ENTRY);
+      // Whatever the option does next — up past the target, down past the stop — it holds nothing to sell.
+      spec.outcomes(outcome(spec.last)).cycle(later(50, 2.6));
+      spec.outcomes(outcome(spec.last)).cycle(later(55, 1.0));
+      expect(spec.decisions.every((d) => d.intents.every((i) => i.side === "BUY"))).toBe(true);
+      expect(spec.decisions.slice(1).every((d) => d.action === "enter")).toBe(true);
+    });
+  }
+
+  it("waits while its entry is working, and sends nothing twice", () => {
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes([intended(spec.last), submitted(spec.last, 1)]).cycle(later(50, 2.6));
+    expect(spec.last.action).toBe("hold");
+    expect(spec.last.reason).toMatch(
+      /waiting for the outcome of the entry order \(BUY 1 SPY 20260205 C 692, filled 0\)/,
     );
-    // Entry at 2.05, stopped at 1.00: −105 USD ≤ −50.
-    expect(decisions.map((d) => d.action)).toEqual(["enter", "exit", "hold"]);
-    expect(decisions[2]!.reason).toMatch(/daily loss limit/);
+    expect(spec.last.intents).toEqual([]);
   });
 
-  it("makes no entries after noEntryAfter (New York time)", () => {
-    const { last } = given([[bars(45, rising), ...chain(692.2)]], {}, newYorkTimeToMs(SESSION, 15, 35));
-    expect(last.action).toBe("hold");
-    expect(last.reason).toMatch(/no entries after 15:30/);
+  it("keeps holding when its exit is refused, and tries the exit again next cycle", () => {
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05)).cycle(later(50, 2.6));
+    spec.outcomes([refused(spec.last, "max-open-orders" as never)]).cycle(later(55, 2.7));
+    expect(spec.decisions.map((d) => d.action)).toEqual(["enter", "exit", "exit"]);
+    expect(spec.last.intents[0]).toMatchObject({ side: "SELL", quantity: 1 });
+  });
+
+  it("never sells more than its fills hold, whatever the outcomes (property)", () => {
+    type Outcome = "fill" | "partial" | "refuse" | "dry" | "cancel" | "reject" | "working";
+    const outcome = fc.constantFrom<Outcome>(
+      "fill",
+      "partial",
+      "refuse",
+      "dry",
+      "cancel",
+      "reject",
+      "working",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ bid: fc.constantFrom(1.0, 1.9, 2.05, 2.3, 2.7), outcome }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (steps) => {
+          const spec = givenStrategy(trendVwap, { quantity: 3 }).cycle(ENTRY);
+          const held = new Map<string, number>();
+          let orderId = 0;
+          steps.forEach((step, i) => {
+            const d = spec.last;
+            const intent = d.intents[0];
+            if (intent) {
+              const key = contractKey(intent.contract);
+              orderId += 1;
+              const qty = step.outcome === "fill" ? intent.quantity : step.outcome === "partial" ? 1 : 0;
+              const events: EventBodyInput[] =
+                step.outcome === "refuse"
+                  ? [refused(d)]
+                  : step.outcome === "dry"
+                    ? [intended(d, true)]
+                    : [intended(d), submitted(d, orderId)];
+              if (qty > 0) events.push(filled(d, orderId, step.bid, qty));
+              if (step.outcome === "partial" || step.outcome === "cancel") events.push(cancelled(orderId));
+              if (step.outcome === "reject") events.push(rejected(orderId));
+              spec.outcomes(events);
+              held.set(key, (held.get(key) ?? 0) + (intent.side === "BUY" ? qty : -qty));
+            }
+            spec.cycle(later(50 + i, step.bid));
+            for (const sell of spec.last.intents.filter((x) => x.side === "SELL"))
+              expect(sell.quantity).toBeLessThanOrEqual(held.get(contractKey(sell.contract)) ?? 0);
+          });
+          for (const quantity of held.values()) expect(quantity).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("is pure: the same events give the same decisions, and the state is never mutated", () => {
-    const cycles = [
-      [bars(45, rising), ...chain(692.2)],
-      [bars(50, rising), quote(SPY, 692.4, 692.5), quote(option(692, "C"), 2.6, 2.65)],
-    ];
+    const run = () => {
+      const spec = givenStrategy(trendVwap).cycle(ENTRY);
+      return spec.outcomes(sentAndFilled(spec.last, 1, 2.05)).cycle(later(50, 2.6)).decisions;
+    };
     const state = trendVwap.initialState(trendVwap.params.parse({}));
     const frozen = JSON.stringify(state);
-    expect(JSON.stringify(given(cycles).decisions)).toBe(JSON.stringify(given(cycles).decisions));
+    expect(JSON.stringify(run())).toBe(JSON.stringify(run()));
     expect(JSON.stringify(state)).toBe(frozen);
   });
 });

@@ -6,9 +6,10 @@
  * `stored()` turns plain bodies into stored events with seq, ids and times, so a specification
  * reads as the list of what happened.
  */
-import type { EventBodyInput, StoredEvent } from "../../src/events/index.js";
+import type { EventBodyInput, PayloadOf, StoredEvent } from "../../src/events/index.js";
 import { EventSchema } from "../../src/events/index.js";
 import { type BookState, foldBook } from "../../src/projections/index.js";
+import { type AnyStrategy, StrategyRunner } from "../../src/strategy/index.js";
 
 export interface StoredOptions {
   stream?: string;
@@ -53,4 +54,60 @@ export function given(events: readonly StoredEvent[]) {
       assert(foldBook(events));
     },
   };
+}
+
+/**
+ * A strategy specification (after Emmett's DeciderSpecification), through the real StrategyRunner:
+ *
+ *   givenStrategy(trendVwap).cycle(marketEvents).outcomes([filled(2.05)]).cycle(more).last
+ *
+ * Each `cycle` feeds one cycle's market events of one symbol and asks for a decision (decision
+ * `D<cycle>`); `outcomes` feeds order events as the journal would hold them, correlated to the
+ * latest decision unless a body names its own `correlation`.
+ */
+export function givenStrategy(
+  strategy: AnyStrategy,
+  params: Record<string, unknown> = {},
+  startTs = Date.UTC(2026, 1, 4, 15, 15),
+) {
+  const runner = new StrategyRunner(strategy, strategy.params.parse(params));
+  const decisions: { id: string; decision: PayloadOf<"DecisionMade"> }[] = [];
+  let cycle = 0;
+  let seq = 1;
+  const spec = {
+    cycle(bodies: readonly EventBodyInput[]) {
+      cycle += 1;
+      const events = stored(bodies as never, { startTs: startTs + (cycle - 1) * 300_000, startSeq: seq });
+      seq += events.length;
+      for (const event of events) runner.observe(event as never);
+      const id = `D${cycle}`;
+      const decision = runner.decide(cycle, id);
+      if (decision) decisions.push({ id, decision });
+      return spec;
+    },
+    outcomes(
+      bodies: readonly (EventBodyInput & { correlation?: string; causation?: string; id?: string })[],
+    ) {
+      const correlation = decisions.at(-1)?.id;
+      const events = stored(bodies.map((b) => ({ ...(correlation ? { correlation } : {}), ...b })) as never, {
+        startTs: startTs + (cycle - 1) * 300_000 + 60_000,
+        startSeq: seq,
+      });
+      seq += events.length;
+      for (const event of events) runner.outcome(event as never);
+      return spec;
+    },
+    get decisions(): PayloadOf<"DecisionMade">[] {
+      return decisions.map((d) => d.decision);
+    },
+    get last(): PayloadOf<"DecisionMade"> {
+      const last = decisions.at(-1);
+      if (!last) throw new Error("no decision was made");
+      return last.decision;
+    },
+    get state(): unknown {
+      return runner.currentState;
+    },
+  };
+  return spec;
 }

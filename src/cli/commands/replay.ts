@@ -31,6 +31,11 @@ export function register(program: Command): void {
       .option("--from <time>", "start at this New York time of day (HH:MM) or ISO instant")
       .option("--to <time>", "stop at this New York time of day (HH:MM) or ISO instant")
       .option("--fill-model <name>", "next-quote (default) or mid", "next-quote")
+      .option(
+        "--outcomes <mode>",
+        "order outcomes fed to the strategy: recorded (live's, parity), simulated (fill model + risk rules, what-if), auto",
+        "auto",
+      )
       .option("--workers <n>", "worker threads for several sessions", String(availableParallelism()))
       .option("--force", "replay a journal that fails verify")
       .option("--json", "one JSON object on stdout"),
@@ -47,6 +52,7 @@ export function register(program: Command): void {
       from?: string;
       to?: string;
       fillModel: string;
+      outcomes: string;
       workers: string;
       force?: boolean;
       json?: boolean;
@@ -66,6 +72,9 @@ export function register(program: Command): void {
         } catch {}
         paramOverrides[kv.slice(0, eq)] = value;
       }
+      if (!["auto", "recorded", "simulated"].includes(opts.outcomes))
+        throw new UsageError(`--outcomes ${opts.outcomes}: expected recorded, simulated or auto`);
+      const outcomes = opts.outcomes as "auto" | "recorded" | "simulated";
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
@@ -109,6 +118,7 @@ export function register(program: Command): void {
           strategy: opts.strategy ?? null,
           paramOverrides,
           fillModel: opts.fillModel,
+          outcomes,
           codeVersion: codeVersion(),
           force: opts.force ?? false,
           workers,
@@ -156,6 +166,7 @@ function jsonSummary(results: SessionReplay[], out: string) {
       ? { session: results[0]!.session, run: results[0]!.run }
       : { sessions: results.map((r) => r.session), run: results.map((r) => r.run) }),
     out,
+    outcomes: [...new Set(results.map((r) => r.outcomes))].join(","),
     events: total(results, (r) => r.events),
     decisions: total(results, (r) => r.replay.decisions),
     parity,
@@ -236,6 +247,12 @@ function humanSummary(results: SessionReplay[], out: string): string {
     lines.push(
       `\n${unfilled} order(s) could not be filled: no later quote of the contract in the session (fill model next-quote)`,
     );
+  const modes = [...new Set(results.map((r) => r.outcomes))].map((m) =>
+    m === "recorded"
+      ? "recorded (live's own fills and refusals fed to the strategy: parity check)"
+      : "simulated (fill model and the shared risk rules: what-if)",
+  );
+  lines.push(`\norder outcomes: ${modes.join("; ")}`);
   lines.push(`\nruns written to ${out} (journal sessions --journal ${out})`);
   return `${lines.join("\n")}\n`;
 }

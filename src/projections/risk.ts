@@ -1,0 +1,173 @@
+/**
+ * Risk rules: pure functions of the book, the intent and the limits, so live and replay refuse
+ * exactly the same orders (DESIGN: orders and outcomes). A refusal is a value with its own `rule`,
+ * journaled as `OrderRefused` by whoever asked; nothing here throws for a refused order.
+ *
+ * The rules, in the order they are checked:
+ * - `short-option`: a SELL of an option that would open or grow a short position — counting the
+ *   SELLs still working, as if they all filled — unless `allowShortOptions`.
+ * - An order that only reduces the position (the opposite side, no more than is held) is then
+ *   approved: exits are never refused by the position cap, the open-order cap or the loss limit.
+ * - `max-position`: the position after this order and every working order on the same side would
+ *   pass ±`maxPositionPerContract`.
+ * - `max-open-orders`: this trading session already has `maxOpenOrders` orders working.
+ * - `daily-loss-limit`: this trading session's P&L (not the stream's since its first session) is at
+ *   or past −`dailyLossLimitUsd`.
+ */
+import type { OrderIntent, PayloadOf, SessionId } from "../events/index.js";
+import type { BookState } from "./book.js";
+import { type Micros, toMicros, toUsd } from "./money.js";
+import type { OrderPhase, OrderView } from "./orders.js";
+import { positionKey, unrealizedMicros } from "./positions.js";
+
+/** The limits the rules check. Live reads them from the config's `risk` section. */
+export interface RiskLimits {
+  readonly maxPositionPerContract: number;
+  readonly maxOpenOrders: number;
+  /** Per trading session (America/New_York date), in USD, positive. */
+  readonly dailyLossLimitUsd: number;
+  /** Allow a SELL to open or grow a short option position (default false). */
+  readonly allowShortOptions: boolean;
+}
+
+/** The defaults of the live config (and of a replay's what-if when nothing else is said). */
+export const DEFAULT_RISK_LIMITS: RiskLimits = Object.freeze({
+  maxPositionPerContract: 5,
+  maxOpenOrders: 3,
+  dailyLossLimitUsd: 500,
+  allowShortOptions: false,
+});
+
+/** Which rule refused an order: the `rule` of `OrderRefused`. */
+export type RiskRule = PayloadOf<"OrderRefused">["rule"];
+
+/** Why an order is refused. */
+export interface RiskRefusal {
+  readonly rule: RiskRule;
+  readonly detail: string;
+}
+
+/** Where the order would go: the stream that trades and its current trading session. */
+export interface RiskScope {
+  readonly stream: string;
+  readonly session: SessionId;
+}
+
+/** What the rules see of the book for one contract. */
+export interface RiskExposure {
+  /** Signed position held now. */
+  readonly held: number;
+  /** Unfilled quantity of this session's working BUY / SELL orders in the contract. */
+  readonly workingBuy: number;
+  readonly workingSell: number;
+  /** Orders of this session still working, all contracts. */
+  readonly workingOrders: number;
+  /** This trading session's P&L, µ$. */
+  readonly sessionPnlMicros: Micros;
+}
+
+const WORKING: ReadonlySet<OrderPhase> = new Set<OrderPhase>(["intended", "submitted", "partially-filled"]);
+
+/** True while an order can still fill (sent, or about to be). */
+export function isWorking(order: OrderView): boolean {
+  return WORKING.has(order.phase);
+}
+
+/**
+ * The P&L of one trading session of a stream, µ$: the round trips that closed in it (their whole
+ * P&L, commissions included), plus the open positions' unrealized P&L and what their current round
+ * trip has realized so far (partial closes, commissions). Earlier sessions' closed trades do not
+ * count: the loss limit is per trading session.
+ */
+export function sessionPnlMicros(book: BookState, scope: RiskScope): Micros {
+  let pnl = 0;
+  const summary = book.summaries.get(`${scope.stream}|${scope.session}`);
+  for (const trade of summary?.trades ?? []) pnl += trade.pnlMicros;
+  for (const p of book.positions.byKey.values()) {
+    if (p.stream !== scope.stream || p.quantity === 0) continue;
+    pnl += unrealizedMicros(p) + p.realizedMicros - p.tradeStartRealizedMicros;
+  }
+  return pnl;
+}
+
+/** The book as the rules see it for `intent`'s contract. */
+export function riskExposure(book: BookState, scope: RiskScope, intent: OrderIntent): RiskExposure {
+  const key = positionKey(scope.stream, intent.contract);
+  const held = book.positions.byKey.get(key)?.quantity ?? 0;
+  let workingBuy = 0;
+  let workingSell = 0;
+  let workingOrders = 0;
+  const orders = book.orders.get(`${scope.stream}|${scope.session}`);
+  for (const order of orders?.byKey.values() ?? []) {
+    if (!isWorking(order)) continue;
+    workingOrders += 1;
+    if (`${scope.stream}|${order.contractKey}` !== key) continue;
+    const open = Math.max(0, order.intent.quantity - order.filledQuantity);
+    if (order.intent.side === "BUY") workingBuy += open;
+    else workingSell += open;
+  }
+  return { held, workingBuy, workingSell, workingOrders, sessionPnlMicros: sessionPnlMicros(book, scope) };
+}
+
+/** True when `intent` only brings `held` toward zero (the opposite side, no more than is held). */
+export function isReducing(intent: OrderIntent, held: number): boolean {
+  if (held === 0 || intent.quantity > Math.abs(held)) return false;
+  return held > 0 ? intent.side === "SELL" : intent.side === "BUY";
+}
+
+/**
+ * Check one intent against the rules. Returns the refusal, or null when the order may go.
+ *
+ *   checkRisk(book, { stream: "live", session: "2026-02-05" }, intent, DEFAULT_RISK_LIMITS)
+ *   // → { rule: "short-option", detail: "SELL 1 SPY 20260206 C 690 would leave −1 …" } or null
+ */
+export function checkRisk(
+  book: BookState,
+  scope: RiskScope,
+  intent: OrderIntent,
+  limits: RiskLimits,
+): RiskRefusal | null {
+  return checkExposure(riskExposure(book, scope, intent), intent, limits);
+}
+
+/** The rules over an already computed exposure (what `checkRisk` does after reading the book). */
+export function checkExposure(
+  exposure: RiskExposure,
+  intent: OrderIntent,
+  limits: RiskLimits,
+): RiskRefusal | null {
+  const { held, workingBuy, workingSell, workingOrders } = exposure;
+  const what = `${intent.side} ${intent.quantity} ${describe(intent)}`;
+  if (intent.side === "SELL" && intent.contract.secType === "OPT" && !limits.allowShortOptions) {
+    const after = held - workingSell - intent.quantity;
+    if (after < 0)
+      return {
+        rule: "short-option",
+        detail: `${what} would leave ${after} (held ${held}, ${workingSell} already being sold): selling options short is off; set risk.allowShortOptions: true to allow it`,
+      };
+  }
+  if (isReducing(intent, held)) return null;
+  const after =
+    intent.side === "BUY" ? held + workingBuy + intent.quantity : held - workingSell - intent.quantity;
+  if (Math.abs(after) > limits.maxPositionPerContract)
+    return {
+      rule: "max-position",
+      detail: `${what}: position would be ${after} counting working orders (held ${held}), limit ±${limits.maxPositionPerContract}`,
+    };
+  if (workingOrders >= limits.maxOpenOrders)
+    return {
+      rule: "max-open-orders",
+      detail: `${workingOrders} orders working this session, limit ${limits.maxOpenOrders}; only orders that reduce a position go`,
+    };
+  if (exposure.sessionPnlMicros <= -toMicros(limits.dailyLossLimitUsd))
+    return {
+      rule: "daily-loss-limit",
+      detail: `session P&L ${toUsd(exposure.sessionPnlMicros)} USD is at or past the −${limits.dailyLossLimitUsd} limit of this trading session; only orders that reduce a position go`,
+    };
+  return null;
+}
+
+function describe(intent: OrderIntent): string {
+  const c = intent.contract;
+  return c.secType === "STK" ? c.symbol : `${c.symbol} ${c.expiry} ${c.right} ${c.strike}`;
+}

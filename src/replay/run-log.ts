@@ -1,0 +1,55 @@
+/**
+ * RunLog: the events a replay run writes, kept three ways at once — as new events for the output
+ * journal, as stored events (stamped into the run's stream) to feed the strategy and the summary,
+ * and folded into the run's own book, which the shared risk rules read.
+ */
+import type { NewEvent, StoredEvent } from "../events/index.js";
+import { type BookState, evolveBook, initialBook, positionKey } from "../projections/index.js";
+
+export class RunLog {
+  readonly output: NewEvent[] = [];
+  readonly stored: StoredEvent[] = [];
+  private bookState: BookState = initialBook;
+  private seq = 0;
+
+  constructor(
+    readonly run: string,
+    readonly session: string,
+  ) {}
+
+  /** The run's book: positions, working orders and session P&L, marked at the source's quotes. */
+  get book(): BookState {
+    return this.bookState;
+  }
+
+  /** Append one event to the run; returns it as stored in the run's stream. */
+  emit(event: NewEvent & { id: string }): StoredEvent {
+    this.output.push(event);
+    const stored = this.stamp(event);
+    this.stored.push(stored);
+    this.bookState = evolveBook(this.bookState, stored);
+    return stored;
+  }
+
+  /** Mark a position the run holds at a source quote (the book only: the run does not copy quotes). */
+  mark(quote: StoredEvent): void {
+    if (quote.type !== "QuoteSnapshot") return;
+    if (!this.bookState.positions.byKey.has(positionKey(this.run, quote.payload.contract))) return;
+    this.bookState = evolveBook(this.bookState, { ...quote, stream: this.run, seq: ++this.seq });
+  }
+
+  private stamp(event: NewEvent & { id: string }): StoredEvent {
+    this.seq += 1;
+    return {
+      ...(event as object),
+      seq: this.seq,
+      id: event.id,
+      stream: this.run,
+      session: this.session,
+      pos: this.stored.length,
+      causation: event.causation ?? null,
+      correlation: event.correlation ?? null,
+      hash: "",
+    } as StoredEvent;
+  }
+}
