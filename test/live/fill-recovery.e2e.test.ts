@@ -88,7 +88,7 @@ describe("fills are never lost", () => {
     expect(of(evs, "CommissionReported").map((e) => e.payload.execId)).toEqual([fills[0]!.payload.execId]);
     expect(of(evs, "PositionMismatch")).toHaveLength(0);
     expectBookMatchesBroker(evs, fills[0]!);
-  });
+  }, 180_000);
 
   it("a fill made while connectivity is lost (1100) is recovered after 1102", async () => {
     const { sim, journal } = await h.setup({

@@ -142,7 +142,7 @@ describe("one writer per journal", () => {
     const evs = journalEvents(journal);
     expect(of(evs, "SessionOpened").length).toBe(2);
     expect(of(evs, "SessionClosed").length).toBe(1);
-  });
+  }, 180_000);
 });
 
 describe("integrity before trading", () => {

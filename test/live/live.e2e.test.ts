@@ -274,7 +274,7 @@ describe("journal live against the simulator", () => {
       "50",
     ]);
     // Wait until the bot is inside its second cycle, then kill it without warning.
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1200; i++) {
       await new Promise((r) => setTimeout(r, 50));
       try {
         const evs = events(journal);
@@ -306,7 +306,7 @@ describe("journal live against the simulator", () => {
     const cycles = after.flatMap((e) => (e.type === "CycleStarted" ? [e.payload.cycle] : []));
     expect(cycles.at(-1)).toBe(Math.max(...cycles.slice(0, -1)) + 1);
     expect(after.every((e) => e.session === "2026-02-04")).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe("gateway etiquette as hard limits", () => {
