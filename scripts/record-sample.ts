@@ -34,7 +34,7 @@ for (const session of SESSIONS) {
     codeVersion: codeVersion(),
     logger: await createLogger(null, true),
   });
-  const cycles = await bot.run();
+  const { cycles } = await bot.run();
   await sim.close();
   console.log(`recorded ${session}: ${cycles} cycles`);
 }

@@ -34,9 +34,9 @@ import {
 import { guardAccounts, guardPort, type TradingMode, tradingMode } from "./account-guard.js";
 import { ClientIdAllocator } from "./client-id.js";
 import { configHash, enforceInterval, type LiveConfig } from "./config.js";
-import { GatewayConnection } from "./connection.js";
+import { ConnectAborted, GatewayConnection } from "./connection.js";
 import type { GatewayNotice } from "./gateway.js";
-import { HealthMonitor } from "./health.js";
+import { HealthMonitor, healthWarnings } from "./health.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
 import { type CycleCounts, MarketDataGatherer } from "./market-data.js";
@@ -80,6 +80,8 @@ export class LiveBot {
   private opened = false;
   private wake: (() => void) | null = null;
   private cyclesRun = 0;
+  /** Set by 1101/1102 (connectivity restored): fills made while it was lost are asked for again. */
+  private recoveryDue = false;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
@@ -151,7 +153,8 @@ export class LiveBot {
       this.closeSession(this.stopping ? "signal" : "completed", detail);
       return summarize(this.book.state, this.live.id!, this.cyclesRun);
     } catch (error) {
-      logger.error({ err: (error as Error).message }, "live mode stopped on an error");
+      if (!(error instanceof ConnectAborted))
+        logger.error({ err: (error as Error).message }, "live mode stopped on an error");
       if (this.opened) this.closeSession("error", (error as Error).message);
       throw error;
     } finally {
@@ -349,6 +352,7 @@ export class LiveBot {
   }
 
   private onNotice(notice: GatewayNotice): void {
+    if (notice.code === 1101 || notice.code === 1102) this.recoveryDue = true;
     if (!this.opened) {
       this.earlyNotices.push(notice);
       return;
@@ -412,9 +416,13 @@ export class LiveBot {
         status = "skipped";
         detail = "gateway reported connectivity lost (1100) and not yet restored";
       } else {
-        await this.router.pollExecutions(config.requestTimeoutSeconds * 1000).catch(() => {
-          counts.errors += 1;
-        });
+        if (this.recoveryDue) {
+          this.recoveryDue = false;
+          await this.recover();
+        } else
+          await this.router.pollExecutions(config.requestTimeoutSeconds * 1000).catch(() => {
+            counts.errors += 1;
+          });
         for (const [i, symbol] of config.symbols.entries()) {
           if (this.stopping) break;
           if (i > 0) await sleep(config.symbolPauseMs);
@@ -520,35 +528,14 @@ export class LiveBot {
 
   private healthWarnings(sample: PayloadOf<"HealthSampled">): void {
     const { health, gateway } = this.options.config;
-    const floor = health.freeMemoryFloorMb * 1024 * 1024;
-    if (sample.freeMemBytes < floor)
-      this.live.record([
-        {
-          type: "HealthWarning",
-          version: 1,
-          ts: this.live.now(),
-          payload: {
-            kind: "low-memory",
-            detail: `free memory ${Math.round(sample.freeMemBytes / 1048576)} MB is under the ${health.freeMemoryFloorMb} MB floor (alpha: leave 1 GB+ for the OS)`,
-            value: sample.freeMemBytes,
-            threshold: floor,
-          },
-        },
-      ]);
-    if (!sample.gatewayPortOpen)
-      this.live.record([
-        {
-          type: "HealthWarning",
-          version: 1,
-          ts: this.live.now(),
-          payload: {
-            kind: "gateway-port-closed",
-            detail: `nothing listens on ${gateway.host}:${gateway.port}`,
-            value: 0,
-            threshold: 1,
-          },
-        },
-      ]);
+    this.live.record(
+      healthWarnings(sample, health.freeMemoryFloorMb, gateway).map((payload) => ({
+        type: "HealthWarning" as const,
+        version: 1 as const,
+        ts: this.live.now(),
+        payload,
+      })),
+    );
   }
 
   private async sleepInterruptibly(ms: number): Promise<void> {

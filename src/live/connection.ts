@@ -12,6 +12,11 @@ import { isSimulatorAccounts, type LiveConfig } from "./config.js";
 import { GatewayClient, type GatewayNotice, type OrderEvents } from "./gateway.js";
 import { probePort } from "./health.js";
 
+/** `stop()` came before any gateway answered: nothing was journaled. */
+export class ConnectAborted extends Error {
+  readonly code = "CONNECT_ABORTED";
+}
+
 export interface ConnectionListener {
   notice(notice: GatewayNotice): void;
   disconnected(reason: string): void;
@@ -98,7 +103,7 @@ export class GatewayConnection {
         await this.sleep(backoff);
       }
     }
-    throw new Error("stopped before a connection was made");
+    throw new ConnectAborted(`stopped before the gateway at ${host}:${port} answered; nothing was journaled`);
   }
 
   disconnect(): void {

@@ -9,7 +9,6 @@
  */
 import {
   EventName,
-  type Execution,
   IBApi,
   type Contract as IbContract,
   type Order as IbOrder,
@@ -18,101 +17,21 @@ import {
   OrderType,
   SecType,
 } from "@stoqey/ib";
-import type { Bar, Contract, Greeks, PayloadOf } from "../events/index.js";
-import { fromIbContract, toIbContract } from "./ib-contracts.js";
+import type { Bar, Contract, PayloadOf } from "../events/index.js";
+import {
+  type ConnectInfo,
+  GatewayDisconnected,
+  type GatewayNotice,
+  GatewayRequestError,
+  GatewayTimeout,
+  type OpenOrderReport,
+  type OrderEvents,
+  type SnapshotResult,
+} from "./gateway-types.js";
+import { executionReport, fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
 
+export * from "./gateway-types.js";
 export { toIbContract } from "./ib-contracts.js";
-
-export interface GatewayNotice {
-  code: number;
-  message: string;
-  reqId: number;
-}
-
-export interface ConnectInfo {
-  accounts: string[];
-  nextOrderId: number;
-  serverVersion: number;
-}
-
-export interface SnapshotResult {
-  bidUsd: number | null;
-  askUsd: number | null;
-  lastUsd: number | null;
-  bidSize: number | null;
-  askSize: number | null;
-  lastSize: number | null;
-  greeks: Greeks | null;
-  complete: boolean;
-}
-
-export interface OrderEvents {
-  status(
-    orderId: number,
-    status: string,
-    filled: number,
-    remaining: number,
-    avgFillPrice: number,
-    permId: number,
-    lastFillPrice: number,
-  ): void;
-  /** A fill as it happens (`recovered` false) or answered to `executions()` after a (re)connect. */
-  execution(report: ExecutionReport): void;
-  commission(execId: string, commission: number, currency: string, realizedPnl: number | null): void;
-  /** An order the gateway reports as open (on placement, on a change, or to `openOrders()`). */
-  openOrder(report: OpenOrderReport): void;
-}
-
-/** One execution, with what links it to our decision across restarts and client ids. */
-export interface ExecutionReport {
-  orderId: number;
-  clientId: number;
-  permId: number;
-  execId: string;
-  side: "BUY" | "SELL";
-  shares: number;
-  priceUsd: number;
-  exchange: string;
-  account: string;
-  contract: Contract;
-  orderRef: string | null;
-  /** Answered to a `reqExecutions` (after a reconnect), not pushed as it happened. */
-  recovered: boolean;
-}
-
-/** An order the gateway holds, from OPEN_ORDER. */
-export interface OpenOrderReport {
-  orderId: number;
-  clientId: number;
-  permId: number;
-  orderRef: string | null;
-  status: string;
-  contract: Contract;
-}
-
-/** A request the gateway did not answer in time; the subscription was cancelled. */
-export class GatewayTimeout extends Error {
-  constructor(
-    readonly what: string,
-    readonly ms: number,
-  ) {
-    super(`${what}: no answer from the gateway within ${ms} ms (cancelled)`);
-  }
-}
-
-/** An error code the gateway answered a request with. */
-export class GatewayRequestError extends Error {
-  constructor(
-    readonly code: number,
-    readonly reqId: number,
-    message: string,
-  ) {
-    super(`gateway error ${code} on request ${reqId}: ${message}`);
-  }
-}
-
-/** The gateway closed the socket while requests were pending. */
-export class GatewayDisconnected extends Error {}
 
 interface Pending {
   reject(error: Error): void;
@@ -631,37 +550,4 @@ export class GatewayClient {
       });
     });
   }
-}
-
-function executionReport(reqId: number, contract: IbContract, execution: Execution): ExecutionReport {
-  return {
-    orderId: execution.orderId ?? -1,
-    clientId: execution.clientId ?? -1,
-    permId: execution.permId ?? 0,
-    execId: execution.execId ?? "",
-    side: execution.side === "SLD" ? "SELL" : "BUY",
-    shares: Number(execution.shares ?? 0),
-    priceUsd: execution.price ?? 0,
-    exchange: execution.exchange ?? "",
-    account: execution.acctNumber ?? "",
-    contract: fromIbContract(contract),
-    orderRef: execution.orderRef || null,
-    recovered: reqId !== -1,
-  };
-}
-
-function openOrderReport(
-  orderId: number,
-  contract: IbContract,
-  order: IbOrder,
-  state: IbOrderState,
-): OpenOrderReport {
-  return {
-    orderId,
-    clientId: order.clientId ?? -1,
-    permId: order.permId ?? 0,
-    orderRef: order.orderRef || null,
-    status: String(state.status ?? ""),
-    contract: fromIbContract(contract),
-  };
 }

@@ -51,3 +51,28 @@ export class HealthMonitor {
     this.lag.disable();
   }
 }
+
+/** What in a health sample deserves a warning: low free memory, the gateway port closed. */
+export function healthWarnings(
+  sample: PayloadOf<"HealthSampled">,
+  freeMemoryFloorMb: number,
+  gateway: { host: string; port: number },
+): PayloadOf<"HealthWarning">[] {
+  const warnings: PayloadOf<"HealthWarning">[] = [];
+  const floor = freeMemoryFloorMb * 1024 * 1024;
+  if (sample.freeMemBytes < floor)
+    warnings.push({
+      kind: "low-memory",
+      detail: `free memory ${Math.round(sample.freeMemBytes / 1048576)} MB is under the ${freeMemoryFloorMb} MB floor (alpha: leave 1 GB+ for the OS)`,
+      value: sample.freeMemBytes,
+      threshold: floor,
+    });
+  if (!sample.gatewayPortOpen)
+    warnings.push({
+      kind: "gateway-port-closed",
+      detail: `nothing listens on ${gateway.host}:${gateway.port}`,
+      value: 0,
+      threshold: 1,
+    });
+  return warnings;
+}

@@ -2,8 +2,16 @@
  * Contracts between our catalogue's shape and `@stoqey/ib`'s. Only `src/live` speaks the client's
  * types; everything past this file sees our `Contract`.
  */
-import { type Contract as IbContract, OptionType, SecType } from "@stoqey/ib";
+import {
+  type Execution,
+  type Contract as IbContract,
+  type Order as IbOrder,
+  type OrderState as IbOrderState,
+  OptionType,
+  SecType,
+} from "@stoqey/ib";
 import type { Contract } from "../events/index.js";
+import type { ExecutionReport, OpenOrderReport } from "./gateway-types.js";
 
 /** Our contract → the client's. */
 export function toIbContract(contract: Contract): IbContract {
@@ -50,5 +58,40 @@ export function fromIbContract(contract: IbContract): Contract {
     symbol: contract.symbol ?? "",
     exchange: "SMART",
     currency: contract.currency || "USD",
+  };
+}
+
+/** An EXECUTION_DATA as the client decoded it; reqId -1 is a fill pushed as it happened. */
+export function executionReport(reqId: number, contract: IbContract, execution: Execution): ExecutionReport {
+  return {
+    orderId: execution.orderId ?? -1,
+    clientId: execution.clientId ?? -1,
+    permId: execution.permId ?? 0,
+    execId: execution.execId ?? "",
+    side: execution.side === "SLD" ? "SELL" : "BUY",
+    shares: Number(execution.shares ?? 0),
+    priceUsd: execution.price ?? 0,
+    exchange: execution.exchange ?? "",
+    account: execution.acctNumber ?? "",
+    contract: fromIbContract(contract),
+    orderRef: execution.orderRef || null,
+    recovered: reqId !== -1,
+  };
+}
+
+/** An OPEN_ORDER as the client decoded it. */
+export function openOrderReport(
+  orderId: number,
+  contract: IbContract,
+  order: IbOrder,
+  state: IbOrderState,
+): OpenOrderReport {
+  return {
+    orderId,
+    clientId: order.clientId ?? -1,
+    permId: order.permId ?? 0,
+    orderRef: order.orderRef || null,
+    status: String(state.status ?? ""),
+    contract: fromIbContract(contract),
   };
 }

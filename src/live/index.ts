@@ -20,6 +20,7 @@ export {
   type LiveOverrides,
   loadLiveConfig,
 } from "./config.js";
+export { ConnectAborted } from "./connection.js";
 export { GatewayClient } from "./gateway.js";
 export { probePort } from "./health.js";
 export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";

@@ -167,8 +167,8 @@ function midOf(quote: PayloadOf<"QuoteSnapshot"> | null): number | null {
 
 /**
  * The options to snapshot: every option the book holds (its exit must be priced), then calls and
- * puts of the strikes nearest the spot, `strikes` strikes in all and never more than the alpha's
- * limit of 5 — the held ones count first.
+ * puts of the strikes nearest the spot: `strikes` strike lines (expiry and strike) in all and
+ * never more than the alpha's limit of 5, the held ones counted first.
  */
 export function snapshotSet(
   chain: PayloadOf<"OptionChainReceived">,
@@ -179,16 +179,16 @@ export function snapshotSet(
   held: readonly OptionContract[],
 ): OptionContract[] {
   const heldHere = held.filter((c) => c.symbol === chain.symbol);
-  const heldStrikes = new Set(heldHere.map((c) => c.strike));
+  const line = (c: OptionContract) => `${c.expiry} ${c.strike}`;
+  const heldLines = new Set(heldHere.map(line));
   const budget = Math.min(strikes, LIMITS.maxStrikes.value);
-  const near = pickOptions(chain, spot, budget, minDays, session);
+  const near = pickOptions(chain, spot, budget, minDays, session).filter((c) => !heldLines.has(line(c)));
   const nearStrikes = [...new Set(near.map((c) => c.strike))]
-    .filter((strike) => !heldStrikes.has(strike))
     .sort((a, b) => Math.abs(a - spot) - Math.abs(b - spot) || a - b)
-    .slice(0, Math.max(0, budget - heldStrikes.size));
-  const chosen = new Set([...heldStrikes, ...nearStrikes]);
+    .slice(0, Math.max(0, budget - heldLines.size));
   const out = new Map<string, OptionContract>();
-  for (const c of [...heldHere, ...near.filter((o) => chosen.has(o.strike))]) out.set(contractKey(c), c);
+  for (const c of [...heldHere, ...near.filter((o) => nearStrikes.includes(o.strike))])
+    out.set(contractKey(c), c);
   return [...out.values()];
 }
 

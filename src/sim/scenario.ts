@@ -14,10 +14,25 @@ export const ScenarioSchema = z
       .optional(),
     /** Error 326 and a closed socket for these client ids (a stale session holds them). */
     clientIdInUse: z.array(z.number().int()).optional(),
-    /** 1100 connectivity lost after N requests, 1102 restored `restoreAfterMs` later. */
+    /**
+     * 1100 connectivity lost after N requests (or at the Nth order placed), 1102 restored
+     * `restoreAfterMs` later. With `withholdFillReports`, fills made while it is lost are not
+     * pushed to the client (the report never reached the gateway's socket); `reqExecutions` after
+     * the restore returns them, as a real gateway does.
+     */
     connectivityLost: z
-      .object({ afterRequests: z.number().int().positive(), restoreAfterMs: z.number().int().nonnegative() })
+      .object({
+        afterRequests: z.number().int().positive().optional(),
+        atOrder: z.number().int().positive().optional(),
+        restoreAfterMs: z.number().int().nonnegative(),
+        withholdFillReports: z.boolean().default(false),
+      })
+      .refine((v) => (v.afterRequests === undefined) !== (v.atOrder === undefined), {
+        message: "give exactly one of afterRequests and atOrder",
+      })
       .optional(),
+    /** Real ms between an order's PreSubmitted and its first chance to fill. */
+    fillDelayMs: z.number().int().nonnegative().default(2),
     /** Close the socket after the Nth request of the run (a gateway restart). */
     dropAfterRequests: z.number().int().positive().optional(),
     /** Never answer the Nth request of this kind (the client's timeout must fire). */
@@ -32,10 +47,17 @@ export const ScenarioSchema = z
     streamingFlood: z.boolean().default(true),
     /** Real ms before "snapshot end" (a real gateway takes ~11 s; tests want it quick). */
     snapshotDelayMs: z.number().int().nonnegative().default(20),
+    /**
+     * Refuse a SELL that would open a short option position (error 201, then Cancelled), as a
+     * paper account without permission for uncovered options does.
+     */
+    rejectShortOptions: z.boolean().default(false),
   })
   .strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
+/** A scenario as written (defaults not yet applied), e.g. in a test or a YAML file. */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 /** Read and validate a scenario file (YAML or JSON); errors name the file and the field. */
 export function loadScenario(path: string): Scenario {

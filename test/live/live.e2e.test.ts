@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
-import { type Scenario, type Simulator, startSimulator } from "../../src/sim/index.js";
+import { type ScenarioInput, type Simulator, startSimulator } from "../../src/sim/index.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "src", "cli", "journal.ts");
 const dir = mkdtempSync(join(tmpdir(), "live-e2e-"));
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 let n = 0;
-async function setup(scenario: Partial<Scenario> = {}) {
+async function setup(scenario: ScenarioInput = {}) {
   const sim = await startSimulator({
     seed: 42,
     startMs: newYorkTimeToMs("2026-02-04", 10, 0),

@@ -170,11 +170,17 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
       transmit: true,
     });
     await done;
-    expect(seen).toEqual(["status Submitted 0", "exec BOT 2", "status Filled 2", "commission 1.3"]);
+    expect(seen).toEqual([
+      "status PreSubmitted 0",
+      "status Submitted 0",
+      "exec BOT 2",
+      "status Filled 2",
+      "commission 1.3",
+    ]);
     expect(codes).not.toContain(505);
   });
 
-  it("keeps a non-marketable limit order working until cancelled: PendingCancel, Cancelled, 202", async () => {
+  it("keeps a non-marketable limit order working until cancelled: PreSubmitted, Submitted, PendingCancel, Cancelled, 202", async () => {
     const s = await sim();
     const { ib, codes } = await client(s.port);
     const statuses: string[] = [];
@@ -189,7 +195,7 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     await new Promise((r) => setTimeout(r, 100));
     ib.cancelOrder(5);
     await new Promise((r) => setTimeout(r, 200));
-    expect(statuses).toEqual(["Submitted", "PendingCancel", "Cancelled"]);
+    expect(statuses).toEqual(["PreSubmitted", "Submitted", "PendingCancel", "Cancelled"]);
     expect(codes).toContain(202);
     expect(codes).not.toContain(505);
   });

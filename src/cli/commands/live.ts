@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import {
   ConfigRefused,
+  ConnectAborted,
   createLogger,
   formatSummary,
   JournalIntegrityError,
@@ -8,7 +9,7 @@ import {
   type LiveConfig,
   loadLiveConfig,
 } from "../../live/index.js";
-import { findStrategy } from "../../strategy/index.js";
+import { loadStrategy, StrategyRejected } from "../../replay/index.js";
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../program.js";
@@ -29,6 +30,10 @@ export function register(program: Command): void {
         "client id for the first connection (env IBKR_CLIENT_ID; default: a fresh one per start)",
       )
       .option("--symbols <list>", "comma-separated, e.g. SPY,QQQ")
+      .option(
+        "--strategy <name|file>",
+        "a shipped strategy or a module implementing the contract (default from config)",
+      )
       .option("--interval <seconds>", "seconds between cycle starts (≥ 300 against a real gateway)")
       .option("--cycles <n>", "stop cleanly after n cycles")
       .option("--paper", "send orders to the gateway, paper accounts only (DU…), never on ports 4001/7496")
@@ -47,6 +52,7 @@ export function register(program: Command): void {
       port?: string;
       clientId?: string;
       symbols?: string;
+      strategy?: string;
       interval?: string;
       cycles?: string;
       paper?: boolean;
@@ -90,11 +96,13 @@ export function register(program: Command): void {
         throw error;
       }
       const cycles = number("cycles", opts.cycles);
-      const strategy = findStrategy(config.strategy.name);
-      if (!strategy)
-        throw new UsageError(
-          `strategy "${config.strategy.name}" is not a shipped strategy (known: trend-vwap)`,
-        );
+      let strategy: Awaited<ReturnType<typeof loadStrategy>>;
+      try {
+        strategy = await loadStrategy(opts.strategy ?? config.strategy.name);
+      } catch (error) {
+        if (error instanceof StrategyRejected) throw new UsageError(error.message);
+        throw error;
+      }
       const parsed = strategy.params.safeParse(config.strategy.params);
       if (!parsed.success)
         throw new UsageError(
@@ -117,6 +125,10 @@ export function register(program: Command): void {
         const summary = await bot.run();
         process.stdout.write(formatSummary(summary, opts.journal));
       } catch (error) {
+        if (error instanceof ConnectAborted) {
+          process.stdout.write(`${error.message}\n`);
+          return;
+        }
         if (error instanceof ConfigRefused || error instanceof JournalIntegrityError)
           throw new UsageError(error.message);
         throw error;

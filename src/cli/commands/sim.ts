@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
-import { loadScenario, type Scenario, startSimulator } from "../../sim/index.js";
+import { loadScenario, type Scenario, SIMULATOR_ACCOUNT, startSimulator } from "../../sim/index.js";
 import { UsageError } from "../program.js";
 
 /** `journal sim`: the fake IB Gateway, for trying the bot without an account and for tests. */
@@ -18,6 +18,12 @@ export function register(program: Command): void {
     .option("--speed <n>", "simulated seconds per real second", "1")
     .option("--scenario <file>", "fault scenario (YAML or JSON, see docs/sim.md)")
     .option("--snapshot-delay <ms>", "real ms before snapshot end (a real gateway takes ~11000)")
+    .option(
+      "--account <id>",
+      "managed account to report (default SIM0000001; a live-style id such as U1234567 hides the SIM prefix)",
+    )
+    .option("--max-version <n>", "highest server version to negotiate, 157–193 (an older gateway)")
+    .option("--reject-short-options", "refuse SELL orders that would open a short option (error 201)")
     .option("--quiet", "do not log each request")
     .action(
       async (opts: {
@@ -28,6 +34,9 @@ export function register(program: Command): void {
         speed: string;
         scenario?: string;
         snapshotDelay?: string;
+        account?: string;
+        maxVersion?: string;
+        rejectShortOptions?: boolean;
         quiet?: boolean;
       }) => {
         const port = Number(opts.port);
@@ -37,6 +46,16 @@ export function register(program: Command): void {
           throw new UsageError(`--port ${opts.port}: expected 0–65535`);
         if (!Number.isInteger(seed)) throw new UsageError(`--seed ${opts.seed}: expected an integer`);
         if (!(speed > 0)) throw new UsageError(`--speed ${opts.speed}: expected a positive number`);
+        if (opts.account !== undefined && !/^[A-Z]{1,3}\d{4,9}$/.test(opts.account))
+          throw new UsageError(
+            `--account ${opts.account}: expected an IB account id such as U1234567 or DU1234567`,
+          );
+        const maxVersion = opts.maxVersion === undefined ? undefined : Number(opts.maxVersion);
+        if (
+          maxVersion !== undefined &&
+          !(Number.isInteger(maxVersion) && maxVersion >= 157 && maxVersion <= 193)
+        )
+          throw new UsageError(`--max-version ${opts.maxVersion}: expected an integer from 157 to 193`);
         let startMs: number | undefined;
         if (opts.start !== undefined) {
           const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(opts.start);
@@ -56,6 +75,7 @@ export function register(program: Command): void {
         }
         if (opts.snapshotDelay !== undefined)
           scenario = { ...scenario, snapshotDelayMs: Number(opts.snapshotDelay) };
+        if (opts.rejectShortOptions) scenario = { ...scenario, rejectShortOptions: true };
         const sim = await startSimulator({
           host: opts.host,
           port,
@@ -63,12 +83,14 @@ export function register(program: Command): void {
           speed,
           scenario,
           ...(startMs === undefined ? {} : { startMs }),
+          ...(opts.account === undefined ? {} : { account: opts.account }),
+          ...(maxVersion === undefined ? {} : { maxServerVersion: maxVersion }),
           log: opts.quiet
             ? () => {}
             : (line) => process.stderr.write(`${JSON.stringify({ simTimeMs: sim?.nowMs(), ...line })}\n`),
         });
         process.stdout.write(
-          `sim listening on ${sim.host}:${sim.port} (seed ${seed}, speed ${speed}, clock ${new Date(sim.nowMs()).toISOString()})\n`,
+          `sim listening on ${sim.host}:${sim.port} (account ${opts.account ?? SIMULATOR_ACCOUNT}, seed ${seed}, speed ${speed}, clock ${new Date(sim.nowMs()).toISOString()})\n`,
         );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();

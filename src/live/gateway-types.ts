@@ -1,0 +1,96 @@
+/**
+ * The shapes our gateway interface speaks — notices, order answers, errors — free of the client's
+ * types, so the rest of live mode (and its tests) never import `@stoqey/ib`.
+ */
+import type { Contract, Greeks } from "../events/index.js";
+
+export interface GatewayNotice {
+  code: number;
+  message: string;
+  reqId: number;
+}
+
+export interface ConnectInfo {
+  accounts: string[];
+  nextOrderId: number;
+  serverVersion: number;
+}
+
+export interface SnapshotResult {
+  bidUsd: number | null;
+  askUsd: number | null;
+  lastUsd: number | null;
+  bidSize: number | null;
+  askSize: number | null;
+  lastSize: number | null;
+  greeks: Greeks | null;
+  complete: boolean;
+}
+
+export interface OrderEvents {
+  status(
+    orderId: number,
+    status: string,
+    filled: number,
+    remaining: number,
+    avgFillPrice: number,
+    permId: number,
+    lastFillPrice: number,
+  ): void;
+  /** A fill as it happens (`recovered` false) or answered to `executions()` after a (re)connect. */
+  execution(report: ExecutionReport): void;
+  commission(execId: string, commission: number, currency: string, realizedPnl: number | null): void;
+  /** An order the gateway reports as open (on placement, on a change, or to `openOrders()`). */
+  openOrder(report: OpenOrderReport): void;
+}
+
+/** One execution, with what links it to our decision across restarts and client ids. */
+export interface ExecutionReport {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  execId: string;
+  side: "BUY" | "SELL";
+  shares: number;
+  priceUsd: number;
+  exchange: string;
+  account: string;
+  contract: Contract;
+  orderRef: string | null;
+  /** Answered to a `reqExecutions` (after a reconnect), not pushed as it happened. */
+  recovered: boolean;
+}
+
+/** An order the gateway holds, from OPEN_ORDER. */
+export interface OpenOrderReport {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  orderRef: string | null;
+  status: string;
+  contract: Contract;
+}
+
+/** A request the gateway did not answer in time; the subscription was cancelled. */
+export class GatewayTimeout extends Error {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
+    super(`${what}: no answer from the gateway within ${ms} ms (cancelled)`);
+  }
+}
+
+/** An error code the gateway answered a request with. */
+export class GatewayRequestError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reqId: number,
+    message: string,
+  ) {
+    super(`gateway error ${code} on request ${reqId}: ${message}`);
+  }
+}
+
+/** The gateway closed the socket while requests were pending. */
+export class GatewayDisconnected extends Error {}

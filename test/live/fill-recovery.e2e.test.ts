@@ -1,0 +1,128 @@
+/**
+ * Fills are never lost: a bot SIGKILLed between sending an order and its fill, a fill made while
+ * the gateway had lost connectivity (1100 … 1102), a session asked to stop right after its order.
+ * Real CLI processes, the real @stoqey/ib client, the simulator's process-wide order book.
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { LIVE_STREAM, type StoredEvent } from "../../src/events/index.js";
+import { foldBook, positionKey } from "../../src/projections/index.js";
+import { journalEvents, liveHarness, until } from "../support/live-harness.js";
+
+const h = liveHarness("fill-recovery-");
+afterEach(() => h.cleanup());
+afterAll(() => rmSync(h.dir, { recursive: true, force: true }));
+
+const PROBE = join(import.meta.dirname, "..", "support", "probe-strategy.ts");
+const of = <T extends StoredEvent["type"]>(evs: StoredEvent[], type: T) =>
+  evs.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
+
+/** The probe buys one call on cycle 1 and does nothing else. */
+function buyOnceArgs(journal: string, port: number, cycles: number): string[] {
+  const config = join(h.dir, "buy-once.yaml");
+  writeFileSync(config, "strategy:\n  params:\n    putCycle: 99\n    exitCycle: 99\n");
+  return [
+    "--config",
+    config,
+    "--journal",
+    journal,
+    "--port",
+    String(port),
+    "--symbols",
+    "SPY",
+    "--strategy",
+    PROBE,
+    "--interval",
+    "1",
+    "--cycles",
+    String(cycles),
+    "--paper",
+  ];
+}
+
+/** The book folded from the journal against the gateway's last report: they must agree. */
+function expectBookMatchesBroker(
+  evs: StoredEvent[],
+  contract: Extract<StoredEvent, { type: "OrderFilled" }>,
+) {
+  const book = foldBook(evs);
+  const ours = book.positions.byKey.get(positionKey(LIVE_STREAM, contract.payload.contract))?.quantity ?? 0;
+  const reported = of(evs, "PositionsReported").at(-1)!;
+  const theirs = reported.payload.positions
+    .filter((p) => p.contract.secType === "OPT")
+    .reduce((sum, p) => sum + p.quantity, 0);
+  expect(ours).toBe(1);
+  expect(theirs).toBe(ours);
+}
+
+describe("fills are never lost", () => {
+  it("SIGKILL right after an order is sent: the restart journals its fill exactly once, linked to the decision, and the book equals the broker", async () => {
+    const { sim, journal } = await h.setup({ fillDelayMs: 4000 });
+    const first = h.live(buyOnceArgs(journal, sim.port, 10));
+    await until("the order to be sent", () => {
+      try {
+        return of(journalEvents(journal), "OrderSubmitted").length > 0;
+      } catch {
+        return false;
+      }
+    });
+    first.child.kill("SIGKILL");
+    await first.done;
+    const killed = journalEvents(journal);
+    expect(of(killed, "OrderFilled")).toHaveLength(0);
+    const submitted = of(killed, "OrderSubmitted")[0]!;
+
+    // The gateway fills it while the bot is down.
+    await new Promise((r) => setTimeout(r, 4500));
+    for (let run = 0; run < 2; run++) {
+      const again = await h.live(buyOnceArgs(journal, sim.port, 1)).done;
+      expect(again.code, again.stderr).toBe(0);
+    }
+    const evs = journalEvents(journal);
+    const fills = of(evs, "OrderFilled");
+    expect(fills).toHaveLength(1);
+    expect(fills[0]!.payload.recovered).toBe(true);
+    expect(fills[0]!.correlation).toBe(submitted.correlation);
+    expect(fills[0]!.payload.orderRef).toBe(submitted.correlation);
+    expect(of(evs, "CommissionReported").map((e) => e.payload.execId)).toEqual([fills[0]!.payload.execId]);
+    expect(of(evs, "PositionMismatch")).toHaveLength(0);
+    expectBookMatchesBroker(evs, fills[0]!);
+  });
+
+  it("a fill made while connectivity is lost (1100) is recovered after 1102", async () => {
+    const { sim, journal } = await h.setup({
+      fillDelayMs: 200,
+      connectivityLost: { atOrder: 1, restoreAfterMs: 1500, withholdFillReports: true },
+    });
+    const run = await h.live(buyOnceArgs(journal, sim.port, 5)).done;
+    expect(run.code, run.stderr).toBe(0);
+    const evs = journalEvents(journal);
+    expect(of(evs, "GatewayNotice").map((e) => e.payload.code)).toEqual(expect.arrayContaining([1100, 1102]));
+    const fills = of(evs, "OrderFilled");
+    expect(fills).toHaveLength(1);
+    expect(fills[0]!.payload.recovered).toBe(true);
+    expectBookMatchesBroker(evs, fills[0]!);
+  });
+
+  it("a session asked for one cycle does not close before its order's fill", async () => {
+    const { sim, journal } = await h.setup({ fillDelayMs: 2500 });
+    const run = await h.live(buyOnceArgs(journal, sim.port, 1)).done;
+    expect(run.code, run.stderr).toBe(0);
+    const evs = journalEvents(journal);
+    const closed = evs.findIndex((e) => e.type === "SessionClosed");
+    const filled = evs.findIndex((e) => e.type === "OrderFilled");
+    expect(filled).toBeGreaterThan(-1);
+    expect(filled).toBeLessThan(closed);
+    expect(run.stdout).toMatch(/fills 1/);
+  });
+
+  it("a session whose order still works when the close timeout passes says so in SessionClosed", async () => {
+    const { sim, journal } = await h.setup({ fillDelayMs: 60_000 });
+    const run = await h.live([...buyOnceArgs(journal, sim.port, 1), "--close-timeout", "2"]).done;
+    expect(run.code, run.stderr).toBe(0);
+    const closed = of(journalEvents(journal), "SessionClosed")[0]!;
+    expect(closed.payload.detail).toMatch(/closed after 2 s with 1 order\(s\) still working/);
+    expect(run.stdout).toMatch(/working orders: #\d+ BUY 1 SPY/);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Live mode as a user runs it: the real CLI in a child process (through tsx), the simulator on an
+ * ephemeral port, real SQLite journals in a temporary folder.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
+import {
+  type ScenarioInput,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../src/sim/index.js";
+
+export const CLI = join(import.meta.dirname, "..", "..", "src", "cli", "journal.ts");
+
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Output so far (for waiting on a line while the process runs). */
+  output(): { stdout: string; stderr: string };
+}
+
+/** A temporary folder for one test file's journals, and the simulators it started. */
+export function liveHarness(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const sims: Simulator[] = [];
+  const children: ChildProcess[] = [];
+  let n = 0;
+  return {
+    dir,
+    async setup(scenario: ScenarioInput = {}, options: Partial<SimulatorOptions> = {}) {
+      const sim = await startSimulator({
+        seed: 42,
+        startMs: newYorkTimeToMs("2026-02-04", 10, 0),
+        speed: 300,
+        scenario: { snapshotDelayMs: 5, ...scenario },
+        ...options,
+      });
+      sims.push(sim);
+      return { sim, journal: join(dir, `live${n++}.db`) };
+    },
+    /** `journal <args>` in a child process. */
+    cli(args: string[]): CliRun {
+      const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      children.push(child);
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (c) => (stdout += c));
+      child.stderr!.on("data", (c) => (stderr += c));
+      const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        child.on("exit", (code) => resolve({ code, stdout, stderr })),
+      );
+      return { child, done, output: () => ({ stdout, stderr }) };
+    },
+    /** `journal live --quiet <args>`. */
+    live(args: string[]): CliRun {
+      return this.cli(["live", "--quiet", "--log-file", join(dir, "bot.log"), ...args]);
+    },
+    async cleanup() {
+      for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+      for (const s of sims.splice(0)) await s.close();
+    },
+  };
+}
+
+/** Every event of a journal, after checking that it verifies. */
+export function journalEvents(path: string): StoredEvent[] {
+  const journal = openJournal(path, { readonly: true });
+  try {
+    expect(journal.verify().ok).toBe(true);
+    return [...journal.read()];
+  } finally {
+    journal.close();
+  }
+}
+
+/** Resolve once `predicate` holds (polled), or fail after `timeoutMs`. */
+export async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
