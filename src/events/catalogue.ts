@@ -138,8 +138,11 @@ const SessionOpened = z.object({
     codeVersion: z.string().min(1),
     symbols: z.array(z.string().min(1)).min(1),
     gateway: z.object({ host: z.string(), port: int, clientId: int, simulator: z.boolean() }),
-    /** The managed accounts the gateway reported; orders go only where the mode allows (account guard). */
-    accounts: z.array(z.string()).default([]),
+    /**
+     * The managed accounts the gateway reported; orders go only where the mode allows (account
+     * guard). Absent in sessions recorded before the guard existed.
+     */
+    accounts: z.array(z.string()).optional(),
     /** The risk limits live applied (absent in sessions recorded before they were journaled); a what-if replay applies the same. */
     risk: z
       .object({
@@ -354,10 +357,13 @@ const OrderFilled = z.object({
     exchange: z.string(),
     /** Set by the replay fill model; absent for fills the gateway reported. */
     simulated: z.boolean().default(false),
-    /** The order's IB `orderRef` (the decision's id): links a fill to its decision across restarts. */
-    orderRef: z.string().nullable().default(null),
+    /**
+     * The order's IB `orderRef` (the decision's id): links a fill to its decision across restarts.
+     * This field and `recovered` are absent in fills recorded before recovery existed.
+     */
+    orderRef: z.string().nullable().optional(),
     /** Journaled from `reqExecutions` after a (re)connect rather than as it happened. */
-    recovered: z.boolean().default(false),
+    recovered: z.boolean().optional(),
   }),
 });
 
