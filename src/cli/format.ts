@@ -27,3 +27,47 @@ export function duration(ms: number): string {
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
+
+/** Options of `renderColumns`. */
+export interface ColumnsOptions {
+  /** Columns from this index on are right-aligned (numbers). Default: none. */
+  rightFrom?: number;
+  /** Draw a rule above the last row (a totals row). */
+  ruleBeforeLast?: boolean;
+  /** Cut the last column with `…` so no line is longer than this. */
+  maxWidth?: number;
+}
+
+/**
+ * A borderless table (columns two spaces apart, a rule under the header): narrower than
+ * `renderTable`, for summaries that must fit an 80-column terminal.
+ */
+export function renderColumns(
+  head: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: ColumnsOptions = {},
+): string {
+  const text = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+  const cells = rows.map((row) => head.map((_, i) => text(row[i])));
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const last = head.length - 1;
+  if (options.maxWidth !== undefined) {
+    const before = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
+    widths[last] = Math.max(head[last]!.length, Math.min(widths[last]!, options.maxWidth - before));
+  }
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => {
+        const width = widths[i]!;
+        const fitted = cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+        if (i === last && (options.rightFrom === undefined || i < options.rightFrom)) return fitted;
+        return options.rightFrom !== undefined && i >= options.rightFrom
+          ? fitted.padStart(width)
+          : fitted.padEnd(width);
+      })
+      .join("  ");
+  const rule = widths.map((w) => "─".repeat(w)).join("  ");
+  const body = cells.map(line);
+  if (options.ruleBeforeLast && body.length > 1) body.splice(body.length - 1, 0, rule);
+  return [line(head), rule, ...body].join("\n");
+}

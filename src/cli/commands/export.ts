@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { openJournal, toJsonLine } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal export --session D`: the session's events as JSON lines on stdout. */
 export function register(program: Command): void {

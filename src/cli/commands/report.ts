@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { openJournal } from "../../events/index.js";
 import { renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal report`: a self-contained HTML report of a session (and a replay run beside it). */
 export function register(program: Command): void {
