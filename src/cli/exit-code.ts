@@ -4,7 +4,7 @@
  * what can only be a bug.
  */
 import { type Command, CommanderError } from "commander";
-import { UsageError } from "./usage-error.js";
+import { NotFound, UsageError } from "./usage-error.js";
 
 /** Parse `argv` with `program` (built with `exitOverride()`) and return the exit code. */
 export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
@@ -27,6 +27,10 @@ export async function exitCodeOf(error: unknown): Promise<number> {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
     return 2;
+  }
+  if (error instanceof NotFound) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
   }
   // Loaded only on this path: `--help` must not pay for the journal's modules.
   const { JournalError } = await import("../events/index.js");

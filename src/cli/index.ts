@@ -2,4 +2,4 @@
 
 export { DEFAULT_JOURNAL_PATH, journalPathOption } from "./options.js";
 export { buildProgram, runCli } from "./program.js";
-export { UsageError } from "./usage-error.js";
+export { NotFound, UsageError } from "./usage-error.js";

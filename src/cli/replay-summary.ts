@@ -124,12 +124,11 @@ export function humanSummary(results: readonly SessionReplay[], out: string, wid
       f.trades,
       usd(f.netPnl),
       usd(f.maxDrawdown),
-      f.live.trades,
       usd(f.live.netPnl),
     ];
     lines.push(
       renderColumns(
-        ["session", "run", "decisions", "=/≠/miss", "trades", "net P&L", "max DD", "live tr", "live P&L"],
+        ["session", "run", "decisions", "=/≠/miss", "trades", "net P&L", "max DD", "live P&L"],
         [
           ...results.map((r) => row(r.session, shortRunId(r.run), figures([r]))),
           ...(several ? [row("total", "", totals)] : []),
