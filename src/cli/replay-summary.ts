@@ -159,12 +159,12 @@ export function humanSummary(results: readonly SessionReplay[], out: string, wid
   const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
   if (unfilled > 0)
     lines.push(
-      `\n${unfilled} order(s) could not be filled: no later quote of the contract in the session (fill model next-quote)`,
+      `\n${unfilled} order(s) not filled: no later quote of the contract that session`,
     );
   lines.push(
     results.length === 1
       ? `\nrun ${results[0]!.run} written to ${out}`
-      : `\n${results.length} runs written to ${out} (full run ids: --wide, or npx journal sessions --journal ${out})`,
+      : `\n${results.length} runs written to ${out}\nfull run ids: --wide, or npx journal sessions --journal ${out}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -159,7 +159,9 @@ describe("the README's first command on a fresh copy of the repo", () => {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(ROOT, file), join(copy, file));
     }
+    // `npm install` (its `prepare` script) builds dist/, so the copy gets the build npm test made.
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    cpSync(join(ROOT, "dist"), join(copy, "dist"), { recursive: true });
     const r = spawnSync("npm", ["start"], { cwd: copy, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sample 2026-02-04\.jsonl: \d+ events imported/);

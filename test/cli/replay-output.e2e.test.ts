@@ -69,7 +69,9 @@ describe("replay of several sessions", () => {
     const r = cli(both("table.db", "--workers", "2"));
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
-    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Every line but those naming the output file (whose path is the user's) fits 80 columns.
+    for (const line of lines.filter((l) => !l.includes(dir)))
+      expect(line.length, line).toBeLessThanOrEqual(80);
     const rows = lines.filter((l) => /^2026-02-0[45] /.test(l));
     expect(rows).toHaveLength(2);
     for (const row of rows) {

@@ -136,3 +136,25 @@ describe("src/cli", () => {
     expect(circles).toEqual([]);
   });
 });
+
+describe("the README's commands", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const lines = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n"));
+
+  it("run the bins through npx (reachable after npm install) and name commands that exist", () => {
+    const invocations = lines.filter((l) => /^(npx )?(journal|replay) /.test(l));
+    expect(invocations.length).toBeGreaterThan(10);
+    for (const line of invocations) {
+      expect(line, line).toMatch(/^npx (journal|replay) /);
+      const [, bin, command] = /^npx (journal|replay) (\S+)/.exec(line)!;
+      if (bin === "journal") expect(Object.keys(COMMANDS), line).toContain(command);
+    }
+    expect(readme).toMatch(/npm link/);
+  });
+
+  it("npx journal --help answers from the repository", () => {
+    const r = spawnSync("npx", ["--no-install", "journal", "--help"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Usage: journal/);
+  });
+});
