@@ -158,9 +158,7 @@ export function humanSummary(results: readonly SessionReplay[], out: string, wid
   }
   const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
   if (unfilled > 0)
-    lines.push(
-      `\n${unfilled} order(s) not filled: no later quote of the contract that session`,
-    );
+    lines.push(`\n${unfilled} order(s) not filled: no later quote of the contract that session`);
   lines.push(
     results.length === 1
       ? `\nrun ${results[0]!.run} written to ${out}`
