@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { shortRunId } from "../../src/cli/replay-summary.js";
 import { launchChromium } from "./support/chromium.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -36,7 +37,8 @@ describe("journal report", () => {
       "--session",
       "2026-02-05",
       "--run",
-      run,
+      // The short id the replay table shows is enough.
+      shortRunId(run),
       "--replay-journal",
       replayDb,
       "--out",
