@@ -1,15 +1,42 @@
 /**
- * Output helpers shared by the commands: aligned tables for people, JSON for machines.
+ * Output helpers shared by the commands: aligned tables for people, JSON for machines. The boxed
+ * table is drawn here rather than by cli-table3, whose load alone cost `journal sessions` and
+ * `journal sql` a quarter of a bare node start; test/cli/format.test.ts checks the output is
+ * cli-table3's, character for character.
  */
-import Table from "cli-table3";
 import { newYorkParts } from "../events/index.js";
 
-/** An aligned text table (cli-table3), no colours so it pipes cleanly. */
+const cellText = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+const widthOf = (text: string) => [...text].length;
+
+/**
+ * An aligned text table with box borders and a rule between rows (cli-table3's default look), no
+ * colours so it pipes cleanly. A cell may hold several lines.
+ */
 export function renderTable(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const table = new Table({ head: [...head], style: { head: [], border: [] } });
-  for (const row of rows)
-    table.push(row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))));
-  return table.toString();
+  const columns = Math.max(head.length, ...rows.map((row) => row.length));
+  const grid = [...(head.length > 0 ? [head] : []), ...rows].map((row) =>
+    Array.from({ length: columns }, (_, i) => cellText(row[i]).split("\n")),
+  );
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(0, ...grid.map((row) => Math.max(...row[i]!.map(widthOf)))),
+  );
+  const rule = (left: string, mid: string, right: string) =>
+    `${left}${widths.map((w) => "─".repeat(w + 2)).join(mid)}${right}`;
+  const lines = [rule("┌", "┬", "┐")];
+  grid.forEach((row, r) => {
+    if (r > 0) lines.push(rule("├", "┼", "┤"));
+    const height = Math.max(...row.map((cell) => cell.length));
+    for (let l = 0; l < height; l++) {
+      const text = row.map((cell, i) => {
+        const part = cell[l] ?? "";
+        return ` ${part}${" ".repeat(widths[i]! - widthOf(part))} `;
+      });
+      lines.push(`│${text.join("│")}│`);
+    }
+  });
+  lines.push(rule("└", "┴", "┘"));
+  return lines.join("\n");
 }
 
 /** `2026-02-04 09:35:00` in New York time, the way traders read a session. */
