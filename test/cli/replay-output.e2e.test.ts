@@ -87,6 +87,24 @@ describe("replay of several sessions", () => {
     expect(progress.map((l) => l.split(" ")[1]).sort()).toEqual(["2026-02-04", "2026-02-05"]);
   });
 
+  it("on a terminal, the bar counts sessions as they finish and names the last one, within 80 columns", () => {
+    // `script` gives the command a terminal (util-linux, on every Debian).
+    const command = [process.execPath, BIN, ...both("tty.db", "--workers", "1")]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", cwd: dir });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
+    const frames = r.stdout.split(/\r|\x1b\[1G/).map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\d/g, ""));
+    const bars = frames.filter((f) => f.startsWith("replay ["));
+    expect(bars.map((b) => /\] (\d\/2) sessions done(?:, last finished: (\S+))?/.exec(b)?.slice(1))).toEqual([
+      ["0/2", undefined],
+      ["1/2", "2026-02-04"],
+      ["2/2", "2026-02-05"],
+    ]);
+    for (const bar of bars) expect(bar.trimEnd().length, bar).toBeLessThanOrEqual(80);
+  });
+
   it("--wide shows every column and the full run ids", () => {
     const r = cli(both("wide.db", "--wide"));
     expect(r.status, r.stderr).toBe(0);

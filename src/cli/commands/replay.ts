@@ -215,6 +215,8 @@ function progressReporter(total: number, json: boolean) {
       format: "replay [{bar}] {value}/{total} sessions done{last}",
       stream: process.stderr,
       hideCursor: true,
+      // 8 + 20 + 46 characters: the line fits an 80-column terminal.
+      barsize: 20,
     },
     cliProgress.Presets.shades_classic,
   );
