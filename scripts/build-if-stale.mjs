@@ -23,7 +23,13 @@ function newestMtime(path) {
 export function buildIfStale() {
   const newest = Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newest) return false;
-  execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) {
+    // An install without dev dependencies (npm ci --omit=dev) has no compiler: say so, fail nothing.
+    console.warn("build-if-stale: typescript is not installed (dev dependencies omitted); dist/ not built");
+    return false;
+  }
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
     cwd: ROOT,
     stdio: "inherit",
   });
