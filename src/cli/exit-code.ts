@@ -21,7 +21,6 @@ export async function exitCodeOf(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // commander already printed the message; help and version are not failures.
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-    if (error.code === "commander.help") return 0;
     return 2;
   }
   if (error instanceof UsageError) {
