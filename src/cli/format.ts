@@ -1,15 +1,42 @@
 /**
- * Output helpers shared by the commands: aligned tables for people, JSON for machines.
+ * Output helpers shared by the commands: aligned tables for people, JSON for machines. The boxed
+ * table is drawn here rather than by cli-table3, whose load alone cost `journal sessions` and
+ * `journal sql` a quarter of a bare node start; test/cli/format.test.ts checks the output is
+ * cli-table3's, character for character.
  */
-import Table from "cli-table3";
 import { newYorkParts } from "../events/index.js";
 
-/** An aligned text table (cli-table3), no colours so it pipes cleanly. */
+const cellText = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+const widthOf = (text: string) => [...text].length;
+
+/**
+ * An aligned text table with box borders and a rule between rows (cli-table3's default look), no
+ * colours so it pipes cleanly. A cell may hold several lines.
+ */
 export function renderTable(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const table = new Table({ head: [...head], style: { head: [], border: [] } });
-  for (const row of rows)
-    table.push(row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))));
-  return table.toString();
+  const columns = Math.max(head.length, ...rows.map((row) => row.length));
+  const grid = [...(head.length > 0 ? [head] : []), ...rows].map((row) =>
+    Array.from({ length: columns }, (_, i) => cellText(row[i]).split("\n")),
+  );
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(0, ...grid.map((row) => Math.max(...row[i]!.map(widthOf)))),
+  );
+  const rule = (left: string, mid: string, right: string) =>
+    `${left}${widths.map((w) => "─".repeat(w + 2)).join(mid)}${right}`;
+  const lines = [rule("┌", "┬", "┐")];
+  grid.forEach((row, r) => {
+    if (r > 0) lines.push(rule("├", "┼", "┤"));
+    const height = Math.max(...row.map((cell) => cell.length));
+    for (let l = 0; l < height; l++) {
+      const text = row.map((cell, i) => {
+        const part = cell[l] ?? "";
+        return ` ${part}${" ".repeat(widths[i]! - widthOf(part))} `;
+      });
+      lines.push(`│${text.join("│")}│`);
+    }
+  });
+  lines.push(rule("└", "┴", "┘"));
+  return lines.join("\n");
 }
 
 /** `2026-02-04 09:35:00` in New York time, the way traders read a session. */
@@ -26,4 +53,48 @@ export function duration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** Options of `renderColumns`. */
+export interface ColumnsOptions {
+  /** Columns from this index on are right-aligned (numbers). Default: none. */
+  rightFrom?: number;
+  /** Draw a rule above the last row (a totals row). */
+  ruleBeforeLast?: boolean;
+  /** Cut the last column with `…` so no line is longer than this. */
+  maxWidth?: number;
+}
+
+/**
+ * A borderless table (columns two spaces apart, a rule under the header): narrower than
+ * `renderTable`, for summaries that must fit an 80-column terminal.
+ */
+export function renderColumns(
+  head: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: ColumnsOptions = {},
+): string {
+  const text = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+  const cells = rows.map((row) => head.map((_, i) => text(row[i])));
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const last = head.length - 1;
+  if (options.maxWidth !== undefined) {
+    const before = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
+    widths[last] = Math.max(head[last]!.length, Math.min(widths[last]!, options.maxWidth - before));
+  }
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => {
+        const width = widths[i]!;
+        const fitted = cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+        if (i === last && (options.rightFrom === undefined || i < options.rightFrom)) return fitted;
+        return options.rightFrom !== undefined && i >= options.rightFrom
+          ? fitted.padStart(width)
+          : fitted.padEnd(width);
+      })
+      .join("  ");
+  const rule = widths.map((w) => "─".repeat(w)).join("  ");
+  const body = cells.map(line);
+  if (options.ruleBeforeLast && body.length > 1) body.splice(body.length - 1, 0, rule);
+  return [line(head), rule, ...body].join("\n");
 }

@@ -8,7 +8,7 @@ export * from "./errors.js";
 export { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
 export * from "./journal-api.js";
-export { SCHEMA_VERSION } from "./journal-schema.js";
+export { SCHEMA_VERSION } from "./journal-sql.js";
 export { ImportLineError, type ImportResult, importJsonLines, toJsonLine } from "./jsonl.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";

@@ -1,8 +1,9 @@
 /**
- * The journal's database schema, its migrations, and its statements — all built with kysely's
- * SQLite compiler (see journal.ts for why they then run through better-sqlite3 directly).
+ * The journal's database schema, its migrations, and its statements as kysely builds them with its
+ * SQLite compiler: the source of truth for the SQL text in journal-sql.ts, which the journal runs
+ * (so kysely is not loaded at run time); test/events/journal-sql.test.ts checks both agree. A
+ * PostgreSQL store would compile these same builders with kysely's Postgres dialect.
  */
-import type Database from "better-sqlite3";
 import {
   DummyDriver,
   type Generated,
@@ -12,10 +13,8 @@ import {
   SqliteQueryCompiler,
   sql,
 } from "kysely";
-import { JournalUnavailable } from "./errors.js";
-import type { HashedRow } from "./hash-chain.js";
 import type { EventFilter } from "./journal-api.js";
-import { POSTMORTEM_VIEWS } from "./views.js";
+import type { FilterStatement } from "./journal-sql.js";
 
 /** The events table as kysely sees it. */
 interface EventsTable {
@@ -43,11 +42,6 @@ interface JournalDb {
   journal_meta: JournalMetaTable;
 }
 
-/** One row of the events table, as better-sqlite3 returns it: the hashed columns and the hash. */
-export interface EventRow extends HashedRow {
-  hash: string;
-}
-
 /** A compile-only kysely: builds SQLite SQL, never connects. */
 const k = new Kysely<JournalDb>({
   dialect: {
@@ -58,10 +52,8 @@ const k = new Kysely<JournalDb>({
   },
 });
 
-/** The schema version this code writes; a file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 1;
-
-const MIGRATIONS: Record<number, readonly string[]> = {
+/** Each migration's statements, by schema version. */
+export const MIGRATIONS: Record<number, readonly string[]> = {
   1: [
     k.schema
       .createTable("events")
@@ -96,71 +88,6 @@ const MIGRATIONS: Record<number, readonly string[]> = {
       .compile().sql,
   ],
 };
-
-/**
- * Bring the file to SCHEMA_VERSION, one migration per transaction. With `checkOnly` (read-only
- * opens) it only checks that the file is a journal this code can read.
- */
-export function migrate(db: Database.Database, path: string, options: { checkOnly?: boolean } = {}): void {
-  const current = Number(db.pragma("user_version", { simple: true }));
-  if (current > SCHEMA_VERSION) {
-    throw new JournalUnavailable(
-      path,
-      `schema version ${current} was written by a newer version of this program (this one knows ${SCHEMA_VERSION}); upgrade it`,
-    );
-  }
-  if (options.checkOnly) {
-    if (current === 0)
-      throw new JournalUnavailable(path, "is a SQLite file but not a journal (no events table)");
-    return;
-  }
-  if (current === 0) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
-      n: number;
-    };
-    if (tables.n > 0) {
-      throw new JournalUnavailable(
-        path,
-        "is a SQLite database of something else (it has tables but no journal schema); refusing to touch it",
-      );
-    }
-  }
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-    const steps = MIGRATIONS[version] ?? [];
-    db.transaction(() => {
-      for (const step of steps) db.exec(step);
-      db.pragma(`user_version = ${version}`);
-    }).immediate();
-  }
-}
-
-/**
- * (Re)create the post-mortem views. They are derived from the events, so dropping and creating
- * them is safe; done only when their definitions changed, to keep opens cheap.
- */
-export function refreshViews(db: Database.Database): void {
-  const signature = POSTMORTEM_VIEWS.map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
-  const stored = db.prepare("SELECT value FROM journal_meta WHERE key = 'views'").get() as
-    | { value: string }
-    | undefined;
-  if (stored?.value === signature) return;
-  db.transaction(() => {
-    const existing = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").all() as {
-      name: string;
-    }[];
-    for (const view of existing) db.exec(`DROP VIEW IF EXISTS "${view.name}"`);
-    for (const view of POSTMORTEM_VIEWS) db.exec(view.sql);
-    db.prepare(
-      "INSERT INTO journal_meta (key, value) VALUES ('views', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    ).run(signature);
-  }).immediate();
-}
-
-/** A compiled read with a filter, paged by seq. */
-export interface FilterStatement {
-  sql: string;
-  params(filter: EventFilter, afterSeq: number, limit: number): unknown[];
-}
 
 /** Every statement the journal runs, compiled once. */
 export function compileStatements() {

@@ -1,6 +1,6 @@
 /**
  * SqliteJournal: the append-only event store on SQLite (better-sqlite3, WAL), with its SQL built
- * by kysely.
+ * by kysely (ahead of time: see journal-sql.ts).
  *
  * Why kysely only *compiles* here: better-sqlite3 is synchronous and kysely's SQLite driver is
  * not, and "record before you react" reads best when `append` has returned only once the event is
@@ -33,12 +33,12 @@ import type {
   VerifyReport,
 } from "./journal-api.js";
 import {
-  compileStatements,
   type EventRow,
   type FilterStatement,
+  journalStatements,
   migrate,
   refreshViews,
-} from "./journal-schema.js";
+} from "./journal-sql.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
 import { parseEventBody, parsePayload } from "./validation.js";
 
@@ -90,7 +90,7 @@ class SqliteJournal implements Journal {
   private readonly db: Database.Database;
   private readonly idGen: IdGen;
   private readonly projections: InlineProjection[] = [];
-  private readonly statements: ReturnType<typeof compileStatements>;
+  private readonly statements: ReturnType<typeof journalStatements>;
   private readonly prepared = new Map<string, Database.Statement>();
   private synchronous: "NORMAL" | "FULL" = "NORMAL";
 
@@ -110,7 +110,7 @@ class SqliteJournal implements Journal {
       this.db.close();
       throw error;
     }
-    this.statements = compileStatements();
+    this.statements = journalStatements();
     this.sql = {
       run: (text, params = []) => {
         this.stmt(text).run(...(params as unknown[]));

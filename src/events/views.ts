@@ -130,13 +130,19 @@ WHERE e.type = 'GatewayNotice'`,
   },
   {
     name: "v_cycles",
+    // A cycle's completion is the next CycleCompleted of its stream and session, if it carries the
+    // same cycle number (a crash leaves a cycle without one). Found through the (type, seq) index
+    // in one step, where matching cycle numbers in JSON compared every start with every completion
+    // (post-mortem query #1 took 14 s on the two-day sample; now milliseconds).
     sql: `CREATE VIEW v_cycles AS
 SELECT s.stream, s.session, json_extract(s.payload, '$.cycle') AS cycle, s.seq AS start_seq, s.ts AS start_ts,
        ${ts("s.ts")} AS start_utc, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status,
        json_extract(c.payload, '$.durationMs') AS duration_ms, json_extract(c.payload, '$.requests') AS requests,
        json_extract(c.payload, '$.errors') AS errors, json_extract(c.payload, '$.timeouts') AS timeouts,
        json_extract(c.payload, '$.detail') AS detail
-FROM events s LEFT JOIN events c ON c.type = 'CycleCompleted' AND c.stream = s.stream AND c.session = s.session
+FROM events s LEFT JOIN events c ON c.seq = (
+    SELECT n.seq FROM events n WHERE n.type = 'CycleCompleted' AND n.seq > s.seq
+      AND n.stream = s.stream AND n.session = s.session ORDER BY n.seq LIMIT 1)
   AND json_extract(c.payload, '$.cycle') = json_extract(s.payload, '$.cycle')
 WHERE s.type = 'CycleStarted'`,
   },
@@ -150,3 +156,18 @@ SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc,
 FROM events e WHERE e.type = 'HealthSampled'`,
   },
 ];
+
+/**
+ * Partial indexes for the views' lookups of an order's refusal, submission and fills by causation.
+ * Each covers one rare event type, so appends of bars and quotes never touch them. Plain columns
+ * only: an index on a JSON expression would make SQLite parse payloads on every write to those
+ * rows, and refuse one whose payload is not JSON.
+ */
+export const POSTMORTEM_INDEXES: readonly { name: string; sql: string }[] = [
+  "OrderRefused",
+  "OrderSubmitted",
+  "OrderFilled",
+].map((type) => ({
+  name: `events_pm_${type}`,
+  sql: `CREATE INDEX events_pm_${type} ON events (causation) WHERE type = '${type}'`,
+}));

@@ -1,13 +1,25 @@
 /**
  * The built CLI as a user runs it: the README's first command on a fresh copy of the repo, the
- * documented post-mortem queries on the sample, and `journal sql` refusing writes.
+ * documented post-mortem queries on the sample (the same rows with and without the views'
+ * indexes, which the slow ones use), and `journal sql` refusing writes.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openJournal } from "../../src/events/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
@@ -21,10 +33,7 @@ function cli(args: string[]) {
 
 beforeAll(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-  for (const day of ["2026-02-04", "2026-02-05"]) {
-    const r = cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]);
-    expect(r.status, r.stderr).toBe(0);
-  }
+  copyFileSync(inject("sampleJournal"), journal);
   const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place", "--json"]);
   expect(r.status, r.stderr).toBe(0);
 }, 120_000);
@@ -37,13 +46,80 @@ const queries = [
 
 describe("the documented post-mortem queries", () => {
   it("are ten", () => expect(queries).toHaveLength(10));
+  // Through the journal's read-only SQL door, which `journal sql` runs them through (one process
+  // for all ten: a spawn each cost more than the queries).
   for (const { title, sql } of queries) {
     it(`${title} returns rows on the sample`, () => {
-      const r = cli(["sql", sql, "--journal", journal, "--format", "json"]);
-      expect(r.status, r.stderr).toBe(0);
-      expect((JSON.parse(r.stdout) as unknown[]).length).toBeGreaterThan(0);
+      const opened = openJournal(journal, { readonly: true });
+      try {
+        expect(opened.sql.all(sql).length).toBeGreaterThan(0);
+      } finally {
+        opened.close();
+      }
     });
   }
+
+  it("give the same rows through the built CLI", () => {
+    const opened = openJournal(journal, { readonly: true });
+    try {
+      for (const { title, sql } of [queries[0]!, queries[4]!]) {
+        const r = cli(["sql", sql, "--journal", journal, "--format", "json"]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout), title).toEqual(opened.sql.all(sql));
+      }
+    } finally {
+      opened.close();
+    }
+  });
+
+  it("return the same rows without the views' indexes", () => {
+    const bare = join(dir, "no-indexes.db");
+    copyFileSync(journal, bare);
+    const db = new Database(bare);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name GLOB 'events_pm_*'")
+      .all() as { name: string }[];
+    expect(indexes.length).toBeGreaterThanOrEqual(3);
+    for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+    db.close();
+    const indexed = new Database(journal, { readonly: true });
+    const plain = new Database(bare, { readonly: true });
+    try {
+      for (const { title, sql } of queries)
+        expect(indexed.prepare(sql).all(), title).toEqual(plain.prepare(sql).all());
+    } finally {
+      indexed.close();
+      plain.close();
+    }
+  });
+});
+
+describe("v_cycles", () => {
+  it("pairs each cycle with the completion of the same number, as a join on cycle numbers does", () => {
+    const db = new Database(journal, { readonly: true });
+    try {
+      // The reference: every CycleStarted joined with any CycleCompleted of the same stream, session
+      // and cycle number (slow: it compares every start with every completion).
+      const reference = db
+        .prepare(
+          `SELECT s.seq AS start_seq, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status
+           FROM events s LEFT JOIN events c ON c.type = 'CycleCompleted' AND c.stream = s.stream
+             AND c.session = s.session AND json_extract(c.payload, '$.cycle') = json_extract(s.payload, '$.cycle')
+           WHERE s.type = 'CycleStarted' ORDER BY s.seq`,
+        )
+        .all();
+      const view = db.prepare("SELECT start_seq, end_ts, status FROM v_cycles ORDER BY start_seq").all();
+      expect(view.length).toBeGreaterThan(100);
+      expect(view).toEqual(reference);
+      // Found through the (type, seq) index, one step per cycle, never a scan of every completion.
+      const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT * FROM v_cycles").all() as { detail: string }[])
+        .map((p) => p.detail)
+        .join("\n");
+      expect(plan).toMatch(/USING INDEX events_type_seq \(type=\? AND seq>\?\)/);
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe("journal sql", () => {
@@ -102,11 +178,17 @@ describe("the README's first command on a fresh copy of the repo", () => {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(ROOT, file), join(copy, file));
     }
+    // `npm install` (its `prepare` script) builds dist/, so the copy gets the build npm test made.
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    cpSync(join(ROOT, "dist"), join(copy, "dist"), { recursive: true });
     const r = spawnSync("npm", ["start"], { cwd: copy, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sample 2026-02-04\.jsonl: \d+ events imported/);
-    expect(r.stdout).toMatch(/│ 2026-02-04 │ replay-\w+ +│ \d+ +│ \d+ +│ (\d+) \/ 0 \/ 0 /);
+    // The summary row: session, short run id, decisions, parity equal/differ/missing (all equal).
+    const row = /\n2026-02-04 +\w+ +(\d+) +(\d+)\/0\/0 /.exec(r.stdout);
+    expect(row, r.stdout).not.toBeNull();
+    expect(row![2]).toBe(row![1]);
+    expect(r.stdout).toMatch(/report written to out\/report-2026-02-04\.html/);
     expect(existsSync(join(copy, "data", "journal.db"))).toBe(true);
   }, 180_000);
 });

@@ -1,17 +1,18 @@
 /**
- * The HTML report, rendered by the built CLI and opened in headless Chromium (Debian's package,
- * installed by .ci/run): the charts drew, nothing was fetched, no console errors.
+ * The HTML report, rendered by the built CLI and opened in headless Chromium (the one the npm
+ * package @sparticuz/chromium ships, else a system one): the charts drew, nothing was fetched, no
+ * console errors.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { shortRunId } from "../../src/cli/replay-summary.js";
+import { launchChromium } from "./support/chromium.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
-const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "report-"));
 const journal = join(dir, "journal.db");
 const replayDb = join(dir, "replay.db");
@@ -20,10 +21,7 @@ const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { en
 
 let run = "";
 beforeAll(() => {
-  for (const day of ["2026-02-04", "2026-02-05"])
-    expect(cli(["import", join(ROOT, "data", "sample", `${day}.jsonl`), "--journal", journal]).status).toBe(
-      0,
-    );
+  copyFileSync(inject("sampleJournal"), journal);
   const r = cli(["replay", "--journal", journal, "--session", "2026-02-05", "--out", replayDb, "--json"]);
   expect(r.status, r.stderr).toBe(0);
   run = JSON.parse(r.stdout).run;
@@ -31,8 +29,6 @@ beforeAll(() => {
 
 describe("journal report", () => {
   it("renders live and replay side by side, and the charts draw in Chromium", async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     const out = join(dir, "report.html");
     const r = cli([
       "report",
@@ -41,7 +37,8 @@ describe("journal report", () => {
       "--session",
       "2026-02-05",
       "--run",
-      run,
+      // The short id the replay table shows is enough.
+      shortRunId(run),
       "--replay-journal",
       replayDb,
       "--out",
@@ -52,19 +49,7 @@ describe("journal report", () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html).toContain(run);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

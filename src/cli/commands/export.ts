@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { openJournal, toJsonLine } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { NotFound, UsageError } from "../usage-error.js";
 
 /** `journal export --session D`: the session's events as JSON lines on stdout. */
 export function register(program: Command): void {
@@ -18,6 +18,11 @@ export function register(program: Command): void {
       throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     const journal = openJournal(opts.journal, { readonly: true });
     try {
+      const there = journal.sessionIds(opts.stream);
+      if (!there.includes(opts.session))
+        throw new NotFound(
+          `no session ${opts.session}${opts.stream === undefined ? "" : ` in stream ${opts.stream}`} of ${opts.journal}; sessions there: ${there.join(", ") || "(none)"}`,
+        );
       const filter =
         opts.stream === undefined
           ? { session: opts.session }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal import FILE`: JSON lines in, all or nothing, idempotent. */
 export function register(program: Command): void {

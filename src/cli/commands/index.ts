@@ -1,35 +1,110 @@
-/** Every subcommand of `journal`. Each module owns one command. */
+/**
+ * Every subcommand of `journal`, loaded on demand. Each module owns one command and registers it;
+ * this table holds only what the top-level help shows, so `journal --help` loads no command module
+ * and `journal sessions` loads only ./sessions.js (and what it imports). A test checks that each
+ * module registers the name and arguments written here.
+ */
 import type { Command } from "commander";
-import * as exportCmd from "./export.js";
-import * as importCmd from "./import.js";
-import * as live from "./live.js";
-import * as orders from "./orders.js";
-import * as positions from "./positions.js";
-import * as quickstart from "./quickstart.js";
-import * as rebuild from "./rebuild.js";
-import * as replay from "./replay.js";
-import * as report from "./report.js";
-import * as sessions from "./sessions.js";
-import * as sim from "./sim.js";
-import * as sql from "./sql.js";
-import * as verify from "./verify.js";
 
-export function registerCommands(program: Command): void {
-  for (const command of [
-    sessions,
-    verify,
-    exportCmd,
-    importCmd,
-    rebuild,
-    positions,
-    orders,
-    live,
-    sim,
-    replay,
-    sql,
-    report,
-    quickstart,
-  ]) {
-    command.register(program);
+/** A command module: registers one subcommand on the program. */
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+/** One line of the top-level help, and where the command's code is. */
+export interface CommandEntry {
+  /** The name and its positional arguments, as commander declares them (`import <file>`). */
+  readonly usage: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** In the order the help lists them. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  sessions: {
+    usage: "sessions",
+    summary: "list sessions per stream, with event counts and time span",
+    load: () => import("./sessions.js"),
+  },
+  verify: {
+    usage: "verify",
+    summary: "check the hash chain, every event's schema, and that seq and pos have no gaps",
+    load: () => import("./verify.js"),
+  },
+  export: {
+    usage: "export",
+    summary: "write a session's events as JSON lines to stdout",
+    load: () => import("./export.js"),
+  },
+  import: {
+    usage: "import <file>",
+    summary: "append events from a JSON-lines file (all or nothing; importing twice adds nothing)",
+    load: () => import("./import.js"),
+  },
+  rebuild: {
+    usage: "rebuild",
+    summary: "drop and rebuild the projection tables from the events",
+    load: () => import("./rebuild.js"),
+  },
+  positions: {
+    usage: "positions",
+    summary: "current positions of a stream, with P&L",
+    load: () => import("./positions.js"),
+  },
+  orders: {
+    usage: "orders",
+    summary: "every order of a stream with its current state",
+    load: () => import("./orders.js"),
+  },
+  live: {
+    usage: "live",
+    summary: "poll IB Gateway in cycles and journal everything (dry run unless --paper)",
+    load: () => import("./live.js"),
+  },
+  sim: {
+    usage: "sim",
+    summary: "run the fake IB Gateway (TWS socket protocol, seeded market, optional faults)",
+    load: () => import("./sim.js"),
+  },
+  replay: {
+    usage: "replay",
+    summary: "rerun a strategy over captured sessions: parity with live, or a what-if",
+    load: () => import("./replay.js"),
+  },
+  strategies: {
+    usage: "strategies",
+    summary: "list the shipped strategies and their parameters (types and defaults)",
+    load: () => import("./strategies.js"),
+  },
+  sql: {
+    usage: "sql [query]",
+    summary: "run read-only SQL over the journal and its post-mortem views",
+    load: () => import("./sql.js"),
+  },
+  report: {
+    usage: "report",
+    summary: "write a self-contained HTML report of a session",
+    load: () => import("./report.js"),
+  },
+  quickstart: {
+    usage: "quickstart",
+    summary: "import the bundled sample sessions, replay 2026-02-04 and write its report",
+    load: () => import("./quickstart.js"),
+  },
+};
+
+/**
+ * Register what `args` (the command line after `node journal`) needs: the named command in full,
+ * or, when none is named (help, a typo), every command as a one-line entry so commander can list
+ * them and suggest the nearest name.
+ */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const words = args.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  const entry = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry) {
+    (await entry.load()).register(program);
+    return;
   }
+  for (const { usage, summary } of Object.values(COMMANDS)) program.command(usage).summary(summary);
 }

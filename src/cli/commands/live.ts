@@ -12,7 +12,7 @@ import {
 import { loadStrategy, StrategyRejected } from "../../replay/index.js";
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal live`: the bot beside IB Gateway. Dry run unless --paper. */
 export function register(program: Command): void {

@@ -1,14 +1,26 @@
+import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import cliProgress from "cli-progress";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { newYorkTimeToMs, openJournal } from "../../events/index.js";
-import { expandSessions, runReplay, type SessionReplay, StrategyRejected } from "../../replay/index.js";
+import {
+  expandSessions,
+  loadStrategy,
+  runReplay,
+  type SessionReplay,
+  StrategyRejected,
+} from "../../replay/index.js";
+import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
 import { codeVersion } from "../code-version.js";
-import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { humanSummary, jsonSummary } from "../replay-summary.js";
+import { paramProblem } from "../strategy-params.js";
+import { UsageError } from "../usage-error.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const DEFAULT_OUT = "data/replay.db";
+const FILL_MODELS = ["next-quote", "mid"];
 
 /** `journal replay` / `replay`: rerun a strategy over captured sessions, without the gateway. */
 export function register(program: Command): void {
@@ -21,24 +33,30 @@ export function register(program: Command): void {
       .option("--session <date>", "one session, YYYY-MM-DD")
       .option("--sessions <range>", "several: 2026-02-02..2026-02-06 or a comma list")
       .option("--stream <stream>", "source stream", "live")
-      .option("--out <path>", "output journal for the run (the source is opened read-only)", "data/replay.db")
+      .option("--out <path>", "output journal for the run (the source is opened read-only)", DEFAULT_OUT)
       .option("--in-place", "add the run as a new stream to the source journal instead")
       .option(
         "--strategy <name|path>",
-        "shipped strategy or a module implementing the contract (default: the one live ran)",
+        "shipped strategy (`journal strategies` lists them) or a module implementing the contract (default: the one live ran)",
       )
       .option("--param <key=value>", "strategy parameter override (repeatable)", collect, [])
       .option("--from <time>", "start at this New York time of day (HH:MM) or ISO instant")
       .option("--to <time>", "stop at this New York time of day (HH:MM) or ISO instant")
-      .option("--fill-model <name>", "next-quote (default) or mid", "next-quote")
-      .option(
-        "--outcomes <mode>",
-        "order outcomes fed to the strategy: recorded (live's, parity), simulated (fill model + risk rules, what-if), auto",
-        "auto",
+      .addOption(
+        new Option("--fill-model <name>", "how orders fill").choices(FILL_MODELS).default("next-quote"),
+      )
+      .addOption(
+        new Option(
+          "--outcomes <mode>",
+          "order outcomes fed to the strategy: recorded (live's, parity), simulated (fill model + risk rules, what-if), auto",
+        )
+          .choices(["auto", "recorded", "simulated"])
+          .default("auto"),
       )
       .option("--workers <n>", "worker threads for several sessions", String(availableParallelism()))
       .option("--force", "replay a journal that fails verify")
-      .option("--json", "one JSON object on stdout"),
+      .option("--wide", "every column, full run ids (wider than 80 columns)")
+      .option("--json", "one JSON object on stdout: a row per session and the totals"),
   ).action(
     async (opts: {
       journal: string;
@@ -52,9 +70,10 @@ export function register(program: Command): void {
       from?: string;
       to?: string;
       fillModel: string;
-      outcomes: string;
+      outcomes: "auto" | "recorded" | "simulated";
       workers: string;
       force?: boolean;
+      wide?: boolean;
       json?: boolean;
     }) => {
       if (!opts.session && !opts.sessions)
@@ -64,7 +83,7 @@ export function register(program: Command): void {
       const paramOverrides: Record<string, unknown> = {};
       for (const kv of opts.param) {
         const eq = kv.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--param ${kv}: expected key=value`);
+        if (eq <= 0) throw new UsageError(`--param ${kv}: expected key=value, e.g. --param stopLossPct=0.3`);
         const raw = kv.slice(eq + 1);
         let value: unknown = raw;
         try {
@@ -72,17 +91,21 @@ export function register(program: Command): void {
         } catch {}
         paramOverrides[kv.slice(0, eq)] = value;
       }
-      if (!["auto", "recorded", "simulated"].includes(opts.outcomes))
-        throw new UsageError(`--outcomes ${opts.outcomes}: expected recorded, simulated or auto`);
-      const outcomes = opts.outcomes as "auto" | "recorded" | "simulated";
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
+      const out = opts.inPlace ? opts.journal : opts.out;
+      if (!opts.inPlace) ensureOutFolder(opts.out);
       const sessionSpec = opts.sessions ?? opts.session!;
       const source = openJournal(opts.journal, { readonly: true });
-      const available = source.sessionIds(opts.stream);
-      source.close();
-      const sessions = expandSessions(sessionSpec, available);
+      let sessions: string[];
+      try {
+        sessions = expandSessions(sessionSpec, source.sessionIds(opts.stream));
+        if (Object.keys(paramOverrides).length > 0)
+          await checkParams(source, opts.stream, sessions, opts.strategy, paramOverrides);
+      } finally {
+        source.close();
+      }
       const time = (flag: string, value: string | undefined): number | undefined => {
         if (value === undefined) return undefined;
         if (/^\d{2}:\d{2}$/.test(value)) {
@@ -99,14 +122,7 @@ export function register(program: Command): void {
       };
       const fromTs = time("from", opts.from);
       const toTs = time("to", opts.to);
-      const bar =
-        !opts.json && process.stderr.isTTY && sessions.length > 1
-          ? new cliProgress.SingleBar(
-              { format: "replay [{bar}] {value}/{total} sessions {session}", stream: process.stderr },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      bar?.start(sessions.length, 0, { session: "" });
+      const progress = progressReporter(sessions.length, opts.json ?? false);
       let results: SessionReplay[];
       try {
         results = await runReplay({
@@ -118,141 +134,106 @@ export function register(program: Command): void {
           strategy: opts.strategy ?? null,
           paramOverrides,
           fillModel: opts.fillModel,
-          outcomes,
+          outcomes: opts.outcomes,
           codeVersion: codeVersion(),
           force: opts.force ?? false,
           workers,
           ...(fromTs === undefined ? {} : { fromTs }),
           ...(toTs === undefined ? {} : { toTs }),
-          onProgress: (done, total, session) => {
-            if (bar) bar.update(done, { session });
-            else if (!opts.json && total > 1)
-              process.stderr.write(`replayed ${session} (${done}/${total})\n`);
-          },
+          onProgress: progress.update,
         });
       } catch (error) {
         // A strategy that does not load is a usage error (exit 2); ReplayRefused exits 1 with its message.
         if (error instanceof StrategyRejected) throw new UsageError(error.message);
         throw error;
       } finally {
-        bar?.stop();
+        progress.stop();
       }
-      const out = opts.inPlace ? opts.journal : opts.out;
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(jsonSummary(results, out))}\n`);
         return;
       }
-      process.stdout.write(humanSummary(results, out));
+      process.stdout.write(humanSummary(results, out, opts.wide ?? false));
     },
   );
 }
 
-function total(results: SessionReplay[], pick: (r: SessionReplay) => number): number {
-  return Math.round(results.reduce((sum, r) => sum + pick(r), 0) * 100) / 100;
-}
-
-/** The machine-readable summary: one object. */
-function jsonSummary(results: SessionReplay[], out: string) {
-  const parities = results.map((r) => r.parity);
-  const parity = parities.every((p) => p !== null)
-    ? {
-        equal: total(results, (r) => r.parity!.equal),
-        differ: total(results, (r) => r.parity!.differ),
-        missing: total(results, (r) => r.parity!.missing),
-      }
-    : null;
-  return {
-    ...(results.length === 1
-      ? { session: results[0]!.session, run: results[0]!.run }
-      : { sessions: results.map((r) => r.session), run: results.map((r) => r.run) }),
-    out,
-    outcomes: [...new Set(results.map((r) => r.outcomes))].join(","),
-    events: total(results, (r) => r.events),
-    decisions: total(results, (r) => r.replay.decisions),
-    parity,
-    trades: total(results, (r) => r.replay.trades),
-    netPnl: total(results, (r) => r.replay.netPnlUsd),
-    maxDrawdown: Math.max(0, ...results.map((r) => r.replay.maxDrawdownUsd)),
-    fees: total(results, (r) => r.replay.feesUsd),
-    unfilled: total(results, (r) => r.unfilled),
-    live: {
-      decisions: total(results, (r) => r.live.decisions),
-      trades: total(results, (r) => r.live.trades),
-      netPnl: total(results, (r) => r.live.netPnlUsd),
-      maxDrawdown: Math.max(0, ...results.map((r) => r.live.maxDrawdownUsd)),
-    },
-    changed: results.flatMap((r) =>
-      r.changed.map((d) => ({
-        session: r.session,
-        cycle: d.cycle,
-        symbol: d.symbol,
-        kind: d.kind,
-        live: d.live ? { action: d.live.action, reason: d.live.reason } : null,
-        replay: d.replay ? { action: d.replay.action, reason: d.replay.reason } : null,
-      })),
-    ),
-  };
-}
-
-function humanSummary(results: SessionReplay[], out: string): string {
-  const lines: string[] = [];
-  lines.push(
-    renderTable(
-      [
-        "session",
-        "run",
-        "events",
-        "decisions",
-        "parity (= / ≠ / missing)",
-        "trades",
-        "net P&L",
-        "max DD",
-        "live trades",
-        "live P&L",
-      ],
-      results.map((r) => [
-        r.session,
-        r.run,
-        r.events,
-        r.replay.decisions,
-        r.parity ? `${r.parity.equal} / ${r.parity.differ} / ${r.parity.missing}` : "what-if",
-        r.replay.trades,
-        r.replay.netPnlUsd.toFixed(2),
-        r.replay.maxDrawdownUsd.toFixed(2),
-        r.live.trades,
-        r.live.netPnlUsd.toFixed(2),
-      ]),
-    ),
-  );
-  for (const r of results) {
-    const shown = r.changed.slice(0, 10);
-    if (shown.length === 0) continue;
-    lines.push(
-      `\n${r.session}: ${r.changed.length} decision(s) ${r.parity ? "differ from live" : "changed from live"}${r.changed.length > shown.length ? ` (first ${shown.length})` : ""}:`,
-    );
-    lines.push(
-      renderTable(
-        ["cycle", "symbol", "live", "replay"],
-        shown.map((d) => [
-          d.cycle,
-          d.symbol,
-          d.live ? `${d.live.action}: ${d.live.reason}` : "(none)",
-          d.replay ? `${d.replay.action}: ${d.replay.reason}` : "(none)",
-        ]),
-      ),
-    );
+/**
+ * The default output's folder is created (a fresh checkout has no data/); an --out the user chose
+ * in a folder that does not exist is a typo more often than not, so it is named, not created.
+ */
+function ensureOutFolder(out: string): void {
+  const folder = dirname(out);
+  if (existsSync(folder)) return;
+  if (out === DEFAULT_OUT) {
+    mkdirSync(folder, { recursive: true });
+    return;
   }
-  const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
-  if (unfilled > 0)
-    lines.push(
-      `\n${unfilled} order(s) could not be filled: no later quote of the contract in the session (fill model next-quote)`,
-    );
-  const modes = [...new Set(results.map((r) => r.outcomes))].map((m) =>
-    m === "recorded"
-      ? "recorded (live's own fills and refusals fed to the strategy: parity check)"
-      : "simulated (fill model and the shared risk rules: what-if)",
+  throw new UsageError(
+    `--out ${out}: folder ${folder} does not exist; create it (mkdir -p ${folder}) or pass another --out`,
   );
-  lines.push(`\norder outcomes: ${modes.join("; ")}`);
-  lines.push(`\nruns written to ${out} (journal sessions --journal ${out})`);
-  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Check `--param` before any session runs, against the strategy each session will run with: the
+ * one given, or the one live ran (from its SessionOpened), over live's own parameters.
+ */
+async function checkParams(
+  source: ReturnType<typeof openJournal>,
+  stream: string,
+  sessions: readonly string[],
+  strategySpec: string | undefined,
+  overrides: Record<string, unknown>,
+): Promise<void> {
+  let given: AnyStrategy | null = null;
+  if (strategySpec !== undefined) {
+    try {
+      given = await loadStrategy(strategySpec);
+    } catch (error) {
+      if (error instanceof StrategyRejected) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  for (const opened of source.read({ stream, sessions: [...sessions], types: ["SessionOpened"] })) {
+    if (opened.type !== "SessionOpened") continue;
+    const live = opened.payload.strategy;
+    const strategy = given ?? findStrategy(live.name);
+    if (!strategy)
+      throw new UsageError(
+        `session ${opened.session} ran strategy "${live.name}", which is not shipped here (shipped: ${shippedStrategies.map((s) => s.name).join(", ")}); pass --strategy`,
+      );
+    const base = live.name === strategy.name ? opened.payload.params : {};
+    const problem = paramProblem(strategy, base as Record<string, unknown>, overrides);
+    if (problem) throw new UsageError(problem);
+  }
+}
+
+/**
+ * Progress on stderr, counted as sessions finish: a bar on a terminal, a line per session
+ * otherwise; nothing for one session or with --json.
+ */
+function progressReporter(total: number, json: boolean) {
+  if (json || total <= 1) return { update: () => {}, stop: () => {} };
+  if (!process.stderr.isTTY)
+    return {
+      update: (done: number, all: number, session: string) =>
+        process.stderr.write(`replayed ${session} (${done}/${all} sessions done)\n`),
+      stop: () => {},
+    };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "replay [{bar}] {value}/{total} sessions done{last}",
+      stream: process.stderr,
+      hideCursor: true,
+      // 8 + 20 + 46 characters: the line fits an 80-column terminal.
+      barsize: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { last: "" });
+  return {
+    update: (done: number, _all: number, session: string) =>
+      bar.update(done, { last: `, last finished: ${session}` }),
+    stop: () => bar.stop(),
+  };
 }

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { openJournal } from "../../events/index.js";
 import { renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { shortRunId } from "../replay-summary.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal report`: a self-contained HTML report of a session (and a replay run beside it). */
 export function register(program: Command): void {
@@ -16,7 +17,10 @@ export function register(program: Command): void {
       )
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
       .option("--stream <stream>", "the stream to report", "live")
-      .option("--run <id>", "a replay run to show beside it (replay-…)")
+      .option(
+        "--run <id>",
+        "a replay run to show beside it (replay-…, or the short id the replay table shows)",
+      )
       .option(
         "--replay-journal <path>",
         "where the run is (default: data/replay.db, else the journal itself)",
@@ -47,11 +51,17 @@ export function register(program: Command): void {
             `no session ${opts.session} in stream ${opts.stream} of ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
           );
         }
-        if (replayJournal && opts.run && !replayJournal.sessionIds(opts.run).includes(opts.session)) {
-          const runs = replayJournal
-            .sessions()
-            .filter((s) => s.session === opts.session && s.stream.startsWith("replay-"))
-            .map((s) => s.stream);
+        const runs = replayJournal
+          ? replayJournal
+              .sessions()
+              .filter((s) => s.session === opts.session && s.stream.startsWith("replay-"))
+              .map((s) => s.stream)
+          : [];
+        // The short id the replay table shows names its run as well as the full one.
+        const run = runs.includes(opts.run ?? "")
+          ? opts.run
+          : (runs.find((r) => opts.run !== undefined && shortRunId(r) === opts.run) ?? opts.run);
+        if (replayJournal && run && !runs.includes(run)) {
           throw new UsageError(
             `no run ${opts.run} for ${opts.session} in ${replayPath}; runs there: ${runs.join(", ") || "(none — run `journal replay` first)"}`,
           );
@@ -59,8 +69,8 @@ export function register(program: Command): void {
         const html = await renderSessionReport({
           session: opts.session,
           live: { journal, stream: opts.stream, label: opts.stream },
-          ...(replayJournal && opts.run
-            ? { replay: { journal: replayJournal, stream: opts.run, label: "replay" } }
+          ...(replayJournal && run
+            ? { replay: { journal: replayJournal, stream: run, label: "replay" } }
             : {}),
         });
         mkdirSync(dirname(opts.out), { recursive: true });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
 import { loadScenario, type Scenario, SIMULATOR_ACCOUNT, startSimulator } from "../../sim/index.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal sim`: the fake IB Gateway, for trying the bot without an account and for tests. */
 export function register(program: Command): void {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { openJournal } from "../../events/index.js";
 import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
-import { UsageError } from "../program.js";
+import { UsageError } from "../usage-error.js";
 
 /** `journal sql`: read-only SQL over the journal and its post-mortem views (docs/sql.md). */
 export function register(program: Command): void {

@@ -1,0 +1,66 @@
+/**
+ * Where errors become exit codes: 0 ok, 1 a failure the user can act on (the message says how),
+ * 2 bad usage. A user's mistake prints one line, never a stack trace; a stack is printed only for
+ * what can only be a bug.
+ */
+import { type Command, CommanderError } from "commander";
+import { NotFound, UsageError } from "./usage-error.js";
+
+/** Parse `argv` with `program` (built with `exitOverride()`) and return the exit code. */
+export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    return exitCodeOf(error);
+  }
+}
+
+/** Print what the user needs to read about `error` and return the exit code it maps to. */
+export async function exitCodeOf(error: unknown): Promise<number> {
+  if (error instanceof CommanderError) {
+    // commander already printed the message; help and version are not failures.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+    return 2;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof NotFound) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  // Loaded only on this path: `--help` must not pay for the journal's modules.
+  const { JournalError } = await import("../events/index.js");
+  if (error instanceof JournalError) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  const system = systemError(error);
+  if (system) {
+    process.stderr.write(`${system}\n`);
+    return 1;
+  }
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+      "(this is a bug, not something you did: please report it with the command you ran)\n",
+  );
+  return 1;
+}
+
+/** An error from the operating system (a path that does not exist, no permission, a disk full). */
+function systemError(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const { code, syscall, path } = error as { code?: unknown; syscall?: unknown; path?: unknown };
+  if (typeof code !== "string" || typeof syscall !== "string") return null;
+  const hint: Record<string, string> = {
+    ENOENT: "check the path (or create its folder)",
+    EACCES: "check the file's permissions",
+    EPERM: "check the file's permissions",
+    ENOSPC: "free some disk space",
+    EISDIR: "give a file, not a folder",
+    ENOTDIR: "a part of the path is a file, not a folder",
+  };
+  return `${syscall} ${typeof path === "string" ? path : ""}: ${code}${hint[code] ? ` — ${hint[code]}` : ""}`;
+}

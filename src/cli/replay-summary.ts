@@ -1,0 +1,175 @@
+/**
+ * What `journal replay` prints: a table that fits 80 columns (or every column with `--wide`), and
+ * the `--json` object with one row per session plus the totals.
+ */
+import type { SessionReplay } from "../replay/index.js";
+import { renderColumns, renderTable } from "./format.js";
+
+const RUN_PREFIX = "replay-";
+
+/**
+ * The part of a run id that tells runs apart: `replay-` + a ULID whose first 10 characters are the
+ * session's first timestamp and whose next 7 carry the run's seed (strategy, parameters, fill
+ * model), so two runs of one session differ there.
+ */
+export function shortRunId(run: string): string {
+  return run.startsWith(RUN_PREFIX) && run.length >= RUN_PREFIX.length + 17
+    ? run.slice(RUN_PREFIX.length + 10, RUN_PREFIX.length + 17)
+    : run;
+}
+
+function total(results: readonly SessionReplay[], pick: (r: SessionReplay) => number): number {
+  return Math.round(results.reduce((sum, r) => sum + pick(r), 0) * 100) / 100;
+}
+
+const parityOf = (results: readonly SessionReplay[]) =>
+  results.every((r) => r.parity !== null)
+    ? {
+        equal: total(results, (r) => r.parity!.equal),
+        differ: total(results, (r) => r.parity!.differ),
+        missing: total(results, (r) => r.parity!.missing),
+      }
+    : null;
+
+/** The figures of some sessions: one session's row, or the totals of all. */
+function figures(results: readonly SessionReplay[]) {
+  return {
+    events: total(results, (r) => r.events),
+    decisions: total(results, (r) => r.replay.decisions),
+    parity: parityOf(results),
+    trades: total(results, (r) => r.replay.trades),
+    netPnl: total(results, (r) => r.replay.netPnlUsd),
+    maxDrawdown: Math.max(0, ...results.map((r) => r.replay.maxDrawdownUsd)),
+    fees: total(results, (r) => r.replay.feesUsd),
+    unfilled: total(results, (r) => r.unfilled),
+    outcomes: [...new Set(results.map((r) => r.outcomes))].join(","),
+    live: {
+      decisions: total(results, (r) => r.live.decisions),
+      trades: total(results, (r) => r.live.trades),
+      netPnl: total(results, (r) => r.live.netPnlUsd),
+      maxDrawdown: Math.max(0, ...results.map((r) => r.live.maxDrawdownUsd)),
+    },
+  };
+}
+
+/**
+ * The machine-readable summary: the totals at the top level (with `session` and `run` when one
+ * session was replayed), `sessions` with one row per session, and every changed decision.
+ */
+export function jsonSummary(results: readonly SessionReplay[], out: string) {
+  return {
+    ...(results.length === 1 ? { session: results[0]!.session, run: results[0]!.run } : {}),
+    out,
+    ...figures(results),
+    sessions: results.map((r) => ({ session: r.session, run: r.run, ...figures([r]) })),
+    changed: results.flatMap((r) =>
+      r.changed.map((d) => ({
+        session: r.session,
+        run: r.run,
+        cycle: d.cycle,
+        symbol: d.symbol,
+        kind: d.kind,
+        live: d.live ? { action: d.live.action, reason: d.live.reason } : null,
+        replay: d.replay ? { action: d.replay.action, reason: d.replay.reason } : null,
+      })),
+    ),
+  };
+}
+
+const usd = (n: number) => n.toFixed(2);
+const parityText = (p: { equal: number; differ: number; missing: number } | null) =>
+  p ? `${p.equal}/${p.differ}/${p.missing}` : "what-if";
+
+/** The summary for people: the table, the changed decisions, and where the runs went. */
+export function humanSummary(results: readonly SessionReplay[], out: string, wide: boolean): string {
+  const lines: string[] = [];
+  const totals = figures(results);
+  const several = results.length > 1;
+  if (wide) {
+    lines.push(
+      renderTable(
+        [
+          "session",
+          "run",
+          "events",
+          "decisions",
+          "parity (= / ≠ / missing)",
+          "trades",
+          "net P&L",
+          "max DD",
+          "fees",
+          "live trades",
+          "live P&L",
+        ],
+        results.map((r) => [
+          r.session,
+          r.run,
+          r.events,
+          r.replay.decisions,
+          parityText(r.parity),
+          r.replay.trades,
+          usd(r.replay.netPnlUsd),
+          usd(r.replay.maxDrawdownUsd),
+          usd(r.replay.feesUsd),
+          r.live.trades,
+          usd(r.live.netPnlUsd),
+        ]),
+      ),
+    );
+  } else {
+    const row = (session: string, run: string, f: ReturnType<typeof figures>) => [
+      session,
+      run,
+      f.decisions,
+      parityText(f.parity),
+      f.trades,
+      usd(f.netPnl),
+      usd(f.maxDrawdown),
+      usd(f.live.netPnl),
+    ];
+    lines.push(
+      renderColumns(
+        ["session", "run", "decisions", "=/≠/miss", "trades", "net P&L", "max DD", "live P&L"],
+        [
+          ...results.map((r) => row(r.session, shortRunId(r.run), figures([r]))),
+          ...(several ? [row("total", "", totals)] : []),
+        ],
+        { rightFrom: 2, ruleBeforeLast: several },
+      ),
+    );
+  }
+  for (const r of results) {
+    const shown = r.changed.slice(0, 10);
+    if (shown.length === 0) continue;
+    lines.push(
+      `\n${r.session}: ${r.changed.length} decision(s) ${r.parity ? "differ from live" : "changed from live"}${r.changed.length > shown.length ? ` (first ${shown.length})` : ""}:`,
+    );
+    lines.push(
+      renderColumns(
+        ["cycle", "symbol", "live", "replay"],
+        shown.map((d) => [
+          d.cycle,
+          d.symbol,
+          d.live ? `${d.live.action}: ${d.live.reason}` : "(none)",
+          d.replay ? `${d.replay.action}: ${d.replay.reason}` : "(none)",
+        ]),
+        { maxWidth: 80 },
+      ),
+    );
+  }
+  const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
+  if (unfilled > 0)
+    lines.push(`\n${unfilled} order(s) not filled: no later quote of the contract that session`);
+  const modes = [...new Set(results.map((r) => r.outcomes))].map((m) =>
+    m === "recorded"
+      ? "recorded (live's fills and refusals: parity)"
+      : "simulated (fill model + risk rules: what-if)",
+  );
+  lines.push(`\norder outcomes: ${modes.join("; ")}`);
+  lines.push(
+    results.length === 1
+      ? `\nrun ${results[0]!.run} written to ${out}`
+      : `\n${results.length} runs written to ${out}\nfull run ids: --wide, or npx journal sessions --journal ${out}`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,144 @@
+/**
+ * A user's mistakes through the built CLI: each gets one message that says what to do (the valid
+ * parameters, choices or sessions), the right exit code, and never a stack trace.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { TrendVwapParams } from "../../src/strategy/index.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
+const REPLAY_BIN = join(ROOT, "dist", "src", "cli", "replay.js");
+const dir = mkdtempSync(join(tmpdir(), "user-errors-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const journal = join(dir, "journal.db");
+copyFileSync(inject("sampleJournal"), journal);
+const { JOURNAL_PATH: _ignored, ...env } = process.env;
+
+function cli(args: string[], cwd = dir, bin = BIN) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, env });
+}
+/** `cli`, without blocking: for running several processes at once. */
+function cliAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("close", (status) => done({ status, stderr }));
+  });
+}
+/** A line of a JavaScript stack trace. */
+const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(node:)/m;
+const PARAMS = Object.keys(TrendVwapParams.shape);
+
+describe("replay --param", () => {
+  it("an unknown parameter names it and lists every parameter with its type and default (exit 2)", () => {
+    const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--param", "stopLoss=0.3"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toMatch(/--param stopLoss: strategy trend-vwap has no such parameter/);
+    for (const name of PARAMS) expect(r.stderr).toMatch(new RegExp(`\\n  ${name} +\\S.* default `));
+    expect(r.stderr).toMatch(/stopLossPct +number > 0 +default 0\.15/);
+    expect(r.stderr).toMatch(/noEntryAfter +string HH:MM +default "15:30"/);
+  });
+
+  it("a value of the wrong type says what was expected (exit 2), through the replay bin too", () => {
+    const r = cli(
+      ["--journal", journal, "--session", "2026-02-04", "--param", "stopLossPct=wide"],
+      dir,
+      REPLAY_BIN,
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toMatch(/--param stopLossPct="wide": .*expected number/);
+  });
+});
+
+describe("journal strategies", () => {
+  it("lists each shipped strategy with every parameter, its type and default", () => {
+    const r = cli(["strategies"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^trend-vwap \S+: /);
+    for (const name of PARAMS) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} +\\S.* default `));
+    const json = JSON.parse(cli(["strategies", "--json"]).stdout) as {
+      name: string;
+      params: { name: string; type: string; default: unknown }[];
+    }[];
+    const trend = json.find((s) => s.name === "trend-vwap")!;
+    expect(trend.params.map((p) => p.name)).toEqual(PARAMS);
+    expect(trend.params.find((p) => p.name === "quantity")).toEqual({
+      name: "quantity",
+      type: "integer > 0 ≤ 10",
+      default: 1,
+    });
+  });
+});
+
+describe("bad choices and missing things", () => {
+  it("a bad --fill-model lists the choices (exit 2)", () => {
+    const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--fill-model", "best"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toMatch(/Allowed choices are next-quote, mid/);
+  });
+
+  it("an unknown command suggests the nearest one (exit 2)", () => {
+    const r = cli(["sesions"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'sesions'[\s\S]*Did you mean sessions\?/);
+  });
+
+  it("export of a missing session exits 1 naming the sessions there are", () => {
+    const r = cli(["export", "--session", "2026-03-02", "--journal", journal]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toMatch(/no session 2026-03-02 .*sessions there: 2026-02-04, 2026-02-05/);
+  });
+
+  it("replay run from a folder without data/ creates its default output there", () => {
+    const bare = join(dir, "bare");
+    mkdirSync(bare);
+    const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--json"], bare);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(bare, "data", "replay.db"))).toBe(true);
+  });
+
+  it("replay into an --out whose folder does not exist names --out, not --journal (exit 2)", () => {
+    const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--out", "nowhere/x.db"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^--out nowhere\/x\.db: folder nowhere does not exist; create it/);
+  });
+
+  it("no mistake in this list prints a stack trace", async () => {
+    // Each fails before any real work; they run side by side, as separate processes.
+    const mistakes: string[][] = [
+      ["replay", "--journal", journal],
+      ["replay", "--journal", journal, "--session", "2026-02-04", "--strategy", "nope", "--param", "x=1"],
+      ["replay", "--journal", journal, "--session", "2026-02-04", "--workers", "0"],
+      ["replay", "--journal", journal, "--session", "2026-02-04", "--param", "=1"],
+      ["replay", "--journal", join(dir, "missing.db"), "--session", "2026-02-04"],
+      ["sessions", "--journal", join(dir, "no-such-folder", "j.db")],
+      ["import", join(dir, "missing.jsonl"), "--journal", journal],
+      ["verify", "--journal", dir],
+      ["sql", "SELEC 1", "--journal", journal],
+      ["--bogus"],
+    ];
+    const results = await Promise.all(mistakes.map((args) => cliAsync(args)));
+    results.forEach((r, i) => {
+      const args = mistakes[i]!.join(" ");
+      expect(r.status, args).not.toBe(0);
+      expect(r.stderr, args).not.toMatch(STACK_FRAME);
+      expect(r.stderr.trim().length, args).toBeGreaterThan(10);
+    });
+  });
+});
