@@ -14,3 +14,5 @@ export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";
 export { isKnownType, parseEventBody } from "./validation.js";
+export * from "./journal-reader.js";
+export type { ChainRow } from "./pg/pg-chain.js";
