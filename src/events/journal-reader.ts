@@ -12,8 +12,10 @@
 import type { SessionId } from "./catalogue.js";
 import type { IdGen } from "./clock.js";
 import type { NewEvent, StoredEvent, StreamId } from "./envelope.js";
+import { JournalUnavailable } from "./errors.js";
 import { openJournal } from "./journal.js";
 import type { AppendOptions, EventFilter, Journal, SessionSummaryRow, VerifyReport } from "./journal-api.js";
+import type { ShipTarget } from "./ship.js";
 
 /** A session as a fleet lists it: which bot's journal it came from (absent for a single SQLite file). */
 export interface FleetSessionRow extends SessionSummaryRow {
@@ -139,4 +141,20 @@ export async function openAsyncJournal(
       ...(options.idGen === undefined ? {} : { idGen: options.idGen }),
     }),
   );
+}
+
+/**
+ * Open the bot's chain in a fleet journal as a shipping target (creating the schema if needed).
+ *
+ * @example
+ * const target = await openShipTarget("postgres://journal@db.lan/fleet", "pi-spy");
+ */
+export async function openShipTarget(
+  url: string,
+  bot: string,
+): Promise<ShipTarget & { close(): Promise<void> }> {
+  if (!isPostgresUrl(url))
+    throw new JournalUnavailable(url, "ship --to takes a PostgreSQL URL (postgres://user@host/db)");
+  const { openPgJournal } = await import("./pg/pg-journal.js");
+  return openPgJournal(url, { bot });
 }

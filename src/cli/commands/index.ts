@@ -10,6 +10,7 @@ import * as rebuild from "./rebuild.js";
 import * as replay from "./replay.js";
 import * as report from "./report.js";
 import * as sessions from "./sessions.js";
+import * as ship from "./ship.js";
 import * as sim from "./sim.js";
 import * as sql from "./sql.js";
 import * as verify from "./verify.js";
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
     replay,
     sql,
     report,
+    ship,
     quickstart,
   ]) {
     command.register(program);

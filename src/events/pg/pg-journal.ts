@@ -13,7 +13,7 @@ import pg from "pg";
 import type { SessionId } from "../catalogue.js";
 import type { IdGen } from "../clock.js";
 import type { NewEvent, StoredEvent, StreamId } from "../envelope.js";
-import { JournalConflict, JournalUnavailable } from "../errors.js";
+import { JournalConflict, JournalError, JournalUnavailable } from "../errors.js";
 import type { AppendOptions, EventFilter, VerifyReport } from "../journal-api.js";
 import type { AsyncJournal, FleetSessionRow } from "../journal-reader.js";
 import { ulidIdGen } from "../ulid-id-gen.js";
@@ -148,14 +148,34 @@ export class PgJournal implements AsyncJournal {
    */
   async appendChain(rows: readonly ChainRow[]): Promise<number> {
     const bot = this.writableBot();
-    return this.db.transaction().execute(async (trx) => {
-      await lockBot(trx, bot);
-      const head = await headOf(trx, bot);
-      const fresh = rows.filter((r) => r.seq > head.seq);
-      verifyChain(fresh, head, `shipping bot ${bot}`);
-      await insertRows(trx, bot, fresh);
-      return fresh.length;
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        await lockBot(trx, bot);
+        const head = await headOf(trx, bot);
+        const fresh = rows.filter((r) => r.seq > head.seq);
+        verifyChain(fresh, head, `shipping bot ${bot}`);
+        await insertRows(trx, bot, fresh);
+        return fresh.length;
+      });
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code !== "23505" || constraint !== "events_id_key") throw error;
+      // Ids are unique across the fleet: these events came in before, under another bot name.
+      const owner = await this.db
+        .selectFrom("events")
+        .select(["bot", "id"])
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      throw new JournalError(
+        "ALREADY_SHIPPED",
+        `AlreadyShipped: event ${owner?.id} is already in ${this.location} under bot ${owner?.bot}: this journal was shipped under that name; ship it with --bot ${owner?.bot}`,
+      );
+    }
   }
 
   async nextPos(stream: StreamId, session: SessionId): Promise<number> {
