@@ -10,15 +10,18 @@
  */
 
 import type { Journal } from "./journal-api.js";
-import { ChainBroken, type ChainHead, type ChainRow } from "./pg/pg-chain.js";
+import { ChainBroken, type ChainHead, type ChainRow, verifyChain } from "./pg/pg-chain.js";
 
 /** Where shipped rows go (the PostgreSQL journal opened for one bot). */
 export interface ShipTarget {
   readonly location: string;
   /** The last seq and hash of the bot's chain. */
   head(): Promise<ChainHead>;
-  /** Append hashed rows in one transaction, skipping those at or below the head; returns how many were new. */
-  appendChain(rows: readonly ChainRow[]): Promise<number>;
+  /**
+   * Append hashed rows in one transaction, skipping those at or below the head; returns how many
+   * were new. `verifiedFrom`: the head the caller verified `rows` against.
+   */
+  appendChain(rows: readonly ChainRow[], verifiedFrom?: ChainHead): Promise<number>;
 }
 
 export interface ShipOptions {
@@ -63,17 +66,27 @@ export async function shipJournal(
       );
   }
   const page = (after: number) => source.sql.all<ChainRow>(SELECT_PAGE, [after, batchSize]);
+  const what = `shipping ${source.location}`;
   let shipped = 0;
-  let head = start.seq;
-  let rows = page(head);
+  let head: ChainHead = start;
+  let rows = page(head.seq);
+  verifyChain(rows, head, what);
   while (rows.length > 0) {
-    const pending = target.appendChain(rows);
-    // Read the next page from the file while the database works on this one.
-    const next = rows.length < batchSize ? [] : page(rows[rows.length - 1]!.seq);
+    const pending = target.appendChain(rows, head);
+    // Read and verify the next page while the database stores this one.
+    const last = rows[rows.length - 1]!;
+    head = { seq: last.seq, hash: last.hash };
+    const next = rows.length < batchSize ? [] : page(last.seq);
+    let broken: unknown;
+    try {
+      verifyChain(next, head, what);
+    } catch (error) {
+      broken = error;
+    }
     shipped += await pending;
-    head = rows[rows.length - 1]!.seq;
-    options.onBatch?.(shipped, head);
+    options.onBatch?.(shipped, head.seq);
+    if (broken) throw broken;
     rows = next;
   }
-  return { shipped, fromSeq: start.seq, toSeq: head };
+  return { shipped, fromSeq: start.seq, toSeq: head.seq };
 }

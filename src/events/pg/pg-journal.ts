@@ -26,6 +26,7 @@ import {
   verifyChain,
   verifyPage,
 } from "./pg-chain.js";
+import { copyRows } from "./pg-copy.js";
 import { checkPgSchema, migratePg, type PgJournalDb, READER_ROLE } from "./pg-schema.js";
 
 export interface OpenPgJournalOptions {
@@ -144,20 +145,31 @@ export class PgJournal implements AsyncJournal {
    * Append rows already hashed elsewhere (a Pi's SQLite journal), unchanged. Inside one locked
    * transaction: rows at or below the current head are skipped (another shipper got there first),
    * the rest must continue the chain — seq + 1 and the recomputed hash — or nothing is written.
-   * Returns how many rows were inserted.
+   * `verifiedFrom`: the caller has already checked that `rows` continue the chain from this head
+   * (`verifyChain`); when it is still the head, the hashes are not computed twice. Returns how
+   * many rows were inserted.
    */
-  async appendChain(rows: readonly ChainRow[]): Promise<number> {
+  async appendChain(rows: readonly ChainRow[], verifiedFrom?: ChainHead): Promise<number> {
     const bot = this.writableBot();
+    // COPY, which kysely cannot issue: a pooled connection of our own, one transaction per batch.
+    const client = await this.pool.connect();
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        await lockBot(trx, bot);
-        const head = await headOf(trx, bot);
-        const fresh = rows.filter((r) => r.seq > head.seq);
-        verifyChain(fresh, head, `shipping bot ${bot}`);
-        await insertRows(trx, bot, fresh);
-        return fresh.length;
-      });
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`journal:bot:${bot}`]);
+      const found = await client.query<ChainHead>(
+        "SELECT seq, hash FROM events WHERE bot = $1 ORDER BY seq DESC LIMIT 1",
+        [bot],
+      );
+      const head = found.rows[0] ?? { seq: 0, hash: null };
+      const fresh = rows.filter((r) => r.seq > head.seq);
+      const checked =
+        verifiedFrom !== undefined && verifiedFrom.seq === head.seq && verifiedFrom.hash === head.hash;
+      if (!checked) verifyChain(fresh, head, `shipping bot ${bot}`);
+      await copyRows(client, bot, fresh);
+      await client.query("COMMIT");
+      return fresh.length;
     } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code !== "23505" || constraint !== "events_id_key") throw error;
       // Ids are unique across the fleet: these events came in before, under another bot name.
@@ -175,6 +187,8 @@ export class PgJournal implements AsyncJournal {
         "ALREADY_SHIPPED",
         `AlreadyShipped: event ${owner?.id} is already in ${this.location} under bot ${owner?.bot}: this journal was shipped under that name; ship it with --bot ${owner?.bot}`,
       );
+    } finally {
+      client.release();
     }
   }
 
