@@ -57,6 +57,11 @@ export interface AsyncJournal extends JournalReader {
   nextPos(stream: StreamId, session: SessionId): Promise<number>;
 }
 
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and `location`. */
+export function maskPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/i, "$1***@");
+}
+
 /** True for `postgres://…` and `postgresql://…` locations. */
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { newYorkTimeToMs, openJournal } from "../../events/index.js";
+import { newYorkTimeToMs, openAsyncJournal } from "../../events/index.js";
 import { expandSessions, runReplay, type SessionReplay, StrategyRejected } from "../../replay/index.js";
 import { codeVersion } from "../code-version.js";
 import { renderTable } from "../format.js";
@@ -21,6 +21,7 @@ export function register(program: Command): void {
       .option("--session <date>", "one session, YYYY-MM-DD")
       .option("--sessions <range>", "several: 2026-02-02..2026-02-06 or a comma list")
       .option("--stream <stream>", "source stream", "live")
+      .option("--bot <name>", "whose sessions, when --journal is a PostgreSQL fleet journal")
       .option("--out <path>", "output journal for the run (the source is opened read-only)", "data/replay.db")
       .option("--in-place", "add the run as a new stream to the source journal instead")
       .option(
@@ -40,6 +41,7 @@ export function register(program: Command): void {
       session?: string;
       sessions?: string;
       stream: string;
+      bot?: string;
       out: string;
       inPlace?: boolean;
       strategy?: string;
@@ -70,9 +72,12 @@ export function register(program: Command): void {
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
       const sessionSpec = opts.sessions ?? opts.session!;
-      const source = openJournal(opts.journal, { readonly: true });
-      const available = source.sessionIds(opts.stream);
-      source.close();
+      const source = await openAsyncJournal(opts.journal, {
+        readonly: true,
+        ...(opts.bot === undefined ? {} : { bot: opts.bot }),
+      });
+      const available = await source.sessionIds(opts.stream);
+      await source.close();
       const sessions = expandSessions(sessionSpec, available);
       const time = (flag: string, value: string | undefined): number | undefined => {
         if (value === undefined) return undefined;
@@ -102,6 +107,7 @@ export function register(program: Command): void {
       try {
         results = await runReplay({
           journal: opts.journal,
+          ...(opts.bot === undefined ? {} : { bot: opts.bot }),
           out: opts.inPlace ? null : opts.out,
           inPlace: opts.inPlace ?? false,
           sessions,

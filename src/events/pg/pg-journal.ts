@@ -15,7 +15,7 @@ import type { IdGen } from "../clock.js";
 import type { NewEvent, StoredEvent, StreamId } from "../envelope.js";
 import { JournalConflict, JournalError, JournalUnavailable } from "../errors.js";
 import type { AppendOptions, EventFilter, VerifyReport } from "../journal-api.js";
-import type { AsyncJournal, FleetSessionRow } from "../journal-reader.js";
+import { type AsyncJournal, type FleetSessionRow, maskPassword } from "../journal-reader.js";
 import { ulidIdGen } from "../ulid-id-gen.js";
 import {
   type ChainHead,
@@ -383,9 +383,4 @@ async function insertRows(db: Kysely<PgJournalDb>, bot: string, rows: readonly C
         ${col("ts")}::bigint[], ${col("causation")}::text[], ${col("correlation")}::text[],
         ${col("payload")}::text[], ${col("hash")}::text[])`.execute(db);
   }
-}
-
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and `location`. */
-export function maskPassword(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/i, "$1***@");
 }
