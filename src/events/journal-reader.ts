@@ -163,3 +163,36 @@ export async function openShipTarget(
   const { openPgJournal } = await import("./pg/pg-journal.js");
   return openPgJournal(url, { bot });
 }
+
+/**
+ * Copy the events matching `filter` into an in-memory SQLite journal (ids, times and payloads
+ * kept; seq renumbered), for code that reads synchronously — the HTML report of a fleet session.
+ */
+export async function snapshotJournal(reader: JournalReader, filter: EventFilter): Promise<Journal> {
+  const copy = openJournal(":memory:");
+  let batch: NewEvent[] = [];
+  let stream = "";
+  let session = "";
+  const flush = () => {
+    if (batch.length) copy.append(stream, session, batch);
+    batch = [];
+  };
+  for await (const event of reader.read(filter)) {
+    if (event.stream !== stream || event.session !== session || batch.length >= 2000) {
+      flush();
+      stream = event.stream;
+      session = event.session;
+    }
+    batch.push({
+      id: event.id,
+      type: event.type,
+      version: event.version,
+      ts: event.ts,
+      causation: event.causation,
+      correlation: event.correlation,
+      payload: event.payload,
+    } as NewEvent);
+  }
+  flush();
+  return copy;
+}

@@ -133,13 +133,23 @@ describe.skipIf(!PG_URL)("read commands with --journal postgres://…", () => {
   it("refuses every write through sql, and the reader role cannot write even outside it", async () => {
     for (const statement of [
       "INSERT INTO journal_meta (key, value) VALUES ('x', 'y')",
-      "UPDATE events SET ts = 0",
       "COMMIT; DELETE FROM journal_meta",
-      "CREATE TABLE scratch (x int)",
     ]) {
       const r = cli(["sql", statement, "--journal", url]);
       expect(r.status, statement).toBe(2);
       expect(r.stderr).toMatch(/read-only/);
+    }
+    // The same path in-process, for the rest.
+    const reader = await openAsyncJournal(url, { readonly: true });
+    try {
+      for (const statement of [
+        "UPDATE events SET ts = 0",
+        "CREATE TABLE scratch (x int)",
+        "DROP VIEW v_orders",
+      ])
+        await expect(reader.query(statement), statement).rejects.toThrow(/read-only|permission denied/);
+    } finally {
+      await reader.close();
     }
     expect(await asOwner(url, "SELECT key FROM journal_meta WHERE key = 'x'")).toEqual([]);
     for (const statement of [
@@ -150,6 +160,37 @@ describe.skipIf(!PG_URL)("read commands with --journal postgres://…", () => {
         /permission denied/,
       );
     }
+  });
+
+  it("writes the same HTML report for a bot's session as from its SQLite file", () => {
+    const fromFile = cli([
+      "report",
+      "--journal",
+      sample,
+      "--session",
+      "2026-02-04",
+      "--out",
+      join(dir, "file.html"),
+    ]);
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    const fromFleet = cli([
+      "report",
+      "--journal",
+      url,
+      "--bot",
+      "pi-spy",
+      "--session",
+      "2026-02-04",
+      "--out",
+      join(dir, "fleet.html"),
+    ]);
+    expect(fromFleet.status, fromFleet.stderr).toBe(0);
+    const html = readFileSync(join(dir, "fleet.html"), "utf8");
+    expect(html.length).toBeGreaterThan(10_000);
+    expect(html).toBe(readFileSync(join(dir, "file.html"), "utf8"));
+    const noBot = cli(["report", "--journal", url, "--session", "2026-02-04", "--out", join(dir, "x.html")]);
+    expect(noBot.status).toBe(2);
+    expect(noBot.stderr).toMatch(/--bot NAME/);
   });
 
   it("verifies every bot's chain, and names the tampered row's seq", async () => {
