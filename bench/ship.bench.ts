@@ -2,17 +2,21 @@
  * `npm run bench:ship`: `journal ship` (batched, chain verified, a transaction per batch) against a
  * raw `COPY … FROM STDIN` of the same rows, read from the same SQLite file, into the same table
  * (the journal's schema, indexes and triggers), in the same run. Each side gets a fresh database
- * per run; runs alternate; medians and spread are printed.
+ * per run; runs alternate; medians and spread are printed. Then one day's replay from the fleet
+ * journal against the same replay from the SQLite file.
  *
  * Uses TEST_PG_URL when set, else starts a throwaway cluster with scripts/pg-test-cluster.sh.
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { type ChainRow, openJournal, openShipTarget, shipJournal } from "../src/events/index.js";
+import { runReplay } from "../src/replay/index.js";
 import { largeJournal } from "./synthetic-journal.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -111,7 +115,7 @@ const median = (xs: number[]) => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-const { path } = largeJournal("ship-bench", MIN_EVENTS);
+const { path, sessions } = largeJournal(`ship-bench-${MIN_EVENTS}`, MIN_EVENTS);
 const { url: base, stop } = cluster();
 try {
   const ours: number[] = [];
@@ -138,6 +142,45 @@ try {
   );
   console.log(
     `${"  ratio of medians".padEnd(44)} ${(ratio * 100).toFixed(0)} % (target ≥ ${TARGET * 100} %) ${ratio >= TARGET ? "ok" : "BELOW TARGET"}`,
+  );
+
+  // A day's replay from the fleet journal vs from the file (the whole source shipped once).
+  const fleet = await freshJournalDb(base, "bench_replay");
+  await ship(fleet, path);
+  const dir = mkdtempSync(join(tmpdir(), "bench-ship-replay-"));
+  const fromFile: number[] = [];
+  const fromFleet: number[] = [];
+  let dayEvents = 0;
+  for (let run = 0; run < RUNS; run++) {
+    for (const side of run % 2 ? (["fleet", "file"] as const) : (["file", "fleet"] as const)) {
+      const start = performance.now();
+      const [result] = await runReplay({
+        journal: side === "file" ? path : fleet,
+        ...(side === "fleet" ? { bot: "bench" } : {}),
+        out: join(dir, `${side}-${run}.db`),
+        inPlace: false,
+        sessions: [sessions[0]!],
+        stream: "live",
+        strategy: "trend-vwap",
+        paramOverrides: {},
+        fillModel: "next-quote",
+        codeVersion: "bench",
+        force: true,
+        workers: 1,
+      });
+      dayEvents = result!.events;
+      (side === "file" ? fromFile : fromFleet).push(performance.now() - start);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  await admin(base, "DROP DATABASE bench_replay WITH (FORCE)");
+  const ms = (xs: number[]) =>
+    `${median(xs).toFixed(0)} ms median (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+  console.log(`\nreplay of one day (${sessions[0]}, ${fmt(dayEvents)} events), ${RUNS} runs each`);
+  console.log(`${"from SQLite".padEnd(44)} ${ms(fromFile)}`);
+  console.log(`${"from PostgreSQL (--bot)".padEnd(44)} ${ms(fromFleet)}`);
+  console.log(
+    `${"  PostgreSQL / SQLite time".padEnd(44)} ${(median(fromFleet) / median(fromFile)).toFixed(2)}×`,
   );
 } finally {
   stop();
