@@ -104,6 +104,9 @@ describe.skipIf(!PG_URL)("read commands with --journal postgres://…", () => {
         const [expected] = await lite.query<{ n: number }>(`SELECT count(*) AS n FROM ${view}`);
         const [actual] = await pg.query<{ n: number }>(`SELECT count(*) AS n FROM ${view}${where}`);
         expect(actual?.n, view).toBe(expected?.n);
+        // Every column evaluates (count(*) alone would not compute them).
+        const rows = await pg.query(`SELECT * FROM ${view}${where} ORDER BY 1, 2 LIMIT 50`);
+        expect(rows.length, view).toBe(Math.min(50, Number(expected?.n)));
       }
       const states =
         "SELECT final_state, count(*) AS n FROM v_orders GROUP BY final_state ORDER BY final_state";
