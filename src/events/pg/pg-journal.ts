@@ -276,7 +276,7 @@ export class PgJournal implements AsyncJournal {
           );
     let checked = 0;
     for (const bot of bots) {
-      let state: Parameters<typeof verifyChain>[1] | undefined;
+      let state: ChainHead | undefined;
       const positions = new Map<string, number>();
       let after = 0;
       for (;;) {
