@@ -9,7 +9,14 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticSession, tradingDays } from "../../bench/synthetic-journal.js";
-import { importJsonLines, openAsyncJournal, openJournal, SeededIdGen } from "../../src/events/index.js";
+import {
+  importJsonLines,
+  openAsyncJournal,
+  openJournal,
+  openShipTarget,
+  SeededIdGen,
+  shipJournal,
+} from "../../src/events/index.js";
 import { asOwner, dropDatabase, freshDatabase, testPgUrl } from "./pg-support.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -128,6 +135,43 @@ describe.skipIf(!PG_URL)("journal ship to PostgreSQL", () => {
       expect(bots).toEqual(new Set(["pi-a", "pi-b"]));
     } finally {
       await fleet.close();
+    }
+  });
+
+  it("resumes exactly once after the database drops the connection mid-shipment", async () => {
+    const other = await freshDatabase(PG_URL!);
+    try {
+      const source = openJournal(botB, { readonly: true });
+      const first = await openShipTarget(other, "pi-drop");
+      let batches = 0;
+      // After two committed batches the server ends every connection of the shipper (a network drop).
+      await expect(
+        shipJournal(source, first, {
+          batchSize: 500,
+          onBatch: () => {
+            if (++batches === 2)
+              void asOwner(
+                other,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+              );
+          },
+        }),
+      ).rejects.toThrow(/terminat|Connection|closed/i);
+      await first.close().catch(() => undefined);
+      const [{ n }] = (await asOwner<{ n: number }>(other, "SELECT count(*)::int AS n FROM events")) as [
+        { n: number },
+      ];
+      expect(n).toBeGreaterThanOrEqual(1000);
+      expect(n).toBeLessThan(sourceRows(botB).length);
+      const again = await openShipTarget(other, "pi-drop");
+      const result = await shipJournal(source, again, { batchSize: 500 });
+      await again.close();
+      source.close();
+      expect(result).toMatchObject({ fromSeq: n, shipped: sourceRows(botB).length - n });
+      const rows = await asOwner(other, "SELECT seq::int AS seq, id, hash FROM events ORDER BY seq");
+      expect(rows).toEqual(sourceRows(botB));
+    } finally {
+      await dropDatabase(other);
     }
   });
 

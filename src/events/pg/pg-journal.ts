@@ -79,6 +79,11 @@ export async function openPgJournal(url: string, options: OpenPgJournalOptions =
         oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server or the network drops emits "error" (on the pool when idle, on the
+  // client when checked out); unhandled, that would kill the process. The pending or the next query
+  // rejects with the failure anyway, and the pool discards the broken connection.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db: Kysely<PgJournalDb> = new Kysely<PgJournalDb>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (options.readonly) await checkPgSchema(db, location);
