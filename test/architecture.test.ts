@@ -47,7 +47,11 @@ describe("dependency rule", () => {
           if (target === "@stoqey/ib")
             expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
           if (target === "kysely" || target === "better-sqlite3")
-            expect(relative(SRC, file)).toMatch(/^events\/(journal(-schema)?|writer-lock)\.ts$/);
+            expect(relative(SRC, file)).toMatch(
+              /^events\/(journal|journal-schema|writer-lock|pg\/pg-journal|pg\/pg-schema)\.ts$/,
+            );
+          if (target === "pg" || target === "pg-copy-streams")
+            expect(relative(SRC, file)).toMatch(/^events\/pg\/pg-(journal|copy)\.ts$/);
           continue;
         }
         const other = folderOf(target);

@@ -7,12 +7,15 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import { JournalError, openJournal, SeededIdGen } from "../events/index.js";
+import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, SeededIdGen } from "../events/index.js";
 import type { OutcomeMode, SessionReplay } from "./engine.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 
 export interface ReplayOptions {
+  /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
   journal: string;
+  /** On a PostgreSQL source: whose journal to replay. */
+  bot?: string;
   /** Where the runs go; null with `inPlace`. */
   out: string | null;
   inPlace: boolean;
@@ -49,20 +52,32 @@ export function expandSessions(spec: string, available: readonly string[]): stri
 }
 
 export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]> {
-  const source = openJournal(options.journal, { readonly: true });
+  const pg = isPostgresUrl(options.journal);
+  if (pg && options.bot === undefined)
+    throw new ReplayRefused(
+      `${options.journal} holds a fleet: say whose sessions to replay (--bot NAME; journal sessions lists them)`,
+    );
+  if (pg && (options.inPlace || (options.out !== null && isPostgresUrl(options.out))))
+    throw new ReplayRefused(
+      "a replay of a fleet journal writes its runs to a local SQLite journal (--out PATH): the bots' chains in PostgreSQL hold only what they shipped",
+    );
+  const source = await openAsyncJournal(options.journal, {
+    readonly: true,
+    ...(options.bot === undefined ? {} : { bot: options.bot }),
+  });
   let available: string[];
   try {
     if (!options.force) {
-      const report = source.verify();
+      const report = await source.verify();
       if (!report.ok) {
         throw new ReplayRefused(
           `${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
         );
       }
     }
-    available = source.sessionIds(options.stream);
+    available = await source.sessionIds(options.stream);
   } finally {
-    source.close();
+    await source.close();
   }
   const unknown = options.sessions.filter((s) => !available.includes(s));
   if (options.sessions.length === 0 || unknown.length > 0) {
@@ -71,7 +86,8 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     );
   }
   const jobs: SessionJob[] = options.sessions.map((session) => ({
-    sourcePath: resolve(options.journal),
+    sourcePath: pg ? options.journal : resolve(options.journal),
+    ...(options.bot === undefined ? {} : { sourceBot: options.bot }),
     sourceStream: options.stream,
     session,
     strategy: options.strategy,

@@ -86,6 +86,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "write a self-contained HTML report of a session",
     load: () => import("./report.js"),
   },
+  ship: {
+    usage: "ship",
+    summary: "copy new events to a central PostgreSQL journal (exactly once, resumable)",
+    load: () => import("./ship.js"),
+  },
   quickstart: {
     usage: "quickstart",
     summary: "import the bundled sample sessions, replay 2026-02-04 and write its report",

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
-import { newYorkTimeToMs, openJournal } from "../../events/index.js";
+import { type JournalReader, newYorkTimeToMs, openAsyncJournal } from "../../events/index.js";
 import {
   expandSessions,
   loadStrategy,
@@ -33,6 +33,7 @@ export function register(program: Command): void {
       .option("--session <date>", "one session, YYYY-MM-DD")
       .option("--sessions <range>", "several: 2026-02-02..2026-02-06 or a comma list")
       .option("--stream <stream>", "source stream", "live")
+      .option("--bot <name>", "whose sessions, when --journal is a PostgreSQL fleet journal")
       .option("--out <path>", "output journal for the run (the source is opened read-only)", DEFAULT_OUT)
       .option("--in-place", "add the run as a new stream to the source journal instead")
       .option(
@@ -63,6 +64,7 @@ export function register(program: Command): void {
       session?: string;
       sessions?: string;
       stream: string;
+      bot?: string;
       out: string;
       inPlace?: boolean;
       strategy?: string;
@@ -97,14 +99,17 @@ export function register(program: Command): void {
       const out = opts.inPlace ? opts.journal : opts.out;
       if (!opts.inPlace) ensureOutFolder(opts.out);
       const sessionSpec = opts.sessions ?? opts.session!;
-      const source = openJournal(opts.journal, { readonly: true });
+      const source = await openAsyncJournal(opts.journal, {
+        readonly: true,
+        ...(opts.bot === undefined ? {} : { bot: opts.bot }),
+      });
       let sessions: string[];
       try {
-        sessions = expandSessions(sessionSpec, source.sessionIds(opts.stream));
+        sessions = expandSessions(sessionSpec, await source.sessionIds(opts.stream));
         if (Object.keys(paramOverrides).length > 0)
           await checkParams(source, opts.stream, sessions, opts.strategy, paramOverrides);
       } finally {
-        source.close();
+        await source.close();
       }
       const time = (flag: string, value: string | undefined): number | undefined => {
         if (value === undefined) return undefined;
@@ -127,6 +132,7 @@ export function register(program: Command): void {
       try {
         results = await runReplay({
           journal: opts.journal,
+          ...(opts.bot === undefined ? {} : { bot: opts.bot }),
           out: opts.inPlace ? null : opts.out,
           inPlace: opts.inPlace ?? false,
           sessions,
@@ -179,7 +185,7 @@ function ensureOutFolder(out: string): void {
  * one given, or the one live ran (from its SessionOpened), over live's own parameters.
  */
 async function checkParams(
-  source: ReturnType<typeof openJournal>,
+  source: JournalReader,
   stream: string,
   sessions: readonly string[],
   strategySpec: string | undefined,
@@ -194,7 +200,7 @@ async function checkParams(
       throw error;
     }
   }
-  for (const opened of source.read({ stream, sessions: [...sessions], types: ["SessionOpened"] })) {
+  for await (const opened of source.read({ stream, sessions: [...sessions], types: ["SessionOpened"] })) {
     if (opened.type !== "SessionOpened") continue;
     const live = opened.payload.strategy;
     const strategy = given ?? findStrategy(live.name);

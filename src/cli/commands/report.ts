@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { isPostgresUrl, openAsyncJournal, openJournal, snapshotJournal } from "../../events/index.js";
 import { renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
 import { shortRunId } from "../replay-summary.js";
@@ -17,6 +17,7 @@ export function register(program: Command): void {
       )
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
       .option("--stream <stream>", "the stream to report", "live")
+      .option("--bot <name>", "whose session, when --journal is a PostgreSQL fleet journal")
       .option(
         "--run <id>",
         "a replay run to show beside it (replay-…, or the short id the replay table shows)",
@@ -31,13 +32,16 @@ export function register(program: Command): void {
       journal: string;
       session: string;
       stream: string;
+      bot?: string;
       run?: string;
       replayJournal?: string;
       out: string;
     }) => {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
         throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
-      const journal = openJournal(opts.journal, { readonly: true });
+      const journal = isPostgresUrl(opts.journal)
+        ? await fleetSession(opts.journal, opts.bot, opts.stream, opts.session)
+        : openJournal(opts.journal, { readonly: true });
       const replayPath = opts.run ? (opts.replayJournal ?? "data/replay.db") : null;
       const replayJournal =
         replayPath && replayPath !== opts.journal
@@ -84,4 +88,16 @@ export function register(program: Command): void {
       }
     },
   );
+}
+
+/** One bot's session from the fleet journal, copied into memory for the (synchronous) report. */
+async function fleetSession(url: string, bot: string | undefined, stream: string, session: string) {
+  if (bot === undefined)
+    throw new UsageError(`${url} holds a fleet: say whose session (--bot NAME; journal sessions lists them)`);
+  const fleet = await openAsyncJournal(url, { readonly: true, bot });
+  try {
+    return await snapshotJournal(fleet, { stream, session });
+  } finally {
+    await fleet.close();
+  }
 }

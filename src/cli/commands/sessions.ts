@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { openAsyncJournal } from "../../events/index.js";
 import { duration, newYorkTime, renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
 
@@ -10,23 +10,38 @@ export function register(program: Command): void {
       .command("sessions")
       .description("list sessions (trading dates, New York) per stream, with event counts and time span")
       .option("--stream <stream>", "only this stream (live, or a replay run id)")
+      .option("--bot <name>", "only this bot (a PostgreSQL fleet journal)")
       .option("--json", "one JSON array on stdout"),
-  ).action((opts: { journal: string; stream?: string; json?: boolean }) => {
-    const journal = openJournal(opts.journal, { readonly: true });
+  ).action(async (opts: { journal: string; stream?: string; bot?: string; json?: boolean }) => {
+    const journal = await openAsyncJournal(opts.journal, {
+      readonly: true,
+      ...(opts.bot === undefined ? {} : { bot: opts.bot }),
+    });
     try {
-      const rows = journal.sessions(opts.stream);
+      const rows = await journal.sessions(opts.stream);
+      // A fleet journal (PostgreSQL) says whose each session is.
+      const fleet = rows.some((r) => r.bot !== undefined);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(rows)}\n`);
         return;
       }
       if (rows.length === 0) {
-        process.stdout.write(`no sessions in ${opts.journal}\n`);
+        process.stdout.write(`no sessions in ${journal.location}\n`);
         return;
       }
       process.stdout.write(
         `${renderTable(
-          ["stream", "session", "events", "first (New York)", "last (New York)", "span"],
+          [
+            ...(fleet ? ["bot"] : []),
+            "stream",
+            "session",
+            "events",
+            "first (New York)",
+            "last (New York)",
+            "span",
+          ],
           rows.map((r) => [
+            ...(fleet ? [r.bot ?? ""] : []),
             r.stream,
             r.session,
             r.events,
@@ -37,7 +52,7 @@ export function register(program: Command): void {
         )}\n`,
       );
     } finally {
-      journal.close();
+      await journal.close();
     }
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { openAsyncJournal } from "../../events/index.js";
 import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
@@ -16,7 +16,7 @@ export function register(program: Command): void {
       .argument("[query]", 'SQL, e.g. "SELECT * FROM v_orders"')
       .option("--file <file>", "read the SQL from a file")
       .option("--format <format>", "table, csv or json", "table"),
-  ).action((query: string | undefined, opts: { journal: string; file?: string; format: string }) => {
+  ).action(async (query: string | undefined, opts: { journal: string; file?: string; format: string }) => {
     let text = query;
     if (opts.file !== undefined) {
       try {
@@ -29,21 +29,26 @@ export function register(program: Command): void {
       throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
     if (!["table", "csv", "json"].includes(opts.format))
       throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
-    // Read-only at the connection: a write fails inside SQLite, whatever the statement looks like.
-    const journal = openJournal(opts.journal, { readonly: true });
+    // Read-only at the connection (SQLite) or in a read-only transaction under the reader role
+    // (PostgreSQL): a write fails inside the database, whatever the statement looks like.
+    const journal = await openAsyncJournal(opts.journal, { readonly: true });
     let rows: Record<string, unknown>[];
     try {
-      rows = journal.sql.all(text);
+      rows = await journal.query(text);
     } catch (error) {
       const message = (error as Error).message;
-      if (/readonly|read-only|attempt to write|does not return data/i.test(message)) {
+      if (
+        /readonly|read-only|attempt to write|does not return data|permission denied|multiple commands/i.test(
+          message,
+        )
+      ) {
         throw new UsageError(
           `journal sql is read-only: the journal is append-only evidence and was not changed (${message})`,
         );
       }
       throw new UsageError(`SQL error: ${message}`);
     } finally {
-      journal.close();
+      await journal.close();
     }
     const columns = rows.length ? Object.keys(rows[0]!) : [];
     if (opts.format === "json") process.stdout.write(`${JSON.stringify(rows)}\n`);

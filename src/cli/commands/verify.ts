@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { openAsyncJournal } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 
 /** `journal verify`: hash chain, schemas and sequence; the first bad seq and a non-zero exit. */
@@ -8,13 +8,13 @@ export function register(program: Command): void {
     program
       .command("verify")
       .description("check the hash chain, every event's schema, and that seq and pos have no gaps"),
-  ).action((opts: { journal: string }) => {
-    const journal = openJournal(opts.journal, { readonly: true });
+  ).action(async (opts: { journal: string }) => {
+    const journal = await openAsyncJournal(opts.journal, { readonly: true });
     try {
-      const report = journal.verify();
+      const report = await journal.verify();
       if (report.ok) {
         process.stdout.write(
-          `ok: ${report.checked} events, chain intact, schemas valid, no gaps (${opts.journal})\n`,
+          `ok: ${report.checked} events, chain intact, schemas valid, no gaps (${journal.location})\n`,
         );
       } else {
         process.stderr.write(
@@ -23,7 +23,7 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
     } finally {
-      journal.close();
+      await journal.close();
     }
   });
 }
