@@ -10,12 +10,15 @@ import {
   EventName,
   type Execution,
   IBApi,
+  IBApiNext,
   OptionType,
   type Order,
   OrderAction,
   OrderType,
   SecType,
 } from "@stoqey/ib";
+import { firstValueFrom } from "rxjs";
+import { filter } from "rxjs/operators";
 import { afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs } from "../../src/events/index.js";
 import { SimMarket, type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -395,5 +398,43 @@ describe("orders like a paper account", () => {
     ib.placeOrder(3, call(690), order(OrderAction.SELL, 1));
     await until(ib, EventName.commissionReport, () => true);
     expect(codes.filter((c) => c === 201)).toHaveLength(1);
+  });
+});
+
+describe("IBApiNext recovers the same state", () => {
+  it("getAllOpenOrders, getExecutionDetails, getPositions and getAccountUpdates answer with the book", async () => {
+    const s = await sim({ account: "U1234567" });
+    const { ib } = await client(s.port, 7);
+    ib.placeOrder(1, call(690), order(OrderAction.BUY, 2, { orderRef: "d-1" }));
+    await until(ib, EventName.commissionReport, () => true);
+    ib.placeOrder(
+      2,
+      call(650),
+      order(OrderAction.BUY, 1, { orderType: OrderType.LMT, lmtPrice: 0.01, orderRef: "d-2" }),
+    );
+    await wait(50);
+    const api = new IBApiNext({ host: "127.0.0.1", port: s.port });
+    api.connect(8);
+    try {
+      const open = await api.getAllOpenOrders();
+      expect(open.map((o) => [o.orderId, o.order.orderRef, o.orderState.status])).toEqual([
+        [2, "d-2", "Submitted"],
+      ]);
+      expect(open[0]!.order.permId).toBeGreaterThan(0);
+      const execs = await api.getExecutionDetails({});
+      expect(execs.map((e) => [e.execution.orderRef, e.execution.shares, e.execution.clientId])).toEqual([
+        ["d-1", 2, 7],
+      ]);
+      const positions = await firstValueFrom(
+        api.getPositions().pipe(filter((u) => (u.all.get("U1234567")?.length ?? 0) > 0)),
+      );
+      expect(positions.all.get("U1234567")![0]!.pos).toBe(2);
+      const account = await firstValueFrom(
+        api.getAccountUpdates("U1234567").pipe(filter((u) => u.all.portfolio?.get("U1234567") !== undefined)),
+      );
+      expect(account.all.portfolio!.get("U1234567")![0]!.pos).toBe(2);
+    } finally {
+      api.disconnect();
+    }
   });
 });
