@@ -287,10 +287,12 @@ const marketData: Handler = (session, v) => {
     } else ticks();
     return;
   }
-  ctx.later(ctx.scenario.snapshotDelayMs, () => {
-    ticks();
-    session.send(TICK_SNAPSHOT_END, { reqId });
-  });
+  ctx.later(ctx.scenario.snapshotDelayMs, () =>
+    session.batch(() => {
+      ticks();
+      session.send(TICK_SNAPSHOT_END, { reqId });
+    }),
+  );
 };
 
 /** Handlers by request message id. */

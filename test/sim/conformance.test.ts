@@ -15,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import {
   decodeFields,
   encodeFields,
+  encodeText,
   javaDouble,
   messages as M,
   type MessageLayout,
@@ -585,7 +586,10 @@ describe("server → client: the simulator's bytes decode in @stoqey/ib at every
   for (const [name, c] of Object.entries(CASES))
     it(`${name} (${c.layout.id})`, () => {
       for (const version of VERSIONS) {
-        const decoded = stoqeyDecode(version, encodeFields(c.layout, version, c.values));
+        const fields = encodeFields(c.layout, version, c.values);
+        // The server's hot path writes the same text as the field list the decoder reads.
+        expect(encodeText(c.layout, version, c.values)).toBe(fields.map((f) => `${f}\0`).join(""));
+        const decoded = stoqeyDecode(version, fields);
         expect(decoded.errors, `${name} at ${version}`).toEqual(name === "ERR_MSG" ? decoded.errors : []);
         c.check(decoded, version);
       }
