@@ -749,6 +749,78 @@ describe("client → server: @stoqey/ib's requests decode through our layouts at
   });
 });
 
+describe("client → server: every request layout reads exactly the fields @stoqey/ib sends", () => {
+  const contract = { ...CONTRACT, multiplier: 100, primaryExch: "", includeExpired: false };
+  const calls: [MessageLayout, (e: Record<string, (...args: unknown[]) => void>) => void][] = [
+    [R.REQ_MKT_DATA, (e) => e.reqMktData!(9, { ...contract }, "100,101", false, false)],
+    [R.CANCEL_MKT_DATA, (e) => e.cancelMktData!(9)],
+    [
+      R.PLACE_ORDER,
+      (e) =>
+        e.placeOrder!(
+          11,
+          { ...contract },
+          { action: "BUY", orderType: "MKT", totalQuantity: 1, transmit: true },
+        ),
+    ],
+    [R.CANCEL_ORDER, (e) => e.cancelOrder!(11, {})],
+    [R.REQ_OPEN_ORDERS, (e) => e.reqOpenOrders!()],
+    [R.REQ_ACCOUNT_DATA, (e) => e.reqAccountUpdates!(false, "U1234567")],
+    [R.REQ_EXECUTIONS, (e) => e.reqExecutions!(5, {})],
+    [R.REQ_IDS, (e) => e.reqIds!(1)],
+    [R.REQ_CONTRACT_DATA, (e) => e.reqContractDetails!(3, { ...contract })],
+    [R.REQ_AUTO_OPEN_ORDERS, (e) => e.reqAutoOpenOrders!(false)],
+    [R.REQ_ALL_OPEN_ORDERS, (e) => e.reqAllOpenOrders!()],
+    [R.REQ_MANAGED_ACCTS, (e) => e.reqManagedAccts!()],
+    [
+      R.REQ_HISTORICAL_DATA,
+      (e) =>
+        e.reqHistoricalData!(
+          1,
+          { ...contract },
+          "20260204 10:30:00 US/Eastern",
+          "1 D",
+          "1 min",
+          "MIDPOINT",
+          0,
+          1,
+          false,
+        ),
+    ],
+    [R.CANCEL_HISTORICAL_DATA, (e) => e.cancelHistoricalData!(1)],
+    [R.REQ_CURRENT_TIME, (e) => e.reqCurrentTime!()],
+    [R.REQ_GLOBAL_CANCEL, (e) => e.reqGlobalCancel!({})],
+    [R.REQ_MARKET_DATA_TYPE, (e) => e.reqMarketDataType!(4)],
+    [R.REQ_POSITIONS, (e) => e.reqPositions!()],
+    [R.REQ_ACCOUNT_SUMMARY, (e) => e.reqAccountSummary!(4, "All", "NetLiquidation,BuyingPower")],
+    [R.CANCEL_ACCOUNT_SUMMARY, (e) => e.cancelAccountSummary!(4)],
+    [R.CANCEL_POSITIONS, (e) => e.cancelPositions!()],
+    [R.REQ_ACCOUNT_UPDATES_MULTI, (e) => e.reqAccountUpdatesMulti!(4, "U1234567", "", true)],
+    [R.CANCEL_ACCOUNT_UPDATES_MULTI, (e) => e.cancelAccountUpdatesMulti!(4)],
+    [R.REQ_SEC_DEF_OPT_PARAMS, (e) => e.reqSecDefOptParams!(2, "SPY", "", "STK", 756733)],
+    [R.REQ_PNL, (e) => e.reqPnL!(8, "U1234567", "")],
+    [R.CANCEL_PNL, (e) => e.cancelPnL!(8)],
+    [R.REQ_PNL_SINGLE, (e) => e.reqPnLSingle!(8, "U1234567", "", 756733)],
+    [R.CANCEL_PNL_SINGLE, (e) => e.cancelPnLSingle!(8)],
+    [R.REQ_COMPLETED_ORDERS, (e) => e.reqCompletedOrders!(false)],
+  ];
+  it("every request the simulator serves, at every version", () => {
+    expect(new Set(calls.map(([l]) => l.id))).toEqual(
+      new Set([...R.REQUESTS.keys()].filter((id) => id !== 71)),
+    );
+    for (const version of VERSIONS)
+      for (const [layout, call] of calls) {
+        const tokens = stoqeyEncode(version, call);
+        expect(tokens[0], `${layout.name} id`).toBe(String(layout.id));
+        const decoded = decodeFields(layout, version, tokens, layout === R.PLACE_ORDER);
+        // Re-encoding what we read gives as many fields as the client sent (PLACE_ORDER: a prefix).
+        const count = encodeFields(layout, version, decoded).length;
+        if (layout === R.PLACE_ORDER) expect(count).toBeLessThan(tokens.length);
+        else expect(count, `${layout.name} at ${version}`).toBe(tokens.length);
+      }
+  });
+});
+
 /** Field names a layout has at a version, in order (groups by name). */
 function namesAt(layout: MessageLayout, version: number): string[] {
   const walk = (specs: MessageLayout["fields"]): string[] =>

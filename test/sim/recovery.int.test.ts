@@ -438,3 +438,27 @@ describe("IBApiNext recovers the same state", () => {
     }
   });
 });
+
+describe("contracts named by conId alone", () => {
+  it("resolves a stock's conId and an option conId the simulator has shown; an unknown conId gets 200", async () => {
+    const s = await sim();
+    const { ib, codes } = await client(s.port, 7);
+    const details = (reqId: number, contract: Contract) =>
+      new Promise<Contract | undefined>((resolve) => {
+        let found: Contract | undefined;
+        ib.on(EventName.contractDetails, (id, d) => {
+          if (id === reqId) found = d.contract;
+        });
+        ib.on(EventName.contractDetailsEnd, (id) => id === reqId && resolve(found));
+        ib.on(EventName.error, (_e, code, id) => id === reqId && Number(code) === 200 && resolve(undefined));
+        ib.reqContractDetails(reqId, contract);
+      });
+    expect((await details(1, { conId: 756733 }))?.symbol).toBe("SPY");
+    const option = await details(2, call(690));
+    expect(option?.localSymbol).toBe("SPY   260205C00690000");
+    expect((await details(3, { conId: option!.conId! }))?.localSymbol).toBe("SPY   260205C00690000");
+    expect(await details(4, { conId: 123 })).toBeUndefined();
+    expect(codes).toContain(200);
+    expect(codes).not.toContain(505);
+  });
+});
