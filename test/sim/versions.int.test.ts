@@ -222,6 +222,22 @@ describe("a client at a lower version goes through an ordinary day without an er
         ib.reqAccountUpdates(true, "U1234567");
       });
       expect(account).toBe("U1234567");
+
+      // The rest of what a client sends on connect (ib_insync: completed orders, account updates multi).
+      const startup = await within<string[]>("completed orders, account multi, PnL", 2000, (r) => {
+        const seen: string[] = [];
+        const done = (what: string) => {
+          seen.push(what);
+          if (seen.length === 3) r(seen.sort());
+        };
+        ib.once(EventName.completedOrdersEnd, () => done("completed"));
+        ib.once(EventName.accountUpdateMultiEnd, () => done("multi"));
+        ib.once(EventName.pnl, () => done("pnl"));
+        ib.reqCompletedOrders(false);
+        ib.reqAccountUpdatesMulti(7, "U1234567", "", false);
+        ib.reqPnL(8, "U1234567", "");
+      });
+      expect(startup).toEqual(["completed", "multi", "pnl"]);
       expect(codes.filter((c) => c === 505 || c === 503 || c === 320)).toEqual([]);
       expect(codes).toContain(202);
     });
