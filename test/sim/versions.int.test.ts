@@ -132,12 +132,28 @@ describe("a client at a lower version goes through an ordinary day without an er
       expect(details[0]!.conId).toBe(756733);
       expect(details[1]!.lastTradeDate).toBe(version >= 182 ? "20260205" : undefined);
 
-      const bars = await within<number>("history", 2000, (r) => {
-        let n = 0;
-        ib.on(EventName.historicalData, (_id, time) => (String(time).startsWith("finished") ? r(n) : n++));
+      const volumes = await within<number[]>("history", 2000, (r) => {
+        const out: number[] = [];
+        ib.on(EventName.historicalData, (_id, time, _o, _h, _l, _c, volume) =>
+          String(time).startsWith("finished") ? r(out) : out.push(volume!),
+        );
         ib.reqHistoricalData(3, SPY, "", "3600 S", "1 min" as never, "TRADES", 1, 2, false);
       });
-      expect(bars).toBe(60);
+      expect(volumes).toHaveLength(60);
+      // Stock bar volume in lots of 100 below HMDS_MARKET_DATA_IN_SHARES (175), in shares from it.
+      if (version < 175) expect(Math.max(...volumes)).toBeLessThanOrEqual(1000);
+      else expect(Math.min(...volumes)).toBeGreaterThanOrEqual(20_000);
+
+      const askSize = await within<number>("stock snapshot", 2000, (r) => {
+        let size = -1;
+        ib.on(EventName.tickSize, (id, type, value) => {
+          if (id === 40 && type === 3) size = value!;
+        });
+        ib.on(EventName.tickSnapshotEnd, (id) => id === 40 && r(size));
+        ib.reqMktData(40, SPY, "", true, false);
+      });
+      // Stock sizes in lots of 100 below MARKET_DATA_IN_SHARES (159).
+      expect(askSize).toBe(version < 159 ? 4 : 400);
 
       const greeks = await within<number[]>("snapshot", 2000, (r) => {
         let model: number[] = [];
