@@ -177,6 +177,31 @@ describe("open orders, permIds and orderRef", () => {
     expect(other.codes).not.toContain(505);
   });
 
+  it("client 0 binds with reqAutoOpenOrders: every working order, the end marker, then later changes", async () => {
+    const s = await sim();
+    const { ib } = await client(s.port, 7);
+    ib.placeOrder(
+      1,
+      call(650),
+      order(OrderAction.BUY, 1, { orderType: OrderType.LMT, lmtPrice: 0.01, orderRef: "dec-1" }),
+    );
+    await wait(50);
+    const master = await client(s.port, 0);
+    const bound = await collectOpenOrders(master.ib, () => master.ib.reqAutoOpenOrders(true));
+    expect(bound.map((o) => [o.orderId, o.orderRef])).toEqual([[1, "dec-1"]]);
+    const later = until(master.ib, EventName.orderStatus, (id: number, status: string) =>
+      id === 1 && status === "Cancelled" ? status : undefined,
+    );
+    ib.cancelOrder(1, {});
+    expect(await later).toBe("Cancelled");
+    // Only client 0 may bind (321 with id -1 reaches the client as info).
+    const refused = until(ib, EventName.info, (_m: string, code: number) =>
+      Number(code) === 321 ? code : undefined,
+    );
+    ib.reqAutoOpenOrders(true);
+    expect(await refused).toBe(321);
+  });
+
   it("answers a cancel of an unknown order id with 10147 and a filled one with 10148", async () => {
     const s = await sim();
     const { ib, codes } = await client(s.port, 7);
