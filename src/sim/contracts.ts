@@ -4,7 +4,7 @@
  */
 import type { BookContract } from "./book.js";
 import { occLocalSymbol } from "./formats.js";
-import type { SimMarket } from "./market.js";
+import { type SimMarket, SYMBOLS } from "./market.js";
 
 /** The contract fields of a decoded request (IB's names). */
 export interface RequestContract {
@@ -35,8 +35,29 @@ export function requestContract(v: Readonly<Record<string, unknown>>): RequestCo
   };
 }
 
-/** The simulated contract a request names, or undefined (the gateway answers 200). */
+/** Contracts already resolved, by conId, per market: a client may later name one by conId alone. */
+const byConId = new WeakMap<SimMarket, Map<number, BookContract>>();
+
+/**
+ * The simulated contract a request names, or undefined (the gateway answers 200). A request with
+ * only a conId resolves when the conId is a stock's or an option's the simulator has already shown.
+ */
 export function resolve(market: SimMarket, c: RequestContract): BookContract | undefined {
+  let known = byConId.get(market);
+  if (!known) {
+    known = new Map();
+    byConId.set(market, known);
+  }
+  if (c.conId > 0 && !c.symbol) {
+    const stock = Object.entries(SYMBOLS).find(([, spec]) => spec.conId === c.conId)?.[0];
+    return stock ? resolveBySymbol(market, { ...c, symbol: stock, secType: "STK" }) : known.get(c.conId);
+  }
+  const resolved = resolveBySymbol(market, c);
+  if (resolved?.secType === "OPT" && known.size < 100_000) known.set(resolved.conId, resolved);
+  return resolved;
+}
+
+function resolveBySymbol(market: SimMarket, c: RequestContract): BookContract | undefined {
   const spec = market.spec(c.symbol);
   if (!spec) return undefined;
   if (c.secType === "STK")

@@ -3,7 +3,7 @@
 export { blackScholes } from "./black-scholes.js";
 export { isTradingDay, lastTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
 export { connectionTime, ibTime, javaDouble, occLocalSymbol, sessionHours } from "./formats.js";
-export { decodeFields, encodeFields, type MessageLayout } from "./layout.js";
+export { decodeFields, encodeFields, encodeText, type MessageLayout } from "./layout.js";
 export { RISK_FREE_RATE, SimMarket, SYMBOLS } from "./market.js";
 export * as requests from "./protocol-in.js";
 export * as orderMessages from "./protocol-orders.js";

@@ -151,6 +151,25 @@ function writeSpecs(specs: readonly Spec[], values: Values, out: string[]): void
   }
 }
 
+function writeText(specs: readonly Spec[], values: Values): string {
+  let text = "";
+  for (const spec of specs) {
+    if (spec.when && !spec.when(values)) continue;
+    if (spec.kind === "group") {
+      const items = (values[spec.name] as readonly Values[] | undefined) ?? [];
+      text += `${items.length}\0`;
+      for (const item of items) text += writeText(spec.fields, item);
+    } else if (spec.constant !== undefined) text += `${spec.constant}\0`;
+    else text += `${spec.codec.write(values[spec.name])}\0`;
+  }
+  return text;
+}
+
+/** A message's payload as sent: each field NUL-terminated, id first (the hot path of `send`). */
+export function encodeText(layout: MessageLayout, version: number, values: Values): string {
+  return `${layout.id}\0${writeText(fieldsAt(layout, version), values)}`;
+}
+
 /** The text fields of a message (id first) for a negotiated server version. */
 export function encodeFields(layout: MessageLayout, version: number, values: Values): string[] {
   const out = [String(layout.id)];

@@ -12,6 +12,7 @@ import {
   CONTRACT_DATA_END,
   HISTORICAL_DATA,
   MARKET_DATA_TYPE,
+  MIN_SERVER_VER,
   SECURITY_DEFINITION_OPTION_PARAMETER,
   SECURITY_DEFINITION_OPTION_PARAMETER_END,
   TICK_OPTION_COMPUTATION,
@@ -56,7 +57,8 @@ const contractDetails: Handler = (session, v) => {
     tradingClass: c.tradingClass,
     conId: c.conId,
     minTick: 0.01,
-    mdSizeMultiplier: 1,
+    // US stock sizes came in lots of 100 before MARKET_DATA_IN_SHARES (159).
+    mdSizeMultiplier: !isOption && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1,
     multiplier: c.multiplier,
     orderTypes:
       "ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,GAT,GTC,GTD,LIT,LMT,MIT,MKT,NONALGO,OCA,REL,STP,STPLMT,TRAIL,WHATIF",
@@ -174,6 +176,8 @@ const historical: Handler = (session, v) => {
     );
     return;
   }
+  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100.
+  const volumeUnit = session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
   const count = Math.min(Math.floor(parseDuration(duration) / 60), 1000);
   const end = ctx.nowMs();
   const bars = ctx.market.bars(c.symbol, end, count);
@@ -188,7 +192,7 @@ const historical: Handler = (session, v) => {
       high: b.high,
       low: b.low,
       close: b.close,
-      volume: b.volume,
+      volume: Math.round(b.volume / volumeUnit),
       wap: b.wap,
       barCount: b.count,
     })),
@@ -224,29 +228,31 @@ const marketData: Handler = (session, v) => {
   const now = ctx.nowMs();
   const quote = ctx.book.quote(c, now);
   const model = c.secType === "OPT" ? ctx.market.optionModel(asOption(c), now) : undefined;
+  // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
+  const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
   const ticks = (): void => {
     session.send(TICK_PRICE, {
       tickerId: reqId,
       tickType: 1,
       price: quote.bid,
-      size: quote.bidSize,
+      size: quote.bidSize / sizeUnit,
       attrMask: 0,
     });
     session.send(TICK_PRICE, {
       tickerId: reqId,
       tickType: 2,
       price: quote.ask,
-      size: quote.askSize,
+      size: quote.askSize / sizeUnit,
       attrMask: 0,
     });
     session.send(TICK_PRICE, {
       tickerId: reqId,
       tickType: 4,
       price: quote.last,
-      size: quote.lastSize,
+      size: quote.lastSize / sizeUnit,
       attrMask: 0,
     });
-    session.send(TICK_SIZE, { tickerId: reqId, tickType: 8, size: 120_000 });
+    session.send(TICK_SIZE, { tickerId: reqId, tickType: 8, size: 120_000 / sizeUnit });
     if (!model) return;
     for (const [tickType, optPrice] of [
       [10, quote.bid],
@@ -287,10 +293,12 @@ const marketData: Handler = (session, v) => {
     } else ticks();
     return;
   }
-  ctx.later(ctx.scenario.snapshotDelayMs, () => {
-    ticks();
-    session.send(TICK_SNAPSHOT_END, { reqId });
-  });
+  ctx.later(ctx.scenario.snapshotDelayMs, () =>
+    session.batch(() => {
+      ticks();
+      session.send(TICK_SNAPSHOT_END, { reqId });
+    }),
+  );
 };
 
 /** Handlers by request message id. */

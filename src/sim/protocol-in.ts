@@ -57,7 +57,7 @@ export const REQ_MKT_DATA = message(1, "REQ_MKT_DATA", [
   field("mktDataOptions", str),
 ]);
 
-export const CANCEL_MKT_DATA = message(2, "CANCEL_MKT_DATA", [constant("version", 2), field("reqId", int)]);
+export const CANCEL_MKT_DATA = message(2, "CANCEL_MKT_DATA", [constant("version", 1), field("reqId", int)]);
 
 /**
  * PLACE_ORDER (3): the leading fields the simulator acts on; the ~90 that follow (scale, algo,
@@ -169,6 +169,8 @@ export const CANCEL_HISTORICAL_DATA = message(25, "CANCEL_HISTORICAL_DATA", [
 export const REQ_CURRENT_TIME = message(49, "REQ_CURRENT_TIME", [constant("version", 1)]);
 export const REQ_GLOBAL_CANCEL = message(58, "REQ_GLOBAL_CANCEL", [
   constant("version", 1, { until: V.CME_TAGGING_FIELDS }),
+  field("extOperator", str, { since: V.CME_TAGGING_FIELDS }),
+  field("manualOrderIndicator", intOpt, { since: V.CME_TAGGING_FIELDS }),
 ]);
 export const REQ_MARKET_DATA_TYPE = message(59, "REQ_MARKET_DATA_TYPE", [
   constant("version", 1),

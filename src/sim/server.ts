@@ -188,20 +188,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         socket.destroy();
         return;
       }
-      for (const fields of messages) {
-        try {
-          session.handle(fields);
-        } catch (e) {
-          // A malformed request gets the gateway's style of error; the server keeps serving.
-          const reqId = Number(fields[2] ?? fields[1] ?? -1);
-          ctx.log({ event: "bad-request", fields: fields.slice(0, 4), error: (e as Error).message });
-          session.error(
-            Number.isFinite(reqId) ? reqId : -1,
-            320,
-            `Error reading request: ${(e as Error).message}`,
-          );
-        }
-      }
+      // Corked: the answers to one chunk of requests leave in one write.
+      session.batch(() => handleAll(session, messages));
     });
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -209,6 +197,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ctx.sessions.delete(session);
     });
   });
+  function handleAll(session: Session, messages: string[][]): void {
+    for (const fields of messages) {
+      try {
+        session.handle(fields);
+      } catch (e) {
+        // A malformed request gets the gateway's style of error; the server keeps serving.
+        const reqId = Number(fields[2] ?? fields[1] ?? -1);
+        ctx.log({ event: "bad-request", fields: fields.slice(0, 4), error: (e as Error).message });
+        session.error(
+          Number.isFinite(reqId) ? reqId : -1,
+          320,
+          `Error reading request: ${(e as Error).message}`,
+        );
+      }
+    }
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -7,7 +7,7 @@
 import type { Socket } from "node:net";
 import type { SimBook } from "./book.js";
 import { connectionTime } from "./formats.js";
-import { decodeFields, encodeFields, type MessageLayout, type Values } from "./layout.js";
+import { decodeFields, encodeText, type MessageLayout, type Values } from "./layout.js";
 import type { SimMarket } from "./market.js";
 import { PLACE_ORDER, REQUESTS } from "./protocol-in.js";
 import { ERR_MSG } from "./protocol-out.js";
@@ -78,7 +78,17 @@ export class Session {
   /** Send one message by its layout at this connection's version. */
   send(layout: MessageLayout, values: Values): void {
     if (this.socket.destroyed) return;
-    this.socket.write(frame(encodeFields(layout, this.version, values)));
+    this.socket.write(frameText(encodeText(layout, this.version, values)));
+  }
+
+  /** Run `fn` with the socket corked, so the messages it sends leave in one write. */
+  batch(fn: () => void): void {
+    this.socket.cork();
+    try {
+      fn();
+    } finally {
+      this.socket.uncork();
+    }
   }
 
   /** ERR_MSG; id −1 reaches the client as info, not as an error. */
@@ -162,6 +172,11 @@ export class Session {
 export function frame(fields: readonly string[]): Buffer {
   let text = "";
   for (const f of fields) text += `${f}\0`;
+  return frameText(text);
+}
+
+/** Length-prefix an already NUL-terminated payload. */
+export function frameText(text: string): Buffer {
   const length = Buffer.byteLength(text, "utf8");
   const out = Buffer.allocUnsafe(4 + length);
   out.writeUInt32BE(length, 0);

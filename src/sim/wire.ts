@@ -18,7 +18,7 @@ function fieldText(value: string | number | boolean | null | undefined): string 
   if (typeof value === "boolean") return value ? "1" : "0";
   if (typeof value === "number") {
     // IB's "unset" double is Double.MAX_VALUE; plain numbers print without exponent noise.
-    return Number.isFinite(value) ? String(value) : "1.7976931348623157E308";
+    return Number.isFinite(value) && value !== Number.MAX_VALUE ? String(value) : "1.7976931348623157E308";
   }
   return value;
 }

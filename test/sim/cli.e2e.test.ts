@@ -1,4 +1,7 @@
-/** `journal sim` as a user runs it: a child process, a live-style account, an older gateway. */
+/**
+ * `journal sim` as a user runs it (the built CLI, as the other e2e tests: `npm test` builds first):
+ * a child process, a live-style account, an older gateway.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +9,7 @@ import { EventName, IBApi } from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
@@ -13,11 +17,10 @@ afterEach(() => {
 
 /** Start `journal sim` on a free port; resolves with the port it prints. */
 function journalSim(args: string[]): Promise<{ port: number; banner: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(ROOT, "src", "cli", "journal.ts"), "sim", "--port", "0", "--quiet", ...args],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, [BIN, "sim", "--port", "0", "--quiet", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";

@@ -10,12 +10,15 @@ import {
   EventName,
   type Execution,
   IBApi,
+  IBApiNext,
   OptionType,
   type Order,
   OrderAction,
   OrderType,
   SecType,
 } from "@stoqey/ib";
+import { firstValueFrom } from "rxjs";
+import { filter } from "rxjs/operators";
 import { afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs } from "../../src/events/index.js";
 import { SimMarket, type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -172,6 +175,31 @@ describe("open orders, permIds and orderRef", () => {
     ).toEqual([1, 2]);
     expect(codes).not.toContain(505);
     expect(other.codes).not.toContain(505);
+  });
+
+  it("client 0 binds with reqAutoOpenOrders: every working order, the end marker, then later changes", async () => {
+    const s = await sim();
+    const { ib } = await client(s.port, 7);
+    ib.placeOrder(
+      1,
+      call(650),
+      order(OrderAction.BUY, 1, { orderType: OrderType.LMT, lmtPrice: 0.01, orderRef: "dec-1" }),
+    );
+    await wait(50);
+    const master = await client(s.port, 0);
+    const bound = await collectOpenOrders(master.ib, () => master.ib.reqAutoOpenOrders(true));
+    expect(bound.map((o) => [o.orderId, o.orderRef])).toEqual([[1, "dec-1"]]);
+    const later = until(master.ib, EventName.orderStatus, (id: number, status: string) =>
+      id === 1 && status === "Cancelled" ? status : undefined,
+    );
+    ib.cancelOrder(1, {});
+    expect(await later).toBe("Cancelled");
+    // Only client 0 may bind (321 with id -1 reaches the client as info).
+    const refused = until(ib, EventName.info, (_m: string, code: number) =>
+      Number(code) === 321 ? code : undefined,
+    );
+    ib.reqAutoOpenOrders(true);
+    expect(await refused).toBe(321);
   });
 
   it("answers a cancel of an unknown order id with 10147 and a filled one with 10148", async () => {
@@ -395,5 +423,67 @@ describe("orders like a paper account", () => {
     ib.placeOrder(3, call(690), order(OrderAction.SELL, 1));
     await until(ib, EventName.commissionReport, () => true);
     expect(codes.filter((c) => c === 201)).toHaveLength(1);
+  });
+});
+
+describe("IBApiNext recovers the same state", () => {
+  it("getAllOpenOrders, getExecutionDetails, getPositions and getAccountUpdates answer with the book", async () => {
+    const s = await sim({ account: "U1234567" });
+    const { ib } = await client(s.port, 7);
+    ib.placeOrder(1, call(690), order(OrderAction.BUY, 2, { orderRef: "d-1" }));
+    await until(ib, EventName.commissionReport, () => true);
+    ib.placeOrder(
+      2,
+      call(650),
+      order(OrderAction.BUY, 1, { orderType: OrderType.LMT, lmtPrice: 0.01, orderRef: "d-2" }),
+    );
+    await wait(50);
+    const api = new IBApiNext({ host: "127.0.0.1", port: s.port });
+    api.connect(8);
+    try {
+      const open = await api.getAllOpenOrders();
+      expect(open.map((o) => [o.orderId, o.order.orderRef, o.orderState.status])).toEqual([
+        [2, "d-2", "Submitted"],
+      ]);
+      expect(open[0]!.order.permId).toBeGreaterThan(0);
+      const execs = await api.getExecutionDetails({});
+      expect(execs.map((e) => [e.execution.orderRef, e.execution.shares, e.execution.clientId])).toEqual([
+        ["d-1", 2, 7],
+      ]);
+      const positions = await firstValueFrom(
+        api.getPositions().pipe(filter((u) => (u.all.get("U1234567")?.length ?? 0) > 0)),
+      );
+      expect(positions.all.get("U1234567")![0]!.pos).toBe(2);
+      const account = await firstValueFrom(
+        api.getAccountUpdates("U1234567").pipe(filter((u) => u.all.portfolio?.get("U1234567") !== undefined)),
+      );
+      expect(account.all.portfolio!.get("U1234567")![0]!.pos).toBe(2);
+    } finally {
+      api.disconnect();
+    }
+  });
+});
+
+describe("contracts named by conId alone", () => {
+  it("resolves a stock's conId and an option conId the simulator has shown; an unknown conId gets 200", async () => {
+    const s = await sim();
+    const { ib, codes } = await client(s.port, 7);
+    const details = (reqId: number, contract: Contract) =>
+      new Promise<Contract | undefined>((resolve) => {
+        let found: Contract | undefined;
+        ib.on(EventName.contractDetails, (id, d) => {
+          if (id === reqId) found = d.contract;
+        });
+        ib.on(EventName.contractDetailsEnd, (id) => id === reqId && resolve(found));
+        ib.on(EventName.error, (_e, code, id) => id === reqId && Number(code) === 200 && resolve(undefined));
+        ib.reqContractDetails(reqId, contract);
+      });
+    expect((await details(1, { conId: 756733 }))?.symbol).toBe("SPY");
+    const option = await details(2, call(690));
+    expect(option?.localSymbol).toBe("SPY   260205C00690000");
+    expect((await details(3, { conId: option!.conId! }))?.localSymbol).toBe("SPY   260205C00690000");
+    expect(await details(4, { conId: 123 })).toBeUndefined();
+    expect(codes).toContain(200);
+    expect(codes).not.toContain(505);
   });
 });
