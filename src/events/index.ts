@@ -18,3 +18,4 @@ export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";
 export { isKnownType, parseEventBody } from "./validation.js";
 export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";
+export * from "./wire-store.js";

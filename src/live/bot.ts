@@ -42,6 +42,7 @@ import { type LiveSummary, summarize } from "./live-summary.js";
 import { type CycleCounts, MarketDataGatherer } from "./market-data.js";
 import { OrderRouter } from "./order-router.js";
 import { BrokerReconciler } from "./reconciler.js";
+import { WireCapture } from "./wire-capture.js";
 
 export interface LiveBotOptions {
   config: LiveConfig;
@@ -82,11 +83,14 @@ export class LiveBot {
   private cyclesRun = 0;
   /** Set by 1101/1102 (connectivity restored): fills made while it was lost are asked for again. */
   private recoveryDue = false;
+  /** The wire tap, when `capture` is on. */
+  private readonly capture: WireCapture | null;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
     this.mode = tradingMode(config.dryRun, config.liveAccount);
     this.runner = new StrategyRunner(options.strategy, options.params);
+    this.capture = config.capture ? new WireCapture(logger) : null;
     this.connection = new GatewayConnection(
       config,
       new ClientIdAllocator(`${options.journalPath}.clientid`),
@@ -124,6 +128,7 @@ export class LiveBot {
       this.journal = openJournal(journalPath, { projections: [this.book], idGen: this.ids });
       this.session = new LiveSession(this.journal);
       this.wireSession(this.session);
+      await this.capture?.start(this.connection, config.gateway);
       const gatewayMs = await this.connection.connect();
       this.live.anchorClock(gatewayMs);
       this.live.id ??= tradingSessionOf(gatewayMs);
@@ -134,6 +139,7 @@ export class LiveBot {
       this.checkIntegrity();
       this.opened = true;
       this.openSession();
+      this.capture?.open(this.live);
       this.recordConnected();
       this.flushEarlyNotices();
       let cycle = this.warmUp() + 1;
@@ -145,6 +151,7 @@ export class LiveBot {
         await this.runCycle(cycle);
         this.cyclesRun += 1;
         cycle += 1;
+        this.capture?.flush();
         if (this.stopping || (target !== undefined && this.cyclesRun >= target)) break;
         const wait = config.intervalSeconds * 1000 - (performance.now() - started);
         if (wait > 0) await this.sleepInterruptibly(wait);
@@ -160,6 +167,7 @@ export class LiveBot {
     } finally {
       this.connection.disconnect();
       this.health.stop();
+      await this.capture?.close();
       this.journal?.close();
       lock?.release();
     }

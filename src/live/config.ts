@@ -106,6 +106,8 @@ export const LiveConfigSchema = z
       .strict()
       .default({ name: "trend-vwap", params: {} }),
     logFile: z.string().default("logs/bot.log"),
+    /** Record every TWS frame both ways in the journal (`wire_frames`); `journal live --capture`. */
+    capture: z.boolean().default(false),
   })
   .strict();
 
@@ -120,6 +122,7 @@ export interface LiveOverrides {
   paper?: boolean;
   liveAccount?: string;
   closeTimeoutSeconds?: number;
+  capture?: boolean;
 }
 
 /**
@@ -157,6 +160,7 @@ export function loadLiveConfig(
     merged.dryRun = false;
   }
   if (overrides.closeTimeoutSeconds !== undefined) merged.closeTimeoutSeconds = overrides.closeTimeoutSeconds;
+  if (overrides.capture) merged.capture = true;
   const parsed = LiveConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -202,7 +206,8 @@ export function isSimulatorAccounts(accounts: readonly string[]): boolean {
 
 /** A stable hash of the config (no secrets are in it: credentials live in the gateway). */
 export function configHash(config: LiveConfig): string {
-  const { gateway, logFile: _logFile, ...rest } = config;
+  // Capture changes what is recorded, not what the bot does: it is not part of the hash.
+  const { gateway, logFile: _logFile, capture: _capture, ...rest } = config;
   return createHash("sha256")
     .update(JSON.stringify({ ...rest, gateway: { host: gateway.host, port: gateway.port } }))
     .digest("hex")

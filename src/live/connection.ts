@@ -37,6 +37,8 @@ export class GatewayConnection {
   /** 1100 seen and no 1101/1102 since. */
   connectivityLost = false;
   private usedIds = 0;
+  /** Where the client connects instead of the gateway (the wire tap relays to it); null: direct. */
+  via: { host: string; port: number } | null = null;
 
   constructor(
     private readonly config: LiveConfig,
@@ -71,8 +73,8 @@ export class GatewayConnection {
       this.clientId = this.nextClientId();
       this.attempts += 1;
       const gateway = new GatewayClient(
-        host,
-        port,
+        this.via?.host ?? host,
+        this.via?.port ?? port,
         (notice) => this.onNotice(notice),
         (reason) => this.listener.disconnected(reason),
         this.listener.orders,

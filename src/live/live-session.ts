@@ -23,6 +23,11 @@ export class LiveSession {
     return Math.round(this.anchor.gatewayMs + (performance.now() - this.anchor.localMs));
   }
 
+  /** The gateway's clock at a past local monotonic instant (performance.now() ms). */
+  at(localMs: number): number {
+    return Math.round(this.anchor.gatewayMs + (localMs - this.anchor.localMs));
+  }
+
   /** Call `listener` with every batch right after it is journaled. */
   onRecorded(listener: (events: readonly StoredEvent[]) => void): void {
     this.listeners.push(listener);

@@ -43,6 +43,7 @@ export function register(program: Command): void {
       )
       .option("--close-timeout <seconds>", "at the end, wait this long for working orders (default 120)")
       .option("--log-file <file>", "JSON-lines log file, rotated daily (default from config: logs/bot.log)")
+      .option("--capture", "record every TWS frame both ways in the journal (config: capture: true)")
       .option("--quiet", "no console log"),
   ).action(
     async (opts: {
@@ -59,6 +60,7 @@ export function register(program: Command): void {
       liveAccount?: string;
       closeTimeout?: string;
       logFile?: string;
+      capture?: boolean;
       quiet?: boolean;
     }) => {
       const number = (flag: string, value: string | undefined, integer = true): number | undefined => {
@@ -86,6 +88,7 @@ export function register(program: Command): void {
             ? {}
             : { intervalSeconds: number("interval", opts.interval, false)! }),
           ...(opts.paper ? { paper: true } : {}),
+          ...(opts.capture ? { capture: true } : {}),
           ...(opts.liveAccount === undefined ? {} : { liveAccount: opts.liveAccount }),
           ...(opts.closeTimeout === undefined
             ? {}
