@@ -19,3 +19,10 @@ export {
   startSimulator,
 } from "./server.js";
 export { encodeMessage, FrameReader } from "./wire.js";
+export {
+  type CapturedFrame,
+  type PlaybackOptions,
+  type PlaybackServer,
+  startPlayback,
+} from "./playback.js";
+export { describeFrame, frameFields } from "./wire-index.js";

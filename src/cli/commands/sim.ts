@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
 import { loadScenario, type Scenario, SIMULATOR_ACCOUNT, startSimulator } from "../../sim/index.js";
 import { UsageError } from "../usage-error.js";
+import { servePlayback } from "./sim-playback.js";
 
 /** `journal sim`: the fake IB Gateway, for trying the bot without an account and for tests. */
 export function register(program: Command): void {
@@ -25,6 +26,11 @@ export function register(program: Command): void {
     .option("--max-version <n>", "highest server version to negotiate, 157–193 (an older gateway)")
     .option("--reject-short-options", "refuse SELL orders that would open a short option (error 201)")
     .option("--quiet", "do not log each request")
+    .option(
+      "--from-journal <file>",
+      "serve a session captured with `journal live --capture` back at socket level (with --session)",
+    )
+    .option("--session <date>", "the captured session to serve, YYYY-MM-DD (with --from-journal)")
     .action(
       async (opts: {
         host: string;
@@ -38,7 +44,13 @@ export function register(program: Command): void {
         maxVersion?: string;
         rejectShortOptions?: boolean;
         quiet?: boolean;
+        fromJournal?: string;
+        session?: string;
       }) => {
+        if (opts.fromJournal !== undefined || opts.session !== undefined) {
+          await servePlayback(opts);
+          return;
+        }
         const port = Number(opts.port);
         const seed = Number(opts.seed);
         const speed = Number(opts.speed);
