@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { openJournal, toJsonLine } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { NotFound, UsageError } from "../usage-error.js";
+import { wireExportLines } from "./wire-io.js";
 
 /** `journal export --session D`: the session's events as JSON lines on stdout. */
 export function register(program: Command): void {
@@ -35,6 +36,15 @@ export function register(program: Command): void {
           buffer = "";
         }
       }
+      // Captured frames (journal live --capture) travel with the session, after its events.
+      if (opts.stream === undefined || opts.stream === "live")
+        for (const line of wireExportLines(journal, opts.session)) {
+          buffer += line;
+          if (buffer.length > 1 << 16) {
+            if (!process.stdout.write(buffer)) await new Promise((r) => process.stdout.once("drain", r));
+            buffer = "";
+          }
+        }
       process.stdout.write(buffer);
     } finally {
       journal.close();

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
+import { importWire, splitWireLines } from "./wire-io.js";
 
 /** `journal import FILE`: JSON lines in, all or nothing, idempotent. */
 export function register(program: Command): void {
@@ -22,9 +23,13 @@ export function register(program: Command): void {
     const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
-      const result = importJsonLines(journal, text, file);
+      const { events, frames } = splitWireLines(text, file);
+      // Events and captured frames: one transaction, all or nothing.
+      const [result, wire] = journal.sql.transaction(
+        () => [importJsonLines(journal, events, file), importWire(journal, frames)] as const,
+      );
       process.stdout.write(
-        `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)\n`,
+        `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)${frames.length > 0 ? `; wire frames: ${wire.added} added, ${wire.alreadyPresent} already present` : ""}\n`,
       );
     } finally {
       journal.close();
