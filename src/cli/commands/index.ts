@@ -66,6 +66,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "run the fake IB Gateway (TWS socket protocol, seeded market, optional faults)",
     load: () => import("./sim.js"),
   },
+  wire: {
+    usage: "wire",
+    summary: "a captured session's TWS frames decoded field by field (journal live --capture)",
+    load: () => import("./wire.js"),
+  },
   replay: {
     usage: "replay",
     summary: "rerun a strategy over captured sessions: parity with live, or a what-if",
