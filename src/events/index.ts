@@ -17,5 +17,5 @@ export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";
 export { isKnownType, parseEventBody } from "./validation.js";
-export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";
 export * from "./wire-store.js";
+export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";

@@ -170,7 +170,11 @@ export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
   let checked = 0;
   for (const row of readWireFrames(sql)) {
     if (row.seq !== expected)
-      return { ok: false, checked, firstBad: { seq: expected, problem: `wire frame seq ${expected} is missing` } };
+      return {
+        ok: false,
+        checked,
+        firstBad: { seq: expected, problem: `wire frame seq ${expected} is missing` },
+      };
     const { hash: stored, ...rest } = row;
     const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes);
     const computed = wireFrameHash(prev, { ...rest, bytes });
@@ -178,7 +182,10 @@ export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
       return {
         ok: false,
         checked,
-        firstBad: { seq: row.seq, problem: `wire frame ${row.seq} does not match its hash (changed, or a frame before it was)` },
+        firstBad: {
+          seq: row.seq,
+          problem: `wire frame ${row.seq} does not match its hash (changed, or a frame before it was)`,
+        },
       };
     prev = stored;
     expected += 1;
@@ -245,15 +252,19 @@ export function importWireLines(
       const fresh: NewWireFrame[] = [];
       for (const item of list) {
         if (item.n < nextN) {
-          const stored = sql.all<{ bytes: Buffer }>("SELECT bytes FROM wire_frames WHERE session = ? AND n = ?", [
-            session,
-            item.n,
-          ])[0];
+          const stored = sql.all<{ bytes: Buffer }>(
+            "SELECT bytes FROM wire_frames WHERE session = ? AND n = ?",
+            [session, item.n],
+          )[0];
           if (!stored || !Buffer.from(stored.bytes).equals(item.frame.bytes))
-            throw new Error(`${item.where}: frame ${item.n} of ${session} is already in the journal with other bytes`);
+            throw new Error(
+              `${item.where}: frame ${item.n} of ${session} is already in the journal with other bytes`,
+            );
           alreadyPresent += 1;
         } else if (item.n !== nextN + fresh.length) {
-          throw new Error(`${item.where}: frame ${item.n} of ${session} leaves a gap (expected ${nextN + fresh.length})`);
+          throw new Error(
+            `${item.where}: frame ${item.n} of ${session} leaves a gap (expected ${nextN + fresh.length})`,
+          );
         } else fresh.push(item.frame);
       }
       added += appendWireFrames(sql, session, fresh);

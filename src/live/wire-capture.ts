@@ -58,8 +58,7 @@ export class WireCapture {
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, "could not journal the last wire frames");
     }
-    if (this.written.frames > 0)
-      this.logger.info({ ...this.written }, "wire frames journaled");
+    if (this.written.frames > 0) this.logger.info({ ...this.written }, "wire frames journaled");
     await this.tap?.close();
     this.tap = null;
   }

@@ -5,6 +5,12 @@ export { isTradingDay, lastTradingDay, regularHours, tradingDaysFrom } from "./c
 export { connectionTime, ibTime, javaDouble, occLocalSymbol, sessionHours } from "./formats.js";
 export { decodeFields, encodeFields, encodeText, type MessageLayout } from "./layout.js";
 export { RISK_FREE_RATE, SimMarket, SYMBOLS } from "./market.js";
+export {
+  type CapturedFrame,
+  type PlaybackOptions,
+  type PlaybackServer,
+  startPlayback,
+} from "./playback.js";
 export * as requests from "./protocol-in.js";
 export * as orderMessages from "./protocol-orders.js";
 export * as messages from "./protocol-out.js";
@@ -19,10 +25,4 @@ export {
   startSimulator,
 } from "./server.js";
 export { encodeMessage, FrameReader } from "./wire.js";
-export {
-  type CapturedFrame,
-  type PlaybackOptions,
-  type PlaybackServer,
-  startPlayback,
-} from "./playback.js";
 export { describeFrame, frameFields } from "./wire-index.js";

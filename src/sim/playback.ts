@@ -44,7 +44,10 @@ interface CapturedRequest {
 /** Fields that differ between two runs of the same bot and do not change the answer. */
 const VOLATILE = new Set(["clientId", "endDateTime"]);
 
-function requestKey(fields: readonly string[], version: number): { type: string; key: string; reqId: number | null } {
+function requestKey(
+  fields: readonly string[],
+  version: number,
+): { type: string; key: string; reqId: number | null } {
   if (fields[0] === "API") return { type: "API", key: "API", reqId: null };
   const layout = REQUESTS.get(Number(fields[0]));
   if (!layout) return { type: fields[0]!, key: fields.join("\u0001"), reqId: null };
@@ -61,9 +64,15 @@ function requestKey(fields: readonly string[], version: number): { type: string;
 }
 
 /** Index captured frames into requests with their answers, in capture order. */
-export function indexCapture(frames: readonly CapturedFrame[]): { requests: CapturedRequest[]; version: number } {
+export function indexCapture(frames: readonly CapturedFrame[]): {
+  requests: CapturedRequest[];
+  version: number;
+} {
   const requests: CapturedRequest[] = [];
-  const perConn = new Map<number, { version: number; last: CapturedRequest | null; byId: Map<number, CapturedRequest> }>();
+  const perConn = new Map<
+    number,
+    { version: number; last: CapturedRequest | null; byId: Map<number, CapturedRequest> }
+  >();
   let version = 0;
   for (const frame of frames) {
     let conn = perConn.get(frame.conn);
@@ -161,12 +170,23 @@ export async function startPlayback(options: PlaybackOptions): Promise<PlaybackS
             socket.destroy();
             return;
           }
-          send(fieldsFrame(encodeFields(ERR_MSG, version, { id: reqId ?? -1, code: 321, message: text, advancedOrderRejectJson: "" })), 0);
+          send(
+            fieldsFrame(
+              encodeFields(ERR_MSG, version, {
+                id: reqId ?? -1,
+                code: 321,
+                message: text,
+                advancedOrderRejectJson: "",
+              }),
+            ),
+            0,
+          );
           continue;
         }
         match.used = true;
         stats.served += 1;
-        if (type === "API") version = Number(frameFields(match.answers[0]?.bytes ?? Buffer.alloc(0))[0]) || version;
+        if (type === "API")
+          version = Number(frameFields(match.answers[0]?.bytes ?? Buffer.alloc(0))[0]) || version;
         for (const answer of match.answers) {
           let bytes = answer.bytes;
           if (answer.idIndex > 0 && reqId !== null) {

@@ -44,7 +44,10 @@ const positions = new Map<string, { name: string; index: number } | null>();
  * Where the request id is in a message's fields (index in the field array, id first) at
  * `version`, found by encoding a sentinel through the layout; null when it has none.
  */
-export function reqIdPosition(layout: MessageLayout, version: number): { name: string; index: number } | null {
+export function reqIdPosition(
+  layout: MessageLayout,
+  version: number,
+): { name: string; index: number } | null {
   const key = `${layout.id}:${layout.name}:${version}`;
   const cached = positions.get(key);
   if (cached !== undefined) return cached;
@@ -70,7 +73,13 @@ export function describeFrame(
 ): { name: string; values: Record<string, unknown> } {
   const fields = frameFields(bytes);
   if (fields[0] === "API") return { name: "HELLO", values: { versions: fields[1] } };
-  if (dir === "in" && fields.length === 2 && /^\d+$/.test(fields[0]!) && Number(fields[0]) >= 100 && !/^\d+$/.test(fields[1]!))
+  if (
+    dir === "in" &&
+    fields.length === 2 &&
+    /^\d+$/.test(fields[0]!) &&
+    Number(fields[0]) >= 100 &&
+    !/^\d+$/.test(fields[1]!)
+  )
     return { name: "SERVER_HELLO", values: { serverVersion: Number(fields[0]), connectionTime: fields[1] } };
   const layout = (dir === "out" ? REQUESTS : MESSAGES).get(Number(fields[0]));
   if (!layout) return { name: `UNKNOWN_${fields[0]}`, values: { raw: fields.slice(1) } };

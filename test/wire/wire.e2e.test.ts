@@ -21,7 +21,10 @@ let captured = "";
 function frames(path: string): WireFrame[] {
   const journal = openJournal(path, { readonly: true });
   try {
-    return [...readWireFrames(journal.sql, { session: SESSION })].map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }));
+    return [...readWireFrames(journal.sql, { session: SESSION })].map((f) => ({
+      ...f,
+      bytes: Buffer.from(f.bytes),
+    }));
   } finally {
     journal.close();
   }
@@ -104,7 +107,16 @@ describe("journal live --capture", () => {
 
 describe("journal sim --from-journal", () => {
   it("serves the captured session back: live against it makes the same decisions", async () => {
-    const playback = h.cli(["sim", "--from-journal", captured, "--session", SESSION, "--port", "0", "--quiet"]);
+    const playback = h.cli([
+      "sim",
+      "--from-journal",
+      captured,
+      "--session",
+      SESSION,
+      "--port",
+      "0",
+      "--quiet",
+    ]);
     await until("playback listening", () => /listening on [\d.]+:\d+/.test(playback.output().stdout));
     const port = Number(/listening on [\d.]+:(\d+)/.exec(playback.output().stdout)![1]);
     const replayed = join(h.dir, "replayed.db");
@@ -135,7 +147,13 @@ describe("journal sim --from-journal", () => {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
         const length = pending.readUInt32BE(0);
-        got.push(pending.subarray(4, 4 + length).toString("utf8").split("\0").slice(0, -1));
+        got.push(
+          pending
+            .subarray(4, 4 + length)
+            .toString("utf8")
+            .split("\0")
+            .slice(0, -1),
+        );
         pending = pending.subarray(4 + length);
       }
     });
@@ -149,7 +167,9 @@ describe("journal sim --from-journal", () => {
       socket.write(encodeMessage([49, 1]));
       await until("current time", () => got.some((m) => m[0] === "49"), 5000);
       // The captured contract-details request for SPY, with a request id of our own.
-      const captureReq = all.find((f) => f.dir === "out" && f.bytes.subarray(4).toString("utf8").startsWith("9\0"))!;
+      const captureReq = all.find(
+        (f) => f.dir === "out" && f.bytes.subarray(4).toString("utf8").startsWith("9\0"),
+      )!;
       const fields = captureReq.bytes.subarray(4).toString("utf8").split("\0").slice(0, -1);
       fields[2] = "77";
       socket.write(encodeMessage(fields));
@@ -157,7 +177,9 @@ describe("journal sim --from-journal", () => {
       expect(got.find((m) => m[0] === "10")?.[1]).toBe("77");
       expect(got.find((m) => m[0] === "52")?.[2]).toBe("77");
       // A contract the capture never saw.
-      socket.write(encodeMessage([9, 8, 78, 0, "NVDA", "STK", "", 0, "", "", "SMART", "", "USD", "", "", 0, "", ""]));
+      socket.write(
+        encodeMessage([9, 8, 78, 0, "NVDA", "STK", "", 0, "", "", "SMART", "", "USD", "", "", 0, "", ""]),
+      );
       await until("error", () => got.some((m) => m[0] === "4" && m[2] === "78"), 5000);
       const error = got.find((m) => m[0] === "4" && m[2] === "78")!;
       expect(error[3]).toBe("321");
@@ -182,7 +204,13 @@ describe("frames in export, import and verify", () => {
       const run = await h.cli(["import", "--journal", target, file]).done;
       expect(run.code, run.stderr).toBe(0);
     }
-    const strip = (f: WireFrame) => ({ n: f.n, conn: f.conn, dir: f.dir, ts: f.ts, hex: f.bytes.toString("hex") });
+    const strip = (f: WireFrame) => ({
+      n: f.n,
+      conn: f.conn,
+      dir: f.dir,
+      ts: f.ts,
+      hex: f.bytes.toString("hex"),
+    });
     expect(frames(target).map(strip)).toEqual(frames(captured).map(strip));
     const again = await h.cli(["export", "--journal", target, "--session", SESSION]).done;
     expect(again.stdout).toBe(exported.stdout);

@@ -13,11 +13,15 @@ export async function servePlayback(opts: {
   quiet?: boolean;
 }): Promise<void> {
   if (opts.fromJournal === undefined || opts.session === undefined)
-    throw new UsageError("--from-journal and --session go together: --from-journal data/journal.db --session 2026-02-04");
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session)) throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
+    throw new UsageError(
+      "--from-journal and --session go together: --from-journal data/journal.db --session 2026-02-04",
+    );
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
+    throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
   const port = Number(opts.port);
   const speed = Number(opts.speed);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port}: expected 0–65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${opts.port}: expected 0–65535`);
   if (!(speed > 0)) throw new UsageError(`--speed ${opts.speed}: expected a positive number`);
   if (!existsSync(opts.fromJournal)) throw new NotFound(`no journal at ${opts.fromJournal}`);
   const journal = openJournal(opts.fromJournal, { readonly: true });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { isPostgresUrl, openAsyncJournal } from "../../events/index.js";
-import { verifyWire } from "./wire-io.js";
 import { journalPathOption } from "../options.js";
+import { verifyWire } from "./wire-io.js";
 
 /** `journal verify`: hash chain, schemas and sequence; the first bad seq and a non-zero exit. */
 export function register(program: Command): void {

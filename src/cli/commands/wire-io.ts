@@ -3,6 +3,7 @@
  * after the session's events as `{"frame":…}` lines, `import` takes those lines back byte for byte.
  */
 import {
+  importWireLines,
   isWireJsonLine,
   type Journal,
   openJournal,
@@ -10,7 +11,6 @@ import {
   toWireJsonLine,
   type VerifyReport,
   verifyWireFrames,
-  importWireLines,
 } from "../../events/index.js";
 import { UsageError } from "../usage-error.js";
 
@@ -45,7 +45,9 @@ export function splitWireLines(
     try {
       json = JSON.parse(line);
     } catch (error) {
-      throw new UsageError(`${file}:${index + 1}: not JSON (${(error as Error).message}); nothing was imported`);
+      throw new UsageError(
+        `${file}:${index + 1}: not JSON (${(error as Error).message}); nothing was imported`,
+      );
     }
     if (!isWireJsonLine(json)) return;
     frames.push({ json, where: `${file}:${index + 1}` });

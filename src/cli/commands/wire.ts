@@ -12,7 +12,10 @@ export function register(program: Command): void {
       .command("wire")
       .description("print a captured session's TWS frames decoded field by field (journal live --capture)")
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
-      .option("--type <n>", "only messages with this id (e.g. 1 TICK_PRICE in, REQ_MKT_DATA out; API for hellos)")
+      .option(
+        "--type <n>",
+        "only messages with this id (e.g. 1 TICK_PRICE in, REQ_MKT_DATA out; API for hellos)",
+      )
       .option("--since <HH:MM>", "only frames from this New York time on")
       .option("--raw", "fields as sent, NUL-separated shown as |, instead of decoded"),
   ).action((opts: { journal: string; session: string; type?: string; since?: string; raw?: boolean }) => {
@@ -37,7 +40,8 @@ export function register(program: Command): void {
         seen += 1;
         const bytes = Buffer.from(frame.bytes);
         const fields = frameFields(bytes);
-        if (frame.dir === "in" && !versions.has(frame.conn)) versions.set(frame.conn, Number(fields[0]) || 193);
+        if (frame.dir === "in" && !versions.has(frame.conn))
+          versions.set(frame.conn, Number(fields[0]) || 193);
         if (fromTs !== undefined && frame.ts < fromTs) continue;
         if (opts.type !== undefined && fields[0] !== opts.type) continue;
         const head = `${frame.seq} ${newYorkTime(frame.ts)} c${frame.conn} ${frame.dir === "out" ? "→" : "←"}`;
