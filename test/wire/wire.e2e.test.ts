@@ -102,6 +102,10 @@ describe("journal live --capture", () => {
     expect(run.stdout).toMatch(/→ REQ_CURRENT_TIME\(49\) version=1/);
     expect(run.stdout).toMatch(/← CURRENT_TIME\(49\) version=1 time=\d{10}/);
     expect(run.stdout).not.toMatch(/TICK_PRICE/);
+    const summary = await h.cli(["wire", "--journal", captured, "--session", SESSION, "--summary"]).done;
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout).toMatch(/3 cycles/);
+    expect(summary.stdout).toMatch(/a day of 78 cycles: \d+\.\d\d MB/);
   });
 });
 
