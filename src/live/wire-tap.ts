@@ -66,7 +66,8 @@ export interface WireTap {
   drain(): TappedFrame[];
   /** Bytes captured over the tap's life (both directions). */
   readonly totalBytes: number;
-  close(): Promise<void>;
+  /** Stop listening, let open connections end (up to `graceMs`, default 500), then cut them. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Start a tap on 127.0.0.1 (a free port) relaying to `host:port`. */
@@ -133,10 +134,14 @@ export async function startWireTap(options: WireTapOptions): Promise<WireTap> {
       buffered = 0;
       return out;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    // The client's last bytes (cancels at disconnect) are still on their way through: give the
+    // connections up to `graceMs` to end by themselves before cutting them.
+    close: async (graceMs = 500) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = performance.now() + graceMs;
+      while (sockets.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
   };
 }
