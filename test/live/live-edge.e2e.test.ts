@@ -112,7 +112,7 @@ describe("account guard", () => {
 });
 
 describe("one writer per journal", () => {
-  it("a second live (and an import) on a journal that live is writing exits within seconds naming the holder; readers run; a SIGKILLed holder does not block a restart", async () => {
+  it("a second live, an import or an in-place replay on a journal that live is writing is refused naming the holder; readers run; a SIGKILLed holder does not block a restart", async () => {
     const { sim, journal } = await h.setup();
     const args = ["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1"];
     const first = h.live([...args, "--cycles", "50"]);
@@ -129,6 +129,10 @@ describe("one writer per journal", () => {
     const imported = await h.cli(["import", sample, "--journal", journal]).done;
     expect(imported.code).not.toBe(0);
     expect(imported.stderr).toContain(`pid ${first.child.pid}`);
+
+    const inPlace = await h.cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place"]).done;
+    expect(inPlace.code).not.toBe(0);
+    expect(inPlace.stderr).toContain(`pid ${first.child.pid}`);
 
     const verify = await h.cli(["verify", "--journal", journal]).done;
     expect(verify.code, verify.stderr).toBe(0);
