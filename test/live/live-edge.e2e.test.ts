@@ -130,7 +130,8 @@ describe("one writer per journal", () => {
     expect(imported.code).not.toBe(0);
     expect(imported.stderr).toContain(`pid ${first.child.pid}`);
 
-    const inPlace = await h.cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place"]).done;
+    const inPlace = await h.cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place"])
+      .done;
     expect(inPlace.code).not.toBe(0);
     expect(inPlace.stderr).toContain(`pid ${first.child.pid}`);
 
