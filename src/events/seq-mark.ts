@@ -1,0 +1,66 @@
+/**
+ * The seq mark: a tiny file beside the journal (`journal.db-seq`) holding the last seq this
+ * journal is known to have committed. It exists to catch one failure SQLite cannot see: a `-wal`
+ * deleted (or left behind when copying) after an unclean stop. SQLite then opens the `.db` as
+ * it was at the last checkpoint — or, for a young journal, as an empty file it would happily
+ * initialise — and the events that were only in the WAL are gone without a word.
+ *
+ * Why a sidecar and not a row in the database: a row would live in the same WAL that was lost.
+ * Why it is written after each commit without fsync: a pwrite of 21 bytes costs microseconds, and
+ * the mark only ever has to be ≤ the truth for concurrent readers (written after the commit, read
+ * before the database). A power loss may leave the mark ahead of a synchronous=NORMAL journal
+ * that lost its last commits; the refusal then says exactly that and how to accept the loss.
+ */
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+
+const WIDTH = 20;
+
+/** The mark's path for a journal file. */
+export function seqMarkPath(journalPath: string): string {
+  return `${journalPath}-seq`;
+}
+
+/** The recorded last seq, or undefined when there is no (readable) mark. */
+export function readSeqMark(journalPath: string): number | undefined {
+  const path = seqMarkPath(journalPath);
+  if (!existsSync(path)) return undefined;
+  try {
+    const value = Number(readFileSync(path, "utf8").trim());
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A writer's handle on the mark: one fd, overwritten in place after each commit. */
+export class SeqMark {
+  private fd: number | undefined;
+  private last = -1;
+
+  constructor(journalPath: string) {
+    try {
+      this.fd = openSync(seqMarkPath(journalPath), "a+");
+      closeSync(this.fd);
+      this.fd = openSync(seqMarkPath(journalPath), "r+");
+    } catch {
+      // A mark we cannot write only weakens the lost-WAL check; it must never stop a write.
+      this.fd = undefined;
+    }
+  }
+
+  /** Record `seq` (only ever called after the commit that reached it). */
+  write(seq: number): void {
+    if (this.fd === undefined || seq === this.last) return;
+    try {
+      writeSync(this.fd, `${String(seq).padStart(WIDTH)}\n`, 0);
+      this.last = seq;
+    } catch {
+      // Disk full or similar: the mark stays lower than the truth, which is the safe side.
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
