@@ -17,3 +17,4 @@ export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";
 export { isKnownType, parseEventBody } from "./validation.js";
+export { BackupFailed, type BackupResult, backupJournal } from "./backup.js";

@@ -123,6 +123,14 @@ class SqliteJournal implements Journal {
     }
     this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
     try {
+      // A marked journal whose schema is gone lost its whole WAL: never initialise it afresh.
+      if (mark !== undefined && mark > 0 && !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get())
+        throw new JournalBehind(
+          path,
+          0,
+          mark,
+          `holds no events table, but ${seqMarkPath(path)} says it held ${mark} events: its -wal (which held all of them) was deleted or not copied after an unclean stop. Nothing was created here: restore the journal from a \`journal backup\` or put the -wal back (to start a fresh journal at this path on purpose, delete ${seqMarkPath(path)})`,
+        );
       if (!this.readonly) {
         migrate(this.db, path);
         refreshViews(this.db);
@@ -131,6 +139,7 @@ class SqliteJournal implements Journal {
       }
     } catch (error) {
       this.db.close();
+      if (error instanceof JournalError) throw error;
       throw describeSqliteFailure(path, error) ?? error;
     }
     this.statements = compileStatements();

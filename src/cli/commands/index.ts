@@ -1,5 +1,6 @@
 /** Every subcommand of `journal`. Each module owns one command. */
 import type { Command } from "commander";
+import * as backup from "./backup.js";
 import * as exportCmd from "./export.js";
 import * as importCmd from "./import.js";
 import * as live from "./live.js";
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   for (const command of [
     sessions,
     verify,
+    backup,
     exportCmd,
     importCmd,
     rebuild,
