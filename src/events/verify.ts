@@ -168,6 +168,9 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
     const nextPos = new Map<string, number>();
     const spans = new Map<string, { first: number; last: number; count: number }>();
     for (const row of rows) {
+      // SQLite reads indexed columns from the index itself: a damaged entry shows up here.
+      if (row.session !== session)
+        return bad(checked, row.seq, `index damaged: the session index gives ${row.session} for a row of ${session} — restore from a \`journal backup\``);
       const key = `${row.stream}\u0000${row.session}`;
       const want = nextPos.get(key) ?? 0;
       if (row.pos !== want) return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
