@@ -47,7 +47,7 @@ describe("dependency rule", () => {
           if (target === "@stoqey/ib")
             expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
           if (target === "kysely" || target === "better-sqlite3")
-            expect(relative(SRC, file)).toMatch(/^events\/journal(-schema)?\.ts$/);
+            expect(relative(SRC, file)).toMatch(/^events\/journal(-schema|-open)?\.ts$/);
           continue;
         }
         const other = folderOf(target);

@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { JournalError, JournalUnavailable } from "./errors.js";
 import { openJournal } from "./journal.js";
 import { seqMarkPath } from "./seq-mark.js";
-import { describeSqliteFailure, writable } from "./sqlite-open.js";
+import { describeSqliteFailure, writable } from "./journal-open.js";
 
 export interface BackupResult {
   out: string;

@@ -12,7 +12,7 @@ export { SCHEMA_VERSION } from "./journal-schema.js";
 export { type ImportResult, importJsonLines, importParsedLines } from "./import-plan.js";
 export { type ImportLine, ImportLineError, MAX_LINE_DEPTH, parseImportLines, toJsonLine } from "./jsonl.js";
 export { readSeqMark, seqMarkPath } from "./seq-mark.js";
-export { needsWriteAccess, writable } from "./sqlite-open.js";
+export { needsWriteAccess, writable } from "./journal-open.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";

@@ -16,14 +16,13 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { canonicalJson } from "./canonical-json.js";
 import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
+import { sameEvent } from "./same-event.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
 import {
   DuplicateIdMismatch,
   InvalidEvent,
-  JournalBehind,
   JournalConflict,
   JournalError,
   JournalUnavailable,
@@ -46,11 +45,18 @@ import {
   migrate,
   refreshViews,
 } from "./journal-schema.js";
-import { readSeqMark, SeqMark, seqMarkPath } from "./seq-mark.js";
-import { describeSqliteFailure, openDatabase } from "./sqlite-open.js";
+import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
+import { describeSqliteFailure, openDatabase } from "./journal-open.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
 import { parseEventBody, parsePayload } from "./validation.js";
-import { type VerifiedPoint, verifyAll, verifyNew, verifySessions } from "./verify.js";
+import {
+  readVerifiedPoint,
+  recordVerifiedPoint,
+  type VerifiedPoint,
+  verifyAll,
+  verifyNew,
+  verifySessions,
+} from "./verify.js";
 
 export interface OpenJournalOptions {
   /** Open without writing anything (the file must exist). Default false. */
@@ -113,24 +119,13 @@ class SqliteJournal implements Journal {
     // journal read next can never be legitimately behind the mark read first.
     const inMemory = path === ":memory:";
     const mark = inMemory ? undefined : readSeqMark(path);
-    if (mark !== undefined && mark > 0 && (!existsSync(path) || statSync(path).size === 0)) {
-      throw new JournalBehind(
-        path,
-        0,
-        mark,
-        `the journal file is missing or empty, but ${seqMarkPath(path)} says it held ${mark} events; it was deleted, or its -wal was lost after an unclean stop. Nothing was created here: restore the journal from a \`journal backup\` (or, to start a fresh journal at this path on purpose, delete ${seqMarkPath(path)})`,
-      );
-    }
+    if (mark !== undefined && mark > 0 && (!existsSync(path) || statSync(path).size === 0))
+      throw journalBehind(path, 0, mark, "the journal file is missing or empty");
     this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
     try {
       // A marked journal whose schema is gone lost its whole WAL: never initialise it afresh.
       if (mark !== undefined && mark > 0 && !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get())
-        throw new JournalBehind(
-          path,
-          0,
-          mark,
-          `holds no events table, but ${seqMarkPath(path)} says it held ${mark} events: its -wal (which held all of them) was deleted or not copied after an unclean stop. Nothing was created here: restore the journal from a \`journal backup\` or put the -wal back (to start a fresh journal at this path on purpose, delete ${seqMarkPath(path)})`,
-        );
+        throw journalBehind(path, 0, mark, "it holds no events table");
       if (!this.readonly) {
         migrate(this.db, path);
         refreshViews(this.db);
@@ -146,12 +141,7 @@ class SqliteJournal implements Journal {
     const has = this.lastSeq();
     if (mark !== undefined && has < mark) {
       this.db.close();
-      throw new JournalBehind(
-        path,
-        has,
-        mark,
-        `holds events up to seq ${has}, but ${seqMarkPath(path)} records that seq ${mark} was committed: ${mark - has} event(s) are missing — its -wal was deleted or not copied with it after an unclean stop (or the machine lost power before they reached the disk). Nothing was changed. Restore from a \`journal backup\`, or put the -wal back; to accept the loss and continue from seq ${has}, delete ${seqMarkPath(path)}`,
-      );
+      throw journalBehind(path, has, mark, `it holds events up to seq ${has}`);
     }
     if (!this.readonly && !inMemory) {
       this.seqMark = new SeqMark(path);
@@ -391,24 +381,11 @@ class SqliteJournal implements Journal {
   }
 
   private verifiedPoint(): VerifiedPoint | undefined {
-    const row = this.stmt("SELECT value FROM journal_meta WHERE key = 'verified'").get() as
-      | { value: string }
-      | undefined;
-    if (!row) return undefined;
-    const [seq, hash] = row.value.split(" ");
-    return { seq: Number(seq), hash: hash ?? "" };
+    return readVerifiedPoint((text) => this.stmt(text));
   }
 
   private recordVerified(report: VerifyReport): VerifyReport {
-    if (this.readonly || !report.ok || report.verifiedUpTo === undefined || report.verifiedHash === undefined)
-      return report;
-    try {
-      this.stmt(
-        "INSERT INTO journal_meta (key, value) VALUES ('verified', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      ).run(`${report.verifiedUpTo} ${report.verifiedHash}`);
-    } catch {
-      // The point is an optimisation: failing to record it only makes the next check longer.
-    }
+    if (!this.readonly) recordVerifiedPoint((text) => this.stmt(text), report);
     return report;
   }
 
@@ -513,27 +490,4 @@ class SqliteJournal implements Journal {
       );
     }
   }
-}
-
-function sameEvent(
-  stored: StoredEvent,
-  stream: string,
-  session: string,
-  p: {
-    body: { type: string; version: number; payload: unknown };
-    ts: number;
-    causation: string | null;
-    correlation: string | null;
-  },
-): boolean {
-  return (
-    stored.stream === stream &&
-    stored.session === session &&
-    stored.type === p.body.type &&
-    stored.version === p.body.version &&
-    stored.ts === p.ts &&
-    stored.causation === p.causation &&
-    stored.correlation === p.correlation &&
-    canonicalJson(stored.payload) === canonicalJson(p.body.payload)
-  );
 }

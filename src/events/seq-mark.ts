@@ -12,6 +12,7 @@
  * that lost its last commits; the refusal then says exactly that and how to accept the loss.
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { JournalBehind } from "./errors.js";
 
 const WIDTH = 20;
 
@@ -63,4 +64,18 @@ export class SeqMark {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/**
+ * The refusal for a journal behind its mark: what is missing, the likely cause, and the three ways
+ * on (put the -wal back, restore a backup, or accept the loss by deleting the mark).
+ */
+export function journalBehind(path: string, has: number, mark: number, state: string): JournalBehind {
+  const markPath = seqMarkPath(path);
+  return new JournalBehind(
+    path,
+    has,
+    mark,
+    `${state}, but ${markPath} records that seq ${mark} was committed: ${mark - has} event(s) are missing — its -wal was deleted (or not copied with it) after an unclean stop, or the machine lost power before they reached the disk. Nothing was changed or created. Put the -wal back, or restore from a \`journal backup\`; to accept the loss and continue from seq ${has}, delete ${markPath}`,
+  );
 }

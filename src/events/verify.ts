@@ -8,15 +8,21 @@
  *    the session counted through two indexes and the table itself — time proportional to the
  *    session, not to the journal.
  */
-import type Database from "better-sqlite3";
 import { GENESIS_HASH, rowHash } from "./hash-chain.js";
 import type { VerifyReport } from "./journal-api.js";
 import type { EventRow } from "./journal-schema.js";
 import { parseEventBody } from "./validation.js";
 
-/** What the verifier needs from the store: the connection and its statement cache. */
+/** The slice of a prepared statement the verifier uses (it never sees better-sqlite3's types). */
+export interface VerifyStatement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+
+/** What the verifier needs from the store: its statement cache and SQLite's own check. */
 export interface VerifyContext {
-  stmt(text: string): Database.Statement;
+  stmt(text: string): VerifyStatement;
   /** Run `PRAGMA integrity_check`; "ok" or the problems SQLite found. */
   integrityCheck(): string[];
 }
@@ -206,4 +212,24 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
     }
   }
   return { ok: true, checked };
+}
+
+/** The verified point recorded in `journal_meta`, if any. */
+export function readVerifiedPoint(stmt: VerifyContext["stmt"]): VerifiedPoint | undefined {
+  const row = stmt("SELECT value FROM journal_meta WHERE key = 'verified'").get() as { value: string } | undefined;
+  if (!row) return undefined;
+  const [seq, hash] = row.value.split(" ");
+  return { seq: Number(seq), hash: hash ?? "" };
+}
+
+/** Record a passing whole-chain report's point (on a writable journal). */
+export function recordVerifiedPoint(stmt: VerifyContext["stmt"], report: VerifyReport): void {
+  if (!report.ok || report.verifiedUpTo === undefined || report.verifiedHash === undefined) return;
+  try {
+    stmt(
+      "INSERT INTO journal_meta (key, value) VALUES ('verified', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(`${report.verifiedUpTo} ${report.verifiedHash}`);
+  } catch {
+    // The point is an optimisation: failing to record it only makes the next check longer.
+  }
 }

@@ -24,7 +24,7 @@ export function register(program: Command): void {
       .argument("[query]", 'SQL, e.g. "SELECT * FROM v_orders"')
       .option("--file <file>", "read the SQL from a file")
       .option("--format <format>", `table (≤ ${MAX_TABLE_ROWS} rows), csv or json (streamed, any size)`, "table")
-      .option("--timeout <seconds>", "stop the statement after this long (0: no limit)", "60"),
+      .option("--timeout <seconds>", "stop the statement after this long (0: no limit)", "300"),
   ).action(async (query: string | undefined, opts: { journal: string; file?: string; format: string; timeout: string }) => {
     let text = query;
     if (opts.file !== undefined) {
