@@ -37,7 +37,9 @@ const time = async (fn: () => unknown | Promise<unknown>, runs: number): Promise
 
 const bigJournal = openJournal(big, { readonly: true });
 const total = bigJournal.lastSeq();
-console.log(`integrity benchmark: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions; day ${day}\n`);
+console.log(
+  `integrity benchmark: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions; day ${day}\n`,
+);
 
 // 1. Replay's verify of one day.
 const sessionOnBig = await time(() => {

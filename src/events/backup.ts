@@ -13,8 +13,8 @@ import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSyn
 import { basename, dirname, join, resolve } from "node:path";
 import { JournalError, JournalUnavailable } from "./errors.js";
 import { openJournal } from "./journal.js";
-import { seqMarkPath } from "./seq-mark.js";
 import { describeSqliteFailure, writable } from "./journal-open.js";
+import { seqMarkPath } from "./seq-mark.js";
 
 export interface BackupResult {
   out: string;
@@ -38,7 +38,8 @@ export async function backupJournal(source: string, out: string): Promise<Backup
     throw new JournalUnavailable(out, "is the journal itself; give --out a different file");
   const dir = dirname(out);
   if (!existsSync(dir)) throw new JournalUnavailable(out, `directory ${dir} does not exist; create it first`);
-  if (!writable(out)) throw new JournalUnavailable(out, `cannot write here; choose an --out in a writable directory`);
+  if (!writable(out))
+    throw new JournalUnavailable(out, `cannot write here; choose an --out in a writable directory`);
   if (existsSync(`${out}-wal`) && statSync(`${out}-wal`).size > 0)
     throw new JournalUnavailable(
       out,
@@ -67,7 +68,10 @@ export async function backupJournal(source: string, out: string): Promise<Backup
     try {
       const report = copy.verify();
       if (!report.ok)
-        throw new BackupFailed(out, `the copy fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem}`);
+        throw new BackupFailed(
+          out,
+          `the copy fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem}`,
+        );
       events = copy.lastSeq();
     } finally {
       copy.close();
@@ -76,7 +80,8 @@ export async function backupJournal(source: string, out: string): Promise<Backup
     fsyncSync(fd);
     closeSync(fd);
     // A stale -shm or seq mark at `out` belongs to the file being replaced.
-    for (const p of [`${out}-wal`, `${out}-shm`, seqMarkPath(out), seqMarkPath(tmp)]) rmSync(p, { force: true });
+    for (const p of [`${out}-wal`, `${out}-shm`, seqMarkPath(out), seqMarkPath(tmp)])
+      rmSync(p, { force: true });
     renameSync(tmp, out);
     const dirFd = openSync(dir, "r");
     fsyncSync(dirFd);

@@ -35,7 +35,11 @@ export function importJsonLines(journal: Journal, text: string, file: string): I
 }
 
 /** The second half of `importJsonLines`, for callers that parsed the file before opening a journal. */
-export function importParsedLines(journal: Journal, lines: readonly ImportLine[], file: string): ImportResult {
+export function importParsedLines(
+  journal: Journal,
+  lines: readonly ImportLine[],
+  file: string,
+): ImportResult {
   const groups = new Map<string, Group>();
   for (const line of lines) {
     const key = `${line.stream}\u0000${line.session}`;
@@ -72,7 +76,11 @@ export function importParsedLines(journal: Journal, lines: readonly ImportLine[]
   return { lines: lines.length, added, alreadyPresent: present };
 }
 
-function planGroup(journal: Journal, group: Group, file: string): { present: number; start: number; events: NewEvent[] } {
+function planGroup(
+  journal: Journal,
+  group: Group,
+  file: string,
+): { present: number; start: number; events: NewEvent[] } {
   const { stream, session } = group;
   const where = `${stream}/${session}`;
   const end = journal.nextPos(stream, session);
@@ -82,7 +90,9 @@ function planGroup(journal: Journal, group: Group, file: string): { present: num
   for (const line of group.lines) {
     const fail = (problem: string) => new ImportLineError(file, line.line, problem);
     if (line.pos !== expected)
-      throw fail(`pos ${line.pos} of ${where} follows pos ${expected - 1} in the file: positions must be consecutive`);
+      throw fail(
+        `pos ${line.pos} of ${where} follows pos ${expected - 1} in the file: positions must be consecutive`,
+      );
     expected += 1;
     const stored = journal.get(line.id);
     if (line.pos < end) {
@@ -93,7 +103,9 @@ function planGroup(journal: Journal, group: Group, file: string): { present: num
         );
       }
       if (!sameBody(stored, line))
-        throw fail(`event ${line.id} is already in the journal with a different body; ids must not be reused`);
+        throw fail(
+          `event ${line.id} is already in the journal with a different body; ids must not be reused`,
+        );
       present += 1;
       continue;
     }
@@ -126,7 +138,14 @@ function planGroup(journal: Journal, group: Group, file: string): { present: num
 }
 
 function sameBody(
-  stored: { type: string; version: number; ts: number; causation: string | null; correlation: string | null; payload: unknown },
+  stored: {
+    type: string;
+    version: number;
+    ts: number;
+    causation: string | null;
+    correlation: string | null;
+    payload: unknown;
+  },
   line: ImportLine,
 ): boolean {
   return (

@@ -56,7 +56,11 @@ function openReadOnly(path: string, busyTimeoutMs: number): Database.Database {
     return probe(new Database(path, { readonly: true, fileMustExist: true }), busyTimeoutMs);
   } catch (error) {
     const first = cannotOpen(path, error, true);
-    if (!/SQLITE_CANTOPEN|unable to open|readonly|read-only/i.test(String((error as Error).message) + code(error)))
+    if (
+      !/SQLITE_CANTOPEN|unable to open|readonly|read-only/i.test(
+        String((error as Error).message) + code(error),
+      )
+    )
       throw first;
     // A WAL journal needs its `-shm` (and `-wal`) to exist or be creatable. In a read-only
     // directory they cannot be created; with no `-wal` holding commits, the `.db` alone is the
@@ -70,7 +74,10 @@ function openReadOnly(path: string, busyTimeoutMs: number): Database.Database {
       );
     }
     try {
-      return probe(new Database(`file:${encodeURI(resolve(path))}?immutable=1`, { readonly: true }), busyTimeoutMs);
+      return probe(
+        new Database(`file:${encodeURI(resolve(path))}?immutable=1`, { readonly: true }),
+        busyTimeoutMs,
+      );
     } catch {
       throw first;
     }
@@ -98,7 +105,10 @@ function cannotOpen(path: string, error: unknown, readonly: boolean): JournalErr
   if (/file is not a database|file is encrypted/i.test(message)) {
     return new JournalUnavailable(path, "is not a SQLite journal (file is not a database); check the path");
   }
-  if (!readonly && (/readonly|read-only/i.test(message) || code(error).startsWith("SQLITE_READONLY") || !writable(path))) {
+  if (
+    !readonly &&
+    (/readonly|read-only/i.test(message) || code(error).startsWith("SQLITE_READONLY") || !writable(path))
+  ) {
     return needsWriteAccess(path);
   }
   return describeSqliteFailure(path, error) ?? new JournalUnavailable(path, `cannot open: ${message}`);

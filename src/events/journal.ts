@@ -17,7 +17,6 @@
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
-import { sameEvent } from "./same-event.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
 import {
@@ -38,6 +37,7 @@ import type {
   SqlRows,
   VerifyReport,
 } from "./journal-api.js";
+import { describeSqliteFailure, openDatabase } from "./journal-open.js";
 import {
   compileStatements,
   type EventRow,
@@ -45,8 +45,8 @@ import {
   migrate,
   refreshViews,
 } from "./journal-schema.js";
+import { sameEvent } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
-import { describeSqliteFailure, openDatabase } from "./journal-open.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
 import { parseEventBody, parsePayload } from "./validation.js";
 import {
@@ -124,7 +124,11 @@ class SqliteJournal implements Journal {
     this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
     try {
       // A marked journal whose schema is gone lost its whole WAL: never initialise it afresh.
-      if (mark !== undefined && mark > 0 && !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get())
+      if (
+        mark !== undefined &&
+        mark > 0 &&
+        !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get()
+      )
         throw journalBehind(path, 0, mark, "it holds no events table");
       if (!this.readonly) {
         migrate(this.db, path);
@@ -190,7 +194,12 @@ class SqliteJournal implements Journal {
   ): StoredEvent[] {
     this.assertWritable();
     if (!isSafeStreamName(stream))
-      throw new InvalidEvent("envelope", "stream", `"${stream}" is not a safe stream name (letters, digits, . _ -)`, "on append");
+      throw new InvalidEvent(
+        "envelope",
+        "stream",
+        `"${stream}" is not a safe stream name (letters, digits, . _ -)`,
+        "on append",
+      );
     // Validate everything before taking the write lock: an invalid event writes nothing.
     const prepared = events.map((event, index) => {
       const body = parseEventBody(
@@ -376,7 +385,9 @@ class SqliteJournal implements Journal {
     return {
       stmt: (text: string) => this.stmt(text),
       integrityCheck: () =>
-        (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map((r) => r.integrity_check),
+        (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map(
+          (r) => r.integrity_check,
+        ),
     };
   }
 

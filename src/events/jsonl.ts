@@ -99,7 +99,8 @@ export function parseImportLines(text: string, file: string): ImportLine[] {
       throw fail(`not JSON (${(error as Error).message})`);
     }
     const depth = jsonDepth(json, MAX_LINE_DEPTH);
-    if (depth > MAX_LINE_DEPTH) throw fail(`nested deeper than ${MAX_LINE_DEPTH} levels; no event is that deep`);
+    if (depth > MAX_LINE_DEPTH)
+      throw fail(`nested deeper than ${MAX_LINE_DEPTH} levels; no event is that deep`);
     const envelope = LineSchema.safeParse(json);
     if (!envelope.success) {
       const issue = envelope.error.issues[0];
@@ -115,7 +116,8 @@ export function parseImportLines(text: string, file: string): ImportLine[] {
       throw fail((error as Error).message);
     }
     const unknown = unknownField(e.payload, parsed, "payload");
-    if (unknown !== undefined) throw fail(`unknown field "${unknown}" (not in the ${e.type} v${e.version} schema)`);
+    if (unknown !== undefined)
+      throw fail(`unknown field "${unknown}" (not in the ${e.type} v${e.version} schema)`);
     const earlier = seen.get(e.id);
     if (earlier !== undefined) throw fail(`id ${e.id} is used again (first at line ${earlier})`);
     seen.set(e.id, lineNo);

@@ -82,7 +82,11 @@ export function verifyNew(ctx: VerifyContext, point: VerifiedPoint | undefined):
   if (!point || point.seq === 0) return verifyAll(ctx);
   const row = ctx.stmt(BY_SEQ).get(point.seq) as EventRow | undefined;
   if (!row)
-    return bad(0, point.seq, `seq ${point.seq} was verified earlier and is gone: events were removed from the journal`);
+    return bad(
+      0,
+      point.seq,
+      `seq ${point.seq} was verified earlier and is gone: events were removed from the journal`,
+    );
   if (row.hash !== point.hash)
     return bad(0, point.seq, "the row verified earlier at this seq was changed since (its hash differs)");
   return chainFrom(ctx, point, true);
@@ -101,7 +105,11 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
     const rows = page.all(after, PAGE) as EventRow[];
     for (const row of rows) {
       if (row.seq !== expectedSeq)
-        return bad(checked, row.seq, `seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`);
+        return bad(
+          checked,
+          row.seq,
+          `seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`,
+        );
       const key = `${row.stream}\u0000${row.session}`;
       let want = nextPos.get(key);
       if (want === undefined) {
@@ -113,10 +121,18 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
         }
       }
       if (row.pos !== want)
-        return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want < 0 ? "its previous position to exist" : want}`);
+        return bad(
+          checked,
+          row.seq,
+          `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want < 0 ? "its previous position to exist" : want}`,
+        );
       const hash = rowHash(prevHash, row);
       if (hash !== row.hash)
-        return bad(checked, row.seq, "hash chain broken: the row (or one before it) was changed after it was written");
+        return bad(
+          checked,
+          row.seq,
+          "hash chain broken: the row (or one before it) was changed after it was written",
+        );
       const problem = schemaProblem(row);
       if (problem) return bad(checked, row.seq, problem);
       if (probe) {
@@ -133,7 +149,11 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
         ) as Record<string, number | null>;
         const missing = Object.entries(found).filter(([, seq]) => seq !== row.seq);
         if (missing.length > 0)
-          return bad(checked, row.seq, `index damaged: the row is not found ${missing.map(([k]) => k).join(", ")} — run a full \`journal verify\` and restore from a \`journal backup\``);
+          return bad(
+            checked,
+            row.seq,
+            `index damaged: the row is not found ${missing.map(([k]) => k).join(", ")} — run a full \`journal verify\` and restore from a \`journal backup\``,
+          );
       }
       nextPos.set(key, want + 1);
       prevHash = hash;
@@ -154,7 +174,9 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
 export function verifySessions(ctx: VerifyContext, sessions: readonly string[]): VerifyReport {
   let checked = 0;
   const bySeq = ctx.stmt(BY_SEQ);
-  const rowsOf = ctx.stmt("SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq");
+  const rowsOf = ctx.stmt(
+    "SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq",
+  );
   for (const session of sessions) {
     const rows = rowsOf.all(session) as EventRow[];
     if (rows.length === 0) {
@@ -162,7 +184,11 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
         .stmt("SELECT count(*) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE session = ?")
         .get(session) as { n: number };
       if (hidden.n > 0)
-        return bad(checked, 0, `index events_session_stream is damaged: it has no rows for ${session}, but ${hidden.n} events of that session are in the journal — restore from a \`journal backup\``);
+        return bad(
+          checked,
+          0,
+          `index events_session_stream is damaged: it has no rows for ${session}, but ${hidden.n} events of that session are in the journal — restore from a \`journal backup\``,
+        );
       continue;
     }
     const hashOf = new Map<number, string>();
@@ -176,21 +202,35 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
     for (const row of rows) {
       // SQLite reads indexed columns from the index itself: a damaged entry shows up here.
       if (row.session !== session)
-        return bad(checked, row.seq, `index damaged: the session index gives ${row.session} for a row of ${session} — restore from a \`journal backup\``);
+        return bad(
+          checked,
+          row.seq,
+          `index damaged: the session index gives ${row.session} for a row of ${session} — restore from a \`journal backup\``,
+        );
       const key = `${row.stream}\u0000${row.session}`;
       const want = nextPos.get(key) ?? 0;
-      if (row.pos !== want) return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
+      if (row.pos !== want)
+        return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
       nextPos.set(key, want + 1);
       const prev = linked(row.seq - 1);
-      if (prev === undefined) return bad(checked, row.seq, `seq ${row.seq - 1} is missing before this session's row`);
+      if (prev === undefined)
+        return bad(checked, row.seq, `seq ${row.seq - 1} is missing before this session's row`);
       if (rowHash(prev, row) !== row.hash)
-        return bad(checked, row.seq, "hash chain broken: the row (or the one before it) was changed after it was written");
+        return bad(
+          checked,
+          row.seq,
+          "hash chain broken: the row (or the one before it) was changed after it was written",
+        );
       // The successor's hash covers this row's hash: a row rewritten together with its own hash
       // still breaks the link to the next one.
       if (!hashOf.has(row.seq + 1)) {
         const next = bySeq.get(row.seq + 1) as EventRow | undefined;
         if (next && rowHash(row.hash, next) !== next.hash)
-          return bad(checked, row.seq, `hash chain broken after this row: seq ${next.seq} does not link to it (one of them was changed)`);
+          return bad(
+            checked,
+            row.seq,
+            `hash chain broken after this row: seq ${next.seq} does not link to it (one of them was changed)`,
+          );
       }
       const problem = schemaProblem(row);
       if (problem) return bad(checked, row.seq, problem);
@@ -202,13 +242,21 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
     }
     for (const [stream, span] of spans) {
       const viaPos = ctx
-        .stmt("SELECT coalesce(max(pos) + 1, 0) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ?")
+        .stmt(
+          "SELECT coalesce(max(pos) + 1, 0) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ?",
+        )
         .get(stream, session) as { n: number };
       const viaTable = ctx
-        .stmt("SELECT count(*) AS n FROM events NOT INDEXED WHERE seq BETWEEN ? AND ? AND +stream = ? AND +session = ?")
+        .stmt(
+          "SELECT count(*) AS n FROM events NOT INDEXED WHERE seq BETWEEN ? AND ? AND +stream = ? AND +session = ?",
+        )
         .get(span.first, span.last, stream, session) as { n: number };
       if (viaPos.n !== span.count || viaTable.n !== span.count)
-        return bad(checked, span.first, `index damaged: ${stream}/${session} has ${span.count} events through its session index, ${viaPos.n} through its position index and ${viaTable.n} in the table — restore from a \`journal backup\``);
+        return bad(
+          checked,
+          span.first,
+          `index damaged: ${stream}/${session} has ${span.count} events through its session index, ${viaPos.n} through its position index and ${viaTable.n} in the table — restore from a \`journal backup\``,
+        );
     }
   }
   return { ok: true, checked };
@@ -216,7 +264,9 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
 
 /** The verified point recorded in `journal_meta`, if any. */
 export function readVerifiedPoint(stmt: VerifyContext["stmt"]): VerifiedPoint | undefined {
-  const row = stmt("SELECT value FROM journal_meta WHERE key = 'verified'").get() as { value: string } | undefined;
+  const row = stmt("SELECT value FROM journal_meta WHERE key = 'verified'").get() as
+    | { value: string }
+    | undefined;
   if (!row) return undefined;
   const [seq, hash] = row.value.split(" ");
   return { seq: Number(seq), hash: hash ?? "" };

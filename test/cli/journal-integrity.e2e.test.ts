@@ -5,7 +5,17 @@
  * unprivileged user (root ignores file modes, so chmod alone would prove nothing here).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -22,8 +32,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { JOURNAL_PATH: _ignored, ...env } = process.env;
 function cli(args: string[], asUser?: "nobody") {
   const command = asUser
-    ? ["setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args]] as const
-    : [process.execPath, [BIN, ...args]] as const;
+    ? ([
+        "setpriv",
+        ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args],
+      ] as const)
+    : ([process.execPath, [BIN, ...args]] as const);
   return spawnSync(command[0], command[1], { encoding: "utf8", cwd: dir, env, maxBuffer: 256 << 20 });
 }
 const count = (path: string) => {
@@ -57,7 +70,10 @@ describe("journal backup", () => {
       copyFileSync(live, naive);
       const out = join(dir, "backup.db");
       const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const p = spawn(process.execPath, [BIN, "backup", "--journal", live, "--out", out], { cwd: dir, env });
+        const p = spawn(process.execPath, [BIN, "backup", "--journal", live, "--out", out], {
+          cwd: dir,
+          env,
+        });
         let stdout = "";
         let stderr = "";
         p.stdout.on("data", (c) => (stdout += c));
@@ -134,7 +150,17 @@ describe("journal sql is bounded", () => {
     const rss = async (rows: number) => {
       const p = spawn(
         process.execPath,
-        [BIN, "sql", `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT ${rows}) SELECT x, 'row ' || x AS label FROM c`, "--format", "csv", "--timeout", "0", "--journal", sample],
+        [
+          BIN,
+          "sql",
+          `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT ${rows}) SELECT x, 'row ' || x AS label FROM c`,
+          "--format",
+          "csv",
+          "--timeout",
+          "0",
+          "--journal",
+          sample,
+        ],
         { cwd: dir, env },
       );
       let lines = 0;
@@ -145,7 +171,10 @@ describe("journal sql is bounded", () => {
       const poll = setInterval(() => {
         // The CLI and its query child: the peak resident size of each, as the kernel counts it.
         try {
-          const kids = readFileSync(`/proc/${p.pid}/task/${p.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+          const kids = readFileSync(`/proc/${p.pid}/task/${p.pid}/children`, "utf8")
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean);
           for (const pid of [String(p.pid), ...kids]) {
             const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
             if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
@@ -162,13 +191,20 @@ describe("journal sql is bounded", () => {
     };
     const small = await rss(100_000);
     const large = await rss(3_000_000);
-    console.log(`journal sql --format csv peak RSS: 100k rows ${small.toFixed(0)} MB, 3M rows ${large.toFixed(0)} MB`);
+    console.log(
+      `journal sql --format csv peak RSS: 100k rows ${small.toFixed(0)} MB, 3M rows ${large.toFixed(0)} MB`,
+    );
     expect(large).toBeLessThan(small + 40);
     expect(large).toBeLessThan(250);
   }, 180_000);
 
   it("refuses a table too long to align, with a hint, and a PRAGMA that would write", () => {
-    const long = cli(["sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) SELECT x FROM c", "--journal", sample]);
+    const long = cli([
+      "sql",
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) SELECT x FROM c",
+      "--journal",
+      sample,
+    ]);
     expect(long.status).toBe(2);
     expect(long.stderr).toMatch(/more than 10000 rows.*use --format csv or --format json/);
     expect(long.stderr).not.toMatch(/Maximum call stack/);
@@ -192,26 +228,32 @@ describe("a read-only journal in a read-only directory, read by an unprivileged 
     // root owns the directory: `nobody` may read it but create nothing in it.
     chmodSync(ro, 0o755);
   });
-  const whoami = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "id", "-u"], { encoding: "utf8" });
+  const whoami = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "id", "-u"], {
+    encoding: "utf8",
+  });
   const canDrop = whoami.status === 0 && whoami.stdout.trim() === "65534";
 
-  it.skipIf(!canDrop)("runs every read command and creates no file there", () => {
-    const before = readdirSync(ro);
-    for (const args of [
-      ["sessions"],
-      ["verify"],
-      ["verify", "--session", "2026-02-04"],
-      ["export", "--session", "2026-02-04"],
-      ["positions"],
-      ["orders"],
-      ["sql", "SELECT count(*) AS n FROM events"],
-      ["replay", "--session", "2026-02-04", "--out", join(outDir, "replay.db"), "--json"],
-    ]) {
-      const r = cli([...args, "--journal", path], "nobody");
-      expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-    }
-    expect(readdirSync(ro)).toEqual(before);
-  }, 120_000);
+  it.skipIf(!canDrop)(
+    "runs every read command and creates no file there",
+    () => {
+      const before = readdirSync(ro);
+      for (const args of [
+        ["sessions"],
+        ["verify"],
+        ["verify", "--session", "2026-02-04"],
+        ["export", "--session", "2026-02-04"],
+        ["positions"],
+        ["orders"],
+        ["sql", "SELECT count(*) AS n FROM events"],
+        ["replay", "--session", "2026-02-04", "--out", join(outDir, "replay.db"), "--json"],
+      ]) {
+        const r = cli([...args, "--journal", path], "nobody");
+        expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      }
+      expect(readdirSync(ro)).toEqual(before);
+    },
+    120_000,
+  );
 
   it.skipIf(!canDrop)("says that write commands need write access, without a raw SQLite error", () => {
     for (const args of [["rebuild"], ["import", SAMPLE]]) {

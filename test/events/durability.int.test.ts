@@ -21,7 +21,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const WRITER = join(import.meta.dirname, "..", "fixtures", "journal-writer.ts");
 
 function startWriter(path: string): { child: ChildProcess; acked: () => number } {
-  const child = spawn(process.execPath, ["--import", "tsx", WRITER, path, "w"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", WRITER, path, "w"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let lines = 0;
   child.stdout!.on("data", (chunk: Buffer) => {
     lines += chunk.toString().split("\n").length - 1;
@@ -70,7 +72,9 @@ describe("a journal that lost its -wal is refused, never replaced", () => {
     for (const readonly of [false, true]) {
       const error = errorOf(() => openJournal(path, { readonly }));
       expect(error.code).toBe("JOURNAL_BEHIND");
-      expect(error.message).toMatch(/(missing or empty|no events table), but .*young\.db-seq records that seq \d+ was committed/);
+      expect(error.message).toMatch(
+        /(missing or empty|no events table), but .*young\.db-seq records that seq \d+ was committed/,
+      );
       expect(error.message).toMatch(/journal backup/);
     }
     // Nothing was initialised in its place.
@@ -86,14 +90,20 @@ describe("a journal that lost its -wal is refused, never replaced", () => {
   it("refuses a journal whose .db is behind its seq mark, naming both seqs and how to accept the loss", async () => {
     const path = join(dir, "older.db");
     const j = openJournal(path, { idGen: new SeededIdGen(3) });
-    j.append("live", "2026-02-04", Array.from({ length: 500 }, (_, i) => cycle(i)));
+    j.append(
+      "live",
+      "2026-02-04",
+      Array.from({ length: 500 }, (_, i) => cycle(i)),
+    );
     j.close();
     await killAfter(path, 50);
     rmSync(`${path}-wal`);
     rmSync(`${path}-shm`, { force: true });
     const error = errorOf(() => openJournal(path));
     expect(error.code).toBe("JOURNAL_BEHIND");
-    expect(error.message).toMatch(/it holds events up to seq 500, but .*older\.db-seq records that seq \d+ was committed/);
+    expect(error.message).toMatch(
+      /it holds events up to seq 500, but .*older\.db-seq records that seq \d+ was committed/,
+    );
     // Accepting the loss is an explicit act: delete the mark.
     rmSync(seqMarkPath(path));
     const k = openJournal(path);
@@ -120,7 +130,11 @@ describe("disk full", () => {
     let stored = 0;
     try {
       for (let batch = 0; batch < 100_000; batch++) {
-        j.append("live", "2026-02-04", Array.from({ length: 50 }, (_, i) => cycle(stored + i)));
+        j.append(
+          "live",
+          "2026-02-04",
+          Array.from({ length: 50 }, (_, i) => cycle(stored + i)),
+        );
         stored += 50;
       }
     } catch (error) {
@@ -135,7 +149,9 @@ describe("disk full", () => {
     const path = join(dir, "limited.db");
     const { error, stored } = fillUp(path, 200);
     expect(error.code).toBe("JOURNAL_WRITE_FAILED");
-    expect(error.message).toMatch(/limited\.db: the disk is full .*journal is intact — free space on the disk holding .* \(df -h/);
+    expect(error.message).toMatch(
+      /limited\.db: the disk is full .*journal is intact — free space on the disk holding .* \(df -h/,
+    );
     const j = openJournal(path, { readonly: true });
     expect(j.lastSeq()).toBe(stored);
     expect(j.verify().ok).toBe(true);
@@ -155,15 +171,18 @@ describe("disk full", () => {
     if (mounted) execFileSync("umount", [mnt]);
   });
 
-  it.skipIf(!mounted)("on a really full filesystem (1 MB tmpfs): a clear message and an intact journal", () => {
-    const path = join(mnt, "full.db");
-    const { error, stored } = fillUp(path);
-    expect(error.code).toBe("JOURNAL_WRITE_FAILED");
-    expect(error.message).toMatch(/full\.db: the disk is full/);
-    expect(stored).toBeGreaterThan(0);
-    const j = openJournal(path, { readonly: true });
-    expect(j.lastSeq()).toBe(stored);
-    expect(j.verify().ok).toBe(true);
-    j.close();
-  });
+  it.skipIf(!mounted)(
+    "on a really full filesystem (1 MB tmpfs): a clear message and an intact journal",
+    () => {
+      const path = join(mnt, "full.db");
+      const { error, stored } = fillUp(path);
+      expect(error.code).toBe("JOURNAL_WRITE_FAILED");
+      expect(error.message).toMatch(/full\.db: the disk is full/);
+      expect(stored).toBeGreaterThan(0);
+      const j = openJournal(path, { readonly: true });
+      expect(j.lastSeq()).toBe(stored);
+      expect(j.verify().ok).toBe(true);
+      j.close();
+    },
+  );
 });

@@ -8,10 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { ImportLineError, importJsonLines, type Journal, openJournal, toJsonLine } from "../../src/events/index.js";
+import {
+  ImportLineError,
+  importJsonLines,
+  type Journal,
+  openJournal,
+  toJsonLine,
+} from "../../src/events/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const SAMPLE = readFileSync(join(ROOT, "data", "sample", "2026-02-04.jsonl"), "utf8").trim().split("\n");
+const SAMPLE = readFileSync(join(ROOT, "data", "sample", "2026-02-04.jsonl"), "utf8")
+  .trim()
+  .split("\n");
 const dir = mkdtempSync(join(tmpdir(), "journal-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
@@ -52,7 +60,11 @@ describe("import never rewrites history", () => {
     const changed = edit(FIRST[7]!, (o) => {
       o.ts = (o.ts as number) + 1;
     });
-    refused(j, [...FIRST.slice(0, 7), changed], /in\.jsonl:8: event \S+ is already in the journal with a different body/);
+    refused(
+      j,
+      [...FIRST.slice(0, 7), changed],
+      /in\.jsonl:8: event \S+ is already in the journal with a different body/,
+    );
     const elsewhere = edit(FIRST[3]!, (o) => {
       o.session = "2026-02-05";
       o.pos = 0;
@@ -75,7 +87,11 @@ describe("import never rewrites history", () => {
   it("refuses gaps, in the file and against the journal", () => {
     const j = fresh();
     refused(j, [SAMPLE[0]!, SAMPLE[2]!], /in\.jsonl:2: pos 2 of live\/2026-02-04 follows pos 0/);
-    refused(j, SAMPLE.slice(3, 6), /in\.jsonl:1: pos 3 of live\/2026-02-04 leaves a gap: the journal's next position there is 0/);
+    refused(
+      j,
+      SAMPLE.slice(3, 6),
+      /in\.jsonl:1: pos 3 of live\/2026-02-04 leaves a gap: the journal's next position there is 0/,
+    );
   });
 
   it("property: any change to an imported line's past is refused and the journal is unchanged", () => {
@@ -116,13 +132,53 @@ describe("import never rewrites history", () => {
 describe("import reads its file strictly", () => {
   const j = fresh();
   const cases: [string, string, RegExp][] = [
-    ["an unknown envelope field", edit(SAMPLE[0]!, (o) => { o.password = "x"; }), /f\.jsonl:1: unknown field\(s\) "password" in the envelope/],
-    ["a seq from another journal", edit(SAMPLE[0]!, (o) => { o.seq = 9; }), /unknown field\(s\) "seq"/],
-    ["an unknown payload field", edit(SAMPLE[1]!, (o) => { (o.payload as Record<string, unknown>).password = "x"; }), /f\.jsonl:1: unknown field "payload\.password"/],
-    ["an unsafe stream name", edit(SAMPLE[0]!, (o) => { o.stream = "../../etc/passwd"; }), /field "stream" is not a safe stream name/],
-    ["a date that does not exist", edit(SAMPLE[0]!, (o) => { o.session = "2026-13-45"; }), /field "session" is not a real trading date/],
-    ["February 30th", edit(SAMPLE[0]!, (o) => { o.session = "2026-02-30"; }), /field "session" is not a real trading date/],
-    ["deep nesting", SAMPLE[0]!.replace(/"payload":.*}$/, `"payload":${"[".repeat(100_000)}${"]".repeat(100_000)}}`), /f\.jsonl:1: nested deeper than 32 levels/],
+    [
+      "an unknown envelope field",
+      edit(SAMPLE[0]!, (o) => {
+        o.password = "x";
+      }),
+      /f\.jsonl:1: unknown field\(s\) "password" in the envelope/,
+    ],
+    [
+      "a seq from another journal",
+      edit(SAMPLE[0]!, (o) => {
+        o.seq = 9;
+      }),
+      /unknown field\(s\) "seq"/,
+    ],
+    [
+      "an unknown payload field",
+      edit(SAMPLE[1]!, (o) => {
+        (o.payload as Record<string, unknown>).password = "x";
+      }),
+      /f\.jsonl:1: unknown field "payload\.password"/,
+    ],
+    [
+      "an unsafe stream name",
+      edit(SAMPLE[0]!, (o) => {
+        o.stream = "../../etc/passwd";
+      }),
+      /field "stream" is not a safe stream name/,
+    ],
+    [
+      "a date that does not exist",
+      edit(SAMPLE[0]!, (o) => {
+        o.session = "2026-13-45";
+      }),
+      /field "session" is not a real trading date/,
+    ],
+    [
+      "February 30th",
+      edit(SAMPLE[0]!, (o) => {
+        o.session = "2026-02-30";
+      }),
+      /field "session" is not a real trading date/,
+    ],
+    [
+      "deep nesting",
+      SAMPLE[0]!.replace(/"payload":.*}$/, `"payload":${"[".repeat(100_000)}${"]".repeat(100_000)}}`),
+      /f\.jsonl:1: nested deeper than 32 levels/,
+    ],
   ];
   for (const [what, line, pattern] of cases) {
     it(`refuses ${what}, naming file:line, and writes nothing`, () => {

@@ -39,7 +39,9 @@ function damageSessionIndex(path: string): void {
   raw.pragma("wal_checkpoint(TRUNCATE)");
   const pageSize = raw.pragma("page_size", { simple: true }) as number;
   const pages = raw
-    .prepare("SELECT pageno FROM dbstat WHERE name = 'events_session_stream' AND pagetype = 'leaf' ORDER BY pageno")
+    .prepare(
+      "SELECT pageno FROM dbstat WHERE name = 'events_session_stream' AND pagetype = 'leaf' ORDER BY pageno",
+    )
     .all() as { pageno: number }[];
   raw.close();
   const bytes = readFileSync(path);
@@ -125,7 +127,9 @@ describe("verify", () => {
     const row = raw.prepare("SELECT * FROM events WHERE seq = 1777").get() as Record<string, unknown>;
     raw.close();
     // Recompute the hash of the changed last row of day 1 as a forger would.
-    const prev = new Database(path).prepare("SELECT hash FROM events WHERE seq = 1776").get() as { hash: string };
+    const prev = new Database(path).prepare("SELECT hash FROM events WHERE seq = 1776").get() as {
+      hash: string;
+    };
     const changed = { ...row, ts: (row.ts as number) + 1 };
     const hash = rowHash(prev.hash, changed as never);
     tamper(path, `UPDATE events SET ts = ${changed.ts}, hash = '${hash}' WHERE seq = 1777`);

@@ -38,7 +38,12 @@ export function register(program: Command): void {
       journal.close();
       // A journal this import created and then failed to fill is not left behind as an empty file.
       if (!ok && created)
-        for (const p of [opts.journal, `${opts.journal}-wal`, `${opts.journal}-shm`, seqMarkPath(opts.journal)])
+        for (const p of [
+          opts.journal,
+          `${opts.journal}-wal`,
+          `${opts.journal}-shm`,
+          seqMarkPath(opts.journal),
+        ])
           rmSync(p, { force: true });
     }
   });

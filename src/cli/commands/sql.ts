@@ -23,38 +23,47 @@ export function register(program: Command): void {
       )
       .argument("[query]", 'SQL, e.g. "SELECT * FROM v_orders"')
       .option("--file <file>", "read the SQL from a file")
-      .option("--format <format>", `table (≤ ${MAX_TABLE_ROWS} rows), csv or json (streamed, any size)`, "table")
+      .option(
+        "--format <format>",
+        `table (≤ ${MAX_TABLE_ROWS} rows), csv or json (streamed, any size)`,
+        "table",
+      )
       .option("--timeout <seconds>", "stop the statement after this long (0: no limit)", "300"),
-  ).action(async (query: string | undefined, opts: { journal: string; file?: string; format: string; timeout: string }) => {
-    let text = query;
-    if (opts.file !== undefined) {
-      try {
-        text = readFileSync(opts.file, "utf8");
-      } catch (error) {
-        throw new UsageError(`cannot read ${opts.file}: ${(error as Error).message}`);
+  ).action(
+    async (
+      query: string | undefined,
+      opts: { journal: string; file?: string; format: string; timeout: string },
+    ) => {
+      let text = query;
+      if (opts.file !== undefined) {
+        try {
+          text = readFileSync(opts.file, "utf8");
+        } catch (error) {
+          throw new UsageError(`cannot read ${opts.file}: ${(error as Error).message}`);
+        }
       }
-    }
-    if (!text?.trim())
-      throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
-    if (!["table", "csv", "json"].includes(opts.format))
-      throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
-    const timeout = Number(opts.timeout);
-    if (!Number.isFinite(timeout) || timeout < 0)
-      throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
-    const job: SqlJob = {
-      journal: opts.journal,
-      query: text,
-      format: opts.format as SqlJob["format"],
-      maxTableRows: MAX_TABLE_ROWS,
-    };
-    const code = await runChild(job, timeout);
-    if (code === "timeout") {
-      process.stderr.write(
-        `journal sql: stopped after ${timeout} s (--timeout); the journal was only read. Narrow the query (WHERE, LIMIT) or raise --timeout\n`,
-      );
-      process.exitCode = 1;
-    } else if (code !== 0) process.exitCode = code;
-  });
+      if (!text?.trim())
+        throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
+      if (!["table", "csv", "json"].includes(opts.format))
+        throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
+      const timeout = Number(opts.timeout);
+      if (!Number.isFinite(timeout) || timeout < 0)
+        throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
+      const job: SqlJob = {
+        journal: opts.journal,
+        query: text,
+        format: opts.format as SqlJob["format"],
+        maxTableRows: MAX_TABLE_ROWS,
+      };
+      const code = await runChild(job, timeout);
+      if (code === "timeout") {
+        process.stderr.write(
+          `journal sql: stopped after ${timeout} s (--timeout); the journal was only read. Narrow the query (WHERE, LIMIT) or raise --timeout\n`,
+        );
+        process.exitCode = 1;
+      } else if (code !== 0) process.exitCode = code;
+    },
+  );
 }
 
 function runnerArgs(): string[] {

@@ -15,15 +15,23 @@ export function register(program: Command): void {
       .description(
         "check the file (SQLite integrity_check), the hash chain, every event's schema, and that seq and pos have no gaps",
       )
-      .option("--session <date>", "check only this session (and its links to the chain): fast on a large journal")
-      .option("--new", "check only the events appended since the last verified point (recorded when writable)"),
+      .option(
+        "--session <date>",
+        "check only this session (and its links to the chain): fast on a large journal",
+      )
+      .option(
+        "--new",
+        "check only the events appended since the last verified point (recorded when writable)",
+      ),
   ).action((opts: { journal: string; session?: string; new?: boolean }) => {
     if (opts.session !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
       throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     if (opts.session !== undefined && opts.new) throw new UsageError("give --session or --new, not both");
     // Writable when we may write (to record the verified point), read-only otherwise: verify
     // works on a journal in a read-only place, it only cannot remember how far it got.
-    const journal: Journal = openJournal(opts.journal, { readonly: !writable(opts.journal) || opts.session !== undefined });
+    const journal: Journal = openJournal(opts.journal, {
+      readonly: !writable(opts.journal) || opts.session !== undefined,
+    });
     try {
       let report: VerifyReport;
       let scope: string;
@@ -43,7 +51,9 @@ export function register(program: Command): void {
       if (report.ok) {
         process.stdout.write(
           `ok: ${report.checked} events, chain intact, schemas valid, no gaps (${scope}; ${opts.journal})${
-            report.verifiedUpTo !== undefined && !journal.readonly ? `; verified up to seq ${report.verifiedUpTo}` : ""
+            report.verifiedUpTo !== undefined && !journal.readonly
+              ? `; verified up to seq ${report.verifiedUpTo}`
+              : ""
           }\n`,
         );
       } else {
