@@ -110,6 +110,8 @@ class SqliteJournal implements Journal {
   private readonly prepared = new Map<string, Database.Statement>();
   private synchronous: "NORMAL" | "FULL" = "NORMAL";
   private readonly seqMark: SeqMark | undefined;
+  /** The last seq written by the current (outer) transaction, for the seq mark once it commits. */
+  private pendingSeq: number | undefined;
 
   constructor(path: string, options: OpenJournalOptions) {
     this.location = path;
@@ -163,6 +165,7 @@ class SqliteJournal implements Journal {
         try {
           result = this.db.transaction(fn).immediate();
         } catch (error) {
+          this.pendingSeq = undefined;
           if (error instanceof JournalError) throw error;
           throw describeSqliteFailure(this.location, error) ?? error;
         }
@@ -292,13 +295,17 @@ class SqliteJournal implements Journal {
         result.push(stored);
         fresh.push(stored);
       }
-      if (fresh.length > 0) for (const projection of this.projections) projection.apply(this.sql, fresh);
+      if (fresh.length > 0) {
+        for (const projection of this.projections) projection.apply(this.sql, fresh);
+        this.pendingSeq = seq;
+      }
       return result;
     };
     let stored: StoredEvent[];
     try {
       stored = this.db.transaction(write).immediate();
     } catch (error) {
+      if (!this.db.inTransaction) this.pendingSeq = undefined;
       if (error instanceof JournalError) throw error;
       const code = (error as { code?: string }).code;
       if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
@@ -313,7 +320,8 @@ class SqliteJournal implements Journal {
   }
 
   private markCommitted(): void {
-    this.seqMark?.write(this.lastSeq());
+    if (this.pendingSeq !== undefined) this.seqMark?.write(this.pendingSeq);
+    this.pendingSeq = undefined;
   }
 
   *read(filter: EventFilter = {}): IterableIterator<StoredEvent> {
