@@ -362,7 +362,7 @@ class SqliteJournal implements Journal {
     const rows = (
       stream === undefined
         ? this.stmt(this.statements.sessionIds).all()
-        : this.stmt(this.statements.sessionIdsOfStream).all(stream)
+        : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream)
     ) as { session: string }[];
     return rows.map((r) => r.session);
   }
