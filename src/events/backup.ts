@@ -32,8 +32,15 @@ export class BackupFailed extends JournalError {
   }
 }
 
+/** The steps of a backup, reported as each one ends (for progress and for the benchmark). */
+export type BackupPhase = "copied" | "verified" | "renamed";
+
 /** Copy `source` to `out` (see the module comment). The source is opened read-only. */
-export async function backupJournal(source: string, out: string): Promise<BackupResult> {
+export async function backupJournal(
+  source: string,
+  out: string,
+  onPhase: (phase: BackupPhase) => void = () => {},
+): Promise<BackupResult> {
   if (resolve(source) === resolve(out))
     throw new JournalUnavailable(out, "is the journal itself; give --out a different file");
   const dir = dirname(out);
@@ -55,6 +62,7 @@ export async function backupJournal(source: string, out: string): Promise<Backup
   try {
     lastSeqAtStart = journal.lastSeq();
     await journal.backupTo(tmp);
+    onPhase("copied");
   } catch (error) {
     cleanTmp();
     if (error instanceof JournalError) throw error;
@@ -76,6 +84,7 @@ export async function backupJournal(source: string, out: string): Promise<Backup
     } finally {
       copy.close();
     }
+    onPhase("verified");
     const fd = openSync(tmp, "r");
     fsyncSync(fd);
     closeSync(fd);
@@ -86,6 +95,7 @@ export async function backupJournal(source: string, out: string): Promise<Backup
     const dirFd = openSync(dir, "r");
     fsyncSync(dirFd);
     closeSync(dirFd);
+    onPhase("renamed");
   } catch (error) {
     cleanTmp();
     throw error;

@@ -1,6 +1,6 @@
 /** The event catalogue and the journal: the only public door of src/events. */
 
-export { BackupFailed, type BackupResult, backupJournal } from "./backup.js";
+export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
 export { canonicalJson } from "./canonical-json.js";
 export * from "./catalogue.js";
 export * from "./clock.js";
