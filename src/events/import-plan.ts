@@ -13,6 +13,7 @@ import { JournalError } from "./errors.js";
 import type { Journal } from "./journal-api.js";
 import { type ImportLine, ImportLineError, parseImportLines } from "./jsonl.js";
 
+/** What an import did: lines read, events appended, and lines that were already in the journal. */
 export interface ImportResult {
   lines: number;
   added: number;

@@ -110,6 +110,20 @@ describe("journal backup", () => {
   });
 });
 
+describe("journal verify", () => {
+  it("records a verified point, then --new checks only what came after it; --session checks one day", () => {
+    const path = join(dir, "verify.db");
+    copyFileSync(sample, path);
+    const full = cli(["verify", "--journal", path]);
+    expect(full.status, full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/^ok: 1777 events, .*integrity_check ok.*verified up to seq 1777/);
+    const again = cli(["verify", "--new", "--journal", path]);
+    expect(again.stdout).toMatch(/^ok: 0 events, .*new since seq 1777/);
+    const day = cli(["verify", "--session", "2026-02-04", "--journal", path]);
+    expect(day.stdout).toMatch(/^ok: 1777 events, .*session 2026-02-04/);
+  }, 60_000);
+});
+
 describe("journal import", () => {
   it("leaves no file behind when a bad file was imported to a new path", () => {
     const target = join(dir, "new", "j.db");
