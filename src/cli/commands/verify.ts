@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { type Journal, openJournal, type VerifyReport, writable } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
@@ -29,9 +30,8 @@ export function register(program: Command): void {
     if (opts.session !== undefined && opts.new) throw new UsageError("give --session or --new, not both");
     // Writable when we may write (to record the verified point), read-only otherwise: verify
     // works on a journal in a read-only place, it only cannot remember how far it got.
-    const journal: Journal = openJournal(opts.journal, {
-      readonly: !writable(opts.journal) || opts.session !== undefined,
-    });
+    const readonly = !existsSync(opts.journal) || !writable(opts.journal) || opts.session !== undefined;
+    const journal: Journal = openJournal(opts.journal, { readonly });
     try {
       let report: VerifyReport;
       let scope: string;
