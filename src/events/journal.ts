@@ -151,7 +151,7 @@ class SqliteJournal implements Journal {
     }
     if (!this.readonly && !inMemory) {
       this.seqMark = new SeqMark(path);
-      this.seqMark.write(has);
+      this.seqMark.init(has);
     }
     this.sql = {
       run: (text, params = []) => {

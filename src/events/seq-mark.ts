@@ -6,9 +6,9 @@
  * initialise — and the events that were only in the WAL are gone without a word.
  *
  * Why a sidecar and not a row in the database: a row would live in the same WAL that was lost.
- * Why it is written after each commit without fsync: a pwrite of 21 bytes costs microseconds, and
- * the mark only ever has to be ≤ the truth for concurrent readers (written after the commit, read
- * before the database). A power loss may leave the mark ahead of a synchronous=NORMAL journal
+ * Why it is written after commits without fsync, paced to once a second (see SeqMark): the mark
+ * only ever has to be ≤ the truth for concurrent readers (written after the commit, read before
+ * the database). A power loss may leave the mark ahead of a synchronous=NORMAL journal
  * that lost its last commits; the refusal then says exactly that and how to accept the loss.
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
@@ -33,10 +33,19 @@ export function readSeqMark(journalPath: string): number | undefined {
   }
 }
 
-/** A writer's handle on the mark: one fd, overwritten in place after each commit. */
+/**
+ * A writer's handle on the mark: one fd, overwritten in place. At most one write per second
+ * (plus a trailing one, and one at close): each write dirties the file's inode, and on ext4 the
+ * next fsync of the journal then carries it too, which cost durable single-event appends about
+ * half their rate when every commit wrote the mark. The first commit after a quiet second is
+ * written at once, so the mark is past the last checkpoint whenever the -wal holds events.
+ */
 export class SeqMark {
   private fd: number | undefined;
-  private last = -1;
+  private written = -1;
+  private latest = -1;
+  private lastWriteMs = Number.NEGATIVE_INFINITY;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(journalPath: string) {
     try {
@@ -49,20 +58,44 @@ export class SeqMark {
     }
   }
 
+  /** Record the seq found at open, without spending the pacing: the first commit is written at once. */
+  init(seq: number): void {
+    this.latest = seq;
+    this.flush(Number.NEGATIVE_INFINITY);
+  }
+
   /** Record `seq` (only ever called after the commit that reached it). */
   write(seq: number): void {
-    if (this.fd === undefined || seq === this.last) return;
-    try {
-      writeSync(this.fd, `${String(seq).padStart(WIDTH)}\n`, 0);
-      this.last = seq;
-    } catch {
-      // Disk full or similar: the mark stays lower than the truth, which is the safe side.
+    this.latest = seq;
+    // A monotonic clock paces disk writes only; nothing recorded depends on it.
+    const now = performance.now();
+    if (now - this.lastWriteMs >= 1000) this.flush(now);
+    else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush(performance.now());
+      }, 1000);
+      this.timer.unref();
     }
   }
 
   close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush(0);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  private flush(now: number): void {
+    if (this.fd === undefined || this.latest === this.written) return;
+    try {
+      writeSync(this.fd, `${String(this.latest).padStart(WIDTH)}\n`, 0);
+      this.written = this.latest;
+      this.lastWriteMs = now;
+    } catch {
+      // Disk full or similar: the mark stays lower than the truth, which is the safe side.
+    }
   }
 }
 

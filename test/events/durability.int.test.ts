@@ -117,8 +117,8 @@ describe("a journal that lost its -wal is refused, never replaced", () => {
     const j = openJournal(path, { idGen: new SeededIdGen(4) });
     j.append("live", "2026-02-04", [cycle(1), cycle(2)]);
     j.sql.transaction(() => j.append("live", "2026-02-04", [cycle(3)]));
-    expect(Number(readFileSync(seqMarkPath(path), "utf8"))).toBe(3);
     j.close();
+    expect(Number(readFileSync(seqMarkPath(path), "utf8"))).toBe(3);
     expect(openJournal(path, { readonly: true }).lastSeq()).toBe(3);
   });
 });
