@@ -34,17 +34,18 @@ export function readSeqMark(journalPath: string): number | undefined {
 }
 
 /**
- * A writer's handle on the mark: one fd, overwritten in place. At most one write per second
- * (plus a trailing one, and one at close): each write dirties the file's inode, and on ext4 the
- * next fsync of the journal then carries it too, which cost durable single-event appends about
- * half their rate when every commit wrote the mark. The first commit after a quiet second is
- * written at once, so the mark is past the last checkpoint whenever the -wal holds events.
+ * A writer's handle on the mark: one fd, overwritten in place. Paced: a commit is written at once
+ * when no write happened in the last second, later ones by a trailing timer (or every 1000th, for
+ * a writer that never yields to the event loop), and the last at close. Each write dirties the
+ * file's inode, and on ext4 the next fsync of the journal carries it too: writing the mark on
+ * every commit cost durable single-event appends a visible share of their rate. The pacing uses
+ * a timer, not the wall clock (src/events reads no clock).
  */
 export class SeqMark {
   private fd: number | undefined;
   private written = -1;
   private latest = -1;
-  private lastWriteMs = Number.NEGATIVE_INFINITY;
+  private sinceWrite = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(journalPath: string) {
@@ -58,41 +59,40 @@ export class SeqMark {
     }
   }
 
-  /** Record the seq found at open, without spending the pacing: the first commit is written at once. */
+  /** Record the seq found at open; the first commit after it is written at once too. */
   init(seq: number): void {
     this.latest = seq;
-    this.flush(Number.NEGATIVE_INFINITY);
+    this.flush();
   }
 
   /** Record `seq` (only ever called after the commit that reached it). */
   write(seq: number): void {
     this.latest = seq;
-    // A monotonic clock paces disk writes only; nothing recorded depends on it.
-    const now = performance.now();
-    if (now - this.lastWriteMs >= 1000) this.flush(now);
-    else if (!this.timer) {
+    this.sinceWrite += 1;
+    if (!this.timer) {
+      this.flush();
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.flush(performance.now());
+        this.flush();
       }, 1000);
       this.timer.unref();
-    }
+    } else if (this.sinceWrite >= 1000) this.flush();
   }
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.flush(0);
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
 
-  private flush(now: number): void {
+  private flush(): void {
     if (this.fd === undefined || this.latest === this.written) return;
     try {
       writeSync(this.fd, `${String(this.latest).padStart(WIDTH)}\n`, 0);
       this.written = this.latest;
-      this.lastWriteMs = now;
+      this.sinceWrite = 0;
     } catch {
       // Disk full or similar: the mark stays lower than the truth, which is the safe side.
     }
