@@ -12,6 +12,8 @@ import { importJsonLines, type Journal, openJournal, rowHash } from "../../src/e
 const ROOT = join(import.meta.dirname, "..", "..");
 const DAY1 = readFileSync(join(ROOT, "data", "sample", "2026-02-04.jsonl"), "utf8");
 const DAY2 = readFileSync(join(ROOT, "data", "sample", "2026-02-05.jsonl"), "utf8");
+/** Events of day 1 (seq 1..D1); day 2 follows. Re-recording the sample changes the numbers. */
+const D1 = DAY1.trim().split("\n").length;
 const dir = mkdtempSync(join(tmpdir(), "journal-verify-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
@@ -80,11 +82,11 @@ describe("verify", () => {
     const j = openJournal(path);
     importJsonLines(j, DAY1, "day1");
     expect(j.verifiedUpTo()).toBe(0);
-    expect(j.verify()).toMatchObject({ ok: true, checked: 1777, verifiedUpTo: 1777 });
+    expect(j.verify()).toMatchObject({ ok: true, checked: D1, verifiedUpTo: D1 });
     importJsonLines(j, DAY2, "day2");
     const since = j.verifySince();
     expect(since.ok).toBe(true);
-    expect(since.checked).toBe(j.lastSeq() - 1777);
+    expect(since.checked).toBe(j.lastSeq() - D1);
     expect(j.verifiedUpTo()).toBe(j.lastSeq());
     expect(j.verifySince()).toMatchObject({ ok: true, checked: 0 });
     j.close();
@@ -97,11 +99,11 @@ describe("verify", () => {
     j.verify();
     importJsonLines(j, DAY2, "day2");
     j.close();
-    tamper(path, "UPDATE events SET ts = ts + 1 WHERE seq = 1900");
+    tamper(path, `UPDATE events SET ts = ts + 1 WHERE seq = ${D1 + 123}`);
     j = openJournal(path);
-    expect(j.verifySince()).toMatchObject({ ok: false, firstBad: { seq: 1900 } });
+    expect(j.verifySince()).toMatchObject({ ok: false, firstBad: { seq: D1 + 123 } });
     j.close();
-    tamper(path, "UPDATE events SET hash = 'x' || substr(hash, 2) WHERE seq = 1777");
+    tamper(path, `UPDATE events SET hash = 'x' || substr(hash, 2) WHERE seq = ${D1}`);
     j = openJournal(path);
     expect(j.verifySince().firstBad?.problem).toMatch(/verified earlier at this seq was changed/);
     j.close();
@@ -110,34 +112,34 @@ describe("verify", () => {
   it("verifySession checks one session and its links to the chain, and ignores damage elsewhere", () => {
     const path = twoDays();
     const j = openJournal(path, { readonly: true });
-    expect(j.verifySession("2026-02-04")).toEqual({ ok: true, checked: 1777 });
+    expect(j.verifySession("2026-02-04")).toEqual({ ok: true, checked: D1 });
     expect(j.verifySession("2026-03-01")).toEqual({ ok: true, checked: 0 });
     j.close();
     // A row of day 2 changed: day 1 still verifies, day 2 does not.
-    tamper(path, "UPDATE events SET ts = ts + 1 WHERE seq = 1790");
+    tamper(path, `UPDATE events SET ts = ts + 1 WHERE seq = ${D1 + 13}`);
     const k = openJournal(path, { readonly: true });
     expect(k.verifySession("2026-02-04").ok).toBe(true);
-    expect(k.verifySession("2026-02-05")).toMatchObject({ ok: false, firstBad: { seq: 1790 } });
+    expect(k.verifySession("2026-02-05")).toMatchObject({ ok: false, firstBad: { seq: D1 + 13 } });
     k.close();
   });
 
   it("verifySession sees a session row rewritten together with its own hash (its successor no longer links)", () => {
     const path = twoDays();
     const raw = new Database(path);
-    const row = raw.prepare("SELECT * FROM events WHERE seq = 1777").get() as Record<string, unknown>;
+    const row = raw.prepare(`SELECT * FROM events WHERE seq = ${D1}`).get() as Record<string, unknown>;
     raw.close();
     // Recompute the hash of the changed last row of day 1 as a forger would.
-    const prev = new Database(path).prepare("SELECT hash FROM events WHERE seq = 1776").get() as {
+    const prev = new Database(path).prepare(`SELECT hash FROM events WHERE seq = ${D1 - 1}`).get() as {
       hash: string;
     };
     const changed = { ...row, ts: (row.ts as number) + 1 };
     const hash = rowHash(prev.hash, changed as never);
-    tamper(path, `UPDATE events SET ts = ${changed.ts}, hash = '${hash}' WHERE seq = 1777`);
+    tamper(path, `UPDATE events SET ts = ${changed.ts}, hash = '${hash}' WHERE seq = ${D1}`);
     const j = openJournal(path, { readonly: true });
     const report = j.verifySession("2026-02-04");
     j.close();
     expect(report.ok).toBe(false);
-    expect(report.firstBad).toMatchObject({ seq: 1777 });
-    expect(report.firstBad?.problem).toMatch(/seq 1778 does not link to it/);
+    expect(report.firstBad).toMatchObject({ seq: D1 });
+    expect(report.firstBad?.problem).toMatch(new RegExp(`seq ${D1 + 1} does not link to it`));
   });
 });
