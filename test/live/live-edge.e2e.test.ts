@@ -9,16 +9,15 @@ import { join } from "node:path";
 import { EventName, IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { openJournal, type StoredEvent } from "../../src/events/index.js";
-import { journalEvents, liveHarness, until } from "../support/live-harness.js";
+import { openJournal } from "../../src/events/index.js";
+import { eventsOfType, journalEvents, liveHarness, until } from "../support/live-harness.js";
 
 const h = liveHarness("live-edge-");
 afterEach(() => h.cleanup());
 afterAll(() => rmSync(h.dir, { recursive: true, force: true }));
 
 const PROBE = join(import.meta.dirname, "..", "support", "probe-strategy.ts");
-const of = <T extends StoredEvent["type"]>(evs: StoredEvent[], type: T) =>
-  evs.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
+const of = eventsOfType;
 
 function eventCount(path: string): number {
   if (!existsSync(path)) return 0;
