@@ -199,7 +199,8 @@ export function largeJournal(name: string, minEvents: number): { path: string; s
   const sessions = tradingDays(Math.ceil(minEvents / perSession));
   if (existsSync(path)) return { path, sessions };
   const building = `${path}.building`;
-  rmSync(building, { force: true });
+  // The seq mark (`-seq`) too: a half-built journal is thrown away on purpose.
+  for (const suffix of ["", "-wal", "-shm", "-seq"]) rmSync(`${building}${suffix}`, { force: true });
   const journal = openJournal(building, { idGen: new SeededIdGen(42) });
   for (const session of sessions) {
     const events = syntheticSession(session, 78);
@@ -207,5 +208,6 @@ export function largeJournal(name: string, minEvents: number): { path: string; s
   }
   journal.close();
   renameSync(building, path);
+  rmSync(`${building}-seq`, { force: true });
   return { path, sessions };
 }

@@ -14,7 +14,7 @@ import { codeVersion } from "../src/cli/code-version.js";
 const SESSIONS = ["2026-02-04", "2026-02-05"];
 const journalPath = ".tmp/sample-recording.db";
 mkdirSync(".tmp", { recursive: true });
-for (const suffix of ["", "-wal", "-shm", ".clientid"]) rmSync(`${journalPath}${suffix}`, { force: true });
+for (const suffix of ["", "-wal", "-shm", "-seq", ".clientid"]) rmSync(`${journalPath}${suffix}`, { force: true });
 
 // 2026-02-05 also meets the faults the alpha saw: pacing violations (162) and a connectivity blip (1100/1102).
 const FAULTS: Record<string, object> = {

@@ -48,7 +48,7 @@ describe("dependency rule", () => {
             expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
           if (target === "kysely" || target === "better-sqlite3")
             expect(relative(SRC, file)).toMatch(
-              /^events\/(journal|journal-schema|writer-lock|pg\/pg-journal|pg\/pg-schema)\.ts$/,
+              /^events\/(journal|journal-schema|journal-open|writer-lock|pg\/pg-journal|pg\/pg-schema)\.ts$/,
             );
           if (target === "pg" || target === "pg-copy-streams")
             expect(relative(SRC, file)).toMatch(/^events\/pg\/pg-(journal|copy)\.ts$/);

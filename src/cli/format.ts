@@ -61,7 +61,7 @@ export interface ColumnsOptions {
   rightFrom?: number;
   /** Draw a rule above the last row (a totals row). */
   ruleBeforeLast?: boolean;
-  /** Cut the last column with `…` so no line is longer than this. */
+  /** Cut the widest columns with `…` so no line is longer than this. */
   maxWidth?: number;
 }
 
@@ -79,8 +79,16 @@ export function renderColumns(
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const last = head.length - 1;
   if (options.maxWidth !== undefined) {
-    const before = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
-    widths[last] = Math.max(head[last]!.length, Math.min(widths[last]!, options.maxWidth - before));
+    // Narrow the widest column (never below its header) one character at a time until it fits.
+    let total = widths.reduce((sum, w) => sum + w, 0) + 2 * last;
+    while (total > options.maxWidth) {
+      let widest = -1;
+      for (const [i, w] of widths.entries())
+        if (w > head[i]!.length && (widest < 0 || w > widths[widest]!)) widest = i;
+      if (widest < 0) break;
+      widths[widest]! -= 1;
+      total -= 1;
+    }
   }
   const line = (row: readonly string[]) =>
     row

@@ -6,6 +6,14 @@ import type { EventBody, EventBodyInput, SessionId } from "./catalogue.js";
 /** A stream is one run: `live`, or a replay run id such as `replay-01J…`. */
 export type StreamId = string;
 
+/**
+ * True for a stream name that is safe as a file name, in SQL and in a shell: letters, digits,
+ * `.`, `_`, `-`, starting with a letter or digit, at most 100 characters, no `..`.
+ */
+export function isSafeStreamName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) && !name.includes("..");
+}
+
 /** The stream the bot on the Pi appends to. */
 export const LIVE_STREAM: StreamId = "live";
 

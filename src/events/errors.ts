@@ -61,3 +61,29 @@ export class JournalUnavailable extends JournalError {
     super("JOURNAL_UNAVAILABLE", `JournalUnavailable: ${path}: ${reason}`);
   }
 }
+
+/**
+ * A write failed in the environment (disk full, I/O error, file made read-only): nothing of the
+ * batch was written and the journal is intact; the message names the file and the fix.
+ */
+export class JournalWriteFailed extends JournalError {
+  constructor(
+    readonly path: string,
+    readonly sqliteCode: string,
+    reason: string,
+  ) {
+    super("JOURNAL_WRITE_FAILED", `JournalWriteFailed: ${path}: ${reason}`);
+  }
+}
+
+/** The journal on disk is behind what it is known to have held (a lost -wal, a replaced file). */
+export class JournalBehind extends JournalError {
+  constructor(
+    readonly path: string,
+    readonly hasSeq: number,
+    readonly expectedSeq: number,
+    detail: string,
+  ) {
+    super("JOURNAL_BEHIND", `JournalBehind: ${path}: ${detail}`);
+  }
+}

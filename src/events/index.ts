@@ -1,17 +1,21 @@
 /** The event catalogue and the journal: the only public door of src/events. */
 
+export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
 export { canonicalJson } from "./canonical-json.js";
 export * from "./catalogue.js";
 export * from "./clock.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
+export { type ImportResult, importJsonLines, importParsedLines } from "./import-plan.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
 export * from "./journal-api.js";
+export { needsWriteAccess, writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
-export { ImportLineError, type ImportResult, importJsonLines, toJsonLine } from "./jsonl.js";
+export { type ImportLine, ImportLineError, MAX_LINE_DEPTH, parseImportLines, toJsonLine } from "./jsonl.js";
 export { ChainBroken, type ChainRow } from "./pg/pg-chain.js";
+export { readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { type ShipOptions, type ShipResult, type ShipTarget, shipJournal } from "./ship.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";

@@ -46,9 +46,19 @@ export interface SessionSummaryRow {
 
 export interface VerifyReport {
   ok: boolean;
+  /** Rows checked by this call (only the new ones for `verifySince`, one session's for `verifySession`). */
   checked: number;
   /** The first bad seq and what was wrong with it; absent when ok. */
   firstBad?: { seq: number; problem: string };
+  /** For whole-chain checks that passed: the seq the journal is now verified up to, and its hash. */
+  verifiedUpTo?: number;
+  verifiedHash?: string;
+}
+
+/** One read statement's result, streamed: the column names, then rows as arrays in that order. */
+export interface SqlRows {
+  columns: string[];
+  rows: IterableIterator<unknown[]>;
 }
 
 /**
@@ -74,6 +84,11 @@ export interface SqlExecutor {
   all<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Row[];
   /** Run `fn` inside one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Stream one statement that returns rows (memory does not grow with the result). A statement
+   * that returns no data is refused, so this never writes.
+   */
+  query(sql: string): SqlRows;
 }
 
 export interface Journal {
@@ -105,8 +120,38 @@ export interface Journal {
   /** The session dates present (in one stream), sorted; cheaper than `sessions()` on a large journal. */
   sessionIds(stream?: StreamId): SessionId[];
 
-  /** Check the hash chain, every payload's schema, and that seq and pos have no gaps. */
+  /**
+   * Deep check of the whole journal: SQLite's `integrity_check` (pages and indexes), the hash
+   * chain, every payload's schema, and that seq and pos have no gaps. On a writable journal a pass
+   * records the verified point that `verifySince` continues from. Time: proportional to the journal.
+   */
   verify(): VerifyReport;
+  /**
+   * Check only what was appended since the last recorded verified point (the chain continues from
+   * the hash recorded there, which must be unchanged; each new row is looked up through every
+   * index), and record the new point when writable. With no point yet, this is `verify()`.
+   * Live mode calls it before trading: on a journal verified yesterday it costs today's events.
+   *
+   * @example
+   * const report = journal.verifySince();
+   * if (!report.ok) throw new Error(`journal damaged at seq ${report.firstBad?.seq}`);
+   */
+  verifySince(): VerifyReport;
+  /**
+   * Check one or more sessions (every stream in them) in time proportional to their size: each
+   * row's hash against its predecessor in the global chain and its successor's hash against it,
+   * pos from 0 without gaps, schemas, and the session counted through its indexes and the table.
+   * Replay calls it instead of `verify()`. A session the journal does not have checks 0 rows.
+   */
+  verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport;
+  /** The verified point recorded by the last passing `verify`/`verifySince`, if any. */
+  verifiedUpTo(): number;
+  /**
+   * Copy the journal with SQLite's online backup API into `destination` (a new file), in one
+   * step, so the copy is one consistent snapshot even while another process appends. Use
+   * `backupJournal` for the whole procedure (verify, atomic rename).
+   */
+  backupTo(destination: string): Promise<void>;
 
   /** Register an inline projection (set up now, applied on every later append). */
   addProjection(projection: InlineProjection): void;

@@ -37,6 +37,11 @@ export interface JournalReader {
   /** Check the hash chain (one per bot on PostgreSQL), every payload's schema, seq and pos gaps. */
   verify(): Promise<VerifyReport>;
   /**
+   * Check only what `sessions` need, in time proportional to them (SQLite: each row's schema and
+   * its links in the chain; PostgreSQL: the bot's chain, which is already one bot's).
+   */
+  verifySession(sessions: string | readonly string[]): Promise<VerifyReport>;
+  /**
    * Run one SQL statement read-only (a read-only transaction and, on PostgreSQL, the reader role):
    * a write is refused by the database itself.
    */
@@ -101,6 +106,9 @@ export function asyncJournal(journal: Journal): AsyncJournal {
     },
     async verify() {
       return journal.verify();
+    },
+    async verifySession(sessions) {
+      return journal.verifySession(sessions);
     },
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       if (!journal.readonly)

@@ -121,14 +121,18 @@ export function compileStatements() {
       .where("stream", "=", placeholder)
       .where("session", "=", placeholder)
       .compile().sql,
-    sessionIds: k.selectFrom("events").select("session").distinct().orderBy("session").compile().sql,
-    sessionIdsOfStream: k
-      .selectFrom("events")
-      .select("session")
-      .distinct()
-      .where("stream", "=", placeholder)
-      .orderBy("session")
-      .compile().sql,
+    // DISTINCT would walk every index entry (a 1M-event journal: ~0.5 s before a one-day replay).
+    // These hop from one session to the next with one index seek each: O(sessions × log events).
+    sessionIds: `WITH RECURSIVE s(session) AS (
+        SELECT min(session) FROM events
+        UNION ALL
+        SELECT (SELECT min(session) FROM events WHERE session > s.session) FROM s WHERE s.session IS NOT NULL)
+      SELECT session FROM s WHERE session IS NOT NULL`,
+    sessionIdsOfStream: `WITH RECURSIVE s(session) AS (
+        SELECT min(session) FROM events WHERE stream = ?
+        UNION ALL
+        SELECT (SELECT min(session) FROM events WHERE stream = ? AND session > s.session) FROM s WHERE s.session IS NOT NULL)
+      SELECT session FROM s WHERE session IS NOT NULL`,
     page: k.selectFrom("events").selectAll().where("seq", ">", 0).orderBy("seq").limit(0).compile().sql,
     sessions: k
       .selectFrom("events")

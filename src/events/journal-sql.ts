@@ -56,8 +56,18 @@ export const STATEMENTS = {
   byId: 'select * from "events" where "id" = ?',
   lastRow: 'select "seq", "hash" from "events" order by "seq" desc limit 1',
   nextPos: 'select coalesce(max(pos) + 1, 0) as "next" from "events" where "stream" = ? and "session" = ?',
-  sessionIds: 'select distinct "session" from "events" order by "session"',
-  sessionIdsOfStream: 'select distinct "session" from "events" where "stream" = ? order by "session"',
+  // DISTINCT would walk every index entry (a 1M-event journal: ~0.5 s before a one-day replay).
+  // These hop from one session to the next with one index seek each: O(sessions × log events).
+  sessionIds: `WITH RECURSIVE s(session) AS (
+        SELECT min(session) FROM events
+        UNION ALL
+        SELECT (SELECT min(session) FROM events WHERE session > s.session) FROM s WHERE s.session IS NOT NULL)
+      SELECT session FROM s WHERE session IS NOT NULL`,
+  sessionIdsOfStream: `WITH RECURSIVE s(session) AS (
+        SELECT min(session) FROM events WHERE stream = ?
+        UNION ALL
+        SELECT (SELECT min(session) FROM events WHERE stream = ? AND session > s.session) FROM s WHERE s.session IS NOT NULL)
+      SELECT session FROM s WHERE session IS NOT NULL`,
   page: 'select * from "events" where "seq" > ? order by "seq" limit ?',
   sessions:
     'select "stream", "session", count(*) as "events", min("ts") as "firstTs", max("ts") as "lastTs", min("seq") as "firstSeq", max("seq") as "lastSeq" from "events" group by "stream", "session" order by "session", "stream"',

@@ -15,13 +15,17 @@
  * gateway before its intent is on disk.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
-import { canonicalJson } from "./canonical-json.js";
+import type Database from "better-sqlite3";
 import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
 import type { IdGen } from "./clock.js";
-import type { NewEvent, StoredEvent, StreamId } from "./envelope.js";
-import { DuplicateIdMismatch, JournalConflict, JournalError, JournalUnavailable } from "./errors.js";
+import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
+import {
+  DuplicateIdMismatch,
+  InvalidEvent,
+  JournalConflict,
+  JournalError,
+  JournalUnavailable,
+} from "./errors.js";
 import { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 import type {
   AppendOptions,
@@ -30,8 +34,10 @@ import type {
   Journal,
   SessionSummaryRow,
   SqlExecutor,
+  SqlRows,
   VerifyReport,
 } from "./journal-api.js";
+import { describeSqliteFailure, openDatabase } from "./journal-open.js";
 import {
   type EventRow,
   type FilterStatement,
@@ -39,8 +45,18 @@ import {
   migrate,
   refreshViews,
 } from "./journal-sql.js";
+import { sameEvent } from "./same-event.js";
+import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
 import { parseEventBody, parsePayload } from "./validation.js";
+import {
+  readVerifiedPoint,
+  recordVerifiedPoint,
+  type VerifiedPoint,
+  verifyAll,
+  verifyNew,
+  verifySessions,
+} from "./verify.js";
 
 export interface OpenJournalOptions {
   /** Open without writing anything (the file must exist). Default false. */
@@ -93,13 +109,29 @@ class SqliteJournal implements Journal {
   private readonly statements: ReturnType<typeof journalStatements>;
   private readonly prepared = new Map<string, Database.Statement>();
   private synchronous: "NORMAL" | "FULL" = "NORMAL";
+  private readonly seqMark: SeqMark | undefined;
+  /** The last seq written by the current (outer) transaction, for the seq mark once it commits. */
+  private pendingSeq: number | undefined;
 
   constructor(path: string, options: OpenJournalOptions) {
     this.location = path;
     this.readonly = options.readonly ?? false;
     this.idGen = options.idGen ?? ulidIdGen();
+    // Read the mark before the database: a writer updates it only after its commit, so the
+    // journal read next can never be legitimately behind the mark read first.
+    const inMemory = path === ":memory:";
+    const mark = inMemory ? undefined : readSeqMark(path);
+    if (mark !== undefined && mark > 0 && (!existsSync(path) || statSync(path).size === 0))
+      throw journalBehind(path, 0, mark, "the journal file is missing or empty");
     this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
     try {
+      // A marked journal whose schema is gone lost its whole WAL: never initialise it afresh.
+      if (
+        mark !== undefined &&
+        mark > 0 &&
+        !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get()
+      )
+        throw journalBehind(path, 0, mark, "it holds no events table");
       if (!this.readonly) {
         migrate(this.db, path);
         refreshViews(this.db);
@@ -108,17 +140,51 @@ class SqliteJournal implements Journal {
       }
     } catch (error) {
       this.db.close();
-      throw error;
+      if (error instanceof JournalError) throw error;
+      throw describeSqliteFailure(path, error) ?? error;
     }
     this.statements = journalStatements();
+    const has = this.lastSeq();
+    if (mark !== undefined && has < mark) {
+      this.db.close();
+      throw journalBehind(path, has, mark, `it holds events up to seq ${has}`);
+    }
+    if (!this.readonly && !inMemory) {
+      this.seqMark = new SeqMark(path);
+      this.seqMark.init(has);
+    }
     this.sql = {
       run: (text, params = []) => {
         this.stmt(text).run(...(params as unknown[]));
       },
       all: <Row>(text: string, params: readonly unknown[] = []) =>
         this.stmt(text).all(...(params as unknown[])) as Row[],
-      transaction: <T>(fn: () => T): T =>
-        this.db.inTransaction ? fn() : this.db.transaction(fn).immediate(),
+      transaction: <T>(fn: () => T): T => {
+        if (this.db.inTransaction) return fn();
+        let result: T;
+        try {
+          result = this.db.transaction(fn).immediate();
+        } catch (error) {
+          this.pendingSeq = undefined;
+          if (error instanceof JournalError) throw error;
+          throw describeSqliteFailure(this.location, error) ?? error;
+        }
+        this.markCommitted();
+        return result;
+      },
+      query: (text: string): SqlRows => {
+        const statement = this.db.prepare(text);
+        if (!statement.reader) {
+          throw new JournalUnavailable(
+            this.location,
+            "this statement returns no rows (it would write); queries over the journal only read",
+          );
+        }
+        return {
+          columns: statement.columns().map((c) => c.name),
+          rows: statement.raw(true).iterate() as IterableIterator<unknown[]>,
+        };
+      },
     };
     for (const projection of options.projections ?? []) this.addProjection(projection);
   }
@@ -130,6 +196,13 @@ class SqliteJournal implements Journal {
     options: AppendOptions = {},
   ): StoredEvent[] {
     this.assertWritable();
+    if (!isSafeStreamName(stream))
+      throw new InvalidEvent(
+        "envelope",
+        "stream",
+        `"${stream}" is not a safe stream name (letters, digits, . _ -)`,
+        "on append",
+      );
     // Validate everything before taking the write lock: an invalid event writes nothing.
     const prepared = events.map((event, index) => {
       const body = parseEventBody(
@@ -222,22 +295,33 @@ class SqliteJournal implements Journal {
         result.push(stored);
         fresh.push(stored);
       }
-      if (fresh.length > 0) for (const projection of this.projections) projection.apply(this.sql, fresh);
+      if (fresh.length > 0) {
+        for (const projection of this.projections) projection.apply(this.sql, fresh);
+        this.pendingSeq = seq;
+      }
       return result;
     };
+    let stored: StoredEvent[];
     try {
-      return this.db.transaction(write).immediate();
+      stored = this.db.transaction(write).immediate();
     } catch (error) {
+      if (!this.db.inTransaction) this.pendingSeq = undefined;
       if (error instanceof JournalError) throw error;
       const code = (error as { code?: string }).code;
       if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
         // Another connection slipped in between our read and our write: report it as a conflict.
         throw new JournalConflict(stream, session, options.expectedPos ?? -1, this.nextPos(stream, session));
       }
-      if (code === "SQLITE_READONLY")
-        throw new JournalUnavailable(this.location, "the file is read-only; open a writable copy");
-      throw error;
+      throw describeSqliteFailure(this.location, error) ?? error;
     }
+    // Only after the commit (an outer transaction marks when it commits: see `sql.transaction`).
+    if (!this.db.inTransaction) this.markCommitted();
+    return stored;
+  }
+
+  private markCommitted(): void {
+    if (this.pendingSeq !== undefined) this.seqMark?.write(this.pendingSeq);
+    this.pendingSeq = undefined;
   }
 
   *read(filter: EventFilter = {}): IterableIterator<StoredEvent> {
@@ -278,48 +362,50 @@ class SqliteJournal implements Journal {
     const rows = (
       stream === undefined
         ? this.stmt(this.statements.sessionIds).all()
-        : this.stmt(this.statements.sessionIdsOfStream).all(stream)
+        : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream)
     ) as { session: string }[];
     return rows.map((r) => r.session);
   }
 
   verify(): VerifyReport {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    const nextPos = new Map<string, number>();
-    const stmt = this.stmt(this.statements.page);
-    let after = 0;
-    let checked = 0;
-    for (;;) {
-      const rows = stmt.all(after, READ_PAGE) as EventRow[];
-      for (const row of rows) {
-        const bad = (problem: string): VerifyReport => ({
-          ok: false,
-          checked,
-          firstBad: { seq: row.seq, problem },
-        });
-        if (row.seq !== expectedSeq)
-          return bad(`seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`);
-        const key = `${row.stream}\u0000${row.session}`;
-        const want = nextPos.get(key) ?? 0;
-        if (row.pos !== want) return bad(`pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
-        const hash = rowHash(prevHash, row);
-        if (hash !== row.hash)
-          return bad("hash chain broken: the row (or one before it) was changed after it was written");
-        try {
-          parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
-        } catch (error) {
-          return bad(error instanceof Error ? error.message : String(error));
-        }
-        nextPos.set(key, want + 1);
-        prevHash = hash;
-        expectedSeq += 1;
-        checked += 1;
-      }
-      if (rows.length < READ_PAGE) break;
-      after = rows[rows.length - 1]!.seq;
-    }
-    return { ok: true, checked };
+    return this.recordVerified(verifyAll(this.verifyContext()));
+  }
+
+  verifySince(): VerifyReport {
+    return this.recordVerified(verifyNew(this.verifyContext(), this.verifiedPoint()));
+  }
+
+  verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport {
+    return verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions);
+  }
+
+  verifiedUpTo(): number {
+    return this.verifiedPoint()?.seq ?? 0;
+  }
+
+  async backupTo(destination: string): Promise<void> {
+    // One step for every page: the copy is taken inside one read transaction, a consistent
+    // snapshot that another process's appends (in the WAL) neither block nor restart.
+    await this.db.backup(destination, { progress: () => 2 ** 30 });
+  }
+
+  private verifyContext() {
+    return {
+      stmt: (text: string) => this.stmt(text),
+      integrityCheck: () =>
+        (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map(
+          (r) => r.integrity_check,
+        ),
+    };
+  }
+
+  private verifiedPoint(): VerifiedPoint | undefined {
+    return readVerifiedPoint((text) => this.stmt(text));
+  }
+
+  private recordVerified(report: VerifyReport): VerifyReport {
+    if (!this.readonly) recordVerifiedPoint((text) => this.stmt(text), report);
+    return report;
   }
 
   addProjection(projection: InlineProjection): void {
@@ -329,6 +415,7 @@ class SqliteJournal implements Journal {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.seqMark?.close();
   }
 
   private toStored(row: EventRow): StoredEvent {
@@ -422,72 +509,4 @@ class SqliteJournal implements Journal {
       );
     }
   }
-}
-
-function sameEvent(
-  stored: StoredEvent,
-  stream: string,
-  session: string,
-  p: {
-    body: { type: string; version: number; payload: unknown };
-    ts: number;
-    causation: string | null;
-    correlation: string | null;
-  },
-): boolean {
-  return (
-    stored.stream === stream &&
-    stored.session === session &&
-    stored.type === p.body.type &&
-    stored.version === p.body.version &&
-    stored.ts === p.ts &&
-    stored.causation === p.causation &&
-    stored.correlation === p.correlation &&
-    canonicalJson(stored.payload) === canonicalJson(p.body.payload)
-  );
-}
-
-function openDatabase(path: string, readonly: boolean, busyTimeoutMs: number): Database.Database {
-  const inMemory = path === ":memory:";
-  if (!inMemory) {
-    const dir = dirname(path);
-    if (!existsSync(dir)) {
-      throw new JournalUnavailable(
-        path,
-        `directory ${dir} does not exist; create it (mkdir -p ${dir}) or pass another --journal`,
-      );
-    }
-    if (readonly && !existsSync(path)) {
-      throw new JournalUnavailable(path, "no such journal; check --journal (or JOURNAL_PATH)");
-    }
-    if (existsSync(path) && statSync(path).isDirectory()) {
-      throw new JournalUnavailable(path, "is a directory, not a journal file");
-    }
-  }
-  let db: Database.Database;
-  try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
-  } catch (error) {
-    throw new JournalUnavailable(path, `cannot open: ${(error as Error).message}`);
-  }
-  try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    // Reading the schema is the first touch of the file: a non-SQLite file fails here.
-    db.prepare("SELECT count(*) FROM sqlite_master").get();
-    if (!readonly) {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-    }
-  } catch (error) {
-    db.close();
-    const message = (error as Error).message;
-    if (/file is not a database|file is encrypted/i.test(message)) {
-      throw new JournalUnavailable(path, "is not a SQLite journal (file is not a database); check the path");
-    }
-    if (/readonly|read-only/i.test(message)) {
-      throw new JournalUnavailable(path, "the file is read-only; open it read-only or make a writable copy");
-    }
-    throw new JournalUnavailable(path, message);
-  }
-  return db;
 }

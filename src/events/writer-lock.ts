@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { JournalError } from "./errors.js";
+import { needsWriteAccess } from "./journal-open.js";
 
 /** Who holds a journal's writer lock. */
 export interface LockHolder {
@@ -65,15 +66,23 @@ export function acquireWriterLock(journalPath: string, command: string, nowIso: 
       "JOURNAL_DIR_MISSING",
       `cannot write ${journalPath}: directory ${dirname(lockPath)} does not exist — create it or pass another --journal`,
     );
-  const db = new Database(lockPath, { timeout: 0 });
+  let db: Database.Database;
+  try {
+    db = new Database(lockPath, { timeout: 0 });
+  } catch (error) {
+    // A read-only file or directory: the writer cannot even create its lock.
+    if (/CANTOPEN|READONLY|PERM/.test((error as { code?: string }).code ?? ""))
+      throw needsWriteAccess(journalPath);
+    throw error;
+  }
   try {
     db.pragma("journal_mode = DELETE");
     db.exec("BEGIN IMMEDIATE");
   } catch (error) {
     db.close();
-    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) {
-      throw new JournalLocked(journalPath, readHolder(infoPath));
-    }
+    const code = (error as { code?: string }).code ?? "";
+    if (code.startsWith("SQLITE_BUSY")) throw new JournalLocked(journalPath, readHolder(infoPath));
+    if (/READONLY|CANTOPEN|PERM/.test(code)) throw needsWriteAccess(journalPath);
     throw error;
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), since: nowIso, command };

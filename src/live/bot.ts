@@ -200,9 +200,13 @@ export class LiveBot {
 
   // ---------------------------------------------------------------- session life
 
-  /** Refuse to append to a journal whose hash chain or rows are broken. */
+  /**
+   * Refuse to append to a journal whose hash chain or rows are broken. Only what came after the
+   * last verified point is checked (its own row's hash must be unchanged), so a restart on a
+   * year-long journal costs what its new events cost.
+   */
   private checkIntegrity(): void {
-    const report = this.journal!.verify();
+    const report = this.journal!.verifySince();
     if (!report.ok)
       throw new JournalIntegrityError(
         `${this.options.journalPath} is broken at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — live refuses to append to it. Run \`journal verify\`, restore a backup, or start a new journal file.`,

@@ -68,7 +68,7 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
   let available: string[];
   try {
     if (!options.force) {
-      const report = await source.verify();
+      const report = await source.verifySession(options.sessions);
       if (!report.ok) {
         throw new ReplayRefused(
           `${options.journal} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,

@@ -58,6 +58,16 @@ describe("renderColumns", () => {
     ]);
   });
 
+  it("fits any rows into maxWidth by narrowing the widest columns, when the headers fit", () => {
+    const cell = fc.oneof(fc.string({ maxLength: 120 }), fc.integer());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, cell, cell, cell), { maxLength: 6 }), (rows) => {
+        const out = renderColumns(["cycle", "symbol", "live", "replay"], rows, { maxWidth: 80 });
+        for (const line of out.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+      }),
+    );
+  });
+
   it("right-aligns numbers and rules off a totals row", () => {
     const out = renderColumns(
       ["name", "n"],

@@ -8,15 +8,14 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { LIVE_STREAM, type StoredEvent } from "../../src/events/index.js";
 import { foldBook, positionKey } from "../../src/projections/index.js";
-import { journalEvents, liveHarness, until } from "../support/live-harness.js";
+import { eventsOfType, journalEvents, liveHarness, until } from "../support/live-harness.js";
 
 const h = liveHarness("fill-recovery-");
 afterEach(() => h.cleanup());
 afterAll(() => rmSync(h.dir, { recursive: true, force: true }));
 
 const PROBE = join(import.meta.dirname, "..", "support", "probe-strategy.ts");
-const of = <T extends StoredEvent["type"]>(evs: StoredEvent[], type: T) =>
-  evs.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
+const of = eventsOfType;
 
 /** The probe buys one call on cycle 1 and does nothing else. */
 function buyOnceArgs(journal: string, port: number, cycles: number): string[] {

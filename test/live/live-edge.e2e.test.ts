@@ -9,16 +9,15 @@ import { join } from "node:path";
 import { EventName, IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { openJournal, type StoredEvent } from "../../src/events/index.js";
-import { journalEvents, liveHarness, until } from "../support/live-harness.js";
+import { openJournal } from "../../src/events/index.js";
+import { eventsOfType, journalEvents, liveHarness, until } from "../support/live-harness.js";
 
 const h = liveHarness("live-edge-");
 afterEach(() => h.cleanup());
 afterAll(() => rmSync(h.dir, { recursive: true, force: true }));
 
 const PROBE = join(import.meta.dirname, "..", "support", "probe-strategy.ts");
-const of = <T extends StoredEvent["type"]>(evs: StoredEvent[], type: T) =>
-  evs.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
+const of = eventsOfType;
 
 function eventCount(path: string): number {
   if (!existsSync(path)) return 0;
@@ -112,7 +111,7 @@ describe("account guard", () => {
 });
 
 describe("one writer per journal", () => {
-  it("a second live (and an import) on a journal that live is writing exits within seconds naming the holder; readers run; a SIGKILLed holder does not block a restart", async () => {
+  it("a second live, an import or an in-place replay on a journal that live is writing is refused naming the holder; readers run; a SIGKILLed holder does not block a restart", async () => {
     const { sim, journal } = await h.setup();
     const args = ["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1"];
     const first = h.live([...args, "--cycles", "50"]);
@@ -129,6 +128,11 @@ describe("one writer per journal", () => {
     const imported = await h.cli(["import", sample, "--journal", journal]).done;
     expect(imported.code).not.toBe(0);
     expect(imported.stderr).toContain(`pid ${first.child.pid}`);
+
+    const inPlace = await h.cli(["replay", "--journal", journal, "--session", "2026-02-04", "--in-place"])
+      .done;
+    expect(inPlace.code).not.toBe(0);
+    expect(inPlace.stderr).toContain(`pid ${first.child.pid}`);
 
     const verify = await h.cli(["verify", "--journal", journal]).done;
     expect(verify.code, verify.stderr).toBe(0);

@@ -2,63 +2,21 @@
  * Live mode end to end: the real CLI (`journal live`) in a child process, the real @stoqey/ib
  * client over TCP, the simulator on an ephemeral port, a real SQLite journal.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
+import type { StoredEvent } from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
-import { type ScenarioInput, type Simulator, startSimulator } from "../../src/sim/index.js";
+import type { ScenarioInput } from "../../src/sim/index.js";
+import { journalEvents as events, liveHarness } from "../support/live-harness.js";
 
-const CLI = join(import.meta.dirname, "..", "..", "src", "cli", "journal.ts");
-const dir = mkdtempSync(join(tmpdir(), "live-e2e-"));
+const h = liveHarness("live-e2e-");
+const dir = h.dir;
+afterEach(() => h.cleanup());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const sims: Simulator[] = [];
-afterEach(async () => {
-  for (const s of sims.splice(0)) await s.close();
-});
+const setup = (scenario: ScenarioInput = {}) => h.setup(scenario);
 
-let n = 0;
-async function setup(scenario: ScenarioInput = {}) {
-  const sim = await startSimulator({
-    seed: 42,
-    startMs: newYorkTimeToMs("2026-02-04", 10, 0),
-    speed: 300,
-    scenario: { snapshotDelayMs: 5, ...scenario },
-  });
-  sims.push(sim);
-  return { sim, journal: join(dir, `live${n++}.db`) };
-}
-
-function runLive(args: string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CLI, "live", "--quiet", "--log-file", join(dir, "bot.log"), ...args],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (c) => (stdout += c));
-  child.stderr!.on("data", (c) => (stderr += c));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("exit", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-function events(path: string): StoredEvent[] {
-  const journal = openJournal(path, { readonly: true });
-  try {
-    expect(journal.verify().ok).toBe(true);
-    return [...journal.read()];
-  } finally {
-    journal.close();
-  }
-}
+const runLive = (args: string[]) => h.live(args);
 
 const types = (evs: StoredEvent[]) => evs.map((e) => e.type);
 
@@ -327,13 +285,7 @@ describe("gateway etiquette as hard limits", () => {
 
   it("refuses a cycle interval under 300 s against a real gateway (not the simulator), journaling nothing", async () => {
     // The simulator reporting a paper account (DU…) looks like a real IB Gateway to the bot.
-    const sim = await startSimulator({
-      seed: 42,
-      startMs: newYorkTimeToMs("2026-02-04", 10, 0),
-      account: "DU1234567",
-    });
-    sims.push(sim);
-    const journal = join(dir, `real${n++}.db`);
+    const { sim, journal } = await h.setup({}, { account: "DU1234567", speed: 1 });
     const { code, stderr } = await runLive([
       "--journal",
       journal,

@@ -88,3 +88,7 @@ export async function until(what: string, predicate: () => boolean, timeoutMs = 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The events of one type, typed. */
+export const eventsOfType = <T extends StoredEvent["type"]>(evs: readonly StoredEvent[], type: T) =>
+  evs.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);

@@ -1,16 +1,27 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
-import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
+import {
+  acquireWriterLock,
+  importParsedLines,
+  openJournal,
+  parseImportLines,
+  seqMarkPath,
+} from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
 import { importWire, splitWireLines } from "./wire-io.js";
 
-/** `journal import FILE`: JSON lines in, all or nothing, idempotent. */
+/**
+ * `journal import FILE`: JSON lines in, all or nothing, idempotent. It may add whole sessions or
+ * continue a stream at its end; it never changes what a journal already holds (import-plan.ts).
+ */
 export function register(program: Command): void {
   journalPathOption(
     program
       .command("import")
-      .description("append events from a JSON-lines file (all or nothing; importing twice adds nothing)")
+      .description(
+        "append events from a JSON-lines file: new sessions, or a stream continued at its end (all or nothing; importing twice adds nothing; history is never changed)",
+      )
       .argument("<file>", "JSON lines, as written by `journal export`"),
   ).action((file: string, opts: { journal: string }) => {
     let text: string;
@@ -19,21 +30,38 @@ export function register(program: Command): void {
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
     }
+    // Check the whole file before the journal is even opened: a bad file creates nothing.
+    // Captured wire frames ({"frame":…} lines) go to wire_frames; the rest are events.
+    const { events, frames } = splitWireLines(text, file);
+    const lines = parseImportLines(events, file);
+    const created = !existsSync(opts.journal);
+    let ok = false;
     // One writer per journal: refused while `journal live` (or another import) writes it.
     const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
-      const { events, frames } = splitWireLines(text, file);
       // Events and captured frames: one transaction, all or nothing.
       const [result, wire] = journal.sql.transaction(
-        () => [importJsonLines(journal, events, file), importWire(journal, frames)] as const,
+        () => [importParsedLines(journal, lines, file), importWire(journal, frames)] as const,
       );
+      ok = true;
       process.stdout.write(
         `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)${frames.length > 0 ? `; wire frames: ${wire.added} added, ${wire.alreadyPresent} already present` : ""}\n`,
       );
     } finally {
       journal.close();
       lock.release();
+      // A journal this import created and then failed to fill is not left behind as an empty file.
+      if (!ok && created)
+        for (const p of [
+          opts.journal,
+          `${opts.journal}-wal`,
+          `${opts.journal}-shm`,
+          seqMarkPath(opts.journal),
+          `${opts.journal}.lock`,
+          `${opts.journal}.lock.json`,
+        ])
+          rmSync(p, { force: true });
     }
   });
 }

@@ -31,6 +31,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "check the hash chain, every event's schema, and that seq and pos have no gaps",
     load: () => import("./verify.js"),
   },
+  backup: {
+    usage: "backup",
+    summary: "copy the journal consistently while live writes it, verify the copy, then rename it into place",
+    load: () => import("./backup.js"),
+  },
   export: {
     usage: "export",
     summary: "write a session's events as JSON lines to stdout",

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { importJsonLines, openJournal } from "../../events/index.js";
+import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
 import { packageRoot } from "../code-version.js";
 import { runProgram } from "../exit-code.js";
 import { journalPathOption } from "../options.js";
@@ -21,6 +21,8 @@ export function register(program: Command): void {
       .option("--session <date>", "sample session to replay", "2026-02-04"),
   ).action(async (opts: { journal: string; session: string }) => {
     const sampleDir = join(packageRoot(), "data", "sample");
+    // One writer per journal: the sample is not imported into a journal `live` is writing.
+    const lock = acquireWriterLock(opts.journal, "journal quickstart", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
       for (const file of readdirSync(sampleDir)
@@ -37,6 +39,7 @@ export function register(program: Command): void {
       }
     } finally {
       journal.close();
+      lock.release();
     }
     process.stdout.write(
       `\nreplaying ${opts.session} (simulated market, real code path) with the strategy live ran:\n`,

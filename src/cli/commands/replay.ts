@@ -3,7 +3,13 @@ import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
-import { type JournalReader, newYorkTimeToMs, openAsyncJournal } from "../../events/index.js";
+import {
+  acquireWriterLock,
+  isPostgresUrl,
+  type JournalReader,
+  newYorkTimeToMs,
+  openAsyncJournal,
+} from "../../events/index.js";
 import {
   expandSessions,
   loadStrategy,
@@ -128,6 +134,10 @@ export function register(program: Command): void {
       const fromTs = time("from", opts.from);
       const toTs = time("to", opts.to);
       const progress = progressReporter(sessions.length, opts.json ?? false);
+      // The run is appended to `out` (or the source, in place): one writer per journal.
+      const lock = isPostgresUrl(out)
+        ? null
+        : acquireWriterLock(out, "journal replay", new Date().toISOString());
       let results: SessionReplay[];
       try {
         results = await runReplay({
@@ -154,6 +164,7 @@ export function register(program: Command): void {
         throw error;
       } finally {
         progress.stop();
+        lock?.release();
       }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(jsonSummary(results, out))}\n`);

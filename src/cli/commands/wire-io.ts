@@ -1,28 +1,15 @@
 /**
- * Captured wire frames in the journal commands: `verify` checks their chain, `export` writes them
+ * Captured wire frames in the journal commands (`verify` checks their chain itself): `export` writes them
  * after the session's events as `{"frame":…}` lines, `import` takes those lines back byte for byte.
  */
 import {
   importWireLines,
   isWireJsonLine,
   type Journal,
-  openJournal,
   readWireFrames,
   toWireJsonLine,
-  type VerifyReport,
-  verifyWireFrames,
 } from "../../events/index.js";
 import { UsageError } from "../usage-error.js";
-
-/** Verify the wire_frames chain of a SQLite journal file (ok with no frames). */
-export function verifyWire(path: string): VerifyReport {
-  const journal = openJournal(path, { readonly: true });
-  try {
-    return verifyWireFrames(journal.sql);
-  } finally {
-    journal.close();
-  }
-}
 
 /** The session's frames as export lines (each ends with a newline). */
 export function* wireExportLines(journal: Journal, session: string): IterableIterator<string> {

@@ -271,6 +271,11 @@ export class PgJournal implements AsyncJournal {
     return (await q.execute()).map((r) => r.session);
   }
 
+  /** A bot's chain links every row to its genesis, so a session is checked with its bot's chain. */
+  async verifySession(_sessions: string | readonly string[]): Promise<VerifyReport> {
+    return this.verify();
+  }
+
   /** Every bot's chain from its genesis (or this bot's only): seq, pos, hash and schema. */
   async verify(): Promise<VerifyReport> {
     const bots =

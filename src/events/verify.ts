@@ -1,0 +1,285 @@
+/**
+ * Verification of a SQLite journal, three ways:
+ *  - `verifyAll`: SQLite's `integrity_check` (pages and every index) plus the whole hash chain,
+ *    every schema, and seq/pos without gaps;
+ *  - `verifyNew`: only the rows after the last verified point (the chain continues from the hash
+ *    recorded there, and each new row is looked up through every index it must appear in);
+ *  - `verifySessions`: one session's rows, each linked to its neighbours in the global chain, and
+ *    the session counted through two indexes and the table itself — time proportional to the
+ *    session, not to the journal.
+ */
+import { GENESIS_HASH, rowHash } from "./hash-chain.js";
+import type { VerifyReport } from "./journal-api.js";
+import type { EventRow } from "./journal-sql.js";
+import { parseEventBody } from "./validation.js";
+
+/** The slice of a prepared statement the verifier uses (it never sees better-sqlite3's types). */
+export interface VerifyStatement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+
+/** What the verifier needs from the store: its statement cache and SQLite's own check. */
+export interface VerifyContext {
+  stmt(text: string): VerifyStatement;
+  /** Run `PRAGMA integrity_check`; "ok" or the problems SQLite found. */
+  integrityCheck(): string[];
+}
+
+/** The last point a full or incremental check reached, kept in `journal_meta`. */
+export interface VerifiedPoint {
+  seq: number;
+  hash: string;
+}
+
+const PAGE = 2000;
+const PAGE_SQL = "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?";
+const BY_SEQ = "SELECT * FROM events WHERE seq = ?";
+// Every index an event must be reachable through: a flipped byte in one of them is what makes
+// `replay` say a session does not exist while the table still holds it.
+const INDEX_PROBE = `SELECT
+  (SELECT seq FROM events INDEXED BY sqlite_autoindex_events_1 WHERE id = ?) AS byId,
+  (SELECT seq FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ? AND pos = ?) AS byPos,
+  (SELECT seq FROM events INDEXED BY events_session_stream WHERE session = ? AND stream = ? AND seq = ?) AS bySession,
+  (SELECT seq FROM events INDEXED BY events_type_seq WHERE type = ? AND seq = ?) AS byType`;
+const PRED_BY_POS =
+  "SELECT seq FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ? AND pos = ?";
+
+const bad = (checked: number, seq: number, problem: string): VerifyReport => ({
+  ok: false,
+  checked,
+  firstBad: { seq, problem },
+});
+
+function schemaProblem(row: EventRow): string | undefined {
+  try {
+    parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Everything: `integrity_check`, then the chain from genesis. */
+export function verifyAll(ctx: VerifyContext): VerifyReport {
+  const integrity = ctx.integrityCheck();
+  if (integrity.length !== 1 || integrity[0] !== "ok") {
+    return bad(
+      0,
+      0,
+      `SQLite integrity_check failed (the file's pages or an index are damaged): ${integrity.slice(0, 3).join("; ")} — restore from a \`journal backup\``,
+    );
+  }
+  return chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false);
+}
+
+/**
+ * The rows after `point` (which must still hold the hash recorded for it). Without a point this is
+ * `verifyAll`.
+ */
+export function verifyNew(ctx: VerifyContext, point: VerifiedPoint | undefined): VerifyReport {
+  if (!point || point.seq === 0) return verifyAll(ctx);
+  const row = ctx.stmt(BY_SEQ).get(point.seq) as EventRow | undefined;
+  if (!row)
+    return bad(
+      0,
+      point.seq,
+      `seq ${point.seq} was verified earlier and is gone: events were removed from the journal`,
+    );
+  if (row.hash !== point.hash)
+    return bad(0, point.seq, "the row verified earlier at this seq was changed since (its hash differs)");
+  return chainFrom(ctx, point, true);
+}
+
+function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boolean): VerifyReport {
+  let prevHash = start.hash;
+  let expectedSeq = start.seq + 1;
+  const nextPos = new Map<string, number>();
+  const page = ctx.stmt(PAGE_SQL);
+  const probe = probeIndexes ? ctx.stmt(INDEX_PROBE) : undefined;
+  const pred = probeIndexes ? ctx.stmt(PRED_BY_POS) : undefined;
+  let after = start.seq;
+  let checked = 0;
+  for (;;) {
+    const rows = page.all(after, PAGE) as EventRow[];
+    for (const row of rows) {
+      if (row.seq !== expectedSeq)
+        return bad(
+          checked,
+          row.seq,
+          `seq ${row.seq} follows ${expectedSeq - 1}: ${row.seq - expectedSeq} event(s) missing`,
+        );
+      const key = `${row.stream}\u0000${row.session}`;
+      let want = nextPos.get(key);
+      if (want === undefined) {
+        if (!pred || row.pos === 0) want = 0;
+        else {
+          // Incremental: the stream's previous event must be an earlier, already verified row.
+          const before = pred.get(row.stream, row.session, row.pos - 1) as { seq: number } | undefined;
+          want = before && before.seq <= start.seq ? row.pos : -1;
+        }
+      }
+      if (row.pos !== want)
+        return bad(
+          checked,
+          row.seq,
+          `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want < 0 ? "its previous position to exist" : want}`,
+        );
+      const hash = rowHash(prevHash, row);
+      if (hash !== row.hash)
+        return bad(
+          checked,
+          row.seq,
+          "hash chain broken: the row (or one before it) was changed after it was written",
+        );
+      const problem = schemaProblem(row);
+      if (problem) return bad(checked, row.seq, problem);
+      if (probe) {
+        const found = probe.get(
+          row.id,
+          row.stream,
+          row.session,
+          row.pos,
+          row.session,
+          row.stream,
+          row.seq,
+          row.type,
+          row.seq,
+        ) as Record<string, number | null>;
+        const missing = Object.entries(found).filter(([, seq]) => seq !== row.seq);
+        if (missing.length > 0)
+          return bad(
+            checked,
+            row.seq,
+            `index damaged: the row is not found ${missing.map(([k]) => k).join(", ")} — run a full \`journal verify\` and restore from a \`journal backup\``,
+          );
+      }
+      nextPos.set(key, want + 1);
+      prevHash = hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]!.seq;
+  }
+  return { ok: true, checked, verifiedUpTo: expectedSeq - 1, verifiedHash: prevHash };
+}
+
+/**
+ * The given sessions (every stream in them): each row's hash against its predecessor in the global
+ * chain and its successor's hash against it, pos from 0 without gaps, schemas, and the session
+ * counted through its index, the (stream, session, pos) index and the table's own seq range.
+ */
+export function verifySessions(ctx: VerifyContext, sessions: readonly string[]): VerifyReport {
+  let checked = 0;
+  const bySeq = ctx.stmt(BY_SEQ);
+  const rowsOf = ctx.stmt(
+    "SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq",
+  );
+  for (const session of sessions) {
+    const rows = rowsOf.all(session) as EventRow[];
+    if (rows.length === 0) {
+      const hidden = ctx
+        .stmt("SELECT count(*) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE session = ?")
+        .get(session) as { n: number };
+      if (hidden.n > 0)
+        return bad(
+          checked,
+          0,
+          `index events_session_stream is damaged: it has no rows for ${session}, but ${hidden.n} events of that session are in the journal — restore from a \`journal backup\``,
+        );
+      continue;
+    }
+    const hashOf = new Map<number, string>();
+    for (const row of rows) hashOf.set(row.seq, row.hash);
+    const linked = (seq: number): string | undefined => {
+      if (seq === 0) return GENESIS_HASH;
+      return hashOf.get(seq) ?? (bySeq.get(seq) as EventRow | undefined)?.hash;
+    };
+    const nextPos = new Map<string, number>();
+    const spans = new Map<string, { first: number; last: number; count: number }>();
+    for (const row of rows) {
+      // SQLite reads indexed columns from the index itself: a damaged entry shows up here.
+      if (row.session !== session)
+        return bad(
+          checked,
+          row.seq,
+          `index damaged: the session index gives ${row.session} for a row of ${session} — restore from a \`journal backup\``,
+        );
+      const key = `${row.stream}\u0000${row.session}`;
+      const want = nextPos.get(key) ?? 0;
+      if (row.pos !== want)
+        return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
+      nextPos.set(key, want + 1);
+      const prev = linked(row.seq - 1);
+      if (prev === undefined)
+        return bad(checked, row.seq, `seq ${row.seq - 1} is missing before this session's row`);
+      if (rowHash(prev, row) !== row.hash)
+        return bad(
+          checked,
+          row.seq,
+          "hash chain broken: the row (or the one before it) was changed after it was written",
+        );
+      // The successor's hash covers this row's hash: a row rewritten together with its own hash
+      // still breaks the link to the next one.
+      if (!hashOf.has(row.seq + 1)) {
+        const next = bySeq.get(row.seq + 1) as EventRow | undefined;
+        if (next && rowHash(row.hash, next) !== next.hash)
+          return bad(
+            checked,
+            row.seq,
+            `hash chain broken after this row: seq ${next.seq} does not link to it (one of them was changed)`,
+          );
+      }
+      const problem = schemaProblem(row);
+      if (problem) return bad(checked, row.seq, problem);
+      const span = spans.get(row.stream) ?? { first: row.seq, last: row.seq, count: 0 };
+      span.last = row.seq;
+      span.count += 1;
+      spans.set(row.stream, span);
+      checked += 1;
+    }
+    for (const [stream, span] of spans) {
+      const viaPos = ctx
+        .stmt(
+          "SELECT coalesce(max(pos) + 1, 0) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ?",
+        )
+        .get(stream, session) as { n: number };
+      const viaTable = ctx
+        .stmt(
+          "SELECT count(*) AS n FROM events NOT INDEXED WHERE seq BETWEEN ? AND ? AND +stream = ? AND +session = ?",
+        )
+        .get(span.first, span.last, stream, session) as { n: number };
+      if (viaPos.n !== span.count || viaTable.n !== span.count)
+        return bad(
+          checked,
+          span.first,
+          `index damaged: ${stream}/${session} has ${span.count} events through its session index, ${viaPos.n} through its position index and ${viaTable.n} in the table — restore from a \`journal backup\``,
+        );
+    }
+  }
+  return { ok: true, checked };
+}
+
+/** The verified point recorded in `journal_meta`, if any. */
+export function readVerifiedPoint(stmt: VerifyContext["stmt"]): VerifiedPoint | undefined {
+  const row = stmt("SELECT value FROM journal_meta WHERE key = 'verified'").get() as
+    | { value: string }
+    | undefined;
+  if (!row) return undefined;
+  const [seq, hash] = row.value.split(" ");
+  return { seq: Number(seq), hash: hash ?? "" };
+}
+
+/** Record a passing whole-chain report's point (on a writable journal). */
+export function recordVerifiedPoint(stmt: VerifyContext["stmt"], report: VerifyReport): void {
+  if (!report.ok || report.verifiedUpTo === undefined || report.verifiedHash === undefined) return;
+  try {
+    stmt(
+      "INSERT INTO journal_meta (key, value) VALUES ('verified', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(`${report.verifiedUpTo} ${report.verifiedHash}`);
+  } catch {
+    // The point is an optimisation: failing to record it only makes the next check longer.
+  }
+}
