@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { openJournal, toJsonLine } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { NotFound, UsageError } from "../usage-error.js";
-import { wireExportLines } from "./wire-io.js";
+import { wireExportLines } from "../wire-io.js";
 
 /** `journal export --session D`: the session's events as JSON lines on stdout. */
 export function register(program: Command): void {

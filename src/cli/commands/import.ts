@@ -9,7 +9,7 @@ import {
 } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
-import { importWire, splitWireLines } from "./wire-io.js";
+import { importWire, splitWireLines } from "../wire-io.js";
 
 /**
  * `journal import FILE`: JSON lines in, all or nothing, idempotent. It may add whole sessions or

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
 import { loadScenario, type Scenario, SIMULATOR_ACCOUNT, startSimulator } from "../../sim/index.js";
+import { servePlayback } from "../sim-playback.js";
 import { UsageError } from "../usage-error.js";
-import { servePlayback } from "./sim-playback.js";
 
 /** `journal sim`: the fake IB Gateway, for trying the bot without an account and for tests. */
 export function register(program: Command): void {

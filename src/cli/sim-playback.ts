@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { openJournal, readWireFrames } from "../../events/index.js";
-import { type CapturedFrame, startPlayback } from "../../sim/index.js";
-import { NotFound, UsageError } from "../usage-error.js";
+import { openJournal, readWireFrames } from "../events/index.js";
+import { type CapturedFrame, startPlayback } from "../sim/index.js";
+import { NotFound, UsageError } from "./usage-error.js";
 
 /** `journal sim --from-journal FILE --session DATE [--speed N]`: serve a captured session back. */
 export async function servePlayback(opts: {

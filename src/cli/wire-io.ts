@@ -8,8 +8,8 @@ import {
   type Journal,
   readWireFrames,
   toWireJsonLine,
-} from "../../events/index.js";
-import { UsageError } from "../usage-error.js";
+} from "../events/index.js";
+import { UsageError } from "./usage-error.js";
 
 /** The session's frames as export lines (each ends with a newline). */
 export function* wireExportLines(journal: Journal, session: string): IterableIterator<string> {
