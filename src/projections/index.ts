@@ -47,3 +47,20 @@ export {
   sessionPnlMicros,
 } from "./risk.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
+export {
+  chargeTrip,
+  evolveTrips,
+  initialTrips,
+  type RoundTrip,
+  type TripsState,
+} from "./round-trips.js";
+export {
+  foldSession,
+  marksFor,
+  openPnlMicros,
+  type SessionFigures,
+  type SessionFold,
+  sessionFigures,
+  sessionOf,
+  type TradeGroup,
+} from "./session.js";

@@ -11,7 +11,16 @@ import * as aq from "arquero";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { type Journal, newYorkParts, type StoredEvent } from "../events/index.js";
-import { foldBook, type SessionSummary, toUsd } from "../projections/index.js";
+import {
+  foldSession,
+  marksFor,
+  type RoundTrip,
+  type SessionFigures,
+  type SessionFold,
+  type SessionSummary,
+  sessionFigures,
+  toUsd,
+} from "../projections/index.js";
 
 export interface ReportSource {
   journal: Journal;
@@ -30,20 +39,71 @@ interface StreamData {
   label: string;
   stream: string;
   events: StoredEvent[];
-  summary: SessionSummary | undefined;
+  fold: SessionFold;
+  summary: SessionSummary;
+  figures: SessionFigures;
+  strategy: { name: string; version: string; params: Record<string, unknown> } | null;
 }
 
-function load(source: ReportSource, session: string): StreamData {
+/**
+ * Fold a stream's session exactly as the replay summary does: a replay run holds no quotes of its
+ * own, so its open positions and excursions are marked at the quotes of `marksFrom` (live).
+ */
+function load(source: ReportSource, session: string, marksFrom?: readonly StoredEvent[]): StreamData {
   const events = [...source.journal.read({ stream: source.stream, session })];
-  // A replay run holds no quotes of its own: its open positions are marked at their last fill.
-  const book = foldBook(events);
+  const fold = foldSession(events, marksFrom ? marksFor(marksFrom, events) : [], source.stream, session);
+  const span = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts;
+  const opened = events.find((e) => e.type === "SessionOpened" || e.type === "ReplayStarted");
+  const strategy =
+    opened?.type === "SessionOpened" || opened?.type === "ReplayStarted"
+      ? {
+          name: opened.payload.strategy.name,
+          version: opened.payload.strategy.version,
+          params: opened.payload.params,
+        }
+      : null;
   return {
     label: source.label,
     stream: source.stream,
     events,
-    summary: book.summaries.get(`${source.stream}|${session}`),
+    fold,
+    summary: fold.summary,
+    figures: sessionFigures(fold, span),
+    strategy,
   };
 }
+
+/** A round trip as the report's table and data block show it (dollars, New York and UTC times). */
+export function tradeRow(t: RoundTrip) {
+  const usd = (m: number | null) => (m === null ? null : toUsd(m));
+  const price = (m: number | null) => (m === null ? null : m / 1_000_000);
+  return {
+    contract: t.contractKey,
+    side: t.side,
+    quantity: t.quantity,
+    entryNy: nyStamp(t.entryTs),
+    exitNy: nyStamp(t.closedTs),
+    entryUtc: new Date(t.entryTs).toISOString(),
+    exitUtc: new Date(t.closedTs).toISOString(),
+    entryPremium: price(t.entryPriceMicros),
+    exitPremium: price(t.exitPriceMicros),
+    exitReason: t.exitReason,
+    holdingMin: Math.round(t.holdingMs / 6_000) / 10,
+    feesUsd: usd(t.feesMicros),
+    pnlUsd: usd(t.pnlMicros),
+    r: t.rMultiple,
+    maeUsd: usd(t.maeMicros),
+    mfeUsd: usd(t.mfeMicros),
+    entrySlippage: price(t.entrySlippageMicros),
+    exitSlippage: price(t.exitSlippageMicros),
+  };
+}
+
+const nyStamp = (ms: number) => {
+  const p = newYorkParts(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+};
 
 const esc = (s: unknown) =>
   String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -71,7 +131,7 @@ async function svg(spec: vl.TopLevelSpec): Promise<string> {
 /** Render the report; resolves with the HTML text. */
 export async function renderSessionReport(options: ReportOptions): Promise<string> {
   const live = load(options.live, options.session);
-  const replay = options.replay ? load(options.replay, options.session) : null;
+  const replay = options.replay ? load(options.replay, options.session, live.events) : null;
   if (live.events.length === 0)
     throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
   const streams = replay ? [live, replay] : [live];
@@ -137,7 +197,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
   // Equity and drawdown, per stream.
   const equity = streams.flatMap((s) => {
     let peak = 0;
-    return (s.summary?.equityCurve ?? []).map((p) => {
+    return s.summary.equityCurve.map((p) => {
       const value = toUsd(p.equityMicros);
       peak = Math.max(peak, value);
       return {
@@ -153,9 +213,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       {
         width: 760,
         height: 180,
-        title: "Equity (realized + unrealized, net of fees)",
+        title: "Session equity (realized + open marked at the last quote, net of fees; stepped)",
         data: { values: equity },
-        mark: "line",
+        mark: { type: "line", interpolate: "step-after", point: { size: 12 }, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: null },
           y: { field: "equity", type: "quantitative", title: "USD" },
@@ -165,9 +225,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       {
         width: 760,
         height: 110,
-        title: "Drawdown",
+        title: "Drawdown from the session's peak",
         data: { values: equity },
-        mark: { type: "area", opacity: 0.5 },
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 2, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: "time (New York)" },
           y: { field: "drawdown", type: "quantitative", title: "USD", stack: null },
@@ -214,64 +274,73 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
   const trades = aq
     .from(
       streams.flatMap((s) =>
-        (s.summary?.trades ?? []).map((t) => ({
-          run: s.label,
-          contract: t.key.slice(t.stream.length + 1),
-          closed: t.closedTs,
-          pnl: toUsd(t.pnlMicros),
-        })),
+        s.summary.trades.map((t) => {
+          const r = tradeRow(t);
+          return {
+            run: s.label,
+            contract: r.contract,
+            side: r.side,
+            qty: r.quantity,
+            entry: nyTime(t.entryTs),
+            exit: nyTime(t.closedTs),
+            "entry $": r.entryPremium,
+            "exit $": r.exitPremium,
+            reason: r.exitReason,
+            "held min": r.holdingMin,
+            fees: r.feesUsd,
+            pnl: r.pnlUsd,
+            R: r.r,
+            MAE: r.maeUsd,
+            MFE: r.mfeUsd,
+            "slip in": r.entrySlippage,
+            "slip out": r.exitSlippage,
+            closed: t.closedTs,
+          };
+        }),
       ),
     )
     .orderby("closed")
-    .derive({ result: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? "win" : "loss")) });
+    .select(aq.not("closed"));
   const byCode = aq
     .from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }])
     .groupby("code", "severity")
     .rollup({ count: aq.op.count(), first: aq.op.min("at"), last: aq.op.max("at") })
     .orderby(aq.desc("count"));
-  const perRun = aq
-    .from(trades.objects() as { run: string; pnl: number }[])
-    .derive({ win: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? 1 : 0)) })
-    .groupby("run")
-    .rollup({
-      trades: aq.op.count(),
-      wins: aq.op.sum("win"),
-      best: aq.op.max("pnl"),
-      worst: aq.op.min("pnl"),
-    });
-
+  const money = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} USD`);
   const summaryRows = (s: StreamData) => {
     const m = s.summary;
-    const trades = m?.trades.length ?? 0;
-    const stats = (perRun.objects() as { run: string; best: number; worst: number }[]).find(
-      (r) => r.run === s.label,
-    );
+    const f = s.figures;
     return [
       ["stream", s.stream],
+      ["strategy", s.strategy ? `${s.strategy.name} ${s.strategy.version}` : "—"],
       [
         "decisions",
-        m
-          ? `${m.decisions} (${Object.entries(m.decisionsByAction)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(", ")})`
-          : 0,
+        `${m.decisions} (${Object.entries(m.decisionsByAction)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`,
       ],
       [
         "cycles",
-        m
+        m.cycles > 0
           ? `${m.cycles} (${Object.entries(m.cyclesByStatus)
               .map(([k, v]) => `${k} ${v}`)
               .join(", ")})`
-          : "—",
+          : "— (a replay runs no gateway cycles)",
       ],
-      ["trades", trades],
-      ["win rate", trades ? `${Math.round(((m?.wins ?? 0) / trades) * 100)} %` : "—"],
-      ["best / worst trade", stats ? `${stats.best.toFixed(2)} / ${stats.worst.toFixed(2)} USD` : "—"],
-      ["gross P&L", `${toUsd(m?.grossPnlMicros ?? 0).toFixed(2)} USD`],
-      ["fees", `${toUsd(m?.feesMicros ?? 0).toFixed(2)} USD`],
-      ["net P&L", `${toUsd(m?.netPnlMicros ?? 0).toFixed(2)} USD`],
-      ["max drawdown", `${toUsd(m?.maxDrawdownMicros ?? 0).toFixed(2)} USD`],
-      ["max exposure", `${toUsd(m?.maxExposureMicros ?? 0).toFixed(2)} USD`],
+      ["orders / refused / fills", `${f.orders} / ${f.refusals} / ${f.fills}`],
+      ["trades", f.trades],
+      ["win rate", f.winRate === null ? "—" : `${Math.round(f.winRate * 100)} %`],
+      ["profit factor", f.profitFactor ?? "—"],
+      ["expectancy", money(f.expectancyUsd)],
+      ["average R", f.avgR ?? "—"],
+      ["average holding", f.avgHoldingMin === null ? "—" : `${f.avgHoldingMin} min`],
+      ["exposure (time in market)", f.exposurePct === null ? "—" : `${f.exposurePct} %`],
+      ["gross P&L", money(f.grossPnlUsd)],
+      ["fees", money(f.feesUsd)],
+      ["net P&L", money(f.netPnlUsd)],
+      ["of which open at the end", money(f.openPnlUsd)],
+      ["max drawdown", money(f.maxDrawdownUsd)],
+      ["max exposure", money(f.maxExposureUsd)],
     ];
   };
   const summaryTable = (s: StreamData) =>
@@ -285,6 +354,19 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     return `<table><tr>${names.map((n) => `<th>${esc(n)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${names.map((n) => `<td>${esc(format[n] ? format[n]!(r[n]) : r[n])}</td>`).join("")}</tr>`).join("")}</table>`;
   };
 
+  const data = {
+    session: options.session,
+    runs: streams.map((s) => ({
+      label: s.label,
+      stream: s.stream,
+      strategy: s.strategy,
+      figures: s.figures,
+      trades: s.summary.trades.map(tradeRow),
+    })),
+  };
+  // In a script element only `</script` (and `<!--`) could end it early: escape every `<`.
+  const dataBlock = JSON.stringify(data).replace(/</g, "\\u003c");
+
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Session ${esc(options.session)}${replay ? ` — live vs ${esc(replay.stream)}` : ""}</title>
 <style>
@@ -297,12 +379,14 @@ caption{font-weight:600;text-align:left;padding:4px 0}.summary th{color:#555;fon
 </style></head><body>
 <h1>Session ${esc(options.session)}</h1>
 <p class="muted">${replay ? `Live stream <b>${esc(live.stream)}</b> beside replay run <b>${esc(replay.stream)}</b>.` : `Stream <b>${esc(live.stream)}</b>.`} Times are New York. Generated from the journal; nothing here is fetched when you open it.</p>
+${streams.map((s) => (s.strategy ? `<p class="muted">${esc(s.label)}: ${esc(s.strategy.name)} ${esc(s.strategy.version)} — ${esc(Object.entries(s.strategy.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", "))}</p>` : "")).join("")}
 <h2>Summary</h2><div class="cols">${streams.map(summaryTable).join("")}</div>
 <h2>Price, decisions and fills</h2><div class="chart" id="price-chart">${priceChart}</div>
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>
-<h2>Trades</h2>${htmlTable(trades, { closed: (v) => nyTime(Number(v)), pnl: (v) => Number(v).toFixed(2) })}
+<h2>Trades</h2>${htmlTable(trades, { pnl: (v) => Number(v).toFixed(2) })}
 <h2>Gateway notices</h2><div class="chart" id="notice-chart">${noticeChart}</div>
 ${notices.length ? htmlTable(byCode, { first: (v) => nyTime(Number(v)), last: (v) => nyTime(Number(v)) }) : ""}
+<script type="application/json" id="report-data">${dataBlock}</script>
 </body></html>
 `;
 }
