@@ -61,7 +61,13 @@ export function jsonSummary(results: readonly SessionReplay[], out: string) {
     ...(results.length === 1 ? { session: results[0]!.session, run: results[0]!.run } : {}),
     out,
     ...figures(results),
-    sessions: results.map((r) => ({ session: r.session, run: r.run, ...figures([r]) })),
+    sessions: results.map((r) => ({
+      session: r.session,
+      run: r.run,
+      ...figures([r]),
+      // Every figure of both sides, as the report's data block and the SQL tables hold them.
+      figures: { live: r.live, replay: r.replay },
+    })),
     changed: results.flatMap((r) =>
       r.changed.map((d) => ({
         session: r.session,
