@@ -43,6 +43,8 @@ export interface SessionSummary {
   readonly decisionsByAction: Readonly<Record<string, number>>;
   readonly ordersIntended: number;
   readonly ordersRefused: number;
+  /** Refusals counted by the rule that refused them. */
+  readonly refusalsByRule: Readonly<Record<string, number>>;
   readonly fills: number;
   /** Round trips closed in the session, in closing order. */
   readonly trades: readonly RoundTrip[];
@@ -143,6 +145,7 @@ export function emptySummary(
     decisionsByAction: {},
     ordersIntended: 0,
     ordersRefused: 0,
+    refusalsByRule: {},
     fills: 0,
     trades: [],
     wins: 0,
@@ -264,7 +267,11 @@ function evolveSummary(
       next = { ...next, ordersIntended: next.ordersIntended + 1 };
       break;
     case "OrderRefused":
-      next = { ...next, ordersRefused: next.ordersRefused + 1 };
+      next = {
+        ...next,
+        ordersRefused: next.ordersRefused + 1,
+        refusalsByRule: bump(next.refusalsByRule, event.payload.rule),
+      };
       break;
     case "OrderFilled":
       next = { ...next, fills: next.fills + 1 };

@@ -64,3 +64,11 @@ export {
   sessionOf,
   type TradeGroup,
 } from "./session.js";
+export {
+  type DecisionParityCounts,
+  type OutcomeParity,
+  type OutcomeParityRow,
+  outcomeParity,
+  PARITY_FIGURES,
+  type ParityFigure,
+} from "./outcome-parity.js";

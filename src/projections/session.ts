@@ -89,6 +89,9 @@ export interface SessionFigures {
   decisions: number;
   orders: number;
   refusals: number;
+  refusalsByRule: Record<string, number>;
+  /** Orders that ended (or the session ended) without filling in full. */
+  unfilled: number;
   fills: number;
   trades: number;
   wins: number;
@@ -110,6 +113,9 @@ export interface SessionFigures {
   avgHoldingMin: number | null;
   /** Share of the session's time with a position open (union of the trips' holding times). */
   exposurePct: number | null;
+  /** Mean slippage per unit against the decision's quote, USD (> 0 costs money); null when unknown. */
+  avgEntrySlippageUsd: number | null;
+  avgExitSlippageUsd: number | null;
   byExitReason: Record<string, TradeGroup>;
   bySymbol: Record<string, TradeGroup>;
   openPositions: number;
@@ -132,6 +138,12 @@ function groupBy(trades: readonly RoundTrip[], key: (t: RoundTrip) => string): R
       .sort()
       .map((k) => [k, { trades: out[k]!.trades, wins: out[k]!.wins, pnlUsd: toUsd(out[k]!.pnl) }]),
   );
+}
+
+/** Mean of the known per-unit slippages, in USD to the tenth of a cent. */
+function slip(values: readonly (Micros | null)[]): number | null {
+  const m = mean(values.flatMap((v) => (v === null ? [] : [v])));
+  return m === null ? null : Math.round(m / 1_000) / 1_000;
 }
 
 /** Time covered by the union of [entry, exit] intervals, ms. */
@@ -162,6 +174,12 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     decisions: s.decisions,
     orders: s.ordersIntended,
     refusals: s.ordersRefused,
+    refusalsByRule: Object.fromEntries(Object.entries(s.refusalsByRule).sort(([a], [b]) => a.localeCompare(b))),
+    unfilled: fold.orders.filter(
+      (o) =>
+        isWorking(o) ||
+        ((o.phase === "cancelled" || o.phase === "rejected") && o.filledQuantity < o.intent.quantity),
+    ).length,
     fills: s.fills,
     trades: trades.length,
     wins: s.wins,
@@ -178,6 +196,8 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     avgR: avgR === null ? null : round2(avgR),
     avgHoldingMin: holding === null ? null : Math.round(holding / 6_000) / 10,
     exposurePct: spanMs > 0 && trades.length > 0 ? Math.round((unionMs(trades) / spanMs) * 1000) / 10 : null,
+    avgEntrySlippageUsd: slip(trades.map((t) => t.entrySlippageMicros)),
+    avgExitSlippageUsd: slip(trades.map((t) => t.exitSlippageMicros)),
     byExitReason: groupBy(trades, (t) => t.exitReason),
     bySymbol: groupBy(trades, (t) => t.symbol),
     openPositions: fold.openPositions.length,

@@ -8,12 +8,14 @@
  * headless in Node (no canvas, no browser).
  */
 import * as aq from "arquero";
-import * as vega from "vega";
-import * as vl from "vega-lite";
-import { type Journal, newYorkParts, type StoredEvent } from "../events/index.js";
+import type * as vl from "vega-lite";
+import type { Journal, StoredEvent } from "../events/index.js";
 import {
   foldSession,
   marksFor,
+  type OutcomeParity,
+  outcomeParity,
+  openPnlMicros,
   type RoundTrip,
   type SessionFigures,
   type SessionFold,
@@ -21,6 +23,8 @@ import {
   sessionFigures,
   toUsd,
 } from "../projections/index.js";
+import { esc, nyTime, svg, TIME, tradeRow, wall } from "./render-kit.js";
+import { symbolSections, symbolsOf } from "./symbol-charts.js";
 
 export interface ReportSource {
   journal: Journal;
@@ -73,59 +77,14 @@ function load(source: ReportSource, session: string, marksFrom?: readonly Stored
   };
 }
 
-/** A round trip as the report's table and data block show it (dollars, New York and UTC times). */
-export function tradeRow(t: RoundTrip) {
-  const usd = (m: number | null) => (m === null ? null : toUsd(m));
-  const price = (m: number | null) => (m === null ? null : m / 1_000_000);
-  return {
-    contract: t.contractKey,
-    side: t.side,
-    quantity: t.quantity,
-    entryNy: nyStamp(t.entryTs),
-    exitNy: nyStamp(t.closedTs),
-    entryUtc: new Date(t.entryTs).toISOString(),
-    exitUtc: new Date(t.closedTs).toISOString(),
-    entryPremium: price(t.entryPriceMicros),
-    exitPremium: price(t.exitPriceMicros),
-    exitReason: t.exitReason,
-    holdingMin: Math.round(t.holdingMs / 6_000) / 10,
-    feesUsd: usd(t.feesMicros),
-    pnlUsd: usd(t.pnlMicros),
-    r: t.rMultiple,
-    maeUsd: usd(t.maeMicros),
-    mfeUsd: usd(t.mfeMicros),
-    entrySlippage: price(t.entrySlippageMicros),
-    exitSlippage: price(t.exitSlippageMicros),
-  };
-}
-
-const nyStamp = (ms: number) => {
-  const p = newYorkParts(ms);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
-};
-
-const esc = (s: unknown) =>
-  String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const nyTime = (ms: number) => {
-  const p = newYorkParts(ms);
-  return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
-};
-
-/** Charts show New York wall time: shift each instant so a UTC time scale reads as New York. */
-function wall(ms: number): number {
-  const p = newYorkParts(ms);
-  const [y, m, d] = p.date.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d, p.hour, p.minute, p.second);
-}
-const TIME = { type: "temporal", scale: { type: "utc" }, axis: { format: "%H:%M" } } as const;
-
-async function svg(spec: vl.TopLevelSpec): Promise<string> {
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const out = await view.toSVG();
-  view.finalize();
-  return out;
+/** The meaning of each gateway code the journal's `notice_codes` view knows (empty if it has none). */
+function noticeMeanings(journal: Journal): { code: number; meaning: string; what_to_do: string }[] {
+  try {
+    return journal.sql.all(`SELECT code, meaning, what_to_do FROM notice_codes`);
+  } catch {
+    // A journal opened without its views (an older file, read-only): codes without meanings.
+    return [];
+  }
 }
 
 /** Render the report; resolves with the HTML text. */
@@ -136,63 +95,10 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
   const streams = replay ? [live, replay] : [live];
 
-  // Underlying price: the underlying snapshots of the first symbol.
-  const symbol = live.events.find((e) => e.type === "SessionOpened" && e.payload.symbols.length > 0);
-  const main = symbol?.type === "SessionOpened" ? symbol.payload.symbols[0]! : "SPY";
-  const prices = live.events.flatMap((e) =>
-    e.type === "QuoteSnapshot" &&
-    e.payload.contract.secType === "STK" &&
-    e.payload.contract.symbol === main &&
-    e.payload.lastUsd !== null
-      ? [{ time: wall(e.ts), price: e.payload.lastUsd }]
-      : [],
-  );
-  const priceAt = (ts: number) => {
-    let last = prices[0]?.price ?? null;
-    for (const p of prices) {
-      if (p.time > wall(ts)) break;
-      last = p.price;
-    }
-    return last;
-  };
-  const marks = streams.flatMap((s) =>
-    s.events.flatMap((e) => {
-      if (e.type === "DecisionMade" && e.payload.symbol === main && e.payload.action !== "hold") {
-        return [{ time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} ${e.payload.action}` }];
-      }
-      if (e.type === "OrderFilled" && e.payload.contract.symbol === main) {
-        return [
-          { time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} fill ${e.payload.side.toLowerCase()}` },
-        ];
-      }
-      return [];
-    }),
-  );
-  const priceChart = await svg({
-    width: 760,
-    height: 260,
-    title: `${main}: price, decisions and fills`,
-    layer: [
-      {
-        data: { values: prices },
-        mark: { type: "line", color: "#4c78a8" },
-        encoding: {
-          x: { field: "time", ...TIME, title: "time (New York)" },
-          y: { field: "price", type: "quantitative", scale: { zero: false }, title: "USD" },
-        },
-      },
-      {
-        data: { values: marks },
-        mark: { type: "point", filled: true, size: 70 },
-        encoding: {
-          x: { field: "time", ...TIME },
-          y: { field: "price", type: "quantitative" },
-          color: { field: "kind", type: "nominal", title: null },
-          shape: { field: "kind", type: "nominal", title: null },
-        },
-      },
-    ],
-  } as vl.TopLevelSpec);
+  // A section per symbol: the underlying with the strategy's signals and decisions, and each
+  // traded option's premium with every run's entries and exits.
+  const symbols = symbolsOf(live.events);
+  const sections = await symbolSections(symbols, live.events, streams);
 
   // Equity and drawdown, per stream.
   const equity = streams.flatMap((s) => {
@@ -354,8 +260,67 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     return `<table><tr>${names.map((n) => `<th>${esc(n)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${names.map((n) => `<td>${esc(format[n] ? format[n]!(r[n]) : r[n])}</td>`).join("")}</tr>`).join("")}</table>`;
   };
 
+  // Outcome parity: the replay run says what decision parity found (null for a what-if).
+  const completed = replay?.events.find((e) => e.type === "ReplayCompleted");
+  const parity: OutcomeParity | null = replay
+    ? outcomeParity(
+        live.figures,
+        replay.figures,
+        completed?.type === "ReplayCompleted" ? completed.payload.parity : null,
+      )
+    : null;
+  const paritySection = parity
+    ? `<h2>Outcomes: live against replay</h2><table id="outcome-parity"><tr><th></th><th>live</th><th>replay</th><th>difference</th></tr>${parity.rows
+        .map(
+          (r) =>
+            `<tr><th>${esc(r.figure === "netPnlUsd" ? "net P&L (USD)" : r.figure)}</th><td>${r.live}</td><td>${r.replay}</td><td>${r.difference === 0 ? "" : r.difference}</td></tr>`,
+        )
+        .join("")}</table>${parity.equal ? "<p>Equal.</p>" : `<ul>${parity.causes.map((c) => `<li>${esc(c)}</li>`).join("")}</ul>`}`
+    : "";
+
+  // What was still open when the session's events end.
+  const openRows = streams.flatMap((s) => [
+    ...s.fold.openPositions.map((p) => ({
+      run: s.label,
+      what: "position",
+      contract: p.key.slice(p.stream.length + 1),
+      quantity: p.quantity,
+      detail: `mark ${p.markMicros === null ? "—" : (p.markMicros / 1_000_000).toFixed(2)}`,
+      pnl: toUsd(openPnlMicros({ ...s.fold, openPositions: [p] })),
+    })),
+    ...s.fold.workingOrders.map((o) => ({
+      run: s.label,
+      what: `working ${o.intent.purpose} order`,
+      contract: o.contractKey,
+      quantity: o.intent.side === "BUY" ? o.intent.quantity : -o.intent.quantity,
+      detail: `${o.phase}, filled ${o.filledQuantity}`,
+      pnl: null as number | null,
+    })),
+  ]);
+
+  // Refusals, with the rule and what it said.
+  const refusals = streams.flatMap((s) =>
+    s.events.flatMap((e) =>
+      e.type === "OrderRefused"
+        ? [
+            {
+              run: s.label,
+              time: nyTime(e.ts),
+              contract: `${e.payload.intent.side} ${e.payload.intent.quantity} ${e.payload.intent.contract.symbol}`,
+              rule: e.payload.rule,
+              detail: e.payload.detail,
+            },
+          ]
+        : [],
+    ),
+  );
+  const meanings = new Map(
+    noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const),
+  );
+
   const data = {
     session: options.session,
+    outcomeParity: parity,
     runs: streams.map((s) => ({
       label: s.label,
       stream: s.stream,
@@ -381,11 +346,24 @@ caption{font-weight:600;text-align:left;padding:4px 0}.summary th{color:#555;fon
 <p class="muted">${replay ? `Live stream <b>${esc(live.stream)}</b> beside replay run <b>${esc(replay.stream)}</b>.` : `Stream <b>${esc(live.stream)}</b>.`} Times are New York. Generated from the journal; nothing here is fetched when you open it.</p>
 ${streams.map((s) => (s.strategy ? `<p class="muted">${esc(s.label)}: ${esc(s.strategy.name)} ${esc(s.strategy.version)} — ${esc(Object.entries(s.strategy.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", "))}</p>` : "")).join("")}
 <h2>Summary</h2><div class="cols">${streams.map(summaryTable).join("")}</div>
-<h2>Price, decisions and fills</h2><div class="chart" id="price-chart">${priceChart}</div>
+${sections}
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>
+${paritySection}
 <h2>Trades</h2>${htmlTable(trades, { pnl: (v) => Number(v).toFixed(2) })}
 <h2>Gateway notices</h2><div class="chart" id="notice-chart">${noticeChart}</div>
-${notices.length ? htmlTable(byCode, { first: (v) => nyTime(Number(v)), last: (v) => nyTime(Number(v)) }) : ""}
+${
+  notices.length
+    ? htmlTable(
+        byCode.derive({
+          meaning: aq.escape((d: { code: string }) => meanings.get(d.code)?.meaning ?? ""),
+          "what to do": aq.escape((d: { code: string }) => meanings.get(d.code)?.what_to_do ?? ""),
+        }),
+        { first: (v) => nyTime(Number(v)), last: (v) => nyTime(Number(v)) },
+      )
+    : ""
+}
+<h2>Refused orders</h2>${refusals.length ? htmlTable(aq.from(refusals)) : "<p>None.</p>"}
+<h2>Open at the end</h2>${openRows.length ? htmlTable(aq.from(openRows)) : "<p>Flat, no working orders.</p>"}
 <script type="application/json" id="report-data">${dataBlock}</script>
 </body></html>
 `;
