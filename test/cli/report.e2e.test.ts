@@ -20,11 +20,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: dir });
 
 let run = "";
+// biome-ignore lint/suspicious/noExplicitAny: the replay's JSON output, checked field by field below
+let summary: any = null;
 beforeAll(() => {
   copyFileSync(inject("sampleJournal"), journal);
   const r = cli(["replay", "--journal", journal, "--session", "2026-02-05", "--out", replayDb, "--json"]);
   expect(r.status, r.stderr).toBe(0);
-  run = JSON.parse(r.stdout).run;
+  summary = JSON.parse(r.stdout);
+  run = summary.run;
 }, 120_000);
 
 describe("journal report", () => {
@@ -67,13 +70,19 @@ describe("journal report", () => {
           paths: svg.querySelectorAll("path").length,
         })),
       );
-      expect(charts).toHaveLength(3);
+      // Per symbol an underlying and a premium chart, then equity and notices.
+      expect(charts.length).toBeGreaterThanOrEqual(6);
       for (const chart of charts) {
         expect(chart.width).toBeGreaterThan(300);
         expect(chart.paths).toBeGreaterThan(5);
       }
-      // The price line, the decision and fill marks, and both equity curves drew as marks.
-      expect(await page.$$eval("#price-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
+      // Every symbol has its section: the underlying's line, and the premium of its traded options
+      // with fills as points and round trips as rules from entry to exit.
+      const symbols = await page.$$eval(".symbol-chart", (d) => d.map((x) => x.getAttribute("data-symbol")));
+      expect(new Set(symbols)).toEqual(new Set(["SPY", "QQQ"]));
+      expect(await page.$$eval(".symbol-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(2);
+      expect(await page.$$eval(".premium-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
+      expect(await page.$$eval(".premium-chart svg .mark-rule line", (p) => p.length)).toBeGreaterThan(0);
       expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(
         2,
       );
@@ -87,6 +96,17 @@ describe("journal report", () => {
         "live",
         "replay",
       ]);
+      // The figures in the page are the ones `replay --json` printed, for both runs.
+      const data = JSON.parse(await page.$eval("#report-data", (e) => e.textContent ?? ""));
+      expect(data.runs.map((r: { figures: unknown }) => r.figures)).toEqual([
+        summary.sessions[0].figures.live,
+        summary.sessions[0].figures.replay,
+      ]);
+      expect(data.outcomeParity).toEqual(summary.sessions[0].outcomeParity);
+      const parityRows = await page.$$eval("#outcome-parity tr", (r) => r.length);
+      expect(parityRows).toBe(7);
+      // The header names the strategy, its version and parameters.
+      expect(html).toMatch(/trend-vwap \d+\.\d+\.\d+ — [^<]*stopLossPct=/);
       expect(errors).toEqual([]);
       expect(requests.every((u) => u.startsWith("file://"))).toBe(true);
     } finally {
