@@ -22,6 +22,14 @@ export {
   type OrderView,
 } from "./orders.js";
 export {
+  type DecisionParityCounts,
+  type OutcomeParity,
+  type OutcomeParityRow,
+  outcomeParity,
+  PARITY_FIGURES,
+  type ParityFigure,
+} from "./outcome-parity.js";
+export {
   averageCostMicros,
   type ClosedTrade,
   evolvePositions,
@@ -46,7 +54,6 @@ export {
   riskExposure,
   sessionPnlMicros,
 } from "./risk.js";
-export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
 export {
   chargeTrip,
   evolveTrips,
@@ -64,11 +71,4 @@ export {
   sessionOf,
   type TradeGroup,
 } from "./session.js";
-export {
-  type DecisionParityCounts,
-  type OutcomeParity,
-  type OutcomeParityRow,
-  outcomeParity,
-  PARITY_FIGURES,
-  type ParityFigure,
-} from "./outcome-parity.js";
+export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";

@@ -57,7 +57,9 @@ export function outcomeParity(
       `${plural(decisions.differ + decisions.missing, "decision")} differ from live's (${decisions.differ} changed, ${decisions.missing} on one side only)`,
     );
   }
-  for (const rule of [...new Set([...Object.keys(live.refusalsByRule), ...Object.keys(replay.refusalsByRule)])].sort()) {
+  for (const rule of [
+    ...new Set([...Object.keys(live.refusalsByRule), ...Object.keys(replay.refusalsByRule)]),
+  ].sort()) {
     const a = live.refusalsByRule[rule] ?? 0;
     const b = replay.refusalsByRule[rule] ?? 0;
     if (a !== b)
@@ -66,7 +68,9 @@ export function outcomeParity(
       );
   }
   if (live.unfilled !== replay.unfilled)
-    causes.push(`not filled: live ${live.unfilled}, replay ${replay.unfilled} (no fill before the session ended, cancelled or rejected)`);
+    causes.push(
+      `not filled: live ${live.unfilled}, replay ${replay.unfilled} (no fill before the session ended, cancelled or rejected)`,
+    );
   const entrySlip = [live.avgEntrySlippageUsd, replay.avgEntrySlippageUsd];
   const exitSlip = [live.avgExitSlippageUsd, replay.avgExitSlippageUsd];
   if (

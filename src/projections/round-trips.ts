@@ -68,7 +68,12 @@ export interface TripsState {
   readonly execs: ReadonlyMap<string, string>;
 }
 
-export const initialTrips: TripsState = { open: new Map(), quoted: new Map(), stops: new Map(), execs: new Map() };
+export const initialTrips: TripsState = {
+  open: new Map(),
+  quoted: new Map(),
+  stops: new Map(),
+  execs: new Map(),
+};
 
 function stopOf(params: Record<string, unknown>): number | null {
   const v = params.stopLossPct;

@@ -6,9 +6,9 @@
 import { contractKey, type StoredEvent } from "../events/index.js";
 import { type BookState, emptySummary, foldBook, type SessionSummary } from "./book.js";
 import { type Micros, toUsd } from "./money.js";
-import { isWorking } from "./risk.js";
 import type { OrderView } from "./orders.js";
 import { type Position, unrealizedMicros } from "./positions.js";
+import { isWorking } from "./risk.js";
 import type { RoundTrip } from "./round-trips.js";
 
 /** The fold of one stream's session, with what is still open at its end. */
@@ -128,7 +128,9 @@ const mean = (xs: readonly number[]) => (xs.length === 0 ? null : xs.reduce((a, 
 function groupBy(trades: readonly RoundTrip[], key: (t: RoundTrip) => string): Record<string, TradeGroup> {
   const out: Record<string, { trades: number; wins: number; pnl: Micros }> = {};
   for (const t of trades) {
-    const g = (out[key(t)] ??= { trades: 0, wins: 0, pnl: 0 });
+    const k = key(t);
+    const g = out[k] ?? { trades: 0, wins: 0, pnl: 0 };
+    out[k] = g;
     g.trades += 1;
     g.wins += t.pnlMicros > 0 ? 1 : 0;
     g.pnl += t.pnlMicros;
@@ -174,7 +176,9 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     decisions: s.decisions,
     orders: s.ordersIntended,
     refusals: s.ordersRefused,
-    refusalsByRule: Object.fromEntries(Object.entries(s.refusalsByRule).sort(([a], [b]) => a.localeCompare(b))),
+    refusalsByRule: Object.fromEntries(
+      Object.entries(s.refusalsByRule).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     unfilled: fold.orders.filter(
       (o) =>
         isWorking(o) ||

@@ -36,7 +36,8 @@ export function buildCalendar(journal: Journal, stream: string, from: string, to
   const sum = (pick: (f: SessionFigures) => number) =>
     Math.round(days.reduce((a, d) => a + pick(d.figures), 0) * 100) / 100;
   const ranked = [...days].sort((a, b) => a.figures.netPnlUsd - b.figures.netPnlUsd);
-  const pick = (d: CalendarDay | undefined) => (d ? { session: d.session, netPnlUsd: d.figures.netPnlUsd } : null);
+  const pick = (d: CalendarDay | undefined) =>
+    d ? { session: d.session, netPnlUsd: d.figures.netPnlUsd } : null;
   return {
     stream,
     from,

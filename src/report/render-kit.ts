@@ -62,4 +62,3 @@ export async function svg(spec: vl.TopLevelSpec): Promise<string> {
   view.finalize();
   return out;
 }
-

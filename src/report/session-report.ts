@@ -14,9 +14,8 @@ import {
   foldSession,
   marksFor,
   type OutcomeParity,
-  outcomeParity,
   openPnlMicros,
-  type RoundTrip,
+  outcomeParity,
   type SessionFigures,
   type SessionFold,
   type SessionSummary,
@@ -275,7 +274,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
           (r) =>
             `<tr><th>${esc(r.figure === "netPnlUsd" ? "net P&L (USD)" : r.figure)}</th><td>${r.live}</td><td>${r.replay}</td><td>${r.difference === 0 ? "" : r.difference}</td></tr>`,
         )
-        .join("")}</table>${parity.equal ? "<p>Equal.</p>" : `<ul>${parity.causes.map((c) => `<li>${esc(c)}</li>`).join("")}</ul>`}`
+        .join(
+          "",
+        )}</table>${parity.equal ? "<p>Equal.</p>" : `<ul>${parity.causes.map((c) => `<li>${esc(c)}</li>`).join("")}</ul>`}`
     : "";
 
   // What was still open when the session's events end.
@@ -314,9 +315,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         : [],
     ),
   );
-  const meanings = new Map(
-    noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const),
-  );
+  const meanings = new Map(noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const));
 
   const data = {
     session: options.session,
@@ -344,7 +343,17 @@ caption{font-weight:600;text-align:left;padding:4px 0}.summary th{color:#555;fon
 </style></head><body>
 <h1>Session ${esc(options.session)}</h1>
 <p class="muted">${replay ? `Live stream <b>${esc(live.stream)}</b> beside replay run <b>${esc(replay.stream)}</b>.` : `Stream <b>${esc(live.stream)}</b>.`} Times are New York. Generated from the journal; nothing here is fetched when you open it.</p>
-${streams.map((s) => (s.strategy ? `<p class="muted">${esc(s.label)}: ${esc(s.strategy.name)} ${esc(s.strategy.version)} — ${esc(Object.entries(s.strategy.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", "))}</p>` : "")).join("")}
+${streams
+  .map((s) =>
+    s.strategy
+      ? `<p class="muted">${esc(s.label)}: ${esc(s.strategy.name)} ${esc(s.strategy.version)} — ${esc(
+          Object.entries(s.strategy.params)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join(", "),
+        )}</p>`
+      : "",
+  )
+  .join("")}
 <h2>Summary</h2><div class="cols">${streams.map(summaryTable).join("")}</div>
 ${sections}
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>

@@ -42,18 +42,29 @@ export async function symbolSections(
   return out.join("\n");
 }
 
-async function symbolSection(symbol: string, live: readonly StoredEvent[], runs: readonly Run[]): Promise<string> {
-  const prices = live.flatMap((e) =>
-    e.type === "QuoteSnapshot" && e.payload.contract.secType === "STK" && e.payload.contract.symbol === symbol
-      ? [{ time: wall(e.ts), price: e.payload.lastUsd ?? markOf(e.payload.bidUsd, e.payload.askUsd, null) }]
-      : [],
-  ).filter((p): p is { time: number; price: number } => p.price !== null);
+async function symbolSection(
+  symbol: string,
+  live: readonly StoredEvent[],
+  runs: readonly Run[],
+): Promise<string> {
+  const prices = live
+    .flatMap((e) =>
+      e.type === "QuoteSnapshot" &&
+      e.payload.contract.secType === "STK" &&
+      e.payload.contract.symbol === symbol
+        ? [{ time: wall(e.ts), price: e.payload.lastUsd ?? markOf(e.payload.bidUsd, e.payload.askUsd, null) }]
+        : [],
+    )
+    .filter((p): p is { time: number; price: number } => p.price !== null);
   const level = median(prices.map((p) => p.price));
   // The strategy's signals that live on the price's scale (VWAP, moving averages, …), from live's decisions.
   const signals = live.flatMap((e) =>
     e.type === "DecisionMade" && e.payload.symbol === symbol
       ? Object.entries(e.payload.signals).flatMap(([name, value]) =>
-          typeof value === "number" && level !== null && Math.abs(value - level) < level * 0.1 && !/quoted/i.test(name)
+          typeof value === "number" &&
+          level !== null &&
+          Math.abs(value - level) < level * 0.1 &&
+          !/quoted/i.test(name)
             ? [{ time: wall(e.ts), value, signal: name }]
             : [],
         )
@@ -120,7 +131,9 @@ async function symbolSection(symbol: string, live: readonly StoredEvent[], runs:
   const traded = new Set(
     runs.flatMap((r) =>
       r.events.flatMap((e) =>
-        e.type === "OrderFilled" && e.payload.contract.symbol === symbol && e.payload.contract.secType === "OPT"
+        e.type === "OrderFilled" &&
+        e.payload.contract.symbol === symbol &&
+        e.payload.contract.secType === "OPT"
           ? [contractKey(e.payload.contract)]
           : [],
       ),

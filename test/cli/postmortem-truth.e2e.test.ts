@@ -21,7 +21,8 @@ const cli = (args: string[]) => {
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 };
-const sql = <T>(db: string, query: string): T[] => JSON.parse(cli(["sql", "--journal", db, "--format", "json", query]));
+const sql = <T>(db: string, query: string): T[] =>
+  JSON.parse(cli(["sql", "--journal", db, "--format", "json", query]));
 
 interface Row {
   session: string;
@@ -40,13 +41,36 @@ const reports = new Map<string, ReportRun[]>();
 beforeAll(() => {
   copyFileSync(inject("sampleJournal"), journal);
   const out = JSON.parse(
-    cli(["replay", "--journal", journal, "--sessions", `${SESSIONS[0]}..${SESSIONS[1]}`, "--out", replayDb, "--json"]),
+    cli([
+      "replay",
+      "--journal",
+      journal,
+      "--sessions",
+      `${SESSIONS[0]}..${SESSIONS[1]}`,
+      "--out",
+      replayDb,
+      "--json",
+    ]),
   );
   rows = out.sessions;
   for (const row of rows) {
     const html = join(dir, `${row.session}.html`);
-    cli(["report", "--journal", journal, "--session", row.session, "--run", row.run, "--replay-journal", replayDb, "--out", html]);
-    const block = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(readFileSync(html, "utf8"));
+    cli([
+      "report",
+      "--journal",
+      journal,
+      "--session",
+      row.session,
+      "--run",
+      row.run,
+      "--replay-journal",
+      replayDb,
+      "--out",
+      html,
+    ]);
+    const block = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(
+      readFileSync(html, "utf8"),
+    );
     reports.set(row.session, JSON.parse(block![1]!).runs);
   }
   // The projection tables of both journals, folded from zero over every stream and session.
@@ -82,7 +106,12 @@ describe("one P&L truth", () => {
            FROM proj_session_summary WHERE stream = '${stream}' AND session = '${row.session}'`,
         );
         expect(s, `${stream} ${row.session}`).toBeDefined();
-        expect([s!.trades, s!.wins, s!.fills, s!.orders_refused]).toEqual([f.trades, f.wins, f.fills, f.refusals]);
+        expect([s!.trades, s!.wins, s!.fills, s!.orders_refused]).toEqual([
+          f.trades,
+          f.wins,
+          f.fills,
+          f.refusals,
+        ]);
         expect(s!.fees_usd).toBe(f.feesUsd);
         const [t] = sql<{ n: number; pnl: number | null }>(
           db,
@@ -93,11 +122,9 @@ describe("one P&L truth", () => {
         // A replay journal holds no quotes: what it still holds open at the end is marked from
         // live's quotes by the summary and the report, at its last fill by the table. Flat, all agree.
         if (stream === "live" || f.openPositions === 0) {
-          expect([s!.net_pnl_usd, s!.gross_pnl_usd, s!.max_drawdown_usd], `${stream} ${row.session}`).toEqual([
-            f.netPnlUsd,
-            f.grossPnlUsd,
-            f.maxDrawdownUsd,
-          ]);
+          expect([s!.net_pnl_usd, s!.gross_pnl_usd, s!.max_drawdown_usd], `${stream} ${row.session}`).toEqual(
+            [f.netPnlUsd, f.grossPnlUsd, f.maxDrawdownUsd],
+          );
         }
       }
     }

@@ -26,10 +26,20 @@ describe("journal report --sessions", () => {
     const r = cli(["report", "--journal", journal, "--sessions", "2026-02-01..2026-02-28", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
-    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!);
+    const data = JSON.parse(
+      /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!,
+    );
     const q = spawnSync(
       process.execPath,
-      [BIN, "sql", "--journal", journal, "--format", "json", "SELECT session, net_pnl_usd, trades FROM proj_session_summary WHERE stream = 'live' ORDER BY session"],
+      [
+        BIN,
+        "sql",
+        "--journal",
+        journal,
+        "--format",
+        "json",
+        "SELECT session, net_pnl_usd, trades FROM proj_session_summary WHERE stream = 'live' ORDER BY session",
+      ],
       { encoding: "utf8" },
     );
     const rows: { session: string; net_pnl_usd: number; trades: number }[] = JSON.parse(q.stdout);

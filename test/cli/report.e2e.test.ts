@@ -80,7 +80,9 @@ describe("journal report", () => {
       // with fills as points and round trips as rules from entry to exit.
       const symbols = await page.$$eval(".symbol-chart", (d) => d.map((x) => x.getAttribute("data-symbol")));
       expect(new Set(symbols)).toEqual(new Set(["SPY", "QQQ"]));
-      expect(await page.$$eval(".symbol-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(2);
+      expect(await page.$$eval(".symbol-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(
+        2,
+      );
       expect(await page.$$eval(".premium-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
       expect(await page.$$eval(".premium-chart svg .mark-rule line", (p) => p.length)).toBeGreaterThan(0);
       expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(

@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Contract, EventBodyInput, StoredEvent } from "../../src/events/index.js";
-import {
-  foldBook,
-  foldSession,
-  sessionFigures,
-  sessionOf,
-  toUsd,
-} from "../../src/projections/index.js";
+import { foldBook, foldSession, sessionFigures, sessionOf, toUsd } from "../../src/projections/index.js";
 import { stored } from "../support/given.js";
 
 const PUT: Contract = {
@@ -86,13 +80,34 @@ function order(
         signals: { quotedPriceUsd: quoted },
       },
     },
-    { id: `I${n}`, type: "OrderIntended", version: 1, causation: decision, correlation: decision, payload: { intent: i, dryRun: false } },
-    { type: "OrderSubmitted", version: 1, causation: `I${n}`, correlation: decision, payload: { orderId: n, clientId: 1, intent: i } },
+    {
+      id: `I${n}`,
+      type: "OrderIntended",
+      version: 1,
+      causation: decision,
+      correlation: decision,
+      payload: { intent: i, dryRun: false },
+    },
+    {
+      type: "OrderSubmitted",
+      version: 1,
+      causation: `I${n}`,
+      correlation: decision,
+      payload: { orderId: n, clientId: 1, intent: i },
+    },
     {
       type: "OrderFilled",
       version: 1,
       correlation: decision,
-      payload: { orderId: n, execId: `x${n}`, contract: PUT, side, quantity: 1, priceUsd: price, exchange: "CBOE" },
+      payload: {
+        orderId: n,
+        execId: `x${n}`,
+        contract: PUT,
+        side,
+        quantity: 1,
+        priceUsd: price,
+        exchange: "CBOE",
+      },
     },
     {
       type: "CommissionReported",
@@ -117,7 +132,12 @@ describe("round trips (worked example, hand-checked)", () => {
     const [trip] = foldBook(events).summaries.get("replay-x|2026-02-04")!.trades;
     expect(trip).toBeDefined();
     const t = trip!;
-    expect([t.side, t.quantity, t.contractKey, t.exitReason]).toEqual(["LONG", 1, "QQQ 20260206 P 516", "profit-target"]);
+    expect([t.side, t.quantity, t.contractKey, t.exitReason]).toEqual([
+      "LONG",
+      1,
+      "QQQ 20260206 P 516",
+      "profit-target",
+    ]);
     expect([t.entryPriceMicros, t.exitPriceMicros]).toEqual([2_050_000, 2_280_000]);
     // (2.28 − 2.05)·100 − 2 × 0.65
     expect(toUsd(t.pnlMicros)).toBe(21.7);

@@ -16,7 +16,10 @@ export function register(program: Command): void {
         "write a self-contained HTML report: summary, price with decisions and fills, equity and drawdown, trades, notices",
       )
       .option("--session <date>", "trading date YYYY-MM-DD")
-      .option("--sessions <range>", "a calendar of sessions A..B (YYYY-MM-DD..YYYY-MM-DD): P&L and trades per day")
+      .option(
+        "--sessions <range>",
+        "a calendar of sessions A..B (YYYY-MM-DD..YYYY-MM-DD): P&L and trades per day",
+      )
       .option("--stream <stream>", "the stream to report", "live")
       .option(
         "--run <id>",
@@ -38,7 +41,8 @@ export function register(program: Command): void {
       out: string;
     }) => {
       if (opts.sessions !== undefined) return writeCalendar(opts);
-      if (opts.session === undefined) throw new UsageError("give --session YYYY-MM-DD, or --sessions A..B for a calendar");
+      if (opts.session === undefined)
+        throw new UsageError("give --session YYYY-MM-DD, or --sessions A..B for a calendar");
       const session = opts.session;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(session))
         throw new UsageError(`--session ${session}: expected YYYY-MM-DD`);
@@ -94,7 +98,8 @@ export function register(program: Command): void {
 /** `journal report --sessions A..B`: the calendar page, and its totals on stdout. */
 function writeCalendar(opts: { journal: string; sessions?: string; stream: string; out: string }): void {
   const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(opts.sessions ?? "");
-  if (!m || m[1]! > m[2]!) throw new UsageError(`--sessions ${opts.sessions}: expected A..B, two YYYY-MM-DD dates, A not after B`);
+  if (!m || m[1]! > m[2]!)
+    throw new UsageError(`--sessions ${opts.sessions}: expected A..B, two YYYY-MM-DD dates, A not after B`);
   const journal = openJournal(opts.journal, { readonly: true });
   try {
     const calendar = buildCalendar(journal, opts.stream, m[1]!, m[2]!);
