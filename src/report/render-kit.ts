@@ -60,5 +60,11 @@ export async function svg(spec: vl.TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const out = await view.toSVG();
   view.finalize();
-  return out;
+  // Hover titles: each mark's description (Vega-Lite writes it as aria-label) as an SVG <title>,
+  // which browsers show on hover without a script.
+  return out.replace(
+    /<(path|line)([^>]*?) aria-label="([^"]*)"([^>]*?)\/>/g,
+    (_m, tag: string, before: string, label: string, after: string) =>
+      `<${tag}${before} aria-label="${label}"${after}><title>${label}</title></${tag}>`,
+  );
 }

@@ -142,6 +142,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     ],
   } as vl.TopLevelSpec);
 
+  const meanings = new Map(noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const));
   // Gateway notices on a timeline.
   const notices = live.events.flatMap((e) =>
     e.type === "GatewayNotice"
@@ -156,24 +157,54 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         ]
       : [],
   );
-  const noticeChart = notices.length
+  // Notices (with their meaning), refusals and connection gaps on one timeline.
+  const timeline = [
+    ...notices.map((n) => ({
+      time: n.time,
+      row: `notice ${n.code}`,
+      kind: n.severity,
+      what: `${n.code}: ${meanings.get(n.code)?.meaning ?? n.message}`,
+    })),
+    ...streams.flatMap((s) =>
+      s.events.flatMap((e) =>
+        e.type === "OrderRefused"
+          ? [
+              {
+                time: wall(e.ts),
+                row: `${s.label} refused`,
+                kind: "refusal",
+                what: `${e.payload.rule}: ${e.payload.detail}`,
+              },
+            ]
+          : e.type === "GatewayDisconnected"
+            ? [{ time: wall(e.ts), row: "gateway gap", kind: "gap", what: `disconnected: ${e.payload.reason}` }]
+            : [],
+      ),
+    ),
+  ];
+  const noticeChart = timeline.length
     ? await svg({
         width: 760,
-        height: 120,
-        title: "Gateway notices",
-        data: { values: notices },
-        mark: { type: "tick", thickness: 2 },
+        height: 40 + 18 * new Set(timeline.map((t) => t.row)).size,
+        title: "Notices, refusals and gaps",
+        data: { values: timeline },
+        mark: { type: "tick", thickness: 2, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: "time (New York)" },
-          y: { field: "code", type: "nominal", title: "code" },
+          y: { field: "row", type: "nominal", title: null },
           color: {
-            field: "severity",
+            field: "kind",
             type: "nominal",
-            scale: { domain: ["info", "warning", "error"], range: ["#54a24b", "#f58518", "#e45756"] },
+            title: null,
+            scale: {
+              domain: ["info", "warning", "error", "refusal", "gap"],
+              range: ["#54a24b", "#f58518", "#e45756", "#b279a2", "#222222"],
+            },
           },
+          tooltip: [{ field: "what" }],
         },
       } as vl.TopLevelSpec)
-    : "<p>No gateway notices.</p>";
+    : "<p>No notices, refusals or gaps.</p>";
 
   // Tables with arquero.
   const trades = aq
@@ -315,7 +346,6 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         : [],
     ),
   );
-  const meanings = new Map(noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const));
 
   const data = {
     session: options.session,
@@ -359,7 +389,7 @@ ${sections}
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>
 ${paritySection}
 <h2>Trades</h2>${htmlTable(trades, { pnl: (v) => Number(v).toFixed(2) })}
-<h2>Gateway notices</h2><div class="chart" id="notice-chart">${noticeChart}</div>
+<h2>Notices, refusals and gaps</h2><div class="chart" id="notice-chart">${noticeChart}</div>
 ${
   notices.length
     ? htmlTable(

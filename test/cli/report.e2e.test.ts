@@ -98,6 +98,21 @@ describe("journal report", () => {
         "live",
         "replay",
       ]);
+      // Marks carry hover titles (an SVG <title> a browser shows without a script).
+      const titles = await page.$$eval(".premium-chart svg .mark-symbol path title", (t) =>
+        t.map((x) => x.textContent ?? ""),
+      );
+      expect(titles.length).toBeGreaterThan(5);
+      expect(titles.some((t) => /fill: (live|replay) (buy|sell)/.test(t))).toBe(true);
+      // Live's refusals (if any) sit on the timeline beside the notices, each with its rule.
+      const timeline = await page.$$eval(
+        "#notice-chart svg .mark-tick path title, #notice-chart svg .mark-rect path title",
+        (t) => t.map((x) => x.textContent ?? ""),
+      );
+      for (const rule of Object.keys(summary.sessions[0].figures.live.refusalsByRule))
+        expect(timeline.some((t) => t.includes(`${rule}: `))).toBe(true);
+      // Notices carry their meaning from notice_codes (2104: market data farm connection is OK).
+      expect(timeline.some((t) => /\b\d{3,4}: [a-z]/.test(t))).toBe(true);
       // The figures in the page are the ones `replay --json` printed, for both runs.
       const data = JSON.parse(await page.$eval("#report-data", (e) => e.textContent ?? ""));
       expect(data.runs.map((r: { figures: unknown }) => r.figures)).toEqual([
