@@ -177,7 +177,14 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
               },
             ]
           : e.type === "GatewayDisconnected"
-            ? [{ time: wall(e.ts), row: "gateway gap", kind: "gap", what: `disconnected: ${e.payload.reason}` }]
+            ? [
+                {
+                  time: wall(e.ts),
+                  row: "gateway gap",
+                  kind: "gap",
+                  what: `disconnected: ${e.payload.reason}`,
+                },
+              ]
             : [],
       ),
     ),
