@@ -72,3 +72,4 @@ export {
   type TradeGroup,
 } from "./session.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
+export { type ModelledFill, modelErrorMicros, modelledFills, tripFills } from "./fill-model-error.js";

@@ -8,6 +8,7 @@ import { type BookState, emptySummary, foldBook, type SessionSummary } from "./b
 import { type Micros, toUsd } from "./money.js";
 import type { OrderView } from "./orders.js";
 import { type Position, unrealizedMicros } from "./positions.js";
+import { type ModelledFill, modelErrorMicros, modelledFills } from "./fill-model-error.js";
 import { isWorking } from "./risk.js";
 import type { RoundTrip } from "./round-trips.js";
 
@@ -20,6 +21,10 @@ export interface SessionFold {
   readonly workingOrders: readonly OrderView[];
   readonly orders: readonly OrderView[];
   readonly book: BookState;
+  /** The events folded, in fold order (with mark quotes merged); empty when built from a whole book. */
+  readonly events: readonly StoredEvent[];
+  /** Real fills against the fill model on the same quotes. */
+  readonly modelledFills: readonly ModelledFill[];
 }
 
 /**
@@ -53,14 +58,17 @@ export function foldSession(
             a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
         );
   // Source events fold as they are; only a run merged with mark quotes needs a fresh sequence.
-  const book = foldBook(
-    merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent),
-  );
-  return sessionOf(book, stream, session);
+  const folded = merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent);
+  return sessionOf(foldBook(folded), stream, session, folded);
 }
 
 /** A session's fold out of a book that holds it (a whole journal folded, or just the session). */
-export function sessionOf(book: BookState, stream: string, session: string): SessionFold {
+export function sessionOf(
+  book: BookState,
+  stream: string,
+  session: string,
+  events: readonly StoredEvent[] = [],
+): SessionFold {
   const summary = book.summaries.get(`${stream}|${session}`) ?? emptySummary(stream, session);
   const orders = [...(book.orders.get(`${stream}|${session}`)?.byKey.values() ?? [])];
   return {
@@ -71,6 +79,8 @@ export function sessionOf(book: BookState, stream: string, session: string): Ses
     workingOrders: orders.filter(isWorking),
     orders,
     book,
+    events,
+    modelledFills: modelledFills(events),
   };
 }
 
@@ -115,6 +125,8 @@ export interface SessionFigures {
   exposurePct: number | null;
   /** Mean slippage per unit against the decision's quote, USD (> 0 costs money); null when unknown. */
   avgEntrySlippageUsd: number | null;
+  /** Σ over real fills of (real − the fill model's price on the same quotes) × units, USD; null without real fills. */
+  fillModelErrorUsd: number | null;
   avgExitSlippageUsd: number | null;
   byExitReason: Record<string, TradeGroup>;
   bySymbol: Record<string, TradeGroup>;
@@ -200,6 +212,7 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     avgR: avgR === null ? null : round2(avgR),
     avgHoldingMin: holding === null ? null : Math.round(holding / 6_000) / 10,
     exposurePct: spanMs > 0 && trades.length > 0 ? Math.round((unionMs(trades) / spanMs) * 1000) / 10 : null,
+    fillModelErrorUsd: fold.modelledFills.length === 0 ? null : toUsd(modelErrorMicros(fold.modelledFills)),
     avgEntrySlippageUsd: slip(trades.map((t) => t.entrySlippageMicros)),
     avgExitSlippageUsd: slip(trades.map((t) => t.exitSlippageMicros)),
     byExitReason: groupBy(trades, (t) => t.exitReason),

@@ -5,10 +5,17 @@
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { newYorkParts } from "../events/index.js";
-import { type RoundTrip, toUsd } from "../projections/index.js";
+import {
+  type ModelledFill,
+  modelErrorMicros,
+  type RoundTrip,
+  toUsd,
+  tripFills,
+} from "../projections/index.js";
 
 /** A round trip as the report's table and data block show it (dollars, New York and UTC times). */
-export function tradeRow(t: RoundTrip) {
+export function tradeRow(t: RoundTrip, modelled: readonly ModelledFill[] = []) {
+  const model = tripFills(t, modelled);
   const usd = (m: number | null) => (m === null ? null : toUsd(m));
   const price = (m: number | null) => (m === null ? null : m / 1_000_000);
   return {
@@ -30,6 +37,8 @@ export function tradeRow(t: RoundTrip) {
     mfeUsd: usd(t.mfeMicros),
     entrySlippage: price(t.entrySlippageMicros),
     exitSlippage: price(t.exitSlippageMicros),
+    /** Σ (real − fill model) × units over the trip's real fills, USD; null without any. */
+    modelErrorUsd: model.length === 0 ? null : toUsd(modelErrorMicros(model)),
   };
 }
 

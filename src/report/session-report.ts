@@ -218,7 +218,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     .from(
       streams.flatMap((s) =>
         s.summary.trades.map((t) => {
-          const r = tradeRow(t);
+          const r = tradeRow(t, s.fold.modelledFills);
           return {
             run: s.label,
             contract: r.contract,
@@ -237,6 +237,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
             MFE: r.mfeUsd,
             "slip in": r.entrySlippage,
             "slip out": r.exitSlippage,
+            "model err": r.modelErrorUsd,
             closed: t.closedTs,
           };
         }),
@@ -284,6 +285,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       ["of which open at the end", money(f.openPnlUsd)],
       ["max drawdown", money(f.maxDrawdownUsd)],
       ["max exposure", money(f.maxExposureUsd)],
+      ["fill model error (real − model)", money(f.fillModelErrorUsd)],
     ];
   };
   const summaryTable = (s: StreamData) =>
@@ -362,7 +364,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       stream: s.stream,
       strategy: s.strategy,
       figures: s.figures,
-      trades: s.summary.trades.map(tradeRow),
+      trades: s.summary.trades.map((t) => tradeRow(t, s.fold.modelledFills)),
     })),
   };
   // In a script element only `</script` (and `<!--`) could end it early: escape every `<`.

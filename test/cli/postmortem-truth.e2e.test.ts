@@ -130,6 +130,18 @@ describe("one P&L truth", () => {
     }
   });
 
+  it("the fill model's error on live's fills is docs/sql.md query 12's, per session", () => {
+    const docs = readFileSync(join(ROOT, "docs", "sql.md"), "utf8");
+    const query = /### 12\. [^\n]+\n\n```sql\n([\s\S]*?)```/.exec(docs)![1]!;
+    const inSqlRows = sql<{ session: string; session_error_usd: number }>(journal, query);
+    for (const row of rows) {
+      const inSql = inSqlRows.find((r) => r.session === row.session)?.session_error_usd ?? null;
+      expect(row.figures.live.fillModelErrorUsd, row.session).toBe(inSql);
+    }
+    // The sample's live fills are real: the model has something to be wrong about.
+    expect(inSqlRows.length).toBeGreaterThan(0);
+  });
+
   it("net P&L is the closed trades plus what is open at the end, and drawdown is at least the worst fall", () => {
     for (const row of rows) {
       for (const f of [row.figures.live, row.figures.replay]) {

@@ -174,7 +174,7 @@ describe("a session's P&L is its own", () => {
       startSeq: day1.length + 1,
       startTs: Date.UTC(2026, 1, 5, 15),
     });
-    const whole = sessionOf(foldBook([...day1, ...day2]), "live", "2026-02-05");
+    const whole = sessionOf(foldBook([...day1, ...day2]), "live", "2026-02-05", day2);
     const alone = foldSession(day2, [], "live", "2026-02-05");
     expect(toUsd(whole.summary.netPnlMicros)).toBe(48.7);
     expect(sessionFigures(whole, 1)).toEqual(sessionFigures(alone, 1));
@@ -210,7 +210,7 @@ describe("a session's P&L is its own", () => {
           startSeq: day1.length + 1,
           startTs: Date.UTC(2026, 1, 5, 15),
         });
-        const whole = sessionOf(foldBook([...day1, ...day2]), "live", "2026-02-05");
+        const whole = sessionOf(foldBook([...day1, ...day2]), "live", "2026-02-05", day2);
         const alone = foldSession(day2, [], "live", "2026-02-05");
         expect(sessionFigures(whole, 1000)).toEqual(sessionFigures(alone, 1000));
         const f = sessionFigures(alone, 1000);
