@@ -11,6 +11,7 @@ export {
   reconcile,
   type SessionSummary,
 } from "./book.js";
+export { type ModelledFill, modelErrorMicros, modelledFills, tripFills } from "./fill-model-error.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,
@@ -72,4 +73,3 @@ export {
   type TradeGroup,
 } from "./session.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
-export { type ModelledFill, modelErrorMicros, modelledFills, tripFills } from "./fill-model-error.js";

@@ -5,10 +5,10 @@
  */
 import { contractKey, type StoredEvent } from "../events/index.js";
 import { type BookState, emptySummary, foldBook, type SessionSummary } from "./book.js";
+import { type ModelledFill, modelErrorMicros, modelledFills } from "./fill-model-error.js";
 import { type Micros, toUsd } from "./money.js";
 import type { OrderView } from "./orders.js";
 import { type Position, unrealizedMicros } from "./positions.js";
-import { type ModelledFill, modelErrorMicros, modelledFills } from "./fill-model-error.js";
 import { isWorking } from "./risk.js";
 import type { RoundTrip } from "./round-trips.js";
 
