@@ -100,9 +100,17 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
   const sections = await symbolSections(symbols, live.events, streams);
 
   // Equity and drawdown, per stream.
+  const sessionEnd = Math.max(...streams.map((s) => s.events[s.events.length - 1]?.ts ?? 0));
   const equity = streams.flatMap((s) => {
     let peak = 0;
-    return s.summary.equityCurve.map((p) => {
+    // Start at 0 and hold the last value to the session's end, so every run's steps span the day.
+    const first = s.events[0]?.ts ?? sessionEnd;
+    const points = [
+      { ts: first, equityMicros: 0 },
+      ...s.summary.equityCurve,
+      { ts: sessionEnd, equityMicros: s.summary.netPnlMicros },
+    ];
+    return points.map((p) => {
       const value = toUsd(p.equityMicros);
       peak = Math.max(peak, value);
       return {
