@@ -58,7 +58,12 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS proj_checkpoints (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)`,
 ];
 
-const CHECKPOINT = "book";
+/**
+ * Versioned with what the fold computes: a journal whose tables were written by an older fold
+ * (v1: session P&L cumulative per stream, no proj_trades) has no checkpoint of this name, so its
+ * tables are rewritten from the events when it is next opened.
+ */
+const CHECKPOINT = "book.2";
 
 /** Row writers: one place that turns fold values into columns. */
 function writePosition(sql: SqlExecutor, p: Position): void {
