@@ -87,7 +87,7 @@ WITH intents AS (
   FROM events e WHERE e.type = 'OrderIntended'
   UNION ALL
   -- Refused before it became an intent (the risk rules answer the decision): still an order someone wanted.
-  SELECT e.id, e.seq, e.stream, e.session, e.ts, e.correlation, json_extract(e.payload, '$.intent'), 0,
+  SELECT e.id, e.seq, e.stream, e.session, e.ts, e.correlation, json_extract(e.payload, '$.intent'), (1 = 0),
          json_extract(e.payload, '$.rule'), json_extract(e.payload, '$.detail')
   FROM events e WHERE e.type = 'OrderRefused'
     AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = e.causation AND x.type = 'OrderIntended')
