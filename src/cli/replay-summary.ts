@@ -2,6 +2,7 @@
  * What `journal replay` prints: a table that fits 80 columns (or every column with `--wide`), and
  * the `--json` object with one row per session plus the totals.
  */
+import { outcomeParity } from "../projections/index.js";
 import type { SessionReplay } from "../replay/index.js";
 import { renderColumns, renderTable } from "./format.js";
 
@@ -61,7 +62,14 @@ export function jsonSummary(results: readonly SessionReplay[], out: string) {
     ...(results.length === 1 ? { session: results[0]!.session, run: results[0]!.run } : {}),
     out,
     ...figures(results),
-    sessions: results.map((r) => ({ session: r.session, run: r.run, ...figures([r]) })),
+    sessions: results.map((r) => ({
+      session: r.session,
+      run: r.run,
+      ...figures([r]),
+      // Every figure of both sides, as the report's data block and the SQL tables hold them.
+      figures: { live: r.live, replay: r.replay },
+      outcomeParity: outcomeParity(r.live, r.replay, r.parity),
+    })),
     changed: results.flatMap((r) =>
       r.changed.map((d) => ({
         session: r.session,
@@ -77,6 +85,42 @@ export function jsonSummary(results: readonly SessionReplay[], out: string) {
 }
 
 const usd = (n: number) => n.toFixed(2);
+
+/** Words wrapped to `width` columns, continuation lines indented. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** Live against the replay, figure by figure, and why they differ (nothing when they agree). */
+function outcomeLines(r: SessionReplay): string[] {
+  const p = outcomeParity(r.live, r.replay, r.parity);
+  if (p.equal) return [`\n${r.session}: outcomes equal live's (orders, refusals, fills, trades, net P&L)`];
+  const cell = (figure: string, n: number) => (figure === "netPnlUsd" ? usd(n) : String(n));
+  return [
+    `\n${r.session}: outcomes, live against replay`,
+    renderColumns(
+      ["", "live", "replay", "difference"],
+      p.rows.map((row) => [
+        row.figure === "netPnlUsd" ? "net P&L" : row.figure,
+        cell(row.figure, row.live),
+        cell(row.figure, row.replay),
+        row.difference === 0 ? "" : cell(row.figure, row.difference),
+      ]),
+      { rightFrom: 1 },
+    ),
+    "why:",
+    ...p.causes.flatMap((c) => wrap(`- ${c}`, 78, "  ")),
+  ];
+}
 const parityText = (p: { equal: number; differ: number; missing: number } | null) =>
   p ? `${p.equal}/${p.differ}/${p.missing}` : "what-if";
 
@@ -157,6 +201,7 @@ export function humanSummary(results: readonly SessionReplay[], out: string, wid
       ),
     );
   }
+  for (const r of results) lines.push(...outcomeLines(r));
   const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
   if (unfilled > 0)
     lines.push(`\n${unfilled} order(s) not filled: no later quote of the contract that session`);

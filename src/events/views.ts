@@ -5,12 +5,24 @@
  */
 const ts = (col = "e.ts") => `strftime('%Y-%m-%dT%H:%M:%fZ', ${col} / 1000.0, 'unixepoch')`;
 
+/**
+ * New York wall time of an epoch-ms column, as `YYYY-MM-DD HH:MM:SS.SSS`. SQLite knows no time
+ * zones, so the US rule is spelled out: daylight time from the second Sunday of March 07:00 UTC
+ * (2:00 EST) to the first Sunday of November 06:00 UTC (2:00 EDT), UTC−4; else UTC−5.
+ */
+const ny = (col = "e.ts") => {
+  const t = `${col} / 1000.0, 'unixepoch'`;
+  const year = `strftime('%Y', ${t})`;
+  return `strftime('%Y-%m-%d %H:%M:%f', ${t}, CASE WHEN datetime(${t}) >= datetime(${year} || '-03-01', 'weekday 0', '+7 days', '+7 hours') AND datetime(${t}) < datetime(${year} || '-11-01', 'weekday 0', '+6 hours') THEN '-4 hours' ELSE '-5 hours' END)`;
+};
+
 export const POSTMORTEM_VIEWS: readonly { name: string; sql: string }[] = [
   {
     name: "v_bars",
     sql: `CREATE VIEW v_bars AS
 SELECT e.seq, e.stream, e.session, json_extract(e.payload, '$.contract.symbol') AS symbol,
        json_extract(b.value, '$.timeMs') AS bar_time_ms, ${ts("json_extract(b.value, '$.timeMs')")} AS bar_time_utc,
+       ${ny("json_extract(b.value, '$.timeMs')")} AS bar_time_ny,
        json_extract(b.value, '$.openUsd') AS open_usd, json_extract(b.value, '$.highUsd') AS high_usd,
        json_extract(b.value, '$.lowUsd') AS low_usd, json_extract(b.value, '$.closeUsd') AS close_usd,
        json_extract(b.value, '$.volume') AS volume, json_extract(b.value, '$.vwapUsd') AS vwap_usd,
@@ -21,7 +33,7 @@ WHERE e.type = 'BarsReceived'`,
   {
     name: "v_quotes",
     sql: `CREATE VIEW v_quotes AS
-SELECT e.seq, e.id, e.stream, e.session, e.ts, ${ts()} AS time_utc,
+SELECT e.seq, e.id, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny,
        json_extract(e.payload, '$.contract.symbol') AS symbol, json_extract(e.payload, '$.contract.secType') AS sec_type,
        json_extract(e.payload, '$.contract.expiry') AS expiry, json_extract(e.payload, '$.contract.strike') AS strike,
        json_extract(e.payload, '$.contract.right') AS right,
@@ -41,7 +53,7 @@ FROM events e WHERE e.type = 'QuoteSnapshot'`,
   {
     name: "v_decisions",
     sql: `CREATE VIEW v_decisions AS
-SELECT e.seq, e.id, e.stream, e.session, e.ts, ${ts()} AS time_utc,
+SELECT e.seq, e.id, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny,
        json_extract(e.payload, '$.strategy.name') AS strategy, json_extract(e.payload, '$.strategy.version') AS strategy_version,
        json_extract(e.payload, '$.cycle') AS cycle, json_extract(e.payload, '$.symbol') AS symbol,
        json_extract(e.payload, '$.action') AS action, json_extract(e.payload, '$.reason') AS reason,
@@ -52,7 +64,7 @@ FROM events e WHERE e.type = 'DecisionMade'`,
   {
     name: "v_fills",
     sql: `CREATE VIEW v_fills AS
-SELECT f.seq, f.stream, f.session, f.ts, ${ts("f.ts")} AS time_utc, f.correlation AS decision_id,
+SELECT f.seq, f.stream, f.session, f.ts, ${ts("f.ts")} AS time_utc, ${ny("f.ts")} AS time_ny, f.correlation AS decision_id,
        json_extract(f.payload, '$.orderId') AS order_id, json_extract(f.payload, '$.execId') AS exec_id,
        json_extract(f.payload, '$.contract.symbol') AS symbol,
        CASE json_extract(f.payload, '$.contract.secType') WHEN 'OPT' THEN
@@ -71,24 +83,31 @@ FROM events f WHERE f.type = 'OrderFilled'`,
     sql: `CREATE VIEW v_orders AS
 WITH intents AS (
   SELECT e.id, e.seq, e.stream, e.session, e.ts, e.correlation, json_extract(e.payload, '$.intent') AS intent,
-         json_extract(e.payload, '$.dryRun') AS dry_run
+         json_extract(e.payload, '$.dryRun') AS dry_run, NULL AS own_rule, NULL AS own_detail
   FROM events e WHERE e.type = 'OrderIntended'
+  UNION ALL
+  -- Refused before it became an intent (the risk rules answer the decision): still an order someone wanted.
+  SELECT e.id, e.seq, e.stream, e.session, e.ts, e.correlation, json_extract(e.payload, '$.intent'), (1 = 0),
+         json_extract(e.payload, '$.rule'), json_extract(e.payload, '$.detail')
+  FROM events e WHERE e.type = 'OrderRefused'
+    AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = e.causation AND x.type = 'OrderIntended')
 ), submitted AS (
   SELECT e.causation AS intent_id, json_extract(e.payload, '$.orderId') AS order_id, e.ts AS submitted_ts
   FROM events e WHERE e.type = 'OrderSubmitted'
 )
-SELECT i.id AS order_key, i.seq, i.stream, i.session, i.ts, ${ts("i.ts")} AS time_utc, i.correlation AS decision_id,
+SELECT i.id AS order_key, i.seq, i.stream, i.session, i.ts, ${ts("i.ts")} AS time_utc, ${ny("i.ts")} AS time_ny, i.correlation AS decision_id,
        json_extract(i.intent, '$.contract.symbol') AS symbol, json_extract(i.intent, '$.side') AS side,
        json_extract(i.intent, '$.quantity') AS quantity, json_extract(i.intent, '$.orderType') AS order_type,
        json_extract(i.intent, '$.purpose') AS purpose, i.dry_run, s.order_id, s.submitted_ts,
-       (SELECT json_extract(r.payload, '$.rule') FROM events r WHERE r.type = 'OrderRefused' AND r.causation = i.id LIMIT 1) AS refused_rule,
+       COALESCE(i.own_rule, (SELECT json_extract(r.payload, '$.rule') FROM events r WHERE r.type = 'OrderRefused' AND r.causation = i.id LIMIT 1)) AS refused_rule,
+       COALESCE(i.own_detail, (SELECT json_extract(r.payload, '$.detail') FROM events r WHERE r.type = 'OrderRefused' AND r.causation = i.id LIMIT 1)) AS refused_detail,
        (SELECT json_extract(x.payload, '$.status') FROM events x WHERE x.type = 'OrderStatusChanged' AND x.stream = i.stream
           AND json_extract(x.payload, '$.orderId') = s.order_id ORDER BY x.seq DESC LIMIT 1) AS last_status,
        (SELECT SUM(json_extract(f.payload, '$.quantity')) FROM events f WHERE f.type = 'OrderFilled' AND f.stream = i.stream AND f.causation IN (i.id, (SELECT e2.id FROM events e2 WHERE e2.type = 'OrderSubmitted' AND e2.causation = i.id))) AS filled_quantity,
        (SELECT SUM(json_extract(f.payload, '$.quantity') * json_extract(f.payload, '$.priceUsd')) / SUM(json_extract(f.payload, '$.quantity')) FROM events f WHERE f.type = 'OrderFilled' AND f.stream = i.stream AND f.causation IN (i.id, (SELECT e2.id FROM events e2 WHERE e2.type = 'OrderSubmitted' AND e2.causation = i.id))) AS avg_fill_price_usd,
        (SELECT MIN(f.ts) FROM events f WHERE f.type = 'OrderFilled' AND f.stream = i.stream AND f.causation IN (i.id, (SELECT e2.id FROM events e2 WHERE e2.type = 'OrderSubmitted' AND e2.causation = i.id))) AS first_fill_ts,
        CASE
-         WHEN EXISTS (SELECT 1 FROM events r WHERE r.type = 'OrderRefused' AND r.causation = i.id) THEN 'refused'
+         WHEN i.own_rule IS NOT NULL OR EXISTS (SELECT 1 FROM events r WHERE r.type = 'OrderRefused' AND r.causation = i.id) THEN 'refused'
          WHEN i.dry_run THEN 'dry-run'
          WHEN EXISTS (SELECT 1 FROM events c WHERE c.type = 'OrderCancelled' AND c.stream = i.stream AND json_extract(c.payload, '$.orderId') = s.order_id) THEN 'cancelled'
          WHEN EXISTS (SELECT 1 FROM events c WHERE c.type = 'OrderRejected' AND c.stream = i.stream AND json_extract(c.payload, '$.orderId') = s.order_id) THEN 'rejected'
@@ -122,7 +141,7 @@ FROM intents i LEFT JOIN submitted s ON s.intent_id = i.id`,
   {
     name: "v_notices",
     sql: `CREATE VIEW v_notices AS
-SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc, json_extract(e.payload, '$.code') AS code,
+SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny, json_extract(e.payload, '$.code') AS code,
        json_extract(e.payload, '$.severity') AS severity, json_extract(e.payload, '$.reqId') AS req_id,
        json_extract(e.payload, '$.message') AS message, n.meaning, n.what_to_do
 FROM events e LEFT JOIN notice_codes n ON n.code = json_extract(e.payload, '$.code')
@@ -136,7 +155,7 @@ WHERE e.type = 'GatewayNotice'`,
     // (post-mortem query #1 took 14 s on the two-day sample; now milliseconds).
     sql: `CREATE VIEW v_cycles AS
 SELECT s.stream, s.session, json_extract(s.payload, '$.cycle') AS cycle, s.seq AS start_seq, s.ts AS start_ts,
-       ${ts("s.ts")} AS start_utc, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status,
+       ${ts("s.ts")} AS start_utc, ${ny("s.ts")} AS start_ny, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status,
        json_extract(c.payload, '$.durationMs') AS duration_ms, json_extract(c.payload, '$.requests') AS requests,
        json_extract(c.payload, '$.errors') AS errors, json_extract(c.payload, '$.timeouts') AS timeouts,
        json_extract(c.payload, '$.detail') AS detail
@@ -147,9 +166,22 @@ FROM events s LEFT JOIN events c ON c.seq = (
 WHERE s.type = 'CycleStarted'`,
   },
   {
+    name: "v_trades",
+    // Round trips as the book's fold computed them (proj_trades, written with each append live, or
+    // by `journal rebuild`): the same numbers as the report and the replay summary.
+    sql: `CREATE VIEW v_trades AS
+SELECT t.stream, t.session, t.contract_key, t.symbol, t.side, t.quantity,
+       ${ny("t.entry_ts")} AS entry_ny, ${ny("t.exit_ts")} AS exit_ny,
+       ${ts("t.entry_ts")} AS entry_utc, ${ts("t.exit_ts")} AS exit_utc,
+       t.entry_price_usd, t.exit_price_usd, t.exit_reason, round(t.holding_ms / 60000.0, 1) AS holding_min,
+       t.fees_usd, t.pnl_usd, t.r_multiple, t.risk_usd, t.mae_usd, t.mfe_usd, t.entry_slippage_usd, t.exit_slippage_usd,
+       t.multiplier, t.entry_ts, t.exit_ts, t.opened_seq, t.closed_seq
+FROM proj_trades t`,
+  },
+  {
     name: "v_health",
     sql: `CREATE VIEW v_health AS
-SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc,
+SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny,
        json_extract(e.payload, '$.rssBytes') / 1048576.0 AS rss_mb, json_extract(e.payload, '$.heapUsedBytes') / 1048576.0 AS heap_mb,
        json_extract(e.payload, '$.freeMemBytes') / 1048576.0 AS free_mb, json_extract(e.payload, '$.loopLagMs') AS loop_lag_ms,
        json_extract(e.payload, '$.gatewayPortOpen') AS gateway_port_open, json_extract(e.payload, '$.gatewayPortLatencyMs') AS gateway_port_latency_ms

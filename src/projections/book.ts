@@ -10,13 +10,13 @@ import { contractKey, type PayloadOf, type StoredEvent } from "../events/index.j
 import type { Micros } from "./money.js";
 import { evolveOrders, initialOrders, type OrdersState } from "./orders.js";
 import {
-  type ClosedTrade,
   evolvePositions,
   initialPositions,
   type Position,
   type PositionsState,
   unrealizedMicros,
 } from "./positions.js";
+import { chargeTrip, evolveTrips, initialTrips, type RoundTrip, type TripsState } from "./round-trips.js";
 
 export interface EquityPoint {
   readonly ts: number;
@@ -24,7 +24,16 @@ export interface EquityPoint {
   readonly equityMicros: Micros;
 }
 
-/** What a person wants to know about one stream's session at a glance. */
+/**
+ * What a person wants to know about one stream's session at a glance.
+ *
+ * A session's P&L is what the session made: P&L realized in it, plus what is open at its last
+ * event marked at the last quote (mid, else last; a position never quoted is marked at its last
+ * fill), fees included. Positions are folded per stream (they may outlive a session, and the
+ * gateway reconciles them per account), so each summary remembers the stream's equity when the
+ * session began and reports the difference: day 2 never shows day 1's result. Drawdown is
+ * measured from the session's own peak, starting at 0.
+ */
 export interface SessionSummary {
   readonly stream: string;
   readonly session: string;
@@ -34,8 +43,11 @@ export interface SessionSummary {
   readonly decisionsByAction: Readonly<Record<string, number>>;
   readonly ordersIntended: number;
   readonly ordersRefused: number;
+  /** Refusals counted by the rule that refused them. */
+  readonly refusalsByRule: Readonly<Record<string, number>>;
   readonly fills: number;
-  readonly trades: readonly ClosedTrade[];
+  /** Round trips closed in the session, in closing order. */
+  readonly trades: readonly RoundTrip[];
   readonly wins: number;
   /** Realized P&L before commissions, µ$. */
   readonly grossPnlMicros: Micros;
@@ -47,8 +59,15 @@ export interface SessionSummary {
   /** Largest gross notional held at once, µ$. */
   readonly maxExposureMicros: Micros;
   readonly noticesByCode: Readonly<Record<string, number>>;
-  /** Equity after each fill and each cycle (bounded by cycles, not by quotes). */
+  /**
+   * Session equity after each fill, each cycle and each new deepest drawdown (bounded by cycles,
+   * not by quotes): draw it stepped, the value holds until the next point.
+   */
   readonly equityCurve: readonly EquityPoint[];
+  /** The stream's equity, realized P&L before fees, and fees when the session began (its zero). */
+  readonly openingEquityMicros: Micros;
+  readonly openingGrossMicros: Micros;
+  readonly openingFeesMicros: Micros;
 }
 
 export interface BookState {
@@ -60,6 +79,8 @@ export interface BookState {
   readonly summaries: ReadonlyMap<string, SessionSummary>;
   /** Latest positions the gateway reported, per stream. */
   readonly reported: ReadonlyMap<string, PayloadOf<"PositionsReported">>;
+  /** Open round trips and what they need (decision quotes, stop distances). */
+  readonly trips: TripsState;
 }
 
 /**
@@ -67,6 +88,8 @@ export interface BookState {
  * rebuilds read only these (the fold still handles every type: it just ignores the rest).
  */
 export const BOOK_EVENT_TYPES = [
+  "SessionOpened",
+  "ReplayStarted",
   "CycleCompleted",
   "DecisionMade",
   "GatewayNotice",
@@ -88,9 +111,31 @@ export const initialBook: BookState = {
   orders: new Map(),
   summaries: new Map(),
   reported: new Map(),
+  trips: initialTrips,
 };
 
-function emptySummary(stream: string, session: string): SessionSummary {
+/** The stream's money right now: equity (realized + unrealized, net of fees), gross realized, fees. */
+function streamMoney(positions: PositionsState, stream: string) {
+  let realized = 0;
+  let fees = 0;
+  let unrealized = 0;
+  let exposure = 0;
+  for (const p of streamPositions(positions, stream)) {
+    realized += p.realizedMicros;
+    fees += p.commissionsMicros;
+    unrealized += unrealizedMicros(p);
+    if (p.markMicros !== null) exposure += Math.abs(p.quantity * p.markMicros * p.multiplier);
+  }
+  return { equity: realized + unrealized, gross: realized + fees, fees, exposure };
+}
+
+/** A session before its first event; `positions` is the stream's book then (its zero). */
+export function emptySummary(
+  stream: string,
+  session: string,
+  positions: PositionsState = initialPositions,
+): SessionSummary {
+  const opening = streamMoney(positions, stream);
   return {
     stream,
     session,
@@ -100,6 +145,7 @@ function emptySummary(stream: string, session: string): SessionSummary {
     decisionsByAction: {},
     ordersIntended: 0,
     ordersRefused: 0,
+    refusalsByRule: {},
     fills: 0,
     trades: [],
     wins: 0,
@@ -111,6 +157,9 @@ function emptySummary(stream: string, session: string): SessionSummary {
     maxExposureMicros: 0,
     noticesByCode: {},
     equityCurve: [],
+    openingEquityMicros: opening.equity,
+    openingGrossMicros: opening.gross,
+    openingFeesMicros: opening.fees,
   };
 }
 
@@ -134,18 +183,20 @@ export function evolveBook(state: BookState, event: StoredEvent): BookState {
   let reported = state.reported;
   if (event.type === "PositionsReported") reported = new Map(reported).set(event.stream, event.payload);
 
+  const { state: trips, trip } = evolveTrips(state.trips, event, closed, orders.get(sessionKey));
+
   const before = state.summaries.get(sessionKey);
   let summary = evolveSummary(
-    before ?? emptySummary(event.stream, event.session),
+    before ?? emptySummary(event.stream, event.session, state.positions),
     event,
     positions,
     positions !== state.positions,
-    closed,
+    trip,
   );
   if (lateCommission) summary = chargeLastTrade(summary, lateCommission.key, lateCommission.micros);
   // Most events (quotes, bars) leave the summary as it was: then the map is shared, not copied.
   const summaries = summary === before ? state.summaries : new Map(state.summaries).set(sessionKey, summary);
-  return { lastSeq: event.seq, positions, orders, summaries, reported };
+  return { lastSeq: event.seq, positions, orders, summaries, reported, trips };
 }
 
 /** Fold many events: `foldBook(events)` equals `events.reduce(evolveBook, initialBook)`. */
@@ -160,7 +211,7 @@ function chargeLastTrade(summary: SessionSummary, key: string, micros: Micros): 
   for (let i = summary.trades.length - 1; i >= 0; i--) {
     const trade = summary.trades[i]!;
     if (trade.key !== key) continue;
-    const charged = { ...trade, pnlMicros: trade.pnlMicros - micros };
+    const charged = chargeTrip(trade, micros);
     const trades = [...summary.trades.slice(0, i), charged, ...summary.trades.slice(i + 1)];
     const wins = summary.wins - (trade.pnlMicros > 0 ? 1 : 0) + (charged.pnlMicros > 0 ? 1 : 0);
     return { ...summary, trades, wins };
@@ -194,7 +245,7 @@ function evolveSummary(
   event: StoredEvent,
   positions: PositionsState,
   positionsChanged: boolean,
-  closed: ClosedTrade | null,
+  closed: RoundTrip | null,
 ): SessionSummary {
   let next: SessionSummary = summary;
   switch (event.type) {
@@ -216,7 +267,11 @@ function evolveSummary(
       next = { ...next, ordersIntended: next.ordersIntended + 1 };
       break;
     case "OrderRefused":
-      next = { ...next, ordersRefused: next.ordersRefused + 1 };
+      next = {
+        ...next,
+        ordersRefused: next.ordersRefused + 1,
+        refusalsByRule: bump(next.refusalsByRule, event.payload.rule),
+      };
       break;
     case "OrderFilled":
       next = { ...next, fills: next.fills + 1 };
@@ -256,27 +311,23 @@ function evolveSummary(
   }
   if (!positionsChanged && event.type !== "CycleCompleted") return next;
 
-  // Equity of this stream: realized (net of fees) + unrealized over its positions.
-  let realized = 0;
-  let fees = 0;
-  let unrealized = 0;
-  let exposure = 0;
-  for (const p of streamPositions(positions, event.stream)) {
-    realized += p.realizedMicros;
-    fees += p.commissionsMicros;
-    unrealized += unrealizedMicros(p);
-    if (p.markMicros !== null) exposure += Math.abs(p.quantity * p.markMicros * p.multiplier);
-  }
-  const equity = realized + unrealized;
+  // Session equity: the stream's realized (net of fees) + unrealized, less what it was at the session's start.
+  const money = streamMoney(positions, event.stream);
+  const equity = money.equity - next.openingEquityMicros;
   const peak = Math.max(next.peakEquityMicros, equity);
+  const deeper = peak - equity > next.maxDrawdownMicros;
   const curve =
-    event.type === "CycleCompleted" || event.type === "OrderFilled" || event.type === "CommissionReported"
+    deeper ||
+    event.type === "CycleCompleted" ||
+    event.type === "OrderFilled" ||
+    event.type === "CommissionReported"
       ? [...next.equityCurve, { ts: event.ts, seq: event.seq, equityMicros: equity }]
       : next.equityCurve;
+  const exposure = money.exposure;
   return {
     ...next,
-    grossPnlMicros: realized + fees,
-    feesMicros: fees,
+    grossPnlMicros: money.gross - next.openingGrossMicros,
+    feesMicros: money.fees - next.openingFeesMicros,
     netPnlMicros: equity,
     peakEquityMicros: peak,
     maxDrawdownMicros: Math.max(next.maxDrawdownMicros, peak - equity),

@@ -11,6 +11,7 @@ export {
   reconcile,
   type SessionSummary,
 } from "./book.js";
+export { type ModelledFill, modelErrorMicros, modelledFills, tripFills } from "./fill-model-error.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,
@@ -21,6 +22,14 @@ export {
   type OrdersState,
   type OrderView,
 } from "./orders.js";
+export {
+  type DecisionParityCounts,
+  type OutcomeParity,
+  type OutcomeParityRow,
+  outcomeParity,
+  PARITY_FIGURES,
+  type ParityFigure,
+} from "./outcome-parity.js";
 export {
   averageCostMicros,
   type ClosedTrade,
@@ -46,4 +55,21 @@ export {
   riskExposure,
   sessionPnlMicros,
 } from "./risk.js";
+export {
+  chargeTrip,
+  evolveTrips,
+  initialTrips,
+  type RoundTrip,
+  type TripsState,
+} from "./round-trips.js";
+export {
+  foldSession,
+  marksFor,
+  openPnlMicros,
+  type SessionFigures,
+  type SessionFold,
+  sessionFigures,
+  sessionOf,
+  type TradeGroup,
+} from "./session.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";

@@ -124,7 +124,10 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       const before = state.byKey.get(key) ?? emptyPosition(event.stream, p.contract);
       const signed = p.side === "BUY" ? p.quantity : -p.quantity;
       let after = applyFill(before, signed, toMicros(p.priceUsd));
-      if (after.markMicros === null) after = { ...after, markMicros: toMicros(p.priceUsd) };
+      // Until a quote arrives, a position is marked at its fill: so is one opened from flat, whose
+      // old mark may be another session's (a session's P&L must not depend on what came before it).
+      if (after.markMicros === null || before.quantity === 0)
+        after = { ...after, markMicros: toMicros(p.priceUsd) };
       const pending = state.pendingCommissions.get(p.execId);
       if (pending !== undefined) after = chargeCommission(after, pending);
       const opened =

@@ -26,6 +26,7 @@ export const PROJECTION_TABLES = [
   "proj_order_history",
   "proj_session_summary",
   "proj_reconciliation",
+  "proj_trades",
   "proj_checkpoints",
 ] as const;
 
@@ -48,10 +49,21 @@ const DDL = [
      PRIMARY KEY (stream, session))`,
   `CREATE TABLE IF NOT EXISTS proj_reconciliation (stream TEXT NOT NULL, contract_key TEXT NOT NULL, ours REAL NOT NULL,
      gateway REAL NOT NULL, difference REAL NOT NULL, PRIMARY KEY (stream, contract_key))`,
+  `CREATE TABLE IF NOT EXISTS proj_trades (stream TEXT NOT NULL, session TEXT NOT NULL, closed_seq INTEGER NOT NULL,
+     opened_seq INTEGER NOT NULL, contract_key TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, quantity REAL NOT NULL,
+     multiplier INTEGER NOT NULL, entry_ts INTEGER NOT NULL, exit_ts INTEGER NOT NULL, entry_price_usd REAL NOT NULL,
+     exit_price_usd REAL NOT NULL, exit_reason TEXT NOT NULL, holding_ms INTEGER NOT NULL, fees_usd REAL NOT NULL,
+     pnl_usd REAL NOT NULL, r_multiple REAL, risk_usd REAL, mae_usd REAL, mfe_usd REAL, entry_slippage_usd REAL,
+     exit_slippage_usd REAL, PRIMARY KEY (stream, closed_seq, contract_key))`,
   `CREATE TABLE IF NOT EXISTS proj_checkpoints (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)`,
 ];
 
-const CHECKPOINT = "book";
+/**
+ * Versioned with what the fold computes: a journal whose tables were written by an older fold
+ * (v1: session P&L cumulative per stream, no proj_trades) has no checkpoint of this name, so its
+ * tables are rewritten from the events when it is next opened.
+ */
+const CHECKPOINT = "book.2";
 
 /** Row writers: one place that turns fold values into columns. */
 function writePosition(sql: SqlExecutor, p: Position): void {
@@ -123,6 +135,41 @@ function writeSummary(sql: SqlExecutor, s: SessionSummary): void {
   ]);
 }
 
+const perUnit = (m: number | null) => (m === null ? null : m / 1_000_000);
+const usdOrNull = (m: number | null) => (m === null ? null : toUsd(m));
+
+/** A session's round trips, rewritten whole when they changed (a late commission edits the last one). */
+function writeTrades(sql: SqlExecutor, s: SessionSummary): void {
+  sql.run(`DELETE FROM proj_trades WHERE stream = ? AND session = ?`, [s.stream, s.session]);
+  for (const t of s.trades) {
+    sql.run(`INSERT OR REPLACE INTO proj_trades VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+      t.stream,
+      t.session,
+      t.closedSeq,
+      t.openedSeq,
+      t.contractKey,
+      t.symbol,
+      t.side,
+      t.quantity,
+      t.multiplier,
+      t.entryTs,
+      t.closedTs,
+      perUnit(t.entryPriceMicros),
+      perUnit(t.exitPriceMicros),
+      t.exitReason,
+      t.holdingMs,
+      toUsd(t.feesMicros),
+      toUsd(t.pnlMicros),
+      t.rMultiple,
+      usdOrNull(t.riskMicros),
+      usdOrNull(t.maeMicros),
+      usdOrNull(t.mfeMicros),
+      perUnit(t.entrySlippageMicros),
+      perUnit(t.exitSlippageMicros),
+    ]);
+  }
+}
+
 function writeReconciliation(sql: SqlExecutor, state: BookState, stream: string): void {
   sql.run(`DELETE FROM proj_reconciliation WHERE stream = ?`, [stream]);
   for (const d of reconcile(state, stream)) {
@@ -148,7 +195,12 @@ function writeChanges(sql: SqlExecutor, before: BookState, after: BookState): vo
       if (previous !== o) writeOrder(sql, o, previous ? previous.updatedSeq + 1 : 0);
     }
   }
-  for (const [key, s] of after.summaries) if (before.summaries.get(key) !== s) writeSummary(sql, s);
+  for (const [key, s] of after.summaries) {
+    const old = before.summaries.get(key);
+    if (old === s) continue;
+    writeSummary(sql, s);
+    if (old?.trades !== s.trades) writeTrades(sql, s);
+  }
   const streams = new Set<string>();
   for (const [stream, r] of after.reported) if (before.reported.get(stream) !== r) streams.add(stream);
   if (after.positions !== before.positions)

@@ -2,8 +2,13 @@
  * What a replay reports about a run: its summary numbers (folded by the same projections live
  * uses) and its decisions held against live's (parity, or what changed in a what-if).
  */
-import { canonicalJson, contractKey, type PayloadOf, type StoredEvent } from "../events/index.js";
-import { foldBook, toUsd } from "../projections/index.js";
+import { canonicalJson, type PayloadOf, type StoredEvent } from "../events/index.js";
+import {
+  foldSession,
+  marksFor as projectionMarks,
+  type SessionFigures,
+  sessionFigures,
+} from "../projections/index.js";
 
 export interface ParityDiff {
   cycle: number;
@@ -20,15 +25,8 @@ export interface Parity {
   diffs: ParityDiff[];
 }
 
-export interface RunSummary {
-  decisions: number;
-  trades: number;
-  wins: number;
-  netPnlUsd: number;
-  feesUsd: number;
-  maxDrawdownUsd: number;
-  fills: number;
-}
+/** A run's figures: the same fold, and the same numbers, as the report and the SQL tables. */
+export type RunSummary = SessionFigures;
 
 /** What parity compares: the decision itself, not the envelope it was written in. */
 function comparable(d: PayloadOf<"DecisionMade">): string {
@@ -71,16 +69,7 @@ export function compareDecisions(
 }
 
 /** The source quotes of every contract the run filled, restamped into the run's stream. */
-export function marksFor(source: readonly StoredEvent[], run: readonly StoredEvent[]): StoredEvent[] {
-  const traded = new Set(
-    run.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract)] : [])),
-  );
-  if (traded.size === 0 || run.length === 0) return [];
-  const stream = run[0]!.stream;
-  return source
-    .filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract)))
-    .map((e) => ({ ...e, stream }) as StoredEvent);
-}
+export const marksFor = projectionMarks;
 
 /** Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers. */
 export function summarize(
@@ -89,27 +78,6 @@ export function summarize(
   stream: string,
   session: string,
 ): RunSummary {
-  const merged =
-    marks.length === 0
-      ? events
-      : [...events, ...marks].sort(
-          (a, b) =>
-            a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
-        );
-  // Source events fold as they are; only a run merged with mark quotes needs a fresh sequence.
-  const book = foldBook(
-    merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent),
-  );
-  const s = book.summaries.get(`${stream}|${session}`);
-  const decisions = events.filter((e) => e.type === "DecisionMade").length;
-  if (!s) return { decisions, trades: 0, wins: 0, netPnlUsd: 0, feesUsd: 0, maxDrawdownUsd: 0, fills: 0 };
-  return {
-    decisions,
-    trades: s.trades.length,
-    wins: s.wins,
-    netPnlUsd: toUsd(s.netPnlMicros),
-    feesUsd: toUsd(s.feesMicros),
-    maxDrawdownUsd: toUsd(s.maxDrawdownMicros),
-    fills: s.fills,
-  };
+  const span = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts;
+  return sessionFigures(foldSession(events, marks, stream, session), span);
 }

@@ -8,10 +8,22 @@
  * headless in Node (no canvas, no browser).
  */
 import * as aq from "arquero";
-import * as vega from "vega";
-import * as vl from "vega-lite";
-import { type Journal, newYorkParts, type StoredEvent } from "../events/index.js";
-import { foldBook, type SessionSummary, toUsd } from "../projections/index.js";
+import type * as vl from "vega-lite";
+import type { Journal, StoredEvent } from "../events/index.js";
+import {
+  foldSession,
+  marksFor,
+  type OutcomeParity,
+  openPnlMicros,
+  outcomeParity,
+  type SessionFigures,
+  type SessionFold,
+  type SessionSummary,
+  sessionFigures,
+  toUsd,
+} from "../projections/index.js";
+import { esc, nyTime, svg, TIME, tradeRow, wall } from "./render-kit.js";
+import { symbolSections, symbolsOf } from "./symbol-charts.js";
 
 export interface ReportSource {
   journal: Journal;
@@ -30,114 +42,75 @@ interface StreamData {
   label: string;
   stream: string;
   events: StoredEvent[];
-  summary: SessionSummary | undefined;
+  fold: SessionFold;
+  summary: SessionSummary;
+  figures: SessionFigures;
+  strategy: { name: string; version: string; params: Record<string, unknown> } | null;
 }
 
-function load(source: ReportSource, session: string): StreamData {
+/**
+ * Fold a stream's session exactly as the replay summary does: a replay run holds no quotes of its
+ * own, so its open positions and excursions are marked at the quotes of `marksFrom` (live).
+ */
+function load(source: ReportSource, session: string, marksFrom?: readonly StoredEvent[]): StreamData {
   const events = [...source.journal.read({ stream: source.stream, session })];
-  // A replay run holds no quotes of its own: its open positions are marked at their last fill.
-  const book = foldBook(events);
+  const fold = foldSession(events, marksFrom ? marksFor(marksFrom, events) : [], source.stream, session);
+  const span = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts;
+  const opened = events.find((e) => e.type === "SessionOpened" || e.type === "ReplayStarted");
+  const strategy =
+    opened?.type === "SessionOpened" || opened?.type === "ReplayStarted"
+      ? {
+          name: opened.payload.strategy.name,
+          version: opened.payload.strategy.version,
+          params: opened.payload.params,
+        }
+      : null;
   return {
     label: source.label,
     stream: source.stream,
     events,
-    summary: book.summaries.get(`${source.stream}|${session}`),
+    fold,
+    summary: fold.summary,
+    figures: sessionFigures(fold, span),
+    strategy,
   };
 }
 
-const esc = (s: unknown) =>
-  String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const nyTime = (ms: number) => {
-  const p = newYorkParts(ms);
-  return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
-};
-
-/** Charts show New York wall time: shift each instant so a UTC time scale reads as New York. */
-function wall(ms: number): number {
-  const p = newYorkParts(ms);
-  const [y, m, d] = p.date.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d, p.hour, p.minute, p.second);
-}
-const TIME = { type: "temporal", scale: { type: "utc" }, axis: { format: "%H:%M" } } as const;
-
-async function svg(spec: vl.TopLevelSpec): Promise<string> {
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const out = await view.toSVG();
-  view.finalize();
-  return out;
+/** The meaning of each gateway code the journal's `notice_codes` view knows (empty if it has none). */
+function noticeMeanings(journal: Journal): { code: number; meaning: string; what_to_do: string }[] {
+  try {
+    return journal.sql.all(`SELECT code, meaning, what_to_do FROM notice_codes`);
+  } catch {
+    // A journal opened without its views (an older file, read-only): codes without meanings.
+    return [];
+  }
 }
 
 /** Render the report; resolves with the HTML text. */
 export async function renderSessionReport(options: ReportOptions): Promise<string> {
   const live = load(options.live, options.session);
-  const replay = options.replay ? load(options.replay, options.session) : null;
+  const replay = options.replay ? load(options.replay, options.session, live.events) : null;
   if (live.events.length === 0)
     throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
   const streams = replay ? [live, replay] : [live];
 
-  // Underlying price: the underlying snapshots of the first symbol.
-  const symbol = live.events.find((e) => e.type === "SessionOpened" && e.payload.symbols.length > 0);
-  const main = symbol?.type === "SessionOpened" ? symbol.payload.symbols[0]! : "SPY";
-  const prices = live.events.flatMap((e) =>
-    e.type === "QuoteSnapshot" &&
-    e.payload.contract.secType === "STK" &&
-    e.payload.contract.symbol === main &&
-    e.payload.lastUsd !== null
-      ? [{ time: wall(e.ts), price: e.payload.lastUsd }]
-      : [],
-  );
-  const priceAt = (ts: number) => {
-    let last = prices[0]?.price ?? null;
-    for (const p of prices) {
-      if (p.time > wall(ts)) break;
-      last = p.price;
-    }
-    return last;
-  };
-  const marks = streams.flatMap((s) =>
-    s.events.flatMap((e) => {
-      if (e.type === "DecisionMade" && e.payload.symbol === main && e.payload.action !== "hold") {
-        return [{ time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} ${e.payload.action}` }];
-      }
-      if (e.type === "OrderFilled" && e.payload.contract.symbol === main) {
-        return [
-          { time: wall(e.ts), price: priceAt(e.ts), kind: `${s.label} fill ${e.payload.side.toLowerCase()}` },
-        ];
-      }
-      return [];
-    }),
-  );
-  const priceChart = await svg({
-    width: 760,
-    height: 260,
-    title: `${main}: price, decisions and fills`,
-    layer: [
-      {
-        data: { values: prices },
-        mark: { type: "line", color: "#4c78a8" },
-        encoding: {
-          x: { field: "time", ...TIME, title: "time (New York)" },
-          y: { field: "price", type: "quantitative", scale: { zero: false }, title: "USD" },
-        },
-      },
-      {
-        data: { values: marks },
-        mark: { type: "point", filled: true, size: 70 },
-        encoding: {
-          x: { field: "time", ...TIME },
-          y: { field: "price", type: "quantitative" },
-          color: { field: "kind", type: "nominal", title: null },
-          shape: { field: "kind", type: "nominal", title: null },
-        },
-      },
-    ],
-  } as vl.TopLevelSpec);
+  // A section per symbol: the underlying with the strategy's signals and decisions, and each
+  // traded option's premium with every run's entries and exits.
+  const symbols = symbolsOf(live.events);
+  const sections = await symbolSections(symbols, live.events, streams);
 
   // Equity and drawdown, per stream.
+  const sessionEnd = Math.max(...streams.map((s) => s.events[s.events.length - 1]?.ts ?? 0));
   const equity = streams.flatMap((s) => {
     let peak = 0;
-    return (s.summary?.equityCurve ?? []).map((p) => {
+    // Start at 0 and hold the last value to the session's end, so every run's steps span the day.
+    const first = s.events[0]?.ts ?? sessionEnd;
+    const points = [
+      { ts: first, equityMicros: 0 },
+      ...s.summary.equityCurve,
+      { ts: sessionEnd, equityMicros: s.summary.netPnlMicros },
+    ];
+    return points.map((p) => {
       const value = toUsd(p.equityMicros);
       peak = Math.max(peak, value);
       return {
@@ -153,9 +126,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       {
         width: 760,
         height: 180,
-        title: "Equity (realized + unrealized, net of fees)",
+        title: "Session equity (realized + open marked at the last quote, net of fees; stepped)",
         data: { values: equity },
-        mark: "line",
+        mark: { type: "line", interpolate: "step-after", point: { size: 12 }, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: null },
           y: { field: "equity", type: "quantitative", title: "USD" },
@@ -165,9 +138,9 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       {
         width: 760,
         height: 110,
-        title: "Drawdown",
+        title: "Drawdown from the session's peak",
         data: { values: equity },
-        mark: { type: "area", opacity: 0.5 },
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 2, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: "time (New York)" },
           y: { field: "drawdown", type: "quantitative", title: "USD", stack: null },
@@ -177,6 +150,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     ],
   } as vl.TopLevelSpec);
 
+  const meanings = new Map(noticeMeanings(options.live.journal).map((m) => [String(m.code), m] as const));
   // Gateway notices on a timeline.
   const notices = live.events.flatMap((e) =>
     e.type === "GatewayNotice"
@@ -191,87 +165,135 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         ]
       : [],
   );
-  const noticeChart = notices.length
+  // Notices (with their meaning), refusals and connection gaps on one timeline.
+  const timeline = [
+    ...notices.map((n) => ({
+      time: n.time,
+      row: `notice ${n.code}`,
+      kind: n.severity,
+      what: `${n.code}: ${meanings.get(n.code)?.meaning ?? n.message}`,
+    })),
+    ...streams.flatMap((s) =>
+      s.events.flatMap((e) =>
+        e.type === "OrderRefused"
+          ? [
+              {
+                time: wall(e.ts),
+                row: `${s.label} refused`,
+                kind: "refusal",
+                what: `${e.payload.rule}: ${e.payload.detail}`,
+              },
+            ]
+          : e.type === "GatewayDisconnected"
+            ? [
+                {
+                  time: wall(e.ts),
+                  row: "gateway gap",
+                  kind: "gap",
+                  what: `disconnected: ${e.payload.reason}`,
+                },
+              ]
+            : [],
+      ),
+    ),
+  ];
+  const noticeChart = timeline.length
     ? await svg({
         width: 760,
-        height: 120,
-        title: "Gateway notices",
-        data: { values: notices },
-        mark: { type: "tick", thickness: 2 },
+        height: 40 + 18 * new Set(timeline.map((t) => t.row)).size,
+        title: "Notices, refusals and gaps",
+        data: { values: timeline },
+        mark: { type: "tick", thickness: 2, tooltip: true },
         encoding: {
           x: { field: "time", ...TIME, title: "time (New York)" },
-          y: { field: "code", type: "nominal", title: "code" },
+          y: { field: "row", type: "nominal", title: null },
           color: {
-            field: "severity",
+            field: "kind",
             type: "nominal",
-            scale: { domain: ["info", "warning", "error"], range: ["#54a24b", "#f58518", "#e45756"] },
+            title: null,
+            scale: {
+              domain: ["info", "warning", "error", "refusal", "gap"],
+              range: ["#54a24b", "#f58518", "#e45756", "#b279a2", "#222222"],
+            },
           },
+          tooltip: [{ field: "what" }],
         },
       } as vl.TopLevelSpec)
-    : "<p>No gateway notices.</p>";
+    : "<p>No notices, refusals or gaps.</p>";
 
   // Tables with arquero.
   const trades = aq
     .from(
       streams.flatMap((s) =>
-        (s.summary?.trades ?? []).map((t) => ({
-          run: s.label,
-          contract: t.key.slice(t.stream.length + 1),
-          closed: t.closedTs,
-          pnl: toUsd(t.pnlMicros),
-        })),
+        s.summary.trades.map((t) => {
+          const r = tradeRow(t, s.fold.modelledFills);
+          return {
+            run: s.label,
+            contract: r.contract,
+            side: r.side,
+            qty: r.quantity,
+            entry: nyTime(t.entryTs),
+            exit: nyTime(t.closedTs),
+            "entry $": r.entryPremium,
+            "exit $": r.exitPremium,
+            reason: r.exitReason,
+            "held min": r.holdingMin,
+            fees: r.feesUsd,
+            pnl: r.pnlUsd,
+            R: r.r,
+            MAE: r.maeUsd,
+            MFE: r.mfeUsd,
+            "slip in": r.entrySlippage,
+            "slip out": r.exitSlippage,
+            "model err": r.modelErrorUsd,
+            closed: t.closedTs,
+          };
+        }),
       ),
     )
     .orderby("closed")
-    .derive({ result: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? "win" : "loss")) });
+    .select(aq.not("closed"));
   const byCode = aq
     .from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }])
     .groupby("code", "severity")
     .rollup({ count: aq.op.count(), first: aq.op.min("at"), last: aq.op.max("at") })
     .orderby(aq.desc("count"));
-  const perRun = aq
-    .from(trades.objects() as { run: string; pnl: number }[])
-    .derive({ win: aq.escape((d: { pnl: number }) => (d.pnl > 0 ? 1 : 0)) })
-    .groupby("run")
-    .rollup({
-      trades: aq.op.count(),
-      wins: aq.op.sum("win"),
-      best: aq.op.max("pnl"),
-      worst: aq.op.min("pnl"),
-    });
-
+  const money = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} USD`);
   const summaryRows = (s: StreamData) => {
     const m = s.summary;
-    const trades = m?.trades.length ?? 0;
-    const stats = (perRun.objects() as { run: string; best: number; worst: number }[]).find(
-      (r) => r.run === s.label,
-    );
+    const f = s.figures;
     return [
       ["stream", s.stream],
+      ["strategy", s.strategy ? `${s.strategy.name} ${s.strategy.version}` : "—"],
       [
         "decisions",
-        m
-          ? `${m.decisions} (${Object.entries(m.decisionsByAction)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(", ")})`
-          : 0,
+        `${m.decisions} (${Object.entries(m.decisionsByAction)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`,
       ],
       [
         "cycles",
-        m
+        m.cycles > 0
           ? `${m.cycles} (${Object.entries(m.cyclesByStatus)
               .map(([k, v]) => `${k} ${v}`)
               .join(", ")})`
-          : "—",
+          : "— (a replay runs no gateway cycles)",
       ],
-      ["trades", trades],
-      ["win rate", trades ? `${Math.round(((m?.wins ?? 0) / trades) * 100)} %` : "—"],
-      ["best / worst trade", stats ? `${stats.best.toFixed(2)} / ${stats.worst.toFixed(2)} USD` : "—"],
-      ["gross P&L", `${toUsd(m?.grossPnlMicros ?? 0).toFixed(2)} USD`],
-      ["fees", `${toUsd(m?.feesMicros ?? 0).toFixed(2)} USD`],
-      ["net P&L", `${toUsd(m?.netPnlMicros ?? 0).toFixed(2)} USD`],
-      ["max drawdown", `${toUsd(m?.maxDrawdownMicros ?? 0).toFixed(2)} USD`],
-      ["max exposure", `${toUsd(m?.maxExposureMicros ?? 0).toFixed(2)} USD`],
+      ["orders / refused / fills", `${f.orders} / ${f.refusals} / ${f.fills}`],
+      ["trades", f.trades],
+      ["win rate", f.winRate === null ? "—" : `${Math.round(f.winRate * 100)} %`],
+      ["profit factor", f.profitFactor ?? "—"],
+      ["expectancy", money(f.expectancyUsd)],
+      ["average R", f.avgR ?? "—"],
+      ["average holding", f.avgHoldingMin === null ? "—" : `${f.avgHoldingMin} min`],
+      ["exposure (time in market)", f.exposurePct === null ? "—" : `${f.exposurePct} %`],
+      ["gross P&L", money(f.grossPnlUsd)],
+      ["fees", money(f.feesUsd)],
+      ["net P&L", money(f.netPnlUsd)],
+      ["of which open at the end", money(f.openPnlUsd)],
+      ["max drawdown", money(f.maxDrawdownUsd)],
+      ["max exposure", money(f.maxExposureUsd)],
+      ["fill model error (real − model)", money(f.fillModelErrorUsd)],
     ];
   };
   const summaryTable = (s: StreamData) =>
@@ -285,6 +307,77 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     return `<table><tr>${names.map((n) => `<th>${esc(n)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${names.map((n) => `<td>${esc(format[n] ? format[n]!(r[n]) : r[n])}</td>`).join("")}</tr>`).join("")}</table>`;
   };
 
+  // Outcome parity: the replay run says what decision parity found (null for a what-if).
+  const completed = replay?.events.find((e) => e.type === "ReplayCompleted");
+  const parity: OutcomeParity | null = replay
+    ? outcomeParity(
+        live.figures,
+        replay.figures,
+        completed?.type === "ReplayCompleted" ? completed.payload.parity : null,
+      )
+    : null;
+  const paritySection = parity
+    ? `<h2>Outcomes: live against replay</h2><table id="outcome-parity"><tr><th></th><th>live</th><th>replay</th><th>difference</th></tr>${parity.rows
+        .map(
+          (r) =>
+            `<tr><th>${esc(r.figure === "netPnlUsd" ? "net P&L (USD)" : r.figure)}</th><td>${r.live}</td><td>${r.replay}</td><td>${r.difference === 0 ? "" : r.difference}</td></tr>`,
+        )
+        .join(
+          "",
+        )}</table>${parity.equal ? "<p>Equal.</p>" : `<ul>${parity.causes.map((c) => `<li>${esc(c)}</li>`).join("")}</ul>`}`
+    : "";
+
+  // What was still open when the session's events end.
+  const openRows = streams.flatMap((s) => [
+    ...s.fold.openPositions.map((p) => ({
+      run: s.label,
+      what: "position",
+      contract: p.key.slice(p.stream.length + 1),
+      quantity: p.quantity,
+      detail: `mark ${p.markMicros === null ? "—" : (p.markMicros / 1_000_000).toFixed(2)}`,
+      pnl: toUsd(openPnlMicros({ ...s.fold, openPositions: [p] })),
+    })),
+    ...s.fold.workingOrders.map((o) => ({
+      run: s.label,
+      what: `working ${o.intent.purpose} order`,
+      contract: o.contractKey,
+      quantity: o.intent.side === "BUY" ? o.intent.quantity : -o.intent.quantity,
+      detail: `${o.phase}, filled ${o.filledQuantity}`,
+      pnl: null as number | null,
+    })),
+  ]);
+
+  // Refusals, with the rule and what it said.
+  const refusals = streams.flatMap((s) =>
+    s.events.flatMap((e) =>
+      e.type === "OrderRefused"
+        ? [
+            {
+              run: s.label,
+              time: nyTime(e.ts),
+              contract: `${e.payload.intent.side} ${e.payload.intent.quantity} ${e.payload.intent.contract.symbol}`,
+              rule: e.payload.rule,
+              detail: e.payload.detail,
+            },
+          ]
+        : [],
+    ),
+  );
+
+  const data = {
+    session: options.session,
+    outcomeParity: parity,
+    runs: streams.map((s) => ({
+      label: s.label,
+      stream: s.stream,
+      strategy: s.strategy,
+      figures: s.figures,
+      trades: s.summary.trades.map((t) => tradeRow(t, s.fold.modelledFills)),
+    })),
+  };
+  // In a script element only `</script` (and `<!--`) could end it early: escape every `<`.
+  const dataBlock = JSON.stringify(data).replace(/</g, "\\u003c");
+
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Session ${esc(options.session)}${replay ? ` — live vs ${esc(replay.stream)}` : ""}</title>
 <style>
@@ -297,12 +390,37 @@ caption{font-weight:600;text-align:left;padding:4px 0}.summary th{color:#555;fon
 </style></head><body>
 <h1>Session ${esc(options.session)}</h1>
 <p class="muted">${replay ? `Live stream <b>${esc(live.stream)}</b> beside replay run <b>${esc(replay.stream)}</b>.` : `Stream <b>${esc(live.stream)}</b>.`} Times are New York. Generated from the journal; nothing here is fetched when you open it.</p>
+${streams
+  .map((s) =>
+    s.strategy
+      ? `<p class="muted">${esc(s.label)}: ${esc(s.strategy.name)} ${esc(s.strategy.version)} — ${esc(
+          Object.entries(s.strategy.params)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join(", "),
+        )}</p>`
+      : "",
+  )
+  .join("")}
 <h2>Summary</h2><div class="cols">${streams.map(summaryTable).join("")}</div>
-<h2>Price, decisions and fills</h2><div class="chart" id="price-chart">${priceChart}</div>
+${sections}
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>
-<h2>Trades</h2>${htmlTable(trades, { closed: (v) => nyTime(Number(v)), pnl: (v) => Number(v).toFixed(2) })}
-<h2>Gateway notices</h2><div class="chart" id="notice-chart">${noticeChart}</div>
-${notices.length ? htmlTable(byCode, { first: (v) => nyTime(Number(v)), last: (v) => nyTime(Number(v)) }) : ""}
+${paritySection}
+<h2>Trades</h2>${htmlTable(trades, { pnl: (v) => Number(v).toFixed(2) })}
+<h2>Notices, refusals and gaps</h2><div class="chart" id="notice-chart">${noticeChart}</div>
+${
+  notices.length
+    ? htmlTable(
+        byCode.derive({
+          meaning: aq.escape((d: { code: string }) => meanings.get(d.code)?.meaning ?? ""),
+          "what to do": aq.escape((d: { code: string }) => meanings.get(d.code)?.what_to_do ?? ""),
+        }),
+        { first: (v) => nyTime(Number(v)), last: (v) => nyTime(Number(v)) },
+      )
+    : ""
+}
+<h2>Refused orders</h2>${refusals.length ? htmlTable(aq.from(refusals)) : "<p>None.</p>"}
+<h2>Open at the end</h2>${openRows.length ? htmlTable(aq.from(openRows)) : "<p>Flat, no working orders.</p>"}
+<script type="application/json" id="report-data">${dataBlock}</script>
 </body></html>
 `;
 }

@@ -20,11 +20,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: dir });
 
 let run = "";
+// biome-ignore lint/suspicious/noExplicitAny: the replay's JSON output, checked field by field below
+let summary: any = null;
 beforeAll(() => {
   copyFileSync(inject("sampleJournal"), journal);
   const r = cli(["replay", "--journal", journal, "--session", "2026-02-05", "--out", replayDb, "--json"]);
   expect(r.status, r.stderr).toBe(0);
-  run = JSON.parse(r.stdout).run;
+  summary = JSON.parse(r.stdout);
+  run = summary.run;
 }, 120_000);
 
 describe("journal report", () => {
@@ -46,7 +49,10 @@ describe("journal report", () => {
     ]);
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
-    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // The one script element is the figures as JSON (not run); nothing is fetched.
+    expect(html.replace(/<script type="application\/json" id="report-data">/, "")).not.toMatch(
+      /<script|https?:\/\/(?!www\.w3\.org)/,
+    );
     expect(html).toContain(run);
 
     const browser = await launchChromium();
@@ -64,13 +70,21 @@ describe("journal report", () => {
           paths: svg.querySelectorAll("path").length,
         })),
       );
-      expect(charts).toHaveLength(3);
+      // Per symbol an underlying and a premium chart, then equity and notices.
+      expect(charts.length).toBeGreaterThanOrEqual(6);
       for (const chart of charts) {
         expect(chart.width).toBeGreaterThan(300);
         expect(chart.paths).toBeGreaterThan(5);
       }
-      // The price line, the decision and fill marks, and both equity curves drew as marks.
-      expect(await page.$$eval("#price-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
+      // Every symbol has its section: the underlying's line, and the premium of its traded options
+      // with fills as points and round trips as rules from entry to exit.
+      const symbols = await page.$$eval(".symbol-chart", (d) => d.map((x) => x.getAttribute("data-symbol")));
+      expect(new Set(symbols)).toEqual(new Set(["SPY", "QQQ"]));
+      expect(await page.$$eval(".symbol-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect(await page.$$eval(".premium-chart svg .mark-symbol path", (p) => p.length)).toBeGreaterThan(5);
+      expect(await page.$$eval(".premium-chart svg .mark-rule line", (p) => p.length)).toBeGreaterThan(0);
       expect(await page.$$eval("#equity-chart svg .mark-line path", (p) => p.length)).toBeGreaterThanOrEqual(
         2,
       );
@@ -84,6 +98,32 @@ describe("journal report", () => {
         "live",
         "replay",
       ]);
+      // Marks carry hover titles (an SVG <title> a browser shows without a script).
+      const titles = await page.$$eval(".premium-chart svg .mark-symbol path title", (t) =>
+        t.map((x) => x.textContent ?? ""),
+      );
+      expect(titles.length).toBeGreaterThan(5);
+      expect(titles.some((t) => /fill: (live|replay) (buy|sell)/.test(t))).toBe(true);
+      // Live's refusals (if any) sit on the timeline beside the notices, each with its rule.
+      const timeline = await page.$$eval(
+        "#notice-chart svg .mark-tick path title, #notice-chart svg .mark-rect path title",
+        (t) => t.map((x) => x.textContent ?? ""),
+      );
+      for (const rule of Object.keys(summary.sessions[0].figures.live.refusalsByRule))
+        expect(timeline.some((t) => t.includes(`${rule}: `))).toBe(true);
+      // Notices carry their meaning from notice_codes (2104: market data farm connection is OK).
+      expect(timeline.some((t) => /\b\d{3,4}: [a-z]/.test(t))).toBe(true);
+      // The figures in the page are the ones `replay --json` printed, for both runs.
+      const data = JSON.parse(await page.$eval("#report-data", (e) => e.textContent ?? ""));
+      expect(data.runs.map((r: { figures: unknown }) => r.figures)).toEqual([
+        summary.sessions[0].figures.live,
+        summary.sessions[0].figures.replay,
+      ]);
+      expect(data.outcomeParity).toEqual(summary.sessions[0].outcomeParity);
+      const parityRows = await page.$$eval("#outcome-parity tr", (r) => r.length);
+      expect(parityRows).toBe(7);
+      // The header names the strategy, its version and parameters.
+      expect(html).toMatch(/trend-vwap \d+\.\d+\.\d+ — [^<]*stopLossPct=/);
       expect(errors).toEqual([]);
       expect(requests.every((u) => u.startsWith("file://"))).toBe(true);
     } finally {

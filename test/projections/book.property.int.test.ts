@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Contract, type NewEvent, openJournal, SeededIdGen } from "../../src/events/index.js";
@@ -244,5 +245,26 @@ describe("materialized tables", () => {
     const rows = tableDump(path).proj_positions as { quantity: number; realized_pnl_usd: number }[];
     expect(rows[0]?.quantity).toBe(1);
     expect(rows[0]?.realized_pnl_usd).toBe(28.05);
+  });
+
+  it("rewrites tables an older fold wrote (checkpoint of another version) even when they are level with the events", () => {
+    const path = join(dir, `older${n++}.db`);
+    const journal = openJournal(path, { idGen: new SeededIdGen(6), projections: [new BookProjection()] });
+    journal.append(
+      "live",
+      "2026-02-04",
+      toEvents([{ kind: "fill", c: 0, side: "BUY", qty: 1, price: 1.2, fee: 0.65, feeFirst: false }]),
+    );
+    journal.close();
+    // As an older version left it: its checkpoint name, at the last seq, and a stale summary.
+    const db = new Database(path);
+    const seq = (db.prepare("SELECT max(seq) AS s FROM events").get() as { s: number }).s;
+    db.exec("DELETE FROM proj_checkpoints");
+    db.prepare("INSERT INTO proj_checkpoints VALUES ('book', ?)").run(seq);
+    db.exec("UPDATE proj_session_summary SET net_pnl_usd = -999");
+    db.close();
+    openJournal(path, { projections: [new BookProjection()] }).close();
+    const rows = tableDump(path).proj_session_summary as { net_pnl_usd: number }[];
+    expect(rows[0]?.net_pnl_usd).toBe(-0.65);
   });
 });

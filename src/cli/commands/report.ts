@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { isPostgresUrl, openAsyncJournal, openJournal, snapshotJournal } from "../../events/index.js";
-import { renderSessionReport } from "../../report/index.js";
+import { buildCalendar, renderCalendar, renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
 import { shortRunId } from "../replay-summary.js";
 import { UsageError } from "../usage-error.js";
@@ -15,7 +15,11 @@ export function register(program: Command): void {
       .description(
         "write a self-contained HTML report: summary, price with decisions and fills, equity and drawdown, trades, notices",
       )
-      .requiredOption("--session <date>", "trading date YYYY-MM-DD")
+      .option("--session <date>", "trading date YYYY-MM-DD")
+      .option(
+        "--sessions <range>",
+        "a calendar of sessions A..B (YYYY-MM-DD..YYYY-MM-DD): P&L and trades per day",
+      )
       .option("--stream <stream>", "the stream to report", "live")
       .option("--bot <name>", "whose session, when --journal is a PostgreSQL fleet journal")
       .option(
@@ -30,17 +34,22 @@ export function register(program: Command): void {
   ).action(
     async (opts: {
       journal: string;
-      session: string;
+      session?: string;
+      sessions?: string;
       stream: string;
       bot?: string;
       run?: string;
       replayJournal?: string;
       out: string;
     }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
-        throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
+      if (opts.sessions !== undefined) return writeCalendar(opts);
+      if (opts.session === undefined)
+        throw new UsageError("give --session YYYY-MM-DD, or --sessions A..B for a calendar");
+      const session = opts.session;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(session))
+        throw new UsageError(`--session ${session}: expected YYYY-MM-DD`);
       const journal = isPostgresUrl(opts.journal)
-        ? await fleetSession(opts.journal, opts.bot, opts.stream, opts.session)
+        ? await fleetSession(opts.journal, opts.bot, opts.stream, session)
         : openJournal(opts.journal, { readonly: true });
       const replayPath = opts.run ? (opts.replayJournal ?? "data/replay.db") : null;
       const replayJournal =
@@ -50,7 +59,7 @@ export function register(program: Command): void {
             ? journal
             : null;
       try {
-        if (!journal.sessionIds(opts.stream).includes(opts.session)) {
+        if (!journal.sessionIds(opts.stream).includes(session)) {
           throw new UsageError(
             `no session ${opts.session} in stream ${opts.stream} of ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
           );
@@ -58,7 +67,7 @@ export function register(program: Command): void {
         const runs = replayJournal
           ? replayJournal
               .sessions()
-              .filter((s) => s.session === opts.session && s.stream.startsWith("replay-"))
+              .filter((s) => s.session === session && s.stream.startsWith("replay-"))
               .map((s) => s.stream)
           : [];
         // The short id the replay table shows names its run as well as the full one.
@@ -71,7 +80,7 @@ export function register(program: Command): void {
           );
         }
         const html = await renderSessionReport({
-          session: opts.session,
+          session,
           live: { journal, stream: opts.stream, label: opts.stream },
           ...(replayJournal && run
             ? { replay: { journal: replayJournal, stream: run, label: "replay" } }
@@ -99,5 +108,31 @@ async function fleetSession(url: string, bot: string | undefined, stream: string
     return await snapshotJournal(fleet, { stream, session });
   } finally {
     await fleet.close();
+  }
+}
+
+/** `journal report --sessions A..B`: the calendar page, and its totals on stdout. */
+function writeCalendar(opts: { journal: string; sessions?: string; stream: string; out: string }): void {
+  const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(opts.sessions ?? "");
+  if (!m || m[1]! > m[2]!)
+    throw new UsageError(`--sessions ${opts.sessions}: expected A..B, two YYYY-MM-DD dates, A not after B`);
+  const journal = openJournal(opts.journal, { readonly: true });
+  try {
+    const calendar = buildCalendar(journal, opts.stream, m[1]!, m[2]!);
+    if (calendar.days.length === 0)
+      throw new UsageError(
+        `no session of stream ${opts.stream} from ${m[1]} to ${m[2]} in ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
+      );
+    const html = renderCalendar(calendar);
+    mkdirSync(dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, html);
+    const t = calendar.totals;
+    process.stdout.write(
+      `${calendar.days.map((d) => `${d.session}  ${d.figures.netPnlUsd.toFixed(2).padStart(10)} USD  ${String(d.figures.trades).padStart(3)} trades`).join("\n")}\n` +
+        `${t.sessions} sessions, ${t.trades} trades, net ${t.netPnlUsd.toFixed(2)} USD; worst day ${calendar.worst!.session} (${calendar.worst!.netPnlUsd.toFixed(2)})\n` +
+        `calendar written to ${opts.out}\n`,
+    );
+  } finally {
+    journal.close();
   }
 }

@@ -56,6 +56,12 @@ const pathArray = (path: string) => `'{${path.split(".").join(",")}}'`;
 export function toPostgresView(sqliteSql: string): string {
   return (
     sqliteSql
+      // views.ts writes New York time as UTC shifted by the US DST rule; PostgreSQL knows the zone.
+      .replace(
+        /strftime\('%Y-%m-%d %H:%M:%f', (.+?) \/ 1000\.0, 'unixepoch', CASE WHEN .*? END\)/g,
+        (_m, ms: string) =>
+          `to_char(to_timestamp(${ms} / 1000.0) AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI:SS.MS')`,
+      )
       .replace(
         /json_each\((\w+\.\w+), '\$\.(\w+)'\) (\w+)/g,
         (_m, column: string, key: string, alias: string) =>
@@ -81,8 +87,14 @@ export function toPostgresView(sqliteSql: string): string {
   );
 }
 
-/** Every post-mortem view, in PostgreSQL's SQL, in creation order. */
-export const PG_POSTMORTEM_VIEWS: readonly { name: string; sql: string }[] = POSTMORTEM_VIEWS.map((view) => ({
+/**
+ * Every post-mortem view, in PostgreSQL's SQL, in creation order. Views over the projection tables
+ * (`proj_*`, e.g. `v_trades`) are left out: the fleet journal holds events only, and a replay or a
+ * report on it folds them locally.
+ */
+export const PG_POSTMORTEM_VIEWS: readonly { name: string; sql: string }[] = POSTMORTEM_VIEWS.filter(
+  (view) => !/\bproj_\w+/.test(view.sql),
+).map((view) => ({
   name: view.name,
   sql: toPostgresView(view.sql),
 }));

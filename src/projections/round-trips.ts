@@ -1,0 +1,263 @@
+/**
+ * Round trips: what happened to each position from flat to flat (or through zero), with what a
+ * trader reviews — entry and exit premiums, exit reason, holding time, fees, R multiple, MAE/MFE
+ * and slippage against the quote the strategy decided on.
+ *
+ * The P&L of a round trip is not computed here: it is the positions fold's `ClosedTrade.pnlMicros`
+ * (one truth); this fold only follows what the positions fold does not need.
+ */
+import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
+import { type Micros, toMicros } from "./money.js";
+import type { OrdersState } from "./orders.js";
+import { type ClosedTrade, markOf, positionKey } from "./positions.js";
+
+/** One closed round trip. Money in µ$ (after the multiplier) unless it says per unit. */
+export interface RoundTrip extends ClosedTrade {
+  readonly contractKey: string;
+  readonly symbol: string;
+  /** The direction of the position: LONG (bought first) or SHORT. */
+  readonly side: "LONG" | "SHORT";
+  /** Largest absolute quantity held during the trip. */
+  readonly quantity: number;
+  readonly multiplier: number;
+  readonly entryTs: number;
+  /** Average entry and exit premium, µ$ per unit. */
+  readonly entryPriceMicros: Micros;
+  readonly exitPriceMicros: Micros;
+  /** The closing order's purpose (`stop-loss`, `profit-target`, …), else `unknown`. */
+  readonly exitReason: string;
+  readonly holdingMs: number;
+  readonly feesMicros: Micros;
+  /** P&L over the risk the strategy took (entry × stop distance × quantity × multiplier); null without a stop. */
+  readonly rMultiple: number | null;
+  /** The risk R is measured against, µ$; null without a stop. */
+  readonly riskMicros: Micros | null;
+  /** Worst and best unrealized P&L at the quote marks between entry and exit (≤ 0 and ≥ 0); null without quotes. */
+  readonly maeMicros: Micros | null;
+  readonly mfeMicros: Micros | null;
+  /** Fill minus the quote the decision saw, µ$ per unit, signed so that > 0 costs money; null when unknown. */
+  readonly entrySlippageMicros: Micros | null;
+  readonly exitSlippageMicros: Micros | null;
+}
+
+/** What is followed of one open trip. */
+interface OpenTrip {
+  readonly entryTs: number;
+  readonly sign: 1 | -1;
+  readonly maxQty: number;
+  readonly entryQty: number;
+  readonly entryNotional: Micros;
+  readonly exitQty: number;
+  readonly exitNotional: Micros;
+  readonly fees: Micros;
+  readonly minMark: Micros | null;
+  readonly maxMark: Micros | null;
+  readonly entrySlip: { qty: number; micros: Micros } | null;
+  readonly exitSlip: { qty: number; micros: Micros } | null;
+  readonly exitReason: string;
+}
+
+export interface TripsState {
+  /** Position key → the open trip. */
+  readonly open: ReadonlyMap<string, OpenTrip>;
+  /** Decision id → the price the decision quoted (its `quotedPriceUsd` signal), µ$. */
+  readonly quoted: ReadonlyMap<string, Micros>;
+  /** `stream|session` → stop distance as a fraction of the entry premium (the strategy's `stopLossPct`). */
+  readonly stops: ReadonlyMap<string, number>;
+  /** execId → position key, for commissions. */
+  readonly execs: ReadonlyMap<string, string>;
+}
+
+export const initialTrips: TripsState = {
+  open: new Map(),
+  quoted: new Map(),
+  stops: new Map(),
+  execs: new Map(),
+};
+
+function stopOf(params: Record<string, unknown>): number | null {
+  const v = params.stopLossPct;
+  return typeof v === "number" && v > 0 ? v : null;
+}
+
+function multiplierOf(contract: Contract): number {
+  return contract.secType === "OPT" ? contract.multiplier : 1;
+}
+
+const widen = (lo: Micros | null, hi: Micros | null, mark: Micros) => ({
+  minMark: lo === null ? mark : Math.min(lo, mark),
+  maxMark: hi === null ? mark : Math.max(hi, mark),
+});
+
+function addSlip(
+  slip: OpenTrip["entrySlip"],
+  quoted: Micros | undefined,
+  price: Micros,
+  qty: number,
+  buy: boolean,
+): OpenTrip["entrySlip"] {
+  if (quoted === undefined) return slip;
+  const s = (buy ? price - quoted : quoted - price) * qty;
+  return slip === null ? { qty, micros: s } : { qty: slip.qty + qty, micros: slip.micros + s };
+}
+
+export interface TripsStep {
+  state: TripsState;
+  trip: RoundTrip | null;
+}
+
+/**
+ * Fold one event. `closed` is what the positions fold reported for this event; `orders` is the
+ * orders of the event's session after this event (to find the closing order's purpose).
+ */
+export function evolveTrips(
+  state: TripsState,
+  event: StoredEvent,
+  closed: ClosedTrade | null,
+  orders: OrdersState | undefined,
+): TripsStep {
+  switch (event.type) {
+    case "SessionOpened":
+    case "ReplayStarted": {
+      const stop = stopOf(event.payload.params);
+      if (stop === null) return { state, trip: null };
+      return {
+        state: { ...state, stops: new Map(state.stops).set(`${event.stream}|${event.session}`, stop) },
+        trip: null,
+      };
+    }
+    case "DecisionMade": {
+      const q = event.payload.signals.quotedPriceUsd;
+      if (event.payload.intents.length === 0 || typeof q !== "number") return { state, trip: null };
+      return { state: { ...state, quoted: new Map(state.quoted).set(event.id, toMicros(q)) }, trip: null };
+    }
+    case "QuoteSnapshot": {
+      const key = positionKey(event.stream, event.payload.contract);
+      const open = state.open.get(key);
+      if (!open) return { state, trip: null };
+      const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
+      if (mark === null) return { state, trip: null };
+      const next = { ...open, ...widen(open.minMark, open.maxMark, mark) };
+      if (next.minMark === open.minMark && next.maxMark === open.maxMark) return { state, trip: null };
+      return { state: { ...state, open: new Map(state.open).set(key, next) }, trip: null };
+    }
+    case "CommissionReported": {
+      const key = state.execs.get(event.payload.execId);
+      const open = key === undefined ? undefined : state.open.get(key);
+      if (key === undefined || !open) return { state, trip: null };
+      const fees = open.fees + toMicros(event.payload.commissionUsd);
+      return { state: { ...state, open: new Map(state.open).set(key, { ...open, fees }) }, trip: null };
+    }
+    case "OrderFilled": {
+      const p = event.payload;
+      const key = positionKey(event.stream, p.contract);
+      const price = toMicros(p.priceUsd);
+      const buy = p.side === "BUY";
+      const sign = buy ? 1 : -1;
+      const quoted = event.correlation === null ? undefined : state.quoted.get(event.correlation);
+      const orderKey = orders?.byOrderId.get(`${event.stream}|${p.orderId}`);
+      const purpose = (orderKey && orders?.byKey.get(orderKey)?.intent.purpose) || "unknown";
+      const execs = new Map(state.execs).set(p.execId, key);
+      const open = new Map(state.open);
+      let current = open.get(key);
+      let remaining = p.quantity;
+      let trip: RoundTrip | null = null;
+      if (current && current.sign !== sign) {
+        const held = current.entryQty - current.exitQty;
+        const closing = Math.min(held, remaining);
+        current = {
+          ...current,
+          exitQty: current.exitQty + closing,
+          exitNotional: current.exitNotional + closing * price,
+          exitSlip: addSlip(current.exitSlip, quoted, price, closing, buy),
+          exitReason: purpose,
+          ...widen(current.minMark, current.maxMark, price),
+        };
+        remaining -= closing;
+        if (closed) {
+          trip = finish(current, closed, p.contract, state.stops.get(`${event.stream}|${event.session}`));
+          open.delete(key);
+          current = undefined;
+        } else {
+          open.set(key, current);
+        }
+      }
+      if (remaining > 0) {
+        const base: OpenTrip = current ?? {
+          entryTs: event.ts,
+          sign,
+          maxQty: 0,
+          entryQty: 0,
+          entryNotional: 0,
+          exitQty: 0,
+          exitNotional: 0,
+          fees: 0,
+          minMark: null,
+          maxMark: null,
+          entrySlip: null,
+          exitSlip: null,
+          exitReason: "unknown",
+        };
+        const entryQty = base.entryQty + remaining;
+        open.set(key, {
+          ...base,
+          entryQty,
+          maxQty: Math.max(base.maxQty, entryQty - base.exitQty),
+          entryNotional: base.entryNotional + remaining * price,
+          entrySlip: addSlip(base.entrySlip, quoted, price, remaining, buy),
+          ...widen(base.minMark, base.maxMark, price),
+        });
+      }
+      return { state: { ...state, open, execs }, trip };
+    }
+    default:
+      return { state, trip: null };
+  }
+}
+
+function finish(t: OpenTrip, closed: ClosedTrade, contract: Contract, stop: number | undefined): RoundTrip {
+  const m = multiplierOf(contract);
+  const entry = Math.round(t.entryNotional / t.entryQty);
+  const exit = Math.round(t.exitNotional / t.exitQty);
+  // Excursions of the marks against the average entry, over the largest quantity held.
+  const excursion = (mark: Micros | null) => (mark === null ? null : (mark - entry) * t.sign * t.maxQty * m);
+  const lo = excursion(t.sign === 1 ? t.minMark : t.maxMark);
+  const hi = excursion(t.sign === 1 ? t.maxMark : t.minMark);
+  const risk = stop === undefined ? 0 : entry * stop * t.maxQty * m;
+  return {
+    ...closed,
+    contractKey: contractKey(contract),
+    symbol: contract.symbol,
+    side: t.sign === 1 ? "LONG" : "SHORT",
+    quantity: t.maxQty,
+    multiplier: m,
+    entryTs: t.entryTs,
+    entryPriceMicros: entry,
+    exitPriceMicros: exit,
+    exitReason: t.exitReason,
+    holdingMs: closed.closedTs - t.entryTs,
+    feesMicros: t.fees,
+    rMultiple: risk > 0 ? rOf(closed.pnlMicros, risk) : null,
+    riskMicros: risk > 0 ? Math.round(risk) : null,
+    maeMicros: lo === null ? null : Math.min(0, lo),
+    mfeMicros: hi === null ? null : Math.max(0, hi),
+    entrySlippageMicros: t.entrySlip === null ? null : Math.round(t.entrySlip.micros / t.entrySlip.qty),
+    exitSlippageMicros: t.exitSlip === null ? null : Math.round(t.exitSlip.micros / t.exitSlip.qty),
+  };
+}
+
+/** A commission that arrived after the closing fill: add it to the trip's fees and take it off its P&L. */
+export function chargeTrip(trip: RoundTrip, micros: Micros): RoundTrip {
+  const pnlMicros = trip.pnlMicros - micros;
+  return {
+    ...trip,
+    pnlMicros,
+    feesMicros: trip.feesMicros + micros,
+    rMultiple: trip.riskMicros === null ? null : rOf(pnlMicros, trip.riskMicros),
+  };
+}
+
+/** P&L in units of risk, to the hundredth. */
+function rOf(pnl: Micros, risk: Micros): number {
+  return Math.round((pnl / risk) * 100) / 100;
+}
