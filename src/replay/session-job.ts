@@ -43,9 +43,7 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
     ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
   };
-  const events = isPostgresUrl(job.sourcePath)
-    ? await readFleet(job, filter)
-    : readFile(job, filter);
+  const events = isPostgresUrl(job.sourcePath) ? await readFleet(job, filter) : readFile(job, filter);
   let name = job.strategy;
   if (name === null) {
     const opened = events.find((e) => e.type === "SessionOpened");

@@ -142,4 +142,51 @@ describe("verify", () => {
     expect(report.firstBad).toMatchObject({ seq: D1 });
     expect(report.firstBad?.problem).toMatch(new RegExp(`seq ${D1 + 1} does not link to it`));
   });
+  it("readVerifiedSession returns what read() does, checked in the same pass, with and without a verified point", () => {
+    const path = twoDays();
+    for (const point of [false, true]) {
+      if (point) {
+        const w = openJournal(path);
+        expect(w.verify().ok).toBe(true);
+        w.close();
+      }
+      const j = openJournal(path, { readonly: true });
+      expect(j.verifiedUpTo()).toBe(point ? j.lastSeq() : 0);
+      const { report, events } = j.readVerifiedSession("2026-02-04", { stream: "day1" });
+      expect(report).toEqual({ ok: true, checked: D1 });
+      expect(events).toEqual([...j.read({ session: "2026-02-04", stream: "day1" })]);
+      expect(j.readVerifiedSession("2026-02-04", { stream: "day2" }).events).toEqual([]);
+      j.close();
+    }
+  });
+
+  it("readVerifiedSession refuses a schema-invalid row rechained by a forger, even under a verified point (its hash no longer holds)", () => {
+    const path = twoDays();
+    const w = openJournal(path);
+    expect(w.verify().ok).toBe(true);
+    w.close();
+    const raw = new Database(path);
+    const bad = raw
+      .prepare("SELECT seq FROM events WHERE type = 'CycleStarted' AND session = '2026-02-04' LIMIT 1")
+      .get() as { seq: number };
+    raw.exec("DROP TRIGGER IF EXISTS events_no_update");
+    raw.prepare("UPDATE events SET payload = ? WHERE seq = ?").run('{"cycle":"not a number"}', bad.seq);
+    // Rewrite every hash from the changed row on, as a forger would: the chain links everywhere.
+    const rows = raw.prepare("SELECT * FROM events WHERE seq >= ? ORDER BY seq").all(bad.seq) as never[];
+    let prev = (raw.prepare("SELECT hash FROM events WHERE seq = ?").get(bad.seq - 1) as { hash: string })
+      .hash;
+    const setHash = raw.prepare("UPDATE events SET hash = ? WHERE seq = ?");
+    for (const row of rows) {
+      prev = rowHash(prev, row);
+      setHash.run(prev, (row as { seq: number }).seq);
+    }
+    raw.close();
+    const j = openJournal(path, { readonly: true });
+    const { report, events } = j.readVerifiedSession("2026-02-04", { stream: "day1" });
+    j.close();
+    expect(report.ok).toBe(false);
+    expect(report.firstBad?.seq).toBe(bad.seq);
+    expect(report.firstBad?.problem).toMatch(/CycleStarted.*payload\.cycle/);
+    expect(events).toEqual([]);
+  });
 });
