@@ -123,7 +123,9 @@ export interface Journal {
   /**
    * Deep check of the whole journal: SQLite's `integrity_check` (pages and indexes), the hash
    * chain, every payload's schema, and that seq and pos have no gaps. On a writable journal a pass
-   * records the verified point that `verifySince` continues from. Time: proportional to the journal.
+   * records the verified point that `verifySince` continues from. Rows up to a recorded point skip
+   * their second schema check when the chain recomputed from genesis still arrives at its hash.
+   * Time: proportional to the journal.
    */
   verify(): VerifyReport;
   /**

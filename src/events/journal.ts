@@ -369,7 +369,7 @@ class SqliteJournal implements Journal {
   }
 
   verify(): VerifyReport {
-    return this.recordVerified(verifyAll(this.verifyContext()));
+    return this.recordVerified(verifyAll(this.verifyContext(), this.verifiedPoint()));
   }
 
   verifySince(): VerifyReport {
