@@ -4,17 +4,20 @@
  */
 import type { SessionId } from "./catalogue.js";
 
-const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
-  timeZone: "America/New_York",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  weekday: "short",
-});
+// Built on first use: loading the time-zone data costs start-up time that `verify` never needs.
+let newYorkFormat: Intl.DateTimeFormat | undefined;
+const newYorkPartsFormat = (): Intl.DateTimeFormat =>
+  (newYorkFormat ??= new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    weekday: "short",
+  }));
 
 /** The trading session (New York calendar date) of an instant: `tradingSessionOf(ms) → "2026-02-04"`. */
 export function tradingSessionOf(timeMs: number): SessionId {
@@ -48,7 +51,9 @@ export function newYorkParts(timeMs: number): Readonly<NewYorkParts> {
   let cached = minuteCache.get(minute);
   if (!cached) {
     const parts = Object.fromEntries(
-      NEW_YORK_PARTS.formatToParts(minute * 60_000).map((p) => [p.type, p.value]),
+      newYorkPartsFormat()
+        .formatToParts(minute * 60_000)
+        .map((p) => [p.type, p.value]),
     );
     cached = {
       date: `${parts.year}-${parts.month}-${parts.day}`,
