@@ -155,12 +155,17 @@ async function runInWorkers(
         const index = next++;
         const job = jobs[index]!;
         results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
-          const onError = (error: Error) => reject(error);
-          worker.once("error", onError);
+          // A failed session (a verify that fails, now checked in each job) fails the whole run:
+          // the other lanes take no further session.
+          const fail = (error: Error) => {
+            next = jobs.length;
+            reject(error);
+          };
+          worker.once("error", fail);
           worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
-            worker.off("error", onError);
+            worker.off("error", fail);
             if (message.ok) resolvePromise(message.result!);
-            else reject(new ReplayRefused(`session ${job.session}: ${message.error}`));
+            else fail(new ReplayRefused(`session ${job.session}: ${message.error}`));
           });
           worker.postMessage(job);
         });
