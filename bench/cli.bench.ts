@@ -37,7 +37,11 @@ const cases: { label: string; args: string[]; target: number }[] = [
   { label: "journal --help", args: [BIN, "--help"], target: 3 },
   { label: "journal sessions", args: [BIN, "sessions", "--journal", journal], target: 3 },
   { label: 'journal sql "select 1"', args: [BIN, "sql", "select 1", "--journal", journal], target: 3 },
-  { label: `journal verify (sample, ${sampleEvents} events)`, args: [BIN, "verify", "--journal", journal], target: 3 },
+  {
+    label: `journal verify (sample, ${sampleEvents} events)`,
+    args: [BIN, "verify", "--journal", journal],
+    target: 3,
+  },
   {
     label: "replay --session 2026-02-04",
     args: [BIN, "replay", "--journal", journal, "--session", "2026-02-04", "--out", join(dir, "replay.db")],
