@@ -26,11 +26,22 @@ function run(args: readonly string[]): number {
 for (const day of ["2026-02-04", "2026-02-05"])
   run([BIN, "import", `data/sample/${day}.jsonl`, "--journal", journal]);
 
+const sampleEvents = (() => {
+  const db = new Database(journal, { readonly: true });
+  const n = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+  db.close();
+  return n.toLocaleString("en-US");
+})();
+
 const cases: { label: string; args: string[]; target: number }[] = [
   { label: "journal --help", args: [BIN, "--help"], target: 3 },
   { label: "journal sessions", args: [BIN, "sessions", "--journal", journal], target: 3 },
   { label: 'journal sql "select 1"', args: [BIN, "sql", "select 1", "--journal", journal], target: 3 },
-  { label: "journal verify (sample, 3,478 events)", args: [BIN, "verify", "--journal", journal], target: 3 },
+  {
+    label: `journal verify (sample, ${sampleEvents} events)`,
+    args: [BIN, "verify", "--journal", journal],
+    target: 3,
+  },
   {
     label: "replay --session 2026-02-04",
     args: [BIN, "replay", "--journal", journal, "--session", "2026-02-04", "--out", join(dir, "replay.db")],

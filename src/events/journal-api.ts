@@ -123,7 +123,9 @@ export interface Journal {
   /**
    * Deep check of the whole journal: SQLite's `integrity_check` (pages and indexes), the hash
    * chain, every payload's schema, and that seq and pos have no gaps. On a writable journal a pass
-   * records the verified point that `verifySince` continues from. Time: proportional to the journal.
+   * records the verified point that `verifySince` continues from. Rows up to a recorded point skip
+   * their second schema check when the chain recomputed from genesis still arrives at its hash.
+   * Time: proportional to the journal.
    */
   verify(): VerifyReport;
   /**
@@ -144,6 +146,17 @@ export interface Journal {
    * Replay calls it instead of `verify()`. A session the journal does not have checks 0 rows.
    */
   verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport;
+  /**
+   * `verifySession` of one session and its events in the same pass and the same read transaction
+   * (filtered by stream and time, in seq order; none unless the check passed). Each payload is
+   * parsed once: rows up to a still-standing verified point (a whole-chain verify checked their
+   * schemas; the chain links and that point's hash protect them since) skip the second zod pass,
+   * later rows are validated; old versions are upcast either way. What `replay` reads.
+   */
+  readVerifiedSession(
+    session: SessionId,
+    filter?: Pick<EventFilter, "stream" | "fromTs" | "toTs">,
+  ): { report: VerifyReport; events: StoredEvent[] };
   /** The verified point recorded by the last passing `verify`/`verifySince`, if any. */
   verifiedUpTo(): number;
   /**

@@ -52,6 +52,7 @@ import { parseEventBody, parsePayload } from "./validation.js";
 import {
   readVerifiedPoint,
   recordVerifiedPoint,
+  trustedUpTo,
   type VerifiedPoint,
   verifyAll,
   verifyNew,
@@ -368,7 +369,7 @@ class SqliteJournal implements Journal {
   }
 
   verify(): VerifyReport {
-    return this.recordVerified(verifyAll(this.verifyContext()));
+    return this.recordVerified(verifyAll(this.verifyContext(), this.verifiedPoint()));
   }
 
   verifySince(): VerifyReport {
@@ -377,6 +378,41 @@ class SqliteJournal implements Journal {
 
   verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport {
     return verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions);
+  }
+
+  readVerifiedSession(
+    session: SessionId,
+    filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
+  ): { report: VerifyReport; events: StoredEvent[] } {
+    // One read transaction: the rows checked are the rows returned, whatever another connection
+    // appends or changes meanwhile.
+    return this.db.transaction(() => {
+      const ctx = this.verifyContext();
+      const events: StoredEvent[] = [];
+      const report = verifySessions(ctx, [session], {
+        schemaCheckedUpTo: trustedUpTo(ctx, this.verifiedPoint()),
+        row: (row, body) => {
+          if (filter.stream !== undefined && row.stream !== filter.stream) return;
+          if (filter.fromTs !== undefined && row.ts < filter.fromTs) return;
+          if (filter.toTs !== undefined && row.ts >= filter.toTs) return;
+          events.push({
+            seq: row.seq,
+            id: row.id,
+            stream: row.stream,
+            session: row.session,
+            pos: row.pos,
+            type: row.type,
+            version: body.version,
+            ts: row.ts,
+            causation: row.causation,
+            correlation: row.correlation,
+            payload: body.payload,
+            hash: row.hash,
+          } as StoredEvent);
+        },
+      });
+      return { report, events: report.ok ? events : [] };
+    })();
   }
 
   verifiedUpTo(): number {

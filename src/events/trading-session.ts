@@ -4,17 +4,20 @@
  */
 import type { SessionId } from "./catalogue.js";
 
-const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
-  timeZone: "America/New_York",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  weekday: "short",
-});
+// Built on first use: loading the time-zone data costs start-up time that `verify` never needs.
+let newYorkFormat: Intl.DateTimeFormat | undefined;
+const newYorkPartsFormat = (): Intl.DateTimeFormat =>
+  (newYorkFormat ??= new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    weekday: "short",
+  }));
 
 /** The trading session (New York calendar date) of an instant: `tradingSessionOf(ms) → "2026-02-04"`. */
 export function tradingSessionOf(timeMs: number): SessionId {
@@ -36,13 +39,21 @@ const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
  */
 const minuteCache = new Map<number, Omit<NewYorkParts, "second">>();
 
-/** Wall-clock parts of an instant in New York. */
-export function newYorkParts(timeMs: number): NewYorkParts {
+/** The last instant's parts, by whole second: replay asks again and again for the same event time. */
+let lastSecond = Number.NaN;
+let lastParts: Readonly<NewYorkParts> | undefined;
+
+/** Wall-clock parts of an instant in New York (a shared, frozen object: read it, do not change it). */
+export function newYorkParts(timeMs: number): Readonly<NewYorkParts> {
+  const second = Math.floor(timeMs / 1000);
+  if (second === lastSecond && lastParts) return lastParts;
   const minute = Math.floor(timeMs / 60_000);
   let cached = minuteCache.get(minute);
   if (!cached) {
     const parts = Object.fromEntries(
-      NEW_YORK_PARTS.formatToParts(minute * 60_000).map((p) => [p.type, p.value]),
+      newYorkPartsFormat()
+        .formatToParts(minute * 60_000)
+        .map((p) => [p.type, p.value]),
     );
     cached = {
       date: `${parts.year}-${parts.month}-${parts.day}`,
@@ -53,14 +64,22 @@ export function newYorkParts(timeMs: number): NewYorkParts {
     if (minuteCache.size > 50_000) minuteCache.clear();
     minuteCache.set(minute, cached);
   }
-  return { ...cached, second: Math.floor((timeMs - minute * 60_000) / 1000) };
+  lastSecond = second;
+  lastParts = Object.freeze({ ...cached, second: second - minute * 60 });
+  return lastParts;
 }
+
+/** `newYorkTimeToMs` answers by its arguments: strategies ask for the same open and close each cycle. */
+const wallClockCache = new Map<string, number>();
 
 /**
  * The epoch ms of a New York wall-clock time: `newYorkTimeToMs("2026-02-04", 9, 30) → 09:30 ET`.
  * Handles EST/EDT by asking Intl for the offset at that instant.
  */
 export function newYorkTimeToMs(date: SessionId, hour: number, minute: number, second = 0): number {
+  const key = `${date} ${hour} ${minute} ${second}`;
+  const known = wallClockCache.get(key);
+  if (known !== undefined) return known;
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const asUtc = Date.UTC(y, m - 1, d, hour, minute, second);
   // Guess with the UTC instant, then correct by the offset New York had then (twice, for DST edges).
@@ -71,6 +90,8 @@ export function newYorkTimeToMs(date: SessionId, hour: number, minute: number, s
     const shown = Date.UTC(py, pm - 1, pd, p.hour, p.minute, p.second);
     guess += asUtc - shown;
   }
+  if (wallClockCache.size > 10_000) wallClockCache.clear();
+  wallClockCache.set(key, guess);
   return guess;
 }
 

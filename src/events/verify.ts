@@ -11,7 +11,7 @@
 import { GENESIS_HASH, rowHash } from "./hash-chain.js";
 import type { VerifyReport } from "./journal-api.js";
 import type { EventRow } from "./journal-sql.js";
-import { parseEventBody } from "./validation.js";
+import { parseEventBody, parsePayload, trustedPayload } from "./validation.js";
 
 /** The slice of a prepared statement the verifier uses (it never sees better-sqlite3's types). */
 export interface VerifyStatement {
@@ -61,8 +61,40 @@ function schemaProblem(row: EventRow): string | undefined {
   }
 }
 
-/** Everything: `integrity_check`, then the chain from genesis. */
-export function verifyAll(ctx: VerifyContext): VerifyReport {
+/**
+ * What `verifySessions` hands a caller that reads as it checks: each checked row with its payload
+ * validated (or, at or below `schemaCheckedUpTo`, parsed and trusted) and upcast, and nothing at all
+ * unless the whole check passes.
+ */
+export interface SessionRowSink {
+  /**
+   * Rows at or below this seq had their schema checked by a whole-chain verify whose recorded hash
+   * still stands (see `trustedUpTo`): their payloads are parsed without a second zod pass. 0: none.
+   */
+  schemaCheckedUpTo: number;
+  row(row: EventRow, body: { version: number; payload: unknown }): void;
+}
+
+/**
+ * The seq up to which schemas may be trusted: the recorded verified point, provided its row still
+ * holds the hash recorded for it. Any change to a row at or before it (short of rewriting the rest
+ * of the chain and the recorded point too) breaks a link the session check sees or changes that
+ * hash; a row after it gets the full schema check. 0 when there is no point or it no longer holds.
+ */
+export function trustedUpTo(ctx: VerifyContext, point: VerifiedPoint | undefined): number {
+  if (!point || point.seq <= 0) return 0;
+  const row = ctx.stmt(BY_SEQ).get(point.seq) as EventRow | undefined;
+  return row?.hash === point.hash ? point.seq : 0;
+}
+
+/**
+ * Everything: `integrity_check`, then the chain from genesis. With a recorded verified `point`, the
+ * rows up to it skip the schema check a passing verify already gave them, provided the chain,
+ * recomputed from genesis, still arrives at the hash recorded there: any change to them would
+ * arrive elsewhere. Anything else (a different hash, a shorter journal, a bad row) falls back to
+ * the plain check, so a failure is found and named exactly as without a point.
+ */
+export function verifyAll(ctx: VerifyContext, point?: VerifiedPoint): VerifyReport {
   const integrity = ctx.integrityCheck();
   if (integrity.length !== 1 || integrity[0] !== "ok") {
     return bad(
@@ -70,6 +102,10 @@ export function verifyAll(ctx: VerifyContext): VerifyReport {
       0,
       `SQLite integrity_check failed (the file's pages or an index are damaged): ${integrity.slice(0, 3).join("; ")} — restore from a \`journal backup\``,
     );
+  }
+  if (point && point.seq > 0) {
+    const fast = chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false, point);
+    if (fast.ok) return fast;
   }
   return chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false);
 }
@@ -92,7 +128,14 @@ export function verifyNew(ctx: VerifyContext, point: VerifiedPoint | undefined):
   return chainFrom(ctx, point, true);
 }
 
-function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boolean): VerifyReport {
+/** `schemasUpTo`: skip the schema check of rows up to it, which must arrive at its hash. */
+function chainFrom(
+  ctx: VerifyContext,
+  start: VerifiedPoint,
+  probeIndexes: boolean,
+  schemasUpTo?: VerifiedPoint,
+): VerifyReport {
+  const trusted = schemasUpTo?.seq ?? 0;
   let prevHash = start.hash;
   let expectedSeq = start.seq + 1;
   const nextPos = new Map<string, number>();
@@ -133,8 +176,16 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
           row.seq,
           "hash chain broken: the row (or one before it) was changed after it was written",
         );
-      const problem = schemaProblem(row);
-      if (problem) return bad(checked, row.seq, problem);
+      if (row.seq === trusted && hash !== schemasUpTo?.hash)
+        return bad(
+          checked,
+          row.seq,
+          "the row verified earlier at this seq was changed since (its hash differs)",
+        );
+      if (row.seq > trusted) {
+        const problem = schemaProblem(row);
+        if (problem) return bad(checked, row.seq, problem);
+      }
       if (probe) {
         const found = probe.get(
           row.id,
@@ -163,6 +214,12 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }
+  if (expectedSeq - 1 < trusted)
+    return bad(
+      checked,
+      expectedSeq,
+      `seq ${trusted} was verified earlier and is gone: events were removed from the journal`,
+    );
   return { ok: true, checked, verifiedUpTo: expectedSeq - 1, verifiedHash: prevHash };
 }
 
@@ -171,7 +228,11 @@ function chainFrom(ctx: VerifyContext, start: VerifiedPoint, probeIndexes: boole
  * chain and its successor's hash against it, pos from 0 without gaps, schemas, and the session
  * counted through its index, the (stream, session, pos) index and the table's own seq range.
  */
-export function verifySessions(ctx: VerifyContext, sessions: readonly string[]): VerifyReport {
+export function verifySessions(
+  ctx: VerifyContext,
+  sessions: readonly string[],
+  sink?: SessionRowSink,
+): VerifyReport {
   let checked = 0;
   const bySeq = ctx.stmt(BY_SEQ);
   const rowsOf = ctx.stmt(
@@ -232,8 +293,23 @@ export function verifySessions(ctx: VerifyContext, sessions: readonly string[]):
             `hash chain broken after this row: seq ${next.seq} does not link to it (one of them was changed)`,
           );
       }
-      const problem = schemaProblem(row);
-      if (problem) return bad(checked, row.seq, problem);
+      if (sink) {
+        let body: { version: number; payload: unknown };
+        try {
+          const where = `at seq ${row.seq}`;
+          const json = JSON.parse(row.payload) as unknown;
+          body =
+            row.seq <= sink.schemaCheckedUpTo
+              ? trustedPayload(row.type, row.version, json, where)
+              : parsePayload(row.type, row.version, json, where);
+        } catch (error) {
+          return bad(checked, row.seq, error instanceof Error ? error.message : String(error));
+        }
+        sink.row(row, body);
+      } else {
+        const problem = schemaProblem(row);
+        if (problem) return bad(checked, row.seq, problem);
+      }
       const span = spans.get(row.stream) ?? { first: row.seq, last: row.seq, count: 0 };
       span.last = row.seq;
       span.count += 1;

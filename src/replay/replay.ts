@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, SeededIdGen } from "../events/index.js";
+import { isPostgresUrl, openAsyncJournal, openJournal, SeededIdGen } from "../events/index.js";
 import type { OutcomeMode, SessionReplay } from "./engine.js";
+import { ReplayRefused } from "./refused.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 
 export interface ReplayOptions {
@@ -34,12 +35,7 @@ export interface ReplayOptions {
   onProgress?: (done: number, total: number, session: string) => void;
 }
 
-/** A source that failed verify, an unknown session, …: the message says what to do. */
-export class ReplayRefused extends JournalError {
-  constructor(message: string) {
-    super("REPLAY_REFUSED", message);
-  }
-}
+export { ReplayRefused } from "./refused.js";
 
 /** Expand `2026-02-02..2026-02-06` against the sessions the journal has. */
 export function expandSessions(spec: string, available: readonly string[]): string[] {
@@ -67,7 +63,9 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
   });
   let available: string[];
   try {
-    if (!options.force) {
+    // A SQLite source is verified by each session's job, in the read it replays (parallel, and no
+    // gap between the check and the read); a fleet's is checked here.
+    if (!options.force && pg) {
       const report = await source.verifySession(options.sessions);
       if (!report.ok) {
         throw new ReplayRefused(
@@ -90,6 +88,7 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     ...(options.bot === undefined ? {} : { sourceBot: options.bot }),
     sourceStream: options.stream,
     session,
+    verify: !options.force,
     strategy: options.strategy,
     paramOverrides: options.paramOverrides,
     fillModel: options.fillModel,
@@ -156,12 +155,17 @@ async function runInWorkers(
         const index = next++;
         const job = jobs[index]!;
         results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
-          const onError = (error: Error) => reject(error);
-          worker.once("error", onError);
+          // A failed session (a verify that fails, now checked in each job) fails the whole run:
+          // the other lanes take no further session.
+          const fail = (error: Error) => {
+            next = jobs.length;
+            reject(error);
+          };
+          worker.once("error", fail);
           worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
-            worker.off("error", onError);
+            worker.off("error", fail);
             if (message.ok) resolvePromise(message.result!);
-            else reject(new ReplayRefused(`session ${job.session}: ${message.error}`));
+            else fail(new ReplayRefused(`session ${job.session}: ${message.error}`));
           });
           worker.postMessage(job);
         });

@@ -11,6 +11,7 @@ import {
 } from "../events/index.js";
 import { type OutcomeMode, replaySession, type SessionReplay } from "./engine.js";
 import { fillModelByName } from "./fill-model.js";
+import { ReplayRefused } from "./refused.js";
 import { loadStrategy } from "./strategy-loader.js";
 
 export interface SessionJob {
@@ -19,6 +20,11 @@ export interface SessionJob {
   /** On a PostgreSQL source: whose chain. */
   sourceBot?: string;
   session: string;
+  /**
+   * Verify the session (SQLite sources) in the same read that loads it, and refuse it if it fails;
+   * false only with --force. A fleet source is verified by the caller.
+   */
+  verify?: boolean;
   /** Shipped strategy name, or a module path; null = the one live ran (from SessionOpened). */
   strategy: string | null;
   paramOverrides: Record<string, unknown>;
@@ -37,9 +43,7 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
     ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
   };
-  const events = isPostgresUrl(job.sourcePath)
-    ? await readFleet(job, filter)
-    : readFile(job.sourcePath, filter);
+  const events = isPostgresUrl(job.sourcePath) ? await readFleet(job, filter) : readFile(job, filter);
   let name = job.strategy;
   if (name === null) {
     const opened = events.find((e) => e.type === "SessionOpened");
@@ -63,10 +67,16 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
   });
 }
 
-function readFile(path: string, filter: EventFilter): StoredEvent[] {
-  const source = openJournal(path, { readonly: true });
+function readFile(job: SessionJob, filter: EventFilter): StoredEvent[] {
+  const source = openJournal(job.sourcePath, { readonly: true });
   try {
-    return [...source.read(filter)];
+    if (!job.verify) return [...source.read(filter)];
+    const { report, events } = source.readVerifiedSession(job.session, filter);
+    if (!report.ok)
+      throw new ReplayRefused(
+        `${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
+      );
+    return events;
   } finally {
     source.close();
   }

@@ -59,6 +59,29 @@ function damageSessionIndex(path: string): void {
   closeSync(fd);
 }
 
+/**
+ * Make a day-1 CycleStarted schema-invalid and rewrite every hash from it on, as a forger would:
+ * the chain links everywhere, only a verified point recorded before still knows the old hashes.
+ */
+function forgeInvalidCycleStarted(path: string): { seq: number } {
+  const raw = new Database(path);
+  const bad = raw
+    .prepare("SELECT seq FROM events WHERE type = 'CycleStarted' AND session = '2026-02-04' LIMIT 1")
+    .get() as { seq: number };
+  raw.exec("DROP TRIGGER IF EXISTS events_no_update");
+  raw.prepare("UPDATE events SET payload = ? WHERE seq = ?").run('{"cycle":"not a number"}', bad.seq);
+  // Rewrite every hash from the changed row on, as a forger would: the chain links everywhere.
+  const rows = raw.prepare("SELECT * FROM events WHERE seq >= ? ORDER BY seq").all(bad.seq) as never[];
+  let prev = (raw.prepare("SELECT hash FROM events WHERE seq = ?").get(bad.seq - 1) as { hash: string }).hash;
+  const setHash = raw.prepare("UPDATE events SET hash = ? WHERE seq = ?");
+  for (const row of rows) {
+    prev = rowHash(prev, row);
+    setHash.run(prev, (row as { seq: number }).seq);
+  }
+  raw.close();
+  return bad;
+}
+
 describe("verify", () => {
   it("finds index damage that the hash chain cannot see (integrity_check), and so does verifySession", () => {
     const path = twoDays();
@@ -141,5 +164,64 @@ describe("verify", () => {
     expect(report.ok).toBe(false);
     expect(report.firstBad).toMatchObject({ seq: D1 });
     expect(report.firstBad?.problem).toMatch(new RegExp(`seq ${D1 + 1} does not link to it`));
+  });
+  it("readVerifiedSession returns what read() does, checked in the same pass, with and without a verified point", () => {
+    const path = twoDays();
+    for (const point of [false, true]) {
+      if (point) {
+        const w = openJournal(path);
+        expect(w.verify().ok).toBe(true);
+        w.close();
+      }
+      const j = openJournal(path, { readonly: true });
+      expect(j.verifiedUpTo()).toBe(point ? j.lastSeq() : 0);
+      const { report, events } = j.readVerifiedSession("2026-02-04", { stream: "day1" });
+      expect(report).toEqual({ ok: true, checked: D1 });
+      expect(events).toEqual([...j.read({ session: "2026-02-04", stream: "day1" })]);
+      expect(j.readVerifiedSession("2026-02-04", { stream: "day2" }).events).toEqual([]);
+      j.close();
+    }
+  });
+
+  it("readVerifiedSession refuses a schema-invalid row rechained by a forger, even under a verified point (its hash no longer holds)", () => {
+    const path = twoDays();
+    const w = openJournal(path);
+    expect(w.verify().ok).toBe(true);
+    w.close();
+    const bad = forgeInvalidCycleStarted(path);
+    const j = openJournal(path, { readonly: true });
+    const { report, events } = j.readVerifiedSession("2026-02-04", { stream: "day1" });
+    j.close();
+    expect(report.ok).toBe(false);
+    expect(report.firstBad?.seq).toBe(bad.seq);
+    expect(report.firstBad?.problem).toMatch(/CycleStarted.*payload\.cycle/);
+    expect(events).toEqual([]);
+  });
+
+  it("a deep verify under a verified point still finds a rechained schema-invalid row, at its seq", () => {
+    const path = twoDays();
+    const w = openJournal(path);
+    expect(w.verify().ok).toBe(true);
+    w.close();
+    const bad = forgeInvalidCycleStarted(path);
+    for (const readonly of [true, false]) {
+      const j = openJournal(path, { readonly });
+      const report = j.verify();
+      j.close();
+      expect(report).toMatchObject({ ok: false, firstBad: { seq: bad.seq } });
+      expect(report.firstBad?.problem).toMatch(/CycleStarted.*payload\.cycle/);
+    }
+  });
+
+  it("a deep verify under a verified point passes an intact journal and moves the point on", () => {
+    const path = join(dir, `deep${n++}.db`);
+    const j = openJournal(path);
+    importJsonLines(j, DAY1, "day1");
+    expect(j.verify()).toMatchObject({ ok: true, checked: D1, verifiedUpTo: D1 });
+    importJsonLines(j, DAY2, "day2");
+    const last = j.lastSeq();
+    expect(j.verify()).toMatchObject({ ok: true, checked: last, verifiedUpTo: last });
+    expect(j.verifiedUpTo()).toBe(last);
+    j.close();
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -365,6 +365,37 @@ describe("bad input", () => {
       { encoding: "utf8" },
     );
     expect(forced.status, forced.stderr).toBe(0);
+  });
+  it("verifies each session in the read it replays, in workers too: a tampered second day refuses the run and writes nothing", async () => {
+    const tampered = join(dir, "tampered-workers.db");
+    copyFileSync(sample, tampered);
+    const w = openJournal(tampered);
+    const day2 = [...w.read({ session: "2026-02-05" })][7]!.seq;
+    w.close();
+    execFileSync("python3", [
+      "-c",
+      `import sqlite3; c=sqlite3.connect("${tampered}"); c.execute("DROP TRIGGER events_no_update"); c.execute("UPDATE events SET ts = ts + 1 WHERE seq = ${day2}"); c.commit()`,
+    ]);
+    const out = join(dir, "tampered-workers-out.db");
+    const options = {
+      journal: tampered,
+      out,
+      inPlace: false,
+      sessions: ["2026-02-04", "2026-02-05"],
+      stream: "live",
+      strategy: null,
+      paramOverrides: {},
+      fillModel: "next-quote",
+      codeVersion: "t",
+      force: false,
+      workers: 2,
+    };
+    await expect(runReplay(options)).rejects.toThrow(
+      new RegExp(`session 2026-02-05: .*fails verify at seq ${day2}.*--force`),
+    );
+    expect(existsSync(out)).toBe(false);
+    const forced = await runReplay({ ...options, force: true });
+    expect(forced.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
   });
 });
 
