@@ -14,7 +14,6 @@ import {
   type Journal,
   LIVE_STREAM,
   noticeSeverity,
-  type OptionContract,
   openJournal,
   type PayloadOf,
   type StoredEvent,
@@ -39,7 +38,7 @@ import type { GatewayNotice } from "./gateway.js";
 import { HealthMonitor, healthWarnings } from "./health.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
-import { type CycleCounts, MarketDataGatherer } from "./market-data.js";
+import { type CycleCounts, heldOptions, MarketDataGatherer } from "./market-data.js";
 import { OrderRouter } from "./order-router.js";
 import { BrokerReconciler } from "./reconciler.js";
 import { WireCapture } from "./wire-capture.js";
@@ -438,10 +437,10 @@ export class LiveBot {
         for (const [i, symbol] of config.symbols.entries()) {
           if (this.stopping) break;
           if (i > 0) await sleep(config.symbolPauseMs);
-          await this.market!.gather(gateway, symbol, this.heldOptions(), counts);
+          await this.market!.gather(gateway, symbol, heldOptions(this.book.state), counts);
           this.decide(cycle, symbol);
         }
-        await this.reconcile(counts);
+        await this.reconciler!.reconcile(gateway, this.account, config.requestTimeoutSeconds * 1000, counts);
         if (counts.errors + counts.timeouts > 0) status = "partial";
       }
     } catch (error) {
@@ -487,37 +486,6 @@ export class LiveBot {
     this.options.logger.info({ cycle, symbol, action: decision.action, reason: decision.reason }, "decision");
     this.router.entriesHalted = this.reconciler!.haltReason;
     for (const intent of decision.intents) this.router.act(intent, stored as StoredEvent);
-  }
-
-  /** Options the live book holds: their snapshots are always taken, so exits can be priced. */
-  private heldOptions(): OptionContract[] {
-    const held: OptionContract[] = [];
-    for (const p of this.book.state.positions.byKey.values())
-      if (p.stream === LIVE_STREAM && p.quantity !== 0 && p.contract.secType === "OPT") held.push(p.contract);
-    return held;
-  }
-
-  /** The gateway's positions, journaled, then compared with the book. */
-  private async reconcile(counts: CycleCounts): Promise<void> {
-    counts.requests += 1;
-    try {
-      const reports = await this.connection.gateway!.positions(
-        this.options.config.requestTimeoutSeconds * 1000,
-      );
-      const all = reports.length ? reports : [{ account: this.account, positions: [] }];
-      this.live.record(
-        all.map((payload) => ({
-          type: "PositionsReported" as const,
-          version: 1 as const,
-          ts: this.live.now(),
-          payload,
-        })),
-      );
-      this.reconciler!.check(all);
-    } catch (error) {
-      if ((error as Error).name === "GatewayTimeout") counts.timeouts += 1;
-      else counts.errors += 1;
-    }
   }
 
   private async reportAccount(): Promise<void> {

@@ -29,6 +29,7 @@ import {
   type SnapshotResult,
 } from "./gateway-types.js";
 import { executionReport, fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
+import { priceOrNull, SnapshotTicks } from "./snapshot-ticks.js";
 
 export * from "./gateway-types.js";
 export { toIbContract } from "./ib-contracts.js";
@@ -36,14 +37,6 @@ export { toIbContract } from "./ib-contracts.js";
 interface Pending {
   reject(error: Error): void;
 }
-
-const UNSET = 1.7976931348623157e308;
-const price = (x: number | undefined): number | null =>
-  x === undefined || !Number.isFinite(x) || x <= 0 || x >= UNSET ? null : x;
-const size = (x: number | undefined): number | null =>
-  x === undefined || !Number.isFinite(x) || x < 0 || x >= UNSET ? null : x;
-const computed = (x: number | undefined): number | null =>
-  x === undefined || !Number.isFinite(x) || x === -1 || x === -2 || Math.abs(x) >= UNSET ? null : x;
 
 export class GatewayClient {
   private readonly ib: IBApi;
@@ -104,7 +97,7 @@ export class GatewayClient {
         report.execId ?? "",
         report.commission ?? 0,
         report.currency ?? "USD",
-        price(report.realizedPNL ?? undefined),
+        priceOrNull(report.realizedPNL ?? undefined),
       ),
     );
   }
@@ -327,28 +320,14 @@ export class GatewayClient {
    */
   snapshot(contract: Contract, timeoutMs: number): Promise<{ reqId: number; result: SnapshotResult }> {
     const reqId = this.nextReqId++;
-    const result: SnapshotResult = {
-      bidUsd: null,
-      askUsd: null,
-      lastUsd: null,
-      bidSize: null,
-      askSize: null,
-      lastSize: null,
-      greeks: null,
-      complete: false,
-    };
+    const ticks = new SnapshotTicks();
+    const result = ticks.result;
     return new Promise((resolve, reject) => {
       const onPrice = (id: number, tickType: number, value: number) => {
-        if (id !== reqId) return;
-        if (tickType === 1) result.bidUsd = price(value);
-        else if (tickType === 2) result.askUsd = price(value);
-        else if (tickType === 4) result.lastUsd = price(value);
+        if (id === reqId) ticks.price(tickType, value);
       };
       const onSize = (id: number, tickType: number | undefined, value: number | undefined) => {
-        if (id !== reqId) return;
-        if (tickType === 0) result.bidSize = size(value);
-        else if (tickType === 3) result.askSize = size(value);
-        else if (tickType === 5) result.lastSize = size(value);
+        if (id === reqId) ticks.size(tickType, value);
       };
       const onOption = (
         id: number,
@@ -363,16 +342,7 @@ export class GatewayClient {
         theta?: number,
         und?: number,
       ) => {
-        if (id !== reqId || tickType !== 13) return;
-        result.greeks = {
-          impliedVol: computed(iv),
-          delta: computed(delta),
-          gamma: computed(gamma),
-          vega: computed(vega),
-          theta: computed(theta),
-          optPriceUsd: computed(optPrice),
-          undPriceUsd: computed(und),
-        };
+        if (id === reqId) ticks.option(tickType, { iv, delta, optPrice, gamma, vega, theta, und });
       };
       const cleanup = () => {
         clearTimeout(timer);

@@ -5,7 +5,14 @@
  * listeners. Snapshots only, never streaming (alpha: streaming overflowed the gateway's buffer).
  */
 import type { Logger } from "pino";
-import { type Contract, contractKey, type OptionContract, type PayloadOf } from "../events/index.js";
+import {
+  type Contract,
+  contractKey,
+  LIVE_STREAM,
+  type OptionContract,
+  type PayloadOf,
+} from "../events/index.js";
+import type { BookState } from "../projections/index.js";
 import { LIMITS, type LiveConfig } from "./config.js";
 import { type GatewayClient, GatewayRequestError, GatewayTimeout } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
@@ -158,6 +165,14 @@ export class MarketDataGatherer {
     const base = Math.min(maxBackoffSeconds, pacingBackoffSeconds * 2 ** (this.pacingStrikes - 1)) * 1000;
     this.pacingUntil = performance.now() + base * (0.5 + Math.random() / 2);
   }
+}
+
+/** Options the live book holds: their snapshots are always taken, so exits can be priced. */
+export function heldOptions(book: BookState): OptionContract[] {
+  const held: OptionContract[] = [];
+  for (const p of book.positions.byKey.values())
+    if (p.stream === LIVE_STREAM && p.quantity !== 0 && p.contract.secType === "OPT") held.push(p.contract);
+  return held;
 }
 
 function midOf(quote: PayloadOf<"QuoteSnapshot"> | null): number | null {

@@ -9,7 +9,9 @@
 import type { Logger } from "pino";
 import { contractKey, LIVE_STREAM, type PayloadOf } from "../events/index.js";
 import type { BookProjection } from "../projections/index.js";
+import { type GatewayClient, GatewayTimeout } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
+import type { CycleCounts } from "./market-data.js";
 
 export interface PositionDiff {
   contractKey: string;
@@ -56,6 +58,32 @@ export class BrokerReconciler {
     return `book and broker disagree on ${this.mismatch
       .map((d) => `${d.contractKey} (ours ${d.ours}, broker ${d.broker})`)
       .join(", ")}`;
+  }
+
+  /** Ask the gateway for its positions, journal them, then compare them with the book. */
+  async reconcile(
+    gateway: GatewayClient,
+    account: string,
+    timeoutMs: number,
+    counts: CycleCounts,
+  ): Promise<void> {
+    counts.requests += 1;
+    try {
+      const reports = await gateway.positions(timeoutMs);
+      const all = reports.length ? reports : [{ account, positions: [] }];
+      this.session.record(
+        all.map((payload) => ({
+          type: "PositionsReported" as const,
+          version: 1 as const,
+          ts: this.session.now(),
+          payload,
+        })),
+      );
+      this.check(all);
+    } catch (error) {
+      if (error instanceof GatewayTimeout) counts.timeouts += 1;
+      else counts.errors += 1;
+    }
   }
 
   /** Compare the book with the gateway's report; journal what changed. */
