@@ -15,6 +15,7 @@ import {
   toJsonLine,
 } from "../../src/events/index.js";
 import { type ReplayOptions, runReplay } from "../../src/replay/index.js";
+import { replayOptions } from "../support/replay-options.js";
 import { dropDatabase, freshDatabase, testPgUrl } from "./pg-support.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -82,8 +83,10 @@ describe.skipIf(!PG_URL)("replay from PostgreSQL", () => {
     for (const paramOverrides of [{}, { stopLossPct: 0.5, profitTargetPct: 0.9 }]) {
       const liteOut = join(dir, `lite-${Object.keys(paramOverrides).length}.db`);
       const pgOut = join(dir, `pg-${Object.keys(paramOverrides).length}.db`);
-      const lite = await runReplay({ ...base, paramOverrides, journal: sample, out: liteOut });
-      const fleet = await runReplay({ ...base, paramOverrides, journal: url, bot: "pi-spy", out: pgOut });
+      const lite = await runReplay(replayOptions({ ...base, paramOverrides, journal: sample, out: liteOut }));
+      const fleet = await runReplay(
+        replayOptions({ ...base, paramOverrides, journal: url, bot: "pi-spy", out: pgOut }),
+      );
       expect(fleet.map((r) => [r.events, r.parity, r.replay, r.live])).toEqual(
         lite.map((r) => [r.events, r.parity, r.replay, r.live]),
       );
@@ -95,19 +98,13 @@ describe.skipIf(!PG_URL)("replay from PostgreSQL", () => {
 
   it("asks whose sessions when the fleet journal is given without --bot", async () => {
     await expect(
-      runReplay({
-        journal: url,
-        out: join(dir, "x.db"),
-        inPlace: false,
-        sessions: ["2026-02-04"],
-        stream: "live",
-        strategy: null,
-        paramOverrides: {},
-        fillModel: "next-quote",
-        codeVersion: "t",
-        force: false,
-        workers: 1,
-      }),
+      runReplay(
+        replayOptions({
+          journal: url,
+          out: join(dir, "x.db"),
+          sessions: ["2026-02-04"],
+        }),
+      ),
     ).rejects.toThrow(/--bot NAME/);
   });
 });

@@ -16,6 +16,7 @@ import { nextQuoteFillModel, replaySession, runReplay } from "../../src/replay/i
 import { trendVwap } from "../../src/strategy/index.js";
 import { stored } from "../support/given.js";
 import { buyThenSell } from "../support/hold-strategy.js";
+import { replayOptions } from "../support/replay-options.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CLI = join(ROOT, "src", "cli", "journal.ts");
@@ -58,19 +59,13 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
   const current = recordedWith() === trendVwap.version;
 
   it.runIf(current)("reproduces every live decision with the recorded outcomes (100 % parity)", async () => {
-    const [result] = await runReplay({
-      journal: sample,
-      out: join(dir, "p.db"),
-      inPlace: false,
-      sessions: ["2026-02-04"],
-      stream: "live",
-      strategy: null,
-      paramOverrides: {},
-      fillModel: "next-quote",
-      codeVersion: "t",
-      force: false,
-      workers: 1,
-    });
+    const [result] = await runReplay(
+      replayOptions({
+        journal: sample,
+        out: join(dir, "p.db"),
+        sessions: ["2026-02-04"],
+      }),
+    );
     expect(result!.outcomes).toBe("recorded");
     expect(result!.parity!.differ).toBe(0);
     expect(result!.parity!.missing).toBe(0);
@@ -85,55 +80,37 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
   it.skipIf(current)(
     "a sample recorded by another trend-vwap version replays as a simulated what-if",
     async () => {
-      const [result] = await runReplay({
-        journal: sample,
-        out: join(dir, "p.db"),
-        inPlace: false,
-        sessions: ["2026-02-04"],
-        stream: "live",
-        strategy: null,
-        paramOverrides: {},
-        fillModel: "next-quote",
-        codeVersion: "t",
-        force: false,
-        workers: 1,
-      });
+      const [result] = await runReplay(
+        replayOptions({
+          journal: sample,
+          out: join(dir, "p.db"),
+          sessions: ["2026-02-04"],
+        }),
+      );
       expect(result!.outcomes).toBe("simulated");
       expect(result!.parity).toBeNull();
       await expect(
-        runReplay({
-          journal: sample,
-          out: join(dir, "p2.db"),
-          inPlace: false,
-          sessions: ["2026-02-04"],
-          stream: "live",
-          strategy: null,
-          paramOverrides: {},
-          fillModel: "next-quote",
-          codeVersion: "t",
-          force: false,
-          workers: 1,
-          outcomes: "recorded",
-        }),
+        runReplay(
+          replayOptions({
+            journal: sample,
+            out: join(dir, "p2.db"),
+            sessions: ["2026-02-04"],
+            outcomes: "recorded",
+          }),
+        ),
       ).rejects.toThrow(/recorded outcomes answer live's own decisions .* use --outcomes simulated/);
     },
   );
 
   it("gives byte-identical output when run twice", async () => {
     const once = async (out: string) => {
-      await runReplay({
-        journal: sample,
-        out,
-        inPlace: false,
-        sessions: ["2026-02-04"],
-        stream: "live",
-        strategy: null,
-        paramOverrides: {},
-        fillModel: "next-quote",
-        codeVersion: "t",
-        force: false,
-        workers: 1,
-      });
+      await runReplay(
+        replayOptions({
+          journal: sample,
+          out,
+          sessions: ["2026-02-04"],
+        }),
+      );
       return read(out)
         .map((e) => toJsonLine(e))
         .join("\n");
@@ -142,19 +119,14 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
   });
 
   it("changes decisions with a changed parameter and says which (a what-if, no parity)", async () => {
-    const [result] = await runReplay({
-      journal: sample,
-      out: join(dir, "w.db"),
-      inPlace: false,
-      sessions: ["2026-02-04"],
-      stream: "live",
-      strategy: null,
-      paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 },
-      fillModel: "next-quote",
-      codeVersion: "t",
-      force: false,
-      workers: 1,
-    });
+    const [result] = await runReplay(
+      replayOptions({
+        journal: sample,
+        out: join(dir, "w.db"),
+        sessions: ["2026-02-04"],
+        paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 },
+      }),
+    );
     expect(result!.parity).toBeNull();
     expect(result!.changed.length).toBeGreaterThan(0);
     expect(result!.changed[0]!.live?.action).not.toBe(result!.changed[0]!.replay?.action);
@@ -162,19 +134,14 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
 
   it("runs several sessions in parallel workers with results identical to a serial run", async () => {
     const run = (workers: number, out: string) =>
-      runReplay({
-        journal: sample,
-        out,
-        inPlace: false,
-        sessions: ["2026-02-04", "2026-02-05"],
-        stream: "live",
-        strategy: null,
-        paramOverrides: {},
-        fillModel: "next-quote",
-        codeVersion: "t",
-        force: false,
-        workers,
-      });
+      runReplay(
+        replayOptions({
+          journal: sample,
+          out,
+          sessions: ["2026-02-04", "2026-02-05"],
+          workers,
+        }),
+      );
     const serial = await run(1, join(dir, "s.db"));
     const parallel = await run(2, join(dir, "par.db"));
     expect(parallel).toEqual(serial);
@@ -394,7 +361,7 @@ describe("bad input", () => {
       new RegExp(`session 2026-02-05: .*fails verify at seq ${day2}.*--force`),
     );
     expect(existsSync(out)).toBe(false);
-    const forced = await runReplay({ ...options, force: true });
+    const forced = await runReplay(replayOptions({ ...options, force: true }));
     expect(forced.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
   });
 });
