@@ -249,8 +249,12 @@ function progressReporter(total: number, json: boolean) {
   );
   bar.start(total, 0, { last: "" });
   return {
-    update: (done: number, _all: number, session: string) =>
-      bar.update(done, { last: `, last finished: ${session}` }),
+    update: (done: number, _all: number, session: string) => {
+      bar.update(done, { last: `, last finished: ${session}` });
+      // The bar redraws on a 100 ms timer, so two sessions finishing within it would show
+      // only the second; a session finishing is rare enough to draw every time.
+      bar.render();
+    },
     stop: () => bar.stop(),
   };
 }
