@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildIfStale } from "../scripts/build-if-stale.mjs";
-import { importJsonLines, openJournal } from "../src/events/index.js";
+import { importJsonLines, loadCatalogue, openJournal } from "../src/events/index.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -19,8 +19,9 @@ declare module "vitest" {
   }
 }
 
-export default function setup(project: TestProject): () => void {
+export default async function setup(project: TestProject): Promise<() => void> {
   buildIfStale();
+  await loadCatalogue();
   const dir = mkdtempSync(join(tmpdir(), "test-fixtures-"));
   const sample = join(dir, "sample.db");
   const journal = openJournal(sample);

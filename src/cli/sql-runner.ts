@@ -121,9 +121,16 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** The job arrives on stdin (sql-child.ts); a parent that needed no query closes it empty. */
+async function readJob(): Promise<SqlJob | undefined> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text.trim() === "" ? undefined : (JSON.parse(text) as SqlJob);
+}
+
 try {
-  const code = await run(JSON.parse(process.argv[2] ?? "{}") as SqlJob);
-  process.exitCode = code;
+  const job = await readJob();
+  if (job) process.exitCode = await run(job);
 } catch (error) {
   process.stderr.write(`${error instanceof JournalError ? error.message : String(error)}\n`);
   process.exitCode = 1;

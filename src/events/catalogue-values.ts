@@ -3,22 +3,13 @@
  * timing and the trading session's date. Event payloads (catalogue.ts) are built from these.
  */
 import { z } from "zod";
+import { isRealSessionDate } from "./catalogue-meta.js";
 
 // ---------------------------------------------------------------------------------------------
 // Shared value schemas
 // ---------------------------------------------------------------------------------------------
 
 /** A trading date in America/New_York, `YYYY-MM-DD`. */
-/** True for a real calendar date written `YYYY-MM-DD` (so `2026-13-45` is refused). */
-export function isRealSessionDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // Date.UTC rolls 2026-02-30 over into March: a real date survives the round trip unchanged.
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
-}
-
 export const SessionIdSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a trading date YYYY-MM-DD")

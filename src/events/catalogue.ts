@@ -11,7 +11,6 @@ import { z } from "zod";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import {
   BarSchema,
-  type Contract,
   ContractSchema,
   GreeksSchema,
   OrderIntentSchema,
@@ -416,32 +415,3 @@ export type EventType = EventBody["type"];
 export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
 /** The payload of one event type, e.g. `PayloadOf<"OrderFilled">`. */
 export type PayloadOf<T extends EventType> = EventOf<T>["payload"];
-
-/** Every event type, with its current version. */
-export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.freeze(
-  Object.fromEntries(
-    EventSchema.options.map((option) => [option.shape.type.value, option.shape.version.value]),
-  ) as Record<EventType, number>,
-);
-
-/** Event types the bot reads the market from; replay feeds exactly these to a strategy. */
-export const MARKET_EVENT_TYPES = ["BarsReceived", "OptionChainReceived", "QuoteSnapshot"] as const;
-export type MarketEventType = (typeof MARKET_EVENT_TYPES)[number];
-
-/** Order life-cycle events: appended with synchronous=FULL (nothing is acted on before it is on disk). */
-export const ORDER_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  "OrderIntended",
-  "OrderRefused",
-  "OrderSubmitted",
-  "OrderStatusChanged",
-  "OrderFilled",
-  "CommissionReported",
-  "OrderCancelled",
-  "OrderRejected",
-]);
-
-/** A stable key for a contract: `SPY` or `SPY 20260206 C 690`. */
-export function contractKey(contract: Contract): string {
-  if (contract.secType === "STK") return contract.symbol;
-  return `${contract.symbol} ${contract.expiry} ${contract.right} ${contract.strike}`;
-}

@@ -2,7 +2,10 @@
 
 export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
 export { canonicalJson } from "./canonical-json.js";
-export * from "./catalogue.js";
+// Types only: the zod schemas load on first validation (catalogue-lazy.ts), not with this door.
+export type * from "./catalogue.js";
+export { catalogueSchemas, loadCatalogue } from "./catalogue-lazy.js";
+export * from "./catalogue-meta.js";
 export * from "./clock.js";
 export * from "./envelope.js";
 export * from "./errors.js";
@@ -20,6 +23,6 @@ export { type ShipOptions, type ShipResult, type ShipTarget, shipJournal } from 
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";
-export { isKnownType, parseEventBody } from "./validation.js";
+export { parseEventBody } from "./validation.js";
 export * from "./wire-store.js";
 export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";

@@ -16,7 +16,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { ORDER_EVENT_TYPES, type SessionId } from "./catalogue.js";
+import type { SessionId } from "./catalogue.js";
+import { ORDER_EVENT_TYPES } from "./catalogue-meta.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
 import {

@@ -7,26 +7,10 @@
  * field would be evidence lost), streams and sessions are checked, nesting is bounded. Whether
  * the lines may join a given journal is decided in import-plan.ts.
  */
-import { z } from "zod";
-import { isRealSessionDate } from "./catalogue.js";
-import { isSafeStreamName, type StoredEvent } from "./envelope.js";
+import { importLineSchema } from "./catalogue-lazy.js";
+import type { StoredEvent } from "./envelope.js";
 import { JournalError } from "./errors.js";
 import { parseEventBody } from "./validation.js";
-
-const LineSchema = z
-  .object({
-    id: z.string().min(1).max(64),
-    stream: z.string().refine(isSafeStreamName, "is not a safe stream name (letters, digits, . _ - ; ≤ 100)"),
-    session: z.string().refine(isRealSessionDate, "is not a real trading date YYYY-MM-DD"),
-    pos: z.number().int().nonnegative(),
-    type: z.string().min(1),
-    version: z.number().int().positive(),
-    ts: z.number().int(),
-    causation: z.string().nullable(),
-    correlation: z.string().nullable(),
-    payload: z.unknown(),
-  })
-  .strict();
 
 /** Deeper JSON than any catalogue payload needs; deeper is refused before zod recurses into it. */
 export const MAX_LINE_DEPTH = 32;
@@ -101,7 +85,7 @@ export function parseImportLines(text: string, file: string): ImportLine[] {
     const depth = jsonDepth(json, MAX_LINE_DEPTH);
     if (depth > MAX_LINE_DEPTH)
       throw fail(`nested deeper than ${MAX_LINE_DEPTH} levels; no event is that deep`);
-    const envelope = LineSchema.safeParse(json);
+    const envelope = importLineSchema().safeParse(json);
     if (!envelope.success) {
       const issue = envelope.error.issues[0];
       if (issue?.code === "unrecognized_keys")

@@ -2,7 +2,8 @@
  * Upcasters lift old event versions to the current one on read. Old rows are never rewritten
  * (DESIGN: a schema change adds a version and an upcaster).
  */
-import { CURRENT_VERSIONS, type EventType } from "./catalogue.js";
+import type { EventType } from "./catalogue.js";
+import { CURRENT_VERSIONS } from "./catalogue-meta.js";
 
 type Upcaster = (payload: Record<string, unknown>) => Record<string, unknown>;
 

@@ -4,17 +4,22 @@
  * the field and the problem.
  */
 import type { z } from "zod";
-import { CURRENT_VERSIONS, type EventBody, EventSchema, type EventType } from "./catalogue.js";
+import type { EventBody } from "./catalogue.js";
+import { catalogueSchemas } from "./catalogue-lazy.js";
+import { CURRENT_VERSIONS, isKnownType } from "./catalogue-meta.js";
 import { InvalidEvent } from "./errors.js";
 import { upcast } from "./upcasters.js";
 
-const SCHEMAS = new Map<string, z.ZodType<unknown>>(
-  EventSchema.options.map((option) => [option.shape.type.value, option.shape.payload as z.ZodType<unknown>]),
-);
-
-/** True when `type` is in the catalogue. */
-export function isKnownType(type: string): type is EventType {
-  return SCHEMAS.has(type);
+/** Each type's payload schema, built on the first validation (loading zod then, not at start-up). */
+let schemas: Map<string, z.ZodType<unknown>> | undefined;
+function payloadSchema(type: string): z.ZodType<unknown> | undefined {
+  schemas ??= new Map(
+    catalogueSchemas().EventSchema.options.map((option) => [
+      option.shape.type.value,
+      option.shape.payload as z.ZodType<unknown>,
+    ]),
+  );
+  return schemas.get(type);
 }
 
 /**
@@ -36,18 +41,18 @@ export function parsePayload(
   payload: unknown,
   where: string,
 ): { version: number; payload: unknown } {
-  const schema = SCHEMAS.get(type);
-  if (!schema) {
+  if (!isKnownType(type)) {
     throw new InvalidEvent(
       type,
       "type",
-      `is not in the catalogue (known: ${[...SCHEMAS.keys()].join(", ")})`,
+      `is not in the catalogue (known: ${Object.keys(CURRENT_VERSIONS).join(", ")})`,
       where,
     );
   }
+  const schema = payloadSchema(type) as z.ZodType<unknown>;
   let lifted: { version: number; payload: unknown } = { version, payload };
   try {
-    if (version !== CURRENT_VERSIONS[type as EventType]) lifted = upcast(type as EventType, version, payload);
+    if (version !== CURRENT_VERSIONS[type]) lifted = upcast(type, version, payload);
   } catch (error) {
     throw new InvalidEvent(type, "version", (error as Error).message, where);
   }
@@ -72,6 +77,6 @@ export function trustedPayload(
   payload: unknown,
   where: string,
 ): { version: number; payload: unknown } {
-  if (SCHEMAS.has(type) && version === CURRENT_VERSIONS[type as EventType]) return { version, payload };
+  if (isKnownType(type) && version === CURRENT_VERSIONS[type]) return { version, payload };
   return parsePayload(type, version, payload, where);
 }

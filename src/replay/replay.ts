@@ -129,13 +129,15 @@ async function runSerially(
 
 /**
  * Start a worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
- * bootstrap registers tsx inside the worker and then imports worker.ts.
+ * bootstrap registers tsx inside the worker, loads the event catalogue, then imports worker.ts.
  */
 function startWorker(): Worker {
   const js = new URL("./worker.js", import.meta.url);
   if (existsSync(js)) return new Worker(js);
   const ts = new URL("./worker.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`;
+  // From the sources, the catalogue's synchronous first-use loader finds no .js to require: load it ahead.
+  const events = new URL("../events/index.ts", import.meta.url).href;
+  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(events)}); }).then((events) => events.loadCatalogue()).then(() => import(${JSON.stringify(ts)}));`;
   return new Worker(bootstrap, { eval: true });
 }
 

@@ -7,7 +7,7 @@
  * reads as the list of what happened.
  */
 import type { EventBodyInput, PayloadOf, StoredEvent } from "../../src/events/index.js";
-import { EventSchema } from "../../src/events/index.js";
+import { catalogueSchemas } from "../../src/events/index.js";
 import { type BookState, foldBook } from "../../src/projections/index.js";
 import { type AnyStrategy, StrategyRunner } from "../../src/strategy/index.js";
 
@@ -30,7 +30,11 @@ export function stored(
     startSeq = 1,
   } = options;
   return bodies.map((body, i) => {
-    const parsed = EventSchema.parse({ type: body.type, version: body.version, payload: body.payload });
+    const parsed = catalogueSchemas().EventSchema.parse({
+      type: body.type,
+      version: body.version,
+      payload: body.payload,
+    });
     return {
       ...parsed,
       seq: startSeq + i,

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { isPostgresUrl, openAsyncJournal } from "../../events/index.js";
+import { isPostgresUrl } from "../../events/index.js";
 import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
+import { releaseSqlChild, takeSqlChild } from "../sql-child.js";
 import type { SqlJob } from "../sql-runner.js";
 import { UsageError } from "../usage-error.js";
 
@@ -36,49 +35,55 @@ export function register(program: Command): void {
       query: string | undefined,
       opts: { journal: string; file?: string; format: string; timeout: string },
     ) => {
-      let text = query;
-      if (opts.file !== undefined) {
-        try {
-          text = readFileSync(opts.file, "utf8");
-        } catch (error) {
-          throw new UsageError(`cannot read ${opts.file}: ${(error as Error).message}`);
-        }
+      // Any way out but running the query lets the runner started early go.
+      try {
+        await action(query, opts);
+      } finally {
+        releaseSqlChild();
       }
-      if (!text?.trim())
-        throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
-      if (!["table", "csv", "json"].includes(opts.format))
-        throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
-      const timeout = Number(opts.timeout);
-      if (!Number.isFinite(timeout) || timeout < 0)
-        throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
-      if (isPostgresUrl(opts.journal)) return queryFleet(opts.journal, text, opts.format);
-      const job: SqlJob = {
-        journal: opts.journal,
-        query: text,
-        format: opts.format as SqlJob["format"],
-        maxTableRows: MAX_TABLE_ROWS,
-      };
-      const code = await runChild(job, timeout);
-      if (code === "timeout") {
-        process.stderr.write(
-          `journal sql: stopped after ${timeout} s (--timeout); the journal was only read. Narrow the query (WHERE, LIMIT) or raise --timeout\n`,
-        );
-        process.exitCode = 1;
-      } else if (code !== 0) process.exitCode = code;
     },
   );
 }
 
-function runnerArgs(): string[] {
-  const js = fileURLToPath(new URL("../sql-runner.js", import.meta.url));
-  if (existsSync(js)) return [js];
-  // Running from the TypeScript sources (tests without a build): load through tsx.
-  return ["--import", "tsx", fileURLToPath(new URL("../sql-runner.ts", import.meta.url))];
+async function action(
+  query: string | undefined,
+  opts: { journal: string; file?: string; format: string; timeout: string },
+): Promise<void> {
+  let text = query;
+  if (opts.file !== undefined) {
+    try {
+      text = readFileSync(opts.file, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read ${opts.file}: ${(error as Error).message}`);
+    }
+  }
+  if (!text?.trim())
+    throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
+  if (!["table", "csv", "json"].includes(opts.format))
+    throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
+  const timeout = Number(opts.timeout);
+  if (!Number.isFinite(timeout) || timeout < 0)
+    throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
+  if (isPostgresUrl(opts.journal)) return queryFleet(opts.journal, text, opts.format);
+  const job: SqlJob = {
+    journal: opts.journal,
+    query: text,
+    format: opts.format as SqlJob["format"],
+    maxTableRows: MAX_TABLE_ROWS,
+  };
+  const code = await runChild(job, timeout);
+  if (code === "timeout") {
+    process.stderr.write(
+      `journal sql: stopped after ${timeout} s (--timeout); the journal was only read. Narrow the query (WHERE, LIMIT) or raise --timeout\n`,
+    );
+    process.exitCode = 1;
+  } else if (code !== 0) process.exitCode = code;
 }
 
 function runChild(job: SqlJob, timeoutSeconds: number): Promise<number | "timeout"> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...runnerArgs(), JSON.stringify(job)], { stdio: "inherit" });
+    const child = takeSqlChild();
+    child.stdin?.end(`${JSON.stringify(job)}\n`);
     let timedOut = false;
     const timer =
       timeoutSeconds > 0
@@ -104,6 +109,7 @@ function runChild(job: SqlJob, timeoutSeconds: number): Promise<number | "timeou
 async function queryFleet(location: string, text: string, format: string): Promise<void> {
   // Read-only at the connection (SQLite) or in a read-only transaction under the reader role
   // (PostgreSQL): a write fails inside the database, whatever the statement looks like.
+  const { openAsyncJournal } = await import("../../events/index.js");
   const journal = await openAsyncJournal(location, { readonly: true });
   let rows: Record<string, unknown>[];
   try {

@@ -1,0 +1,45 @@
+/**
+ * The child process that runs a `journal sql` statement (see sql-runner.ts for why a child).
+ *
+ * Two Node start-ups in a row would cost twice `node -e 0` before the first row; the bin starts
+ * the child as its very first step when the command is `sql`, so it loads SQLite while the parent
+ * parses the command line, and the parent hands it the job on stdin. An unused child (a usage
+ * error, `--help`, a PostgreSQL journal) sees stdin close and exits without a word.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+let started: ChildProcess | undefined;
+
+function runnerArgs(): string[] {
+  const js = fileURLToPath(new URL("./sql-runner.js", import.meta.url));
+  if (existsSync(js)) return [js];
+  // Running from the TypeScript sources (tests without a build): load through tsx.
+  return ["--import", "tsx", fileURLToPath(new URL("./sql-runner.ts", import.meta.url))];
+}
+
+function spawnRunner(): ChildProcess {
+  const child = spawn(process.execPath, runnerArgs(), { stdio: ["pipe", "inherit", "inherit"] });
+  // The parent may exit before it writes (a usage error): a closed pipe is then no error.
+  child.stdin?.on("error", () => {});
+  return child;
+}
+
+/** Called by the bin before anything else: starts the runner early when argv names `sql`. */
+export function startSqlChildEarly(argv: readonly string[]): void {
+  if (argv[2] === "sql" && !argv.includes("--help") && !argv.includes("-h")) started = spawnRunner();
+}
+
+/** The runner started early, or a new one: the caller writes the job to its stdin. */
+export function takeSqlChild(): ChildProcess {
+  const child = started ?? spawnRunner();
+  started = undefined;
+  return child;
+}
+
+/** Lets a runner started early go (the command needed none): it exits when its stdin closes. */
+export function releaseSqlChild(): void {
+  started?.stdin?.end();
+  started = undefined;
+}
