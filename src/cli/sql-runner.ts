@@ -8,7 +8,7 @@
  * Rows go out as they come (`iterate()`), so memory does not grow with the result.
  */
 import { once } from "node:events";
-import { JournalError, openJournal } from "../events/index.js";
+import { isPostgresUrl, JournalError, openAsyncJournal, openJournal } from "../events/index.js";
 import { renderTable } from "./format.js";
 
 /** What the parent hands over (as one JSON argument). */
@@ -27,6 +27,7 @@ async function run(job: SqlJob): Promise<number> {
     );
     return 2;
   }
+  if (isPostgresUrl(job.journal)) return queryFleet(job);
   const journal = openJournal(job.journal, { readonly: true });
   try {
     let result: ReturnType<typeof journal.sql.query>;
@@ -76,6 +77,31 @@ async function table(columns: string[], rows: IterableIterator<unknown[]>, max: 
   }
   if (kept.length === 0) process.stdout.write("(no rows)\n");
   else process.stdout.write(`${renderTable(columns, kept)}\n(${kept.length} rows)\n`);
+  return 0;
+}
+
+/**
+ * A fleet journal on PostgreSQL: one statement in a read-only transaction under the reader role
+ * (the database enforces it, whatever the statement looks like).
+ */
+async function queryFleet(job: SqlJob): Promise<number> {
+  const journal = await openAsyncJournal(job.journal, { readonly: true });
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await journal.query(job.query);
+  } catch (error) {
+    if (/permission denied|multiple commands/i.test((error as Error).message))
+      return sqlError(new Error(`read-only: ${(error as Error).message}`));
+    return sqlError(error);
+  } finally {
+    await journal.close();
+  }
+  const columns = rows.length ? Object.keys(rows[0]!) : [];
+  const values = rows.map((r) => columns.map((c) => r[c]));
+  if (job.format === "json") process.stdout.write(`${JSON.stringify(rows)}\n`);
+  else if (job.format === "csv")
+    process.stdout.write(`${[columns, ...values].map((r) => r.map(csvCell).join(",")).join("\n")}\n`);
+  else return table(columns, values[Symbol.iterator](), job.maxTableRows);
   return 0;
 }
 

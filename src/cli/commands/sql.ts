@@ -1,7 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { isPostgresUrl } from "../../events/index.js";
-import { renderTable } from "../format.js";
 import { journalPathOption } from "../options.js";
 import { releaseSqlChild, takeSqlChild } from "../sql-child.js";
 import type { SqlJob } from "../sql-runner.js";
@@ -64,7 +62,6 @@ async function action(
   const timeout = Number(opts.timeout);
   if (!Number.isFinite(timeout) || timeout < 0)
     throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
-  if (isPostgresUrl(opts.journal)) return queryFleet(opts.journal, text, opts.format);
   const job: SqlJob = {
     journal: opts.journal,
     query: text,
@@ -100,51 +97,4 @@ function runChild(job: SqlJob, timeoutSeconds: number): Promise<number | "timeou
       else resolve(code ?? (signal ? 1 : 0));
     });
   });
-}
-
-/**
- * A fleet journal on PostgreSQL: one statement in a read-only transaction under the reader role
- * (the database enforces it), answered in this process.
- */
-async function queryFleet(location: string, text: string, format: string): Promise<void> {
-  // Read-only at the connection (SQLite) or in a read-only transaction under the reader role
-  // (PostgreSQL): a write fails inside the database, whatever the statement looks like.
-  const { openAsyncJournal } = await import("../../events/index.js");
-  const journal = await openAsyncJournal(location, { readonly: true });
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await journal.query(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (
-      /readonly|read-only|attempt to write|does not return data|permission denied|multiple commands/i.test(
-        message,
-      )
-    ) {
-      throw new UsageError(
-        `journal sql is read-only: the journal is append-only evidence and was not changed (${message})`,
-      );
-    }
-    throw new UsageError(`SQL error: ${message}`);
-  } finally {
-    await journal.close();
-  }
-  const columns = rows.length ? Object.keys(rows[0]!) : [];
-  if (format === "json") process.stdout.write(`${JSON.stringify(rows)}\n`);
-  else if (format === "csv") {
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? "" : String(v);
-      return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-    };
-    process.stdout.write(
-      `${[columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`,
-    );
-  } else if (rows.length === 0) process.stdout.write("(no rows)\n");
-  else
-    process.stdout.write(
-      `${renderTable(
-        columns,
-        rows.map((r) => columns.map((c) => r[c])),
-      )}\n(${rows.length} rows)\n`,
-    );
 }
