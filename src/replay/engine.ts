@@ -144,6 +144,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
       input.fillModel.name,
       input.fillModel.params,
       mode,
+      // Other code is another run: replaying after a change adds a run beside the old one.
+      input.codeVersion,
     ]),
   );
   const ids = new SeededIdGen(seed);

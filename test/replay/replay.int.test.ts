@@ -118,6 +118,21 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
     expect(await once(join(dir, "a.db"))).toBe(await once(join(dir, "b.db")));
   });
 
+  it("adds nothing when the same replay runs again into the same journal, and a new run when the code changed", async () => {
+    const out = join(dir, "rerun.db");
+    const run = async (codeVersion: string) =>
+      (await runReplay(replayOptions({ journal: sample, out, sessions: ["2026-02-04"], codeVersion })))[0]!
+        .run;
+    const first = await run("1.0.0+aaaaaaa");
+    const count = read(out).length;
+    expect(await run("1.0.0+aaaaaaa")).toBe(first);
+    expect(read(out)).toHaveLength(count);
+    // Another build of the code is another run beside the first, never a clash of reused ids.
+    const second = await run("1.0.0+bbbbbbb");
+    expect(second).not.toBe(first);
+    expect(read(out)).toHaveLength(2 * count);
+  });
+
   it("changes decisions with a changed parameter and says which (a what-if, no parity)", async () => {
     const [result] = await runReplay(
       replayOptions({
