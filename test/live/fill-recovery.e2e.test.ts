@@ -59,13 +59,9 @@ describe("fills are never lost", () => {
   it("SIGKILL right after an order is sent: the restart journals its fill exactly once, linked to the decision, and the book equals the broker", async () => {
     const { sim, journal } = await h.setup({ fillDelayMs: 4000 });
     const first = h.live(buyOnceArgs(journal, sim.port, 10));
-    await until("the order to be sent", () => {
-      try {
-        return of(journalEvents(journal), "OrderSubmitted").length > 0;
-      } catch {
-        return false;
-      }
-    });
+    // Killed once the gateway holds the order (journaled first, then sent: a kill between the
+    // two is the other case, an order that never reached the gateway, settled as cancelled).
+    await until("the order to reach the gateway", () => (sim.stats.byKind["place-order"] ?? 0) > 0);
     first.child.kill("SIGKILL");
     await first.done;
     const killed = journalEvents(journal);
@@ -123,5 +119,22 @@ describe("fills are never lost", () => {
     const closed = of(journalEvents(journal), "SessionClosed")[0]!;
     expect(closed.payload.detail).toMatch(/closed after 2 s with 1 order\(s\) still working/);
     expect(run.stdout).toMatch(/working orders: #\d+ BUY 1 SPY/);
+  });
+
+  it("an order the journal says is working but the gateway never held is settled as cancelled on restart, not left working", async () => {
+    const { sim, journal } = await h.setup({ fillDelayMs: 60_000 });
+    const first = await h.live([...buyOnceArgs(journal, sim.port, 1), "--close-timeout", "1"]).done;
+    expect(first.code, first.stderr).toBe(0);
+    const submitted = of(journalEvents(journal), "OrderSubmitted")[0]!;
+    // Another gateway, with no record of the order: as if the process had died between journaling
+    // the order and sending it.
+    const { sim: other } = await h.setup();
+    const again = await h.live(buyOnceArgs(journal, other.port, 1)).done;
+    expect(again.code, again.stderr).toBe(0);
+    const evs = journalEvents(journal);
+    const cancelled = of(evs, "OrderCancelled").filter((e) => e.correlation === submitted.correlation);
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]!.payload.reason).toMatch(/never reached the gateway/);
+    expect(of(evs, "OrderFilled").filter((e) => e.correlation === submitted.correlation)).toHaveLength(0);
   });
 });

@@ -19,7 +19,7 @@ import { buyThenSell } from "../support/hold-strategy.js";
 import { replayOptions } from "../support/replay-options.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const CLI = join(ROOT, "src", "cli", "journal.ts");
+const CLI = join(ROOT, "dist", "src", "cli", "journal.js");
 const dir = mkdtempSync(join(tmpdir(), "replay-"));
 const sample = join(dir, "sample.db");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -171,19 +171,7 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
     const before = readFileSync(ro);
     const { status, stdout, stderr } = spawnSync(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "replay",
-        "--journal",
-        ro,
-        "--session",
-        "2026-02-04",
-        "--out",
-        join(dir, "ro-out.db"),
-        "--json",
-      ],
+      [CLI, "replay", "--journal", ro, "--session", "2026-02-04", "--out", join(dir, "ro-out.db"), "--json"],
       { encoding: "utf8" },
     );
     expect(status, stderr).toBe(0);
@@ -207,8 +195,6 @@ net.connect = refuse; net.createConnection = refuse; net.Socket.prototype.connec
       [
         "--import",
         preload,
-        "--import",
-        "tsx",
         CLI,
         "replay",
         "--journal",
@@ -229,18 +215,7 @@ describe("bad input", () => {
   it("an unknown session lists the sessions that exist", () => {
     const { status, stderr } = spawnSync(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "replay",
-        "--journal",
-        sample,
-        "--session",
-        "2026-03-01",
-        "--out",
-        join(dir, "x.db"),
-      ],
+      [CLI, "replay", "--journal", sample, "--session", "2026-03-01", "--out", join(dir, "x.db")],
       { encoding: "utf8" },
     );
     expect(status).toBe(1);
@@ -253,8 +228,6 @@ describe("bad input", () => {
     const { status, stderr } = spawnSync(
       process.execPath,
       [
-        "--import",
-        "tsx",
         CLI,
         "replay",
         "--journal",
@@ -278,8 +251,6 @@ describe("bad input", () => {
     const { status, stdout, stderr } = spawnSync(
       process.execPath,
       [
-        "--import",
-        "tsx",
         CLI,
         "replay",
         "--journal",
@@ -313,18 +284,7 @@ describe("bad input", () => {
     ]);
     const refused = spawnSync(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "replay",
-        "--journal",
-        tampered,
-        "--session",
-        "2026-02-04",
-        "--out",
-        join(dir, "t.db"),
-      ],
+      [CLI, "replay", "--journal", tampered, "--session", "2026-02-04", "--out", join(dir, "t.db")],
       { encoding: "utf8" },
     );
     expect(refused.status).toBe(1);
@@ -332,8 +292,6 @@ describe("bad input", () => {
     const forced = spawnSync(
       process.execPath,
       [
-        "--import",
-        "tsx",
         CLI,
         "replay",
         "--journal",

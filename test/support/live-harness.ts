@@ -1,5 +1,5 @@
 /**
- * Live mode as a user runs it: the real CLI in a child process (through tsx), the simulator on an
+ * Live mode as a user runs it: the built CLI in a child process, the simulator on an
  * ephemeral port, real SQLite journals in a temporary folder.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -15,7 +15,8 @@ import {
   startSimulator,
 } from "../../src/sim/index.js";
 
-export const CLI = join(import.meta.dirname, "..", "..", "src", "cli", "journal.ts");
+/** The built CLI, as a user runs it (the global setup builds dist/ when a source changed). */
+export const CLI = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "journal.js");
 
 export interface CliRun {
   child: ChildProcess;
@@ -45,7 +46,7 @@ export function liveHarness(prefix: string) {
     },
     /** `journal <args>` in a child process. */
     cli(args: string[]): CliRun {
-      const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+      const child = spawn(process.execPath, [CLI, ...args], {
         stdio: ["ignore", "pipe", "pipe"],
       });
       children.push(child);
