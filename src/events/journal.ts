@@ -48,8 +48,9 @@ import {
 } from "./journal-sql.js";
 import { sameEvent } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
+import { storedFromColumns, storedFromRow } from "./stored-event.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
-import { parseEventBody, parsePayload } from "./validation.js";
+import { parseEventBody } from "./validation.js";
 import {
   readVerifiedPoint,
   recordVerifiedPoint,
@@ -334,7 +335,21 @@ class SqliteJournal implements Journal {
       // Rows as arrays (column order of the table): cheaper than an object per row.
       const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as RawRow[];
       for (const r of rows)
-        yield this.fromColumns(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+        yield storedFromColumns(
+          this.location,
+          r[0],
+          r[1],
+          r[2],
+          r[3],
+          r[4],
+          r[5],
+          r[6],
+          r[7],
+          r[8],
+          r[9],
+          r[10],
+          r[11],
+        );
       if (rows.length < READ_PAGE) return;
       after = rows[rows.length - 1]![0];
     }
@@ -342,7 +357,7 @@ class SqliteJournal implements Journal {
 
   get(id: string): StoredEvent | undefined {
     const row = this.stmt(this.statements.byId).get(id) as EventRow | undefined;
-    return row ? this.toStored(row) : undefined;
+    return row ? storedFromRow(this.location, row) : undefined;
   }
 
   nextPos(stream: StreamId, session: SessionId): number {
@@ -453,64 +468,6 @@ class SqliteJournal implements Journal {
   close(): void {
     if (this.db.open) this.db.close();
     this.seqMark?.close();
-  }
-
-  private toStored(row: EventRow): StoredEvent {
-    return this.fromColumns(
-      row.seq,
-      row.id,
-      row.stream,
-      row.session,
-      row.pos,
-      row.type,
-      row.version,
-      row.ts,
-      row.causation,
-      row.correlation,
-      row.payload,
-      row.hash,
-    );
-  }
-
-  /** Build a stored event straight from its columns: one object, the payload validated once. */
-  private fromColumns(
-    seq: number,
-    id: string,
-    stream: string,
-    session: string,
-    pos: number,
-    type: string,
-    version: number,
-    ts: number,
-    causation: string | null,
-    correlation: string | null,
-    payloadText: string,
-    hash: string,
-  ): StoredEvent {
-    let json: unknown;
-    try {
-      json = JSON.parse(payloadText);
-    } catch {
-      throw new JournalUnavailable(
-        this.location,
-        `payload at seq ${seq} is not JSON; run \`journal verify\``,
-      );
-    }
-    const parsed = parsePayload(type, version, json, `at seq ${seq}`);
-    return {
-      seq,
-      id,
-      stream,
-      session,
-      pos,
-      type,
-      version: parsed.version,
-      ts,
-      causation,
-      correlation,
-      payload: parsed.payload,
-      hash,
-    } as StoredEvent;
   }
 
   private rawStmt(text: string): Database.Statement {

@@ -1,0 +1,66 @@
+/**
+ * A stored row becomes a `StoredEvent`: one object built straight from the columns, the payload
+ * parsed once and validated (and upcast) on the way.
+ */
+import type { StoredEvent } from "./envelope.js";
+import { JournalUnavailable } from "./errors.js";
+import type { EventRow } from "./journal-sql.js";
+import { parsePayload } from "./validation.js";
+
+/** The event of a row read as an object (`SELECT *`). */
+export function storedFromRow(location: string, row: EventRow): StoredEvent {
+  return storedFromColumns(
+    location,
+    row.seq,
+    row.id,
+    row.stream,
+    row.session,
+    row.pos,
+    row.type,
+    row.version,
+    row.ts,
+    row.causation,
+    row.correlation,
+    row.payload,
+    row.hash,
+  );
+}
+
+/** The event of a row read as an array of columns (the read path's raw statements). */
+export function storedFromColumns(
+  location: string,
+  seq: number,
+  id: string,
+  stream: string,
+  session: string,
+  pos: number,
+  type: string,
+  version: number,
+  ts: number,
+  causation: string | null,
+  correlation: string | null,
+  payloadText: string,
+  hash: string,
+): StoredEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(payloadText);
+  } catch {
+    throw new JournalUnavailable(location, `payload at seq ${seq} is not JSON; run \`journal verify\``);
+  }
+  const parsed = parsePayload(type, version, json, `at seq ${seq}`);
+  return {
+    seq,
+    id,
+    stream,
+    session,
+    pos,
+    type,
+    version: parsed.version,
+    ts,
+    causation,
+    correlation,
+    payload: parsed.payload,
+    hash,
+  } as StoredEvent;
+}
