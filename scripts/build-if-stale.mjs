@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { markBinsExecutable } from "./mark-bins-executable.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** tsc rewrites every output on each build, so any one of them dates the last build. */
@@ -33,6 +34,7 @@ export function buildIfStale() {
     cwd: ROOT,
     stdio: "inherit",
   });
+  markBinsExecutable();
   return true;
 }
 
