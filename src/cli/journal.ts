@@ -2,9 +2,15 @@
 /**
  * `journal`: the one entry point. Each subcommand lives in ./commands and registers itself.
  */
-import { startSqlChildEarly } from "./sql-child.js";
+import { releaseSqlChild, startSqlChildEarly } from "./sql-child.js";
 
 // Before loading the program: the SQL child's start-up then overlaps the parent's.
 startSqlChildEarly(process.argv);
 const { runCli } = await import("./program.js");
-process.exitCode = await runCli(process.argv);
+try {
+  process.exitCode = await runCli(process.argv);
+} finally {
+  // A command line that never reached the query (a bad flag) still lets the early child go:
+  // it waits for its job on stdin, and this process waits for it.
+  releaseSqlChild();
+}

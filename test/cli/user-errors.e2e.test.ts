@@ -119,6 +119,23 @@ describe("bad choices and missing things", () => {
     expect(r.stderr).toMatch(/^--out nowhere\/x\.db: folder nowhere does not exist; create it/);
   });
 
+  it("sql with a bad flag exits 2 at once: the child started early for the query does not hold the process", () => {
+    for (const args of [
+      ["sql", "select 1", "--bogus", "--journal", journal],
+      ["sql", "--format", "x", "select 1", "--journal", journal],
+      ["sql", "--journal", journal],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(r.signal, `${args.join(" ")} was still running after 20 s`).toBeNull();
+      expect(r.status, args.join(" ")).toBe(2);
+    }
+  });
+
   it("no mistake in this list prints a stack trace", async () => {
     // Each fails before any real work; they run side by side, as separate processes.
     const mistakes: string[][] = [
