@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { journalPathOption } from "../options.js";
-import { releaseSqlChild, takeSqlChild } from "../sql-child.js";
+import { takeSqlChild } from "../sql-child.js";
 import type { SqlJob } from "../sql-runner.js";
 import { UsageError } from "../usage-error.js";
 
@@ -28,22 +28,10 @@ export function register(program: Command): void {
         "table",
       )
       .option("--timeout <seconds>", "stop the statement after this long (0: no limit)", "300"),
-  ).action(
-    async (
-      query: string | undefined,
-      opts: { journal: string; file?: string; format: string; timeout: string },
-    ) => {
-      // Any way out but running the query lets the runner started early go.
-      try {
-        await action(query, opts);
-      } finally {
-        releaseSqlChild();
-      }
-    },
-  );
+  ).action(runSql);
 }
 
-async function action(
+async function runSql(
   query: string | undefined,
   opts: { journal: string; file?: string; format: string; timeout: string },
 ): Promise<void> {
