@@ -240,7 +240,9 @@ export class BookProjection implements InlineProjection {
     if (!events.some((e) => BOOK_TYPES.has(e.type))) return;
     const before = this.current;
     let after = before;
-    for (const event of events) after = evolveBook(after, event);
+    // Only the book's own types, as `setup` reads them: the checkpoint is then the same seq
+    // whichever way the tables were written, and a reopen does not rewrite them.
+    for (const event of events) if (BOOK_TYPES.has(event.type)) after = evolveBook(after, event);
     writeChanges(sql, before, after);
     this.current = after;
   }

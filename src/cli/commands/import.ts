@@ -7,6 +7,7 @@ import {
   parseImportLines,
   seqMarkPath,
 } from "../../events/index.js";
+import { createProjections } from "../../projections/index.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
 import { importWire, splitWireLines } from "../wire-io.js";
@@ -38,7 +39,9 @@ export function register(program: Command): void {
     let ok = false;
     // One writer per journal: refused while `journal live` (or another import) writes it.
     const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
-    const journal = openJournal(opts.journal);
+    // With the projections live registers: the tables behind v_trades and the summaries are
+    // current after an import, never left at what an earlier rebuild saw.
+    const journal = openJournal(opts.journal, { projections: createProjections() });
     try {
       // Events and captured frames: one transaction, all or nothing.
       const [result, wire] = journal.sql.transaction(
