@@ -39,14 +39,15 @@ export function register(program: Command): void {
     let ok = false;
     // One writer per journal: refused while `journal live` (or another import) writes it.
     const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
-    // With the projections live registers: the tables behind v_trades and the summaries are
-    // current after an import, never left at what an earlier rebuild saw.
-    const journal = openJournal(opts.journal, { projections: createProjections() });
+    const journal = openJournal(opts.journal);
     try {
-      // Events and captured frames: one transaction, all or nothing.
-      const [result, wire] = journal.sql.transaction(
-        () => [importParsedLines(journal, lines, file), importWire(journal, frames)] as const,
-      );
+      // Events, captured frames and the projection tables: one transaction, all or nothing. The
+      // projections live registers keep the tables behind v_trades and the summaries current,
+      // never left at what an earlier rebuild saw; a refused file leaves even those as they were.
+      const [result, wire] = journal.sql.transaction(() => {
+        for (const projection of createProjections()) journal.addProjection(projection);
+        return [importParsedLines(journal, lines, file), importWire(journal, frames)] as const;
+      });
       ok = true;
       process.stdout.write(
         `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)${frames.length > 0 ? `; wire frames: ${wire.added} added, ${wire.alreadyPresent} already present` : ""}\n`,
