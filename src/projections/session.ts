@@ -29,14 +29,15 @@ export interface SessionFold {
 
 /**
  * The quotes of every contract a run filled, taken from its source and restamped into the run's
- * stream: a replay run holds no quotes of its own, and its open positions and MAE/MFE are marked
- * at the quotes live saw.
+ * stream: its open positions and MAE/MFE are marked at the quotes live saw. A replay run journals
+ * them itself; runs written before that hold none, and take them from the source here.
  */
 export function marksFor(source: readonly StoredEvent[], run: readonly StoredEvent[]): StoredEvent[] {
   const traded = new Set(
     run.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract)] : [])),
   );
-  if (traded.size === 0 || run.length === 0) return [];
+  // A run that journaled its marks (replay runs since they do) needs none from the source.
+  if (traded.size === 0 || run.length === 0 || run.some((e) => e.type === "QuoteSnapshot")) return [];
   const stream = run[0]!.stream;
   return source
     .filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract)))

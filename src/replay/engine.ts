@@ -341,8 +341,9 @@ export function replaySession(input: ReplayInput): SessionReplay {
     if (isWorking(order) || (ended && order.filledQuantity < order.intent.quantity)) unfilled += 1;
   }
   const lastTs = source[source.length - 1]?.ts ?? firstTs;
-  // Marks for open positions come from the source's quotes of the contracts the run traded.
-  const replaySummary = summarize(log.stored, marksFor(source, log.stored), run, input.session);
+  // Marks come from the source's quotes of the contracts the run traded, journaled into the run.
+  log.journalMarks(marksFor(source, log.stored), (ts) => ids.next(ts));
+  const replaySummary = summarize(log.stored, [], run, input.session);
   const liveSummary = summarize(source, [], input.sourceStream, input.session);
   log.emit({
     id: ids.next(lastTs),

@@ -31,6 +31,37 @@ export class RunLog {
     return stored;
   }
 
+  /**
+   * Journal the source quotes the run's P&L is marked at (`marksFor`), merged into the run in time
+   * order, each after the run's own events of its instant (the order `foldSession` folds them in).
+   * The run's journal then folds to the figures the replay prints, with or without its source at
+   * hand: `journal rebuild`, the SQL tables and the report agree with the summary.
+   */
+  journalMarks(marks: readonly StoredEvent[], nextId: (ts: number) => string): void {
+    if (marks.length === 0) return;
+    const quotes: (NewEvent & { id: string })[] = marks.map((quote) => ({
+      id: nextId(quote.ts),
+      ts: quote.ts,
+      causation: quote.id,
+      correlation: null,
+      type: "QuoteSnapshot",
+      version: quote.version,
+      payload: quote.payload,
+    })) as (NewEvent & { id: string })[];
+    // Every event of the run came through `emit`, which takes it with its id.
+    const emitted = this.output as (NewEvent & { id: string })[];
+    const merged = [...emitted, ...quotes].sort(
+      (a, b) => a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
+    );
+    this.output.length = 0;
+    this.stored.length = 0;
+    this.seq = 0;
+    for (const event of merged) {
+      this.output.push(event);
+      this.stored.push(this.stamp(event));
+    }
+  }
+
   /** Mark a position the run holds at a source quote (the book only: the run does not copy quotes). */
   mark(quote: StoredEvent): void {
     if (quote.type !== "QuoteSnapshot") return;
