@@ -18,7 +18,7 @@ import type { OrderIntent, PayloadOf, SessionId } from "../events/index.js";
 import type { BookState } from "./book.js";
 import { type Micros, toMicros, toUsd } from "./money.js";
 import type { OrderPhase, OrderView } from "./orders.js";
-import { positionKey, unrealizedMicros } from "./positions.js";
+import { positionKey } from "./positions.js";
 
 /** The limits the rules check. Live reads them from the config's `risk` section. */
 export interface RiskLimits {
@@ -74,20 +74,14 @@ export function isWorking(order: OrderView): boolean {
 }
 
 /**
- * The P&L of one trading session of a stream, µ$: the round trips that closed in it (their whole
- * P&L, commissions included), plus the open positions' unrealized P&L and what their current round
- * trip has realized so far (partial closes, commissions). Earlier sessions' closed trades do not
- * count: the loss limit is per trading session.
+ * The P&L of one trading session of a stream, µ$: the session fold's own figure (what the report,
+ * the replay table and `proj_session_summary` print), i.e. the change in the stream's equity since
+ * the session began, open positions marked at their last quote, fees included. A position carried
+ * in from an earlier session counts only what it made or lost in this one: the loss limit is per
+ * trading session.
  */
 export function sessionPnlMicros(book: BookState, scope: RiskScope): Micros {
-  let pnl = 0;
-  const summary = book.summaries.get(`${scope.stream}|${scope.session}`);
-  for (const trade of summary?.trades ?? []) pnl += trade.pnlMicros;
-  for (const p of book.positions.byKey.values()) {
-    if (p.stream !== scope.stream || p.quantity === 0) continue;
-    pnl += unrealizedMicros(p) + p.realizedMicros - p.tradeStartRealizedMicros;
-  }
-  return pnl;
+  return book.summaries.get(`${scope.stream}|${scope.session}`)?.netPnlMicros ?? 0;
 }
 
 /** The book as the rules see it for `intent`'s contract. */

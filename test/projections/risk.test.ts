@@ -172,6 +172,37 @@ describe("risk rules: each refusal names its own rule", () => {
     });
   });
 
+  it("daily-loss-limit: a position carried overnight counts only what it lost today, the session's own P&L", () => {
+    const c = option(690);
+    const quoteAt = (mid: number): EventBodyInput => ({
+      type: "QuoteSnapshot",
+      version: 1,
+      payload: {
+        contract: c,
+        bidUsd: mid - 0.05,
+        askUsd: mid + 0.05,
+        lastUsd: mid,
+        bidSize: 1,
+        askSize: 1,
+        lastSize: 1,
+        greeks: null,
+        timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
+        complete: true,
+      },
+    });
+    // Bought at 3 on day 1 and held: day 1 ends at 2 (−100), day 2 falls on to 1.5 (−50 more).
+    const b = book([
+      { session: DAY1, events: [...order(intent(c, "BUY", 1), 1, 3), quoteAt(2)] },
+      { session: DAY2, events: [quoteAt(1.75), quoteAt(1.5)] },
+    ]);
+    expect(sessionPnlMicros(b, scope(DAY1))).toBe(-100_000_000);
+    expect(sessionPnlMicros(b, scope(DAY2))).toBe(-50_000_000);
+    expect(sessionPnlMicros(b, scope(DAY2))).toBe(b.summaries.get(`live|${DAY2}`)!.netPnlMicros);
+    // A 100 USD budget for day 2 is half spent, not gone: a new entry still goes.
+    const limits = { ...DEFAULT_RISK_LIMITS, dailyLossLimitUsd: 100 };
+    expect(checkRisk(b, scope(DAY2), intent(option(700), "BUY", 1), limits)).toBeNull();
+  });
+
   it("daily-loss-limit: counts the open position's unrealized loss, and never blocks its exit", () => {
     const c = option(690);
     const quote: EventBodyInput = {
