@@ -28,20 +28,56 @@ export interface SessionFold {
 }
 
 /**
- * The quotes of every contract a run filled, taken from its source and restamped into the run's
- * stream: its open positions and MAE/MFE are marked at the quotes live saw. A replay run journals
- * them itself; runs written before that hold none, and take them from the source here.
+ * The quotes a run's figures are marked at, taken from its source and restamped into the run's
+ * stream: for each contract the run filled, from the last quote before its first order in it (the
+ * quote its slippage is measured against) to the fill that left it flat for the last time (to the
+ * end while it is still held). Quotes of a contract the run never held move none of its figures.
+ * A replay run journals these itself; runs written before that hold none, and take them from the
+ * source here.
  */
 export function marksFor(source: readonly StoredEvent[], run: readonly StoredEvent[]): StoredEvent[] {
-  const traded = new Set(
+  // A run that journaled its marks (replay runs since they do) needs none from the source.
+  if (run.length === 0 || run.some((e) => e.type === "QuoteSnapshot")) return [];
+  const spans = new Map<string, { from: number; to: number; held: number }>();
+  for (const e of run) {
+    const contract =
+      e.type === "OrderFilled"
+        ? e.payload.contract
+        : e.type === "OrderIntended"
+          ? e.payload.intent.contract
+          : null;
+    if (!contract) continue;
+    const key = contractKey(contract);
+    const span = spans.get(key) ?? { from: e.ts, to: Number.POSITIVE_INFINITY, held: 0 };
+    spans.set(key, span);
+    if (e.type !== "OrderFilled") continue;
+    span.held += e.payload.side === "BUY" ? e.payload.quantity : -e.payload.quantity;
+    span.to = span.held === 0 ? e.ts : Number.POSITIVE_INFINITY;
+  }
+  // Only contracts that filled: an order that never did leaves nothing to mark.
+  const filled = new Set(
     run.flatMap((e) => (e.type === "OrderFilled" ? [contractKey(e.payload.contract)] : [])),
   );
-  // A run that journaled its marks (replay runs since they do) needs none from the source.
-  if (traded.size === 0 || run.length === 0 || run.some((e) => e.type === "QuoteSnapshot")) return [];
   const stream = run[0]!.stream;
-  return source
-    .filter((e) => e.type === "QuoteSnapshot" && traded.has(contractKey(e.payload.contract)))
-    .map((e) => ({ ...e, stream }) as StoredEvent);
+  const marks: StoredEvent[] = [];
+  const before = new Map<string, StoredEvent>();
+  for (const e of source) {
+    if (e.type !== "QuoteSnapshot") continue;
+    const key = contractKey(e.payload.contract);
+    const span = filled.has(key) ? spans.get(key) : undefined;
+    if (!span) continue;
+    if (e.ts < span.from) before.set(key, e);
+    else {
+      const last = before.get(key);
+      if (last) {
+        marks.push({ ...last, stream } as StoredEvent);
+        before.delete(key);
+      }
+      if (e.ts <= span.to) marks.push({ ...e, stream } as StoredEvent);
+    }
+  }
+  for (const last of before.values()) marks.push({ ...last, stream } as StoredEvent);
+  return marks.sort((x, y) => x.ts - y.ts);
 }
 
 /** Fold a stream's session events (plus mark quotes from its source, merged in time order). */
