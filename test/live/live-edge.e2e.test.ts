@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { EventName, IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { openJournal } from "../../src/events/index.js";
+import { JournalUnavailable, openJournal } from "../../src/events/index.js";
 import { eventsOfType, journalEvents, liveHarness, until } from "../support/live-harness.js";
 
 const h = liveHarness("live-edge-");
@@ -19,9 +19,17 @@ afterAll(() => rmSync(h.dir, { recursive: true, force: true }));
 const PROBE = join(import.meta.dirname, "..", "support", "probe-strategy.ts");
 const of = eventsOfType;
 
+/** Events in the journal so far; 0 while it does not exist yet or the bot is still creating it. */
 function eventCount(path: string): number {
   if (!existsSync(path)) return 0;
-  const journal = openJournal(path, { readonly: true });
+  let journal: ReturnType<typeof openJournal>;
+  try {
+    journal = openJournal(path, { readonly: true });
+  } catch (error) {
+    // The file exists a moment before its schema: "a SQLite file but not a journal" until then.
+    if (error instanceof JournalUnavailable) return 0;
+    throw error;
+  }
   try {
     return journal.lastSeq();
   } finally {
