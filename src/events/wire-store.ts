@@ -194,6 +194,58 @@ export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
   return { ok: true, checked };
 }
 
+/**
+ * The frames of one session, in time proportional to it: each frame against its predecessor in the
+ * global chain, the first frame after the session against the session's last (a frame rewritten
+ * together with its own hash still breaks that link), and `n` from 0 without gaps.
+ */
+export function verifyWireSession(sql: SqlExecutor, session: string): VerifyReport {
+  const hashAt = (seq: number): string | undefined =>
+    seq === 0
+      ? GENESIS_HASH
+      : sql.all<{ hash: string }>("SELECT hash FROM wire_frames WHERE seq = ?", [seq])[0]?.hash;
+  const bad = (checked: number, seq: number, problem: string): VerifyReport => ({
+    ok: false,
+    checked,
+    firstBad: { seq, problem },
+  });
+  let checked = 0;
+  let last: WireFrame | undefined;
+  for (const row of readWireFrames(sql, { session })) {
+    if (row.n !== checked)
+      return bad(checked, row.seq, `wire frame ${row.n} of ${session} should be ${checked}`);
+    const prev = last && last.seq === row.seq - 1 ? last.hash : hashAt(row.seq - 1);
+    if (prev === undefined) return bad(checked, row.seq, `wire frame seq ${row.seq - 1} is missing`);
+    const { hash: stored, ...rest } = row;
+    const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes);
+    if (wireFrameHash(prev, { ...rest, bytes }) !== stored)
+      return bad(
+        checked,
+        row.seq,
+        `wire frame ${row.seq} does not match its hash (changed, or a frame before it was)`,
+      );
+    last = row;
+    checked += 1;
+  }
+  if (last) {
+    const next = sql.all<WireFrame>(
+      "SELECT seq, session, n, conn, dir, ts, bytes, hash FROM wire_frames WHERE seq = ?",
+      [last.seq + 1],
+    )[0];
+    if (next && next.session !== session) {
+      const { hash: stored, ...rest } = next;
+      const bytes = Buffer.isBuffer(next.bytes) ? next.bytes : Buffer.from(next.bytes);
+      if (wireFrameHash(last.hash, { ...rest, bytes }) !== stored)
+        return bad(
+          checked,
+          last.seq,
+          `wire frame ${next.seq} does not link to this session's last frame (one of them was changed)`,
+        );
+    }
+  }
+  return { ok: true, checked };
+}
+
 /** One export line for a frame: `{"frame":n,…,"bytes":"<base64>"}` (fixed key order). */
 export function toWireJsonLine(frame: WireFrame): string {
   return JSON.stringify({

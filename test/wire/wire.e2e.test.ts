@@ -9,7 +9,13 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openJournal, readWireFrames, type StoredEvent, type WireFrame } from "../../src/events/index.js";
+import {
+  openJournal,
+  readWireFrames,
+  type StoredEvent,
+  type WireFrame,
+  wireFrameHash,
+} from "../../src/events/index.js";
 import { encodeMessage, startPlayback } from "../../src/sim/index.js";
 import { journalEvents, liveHarness, until } from "../support/live-harness.js";
 
@@ -233,8 +239,26 @@ describe("frames in export, import and verify", () => {
     db.exec("DROP TRIGGER wire_frames_no_update");
     db.prepare("UPDATE wire_frames SET bytes = ? WHERE seq = 5").run(Buffer.from("tampered"));
     db.close();
-    const run = await h.cli(["verify", "--journal", tampered]).done;
+    for (const scope of [[], ["--new"], ["--session", SESSION]]) {
+      const run = await h.cli(["verify", "--journal", tampered, ...scope]).done;
+      expect(run.code, scope.join(" ")).toBe(1);
+      expect(run.stderr, scope.join(" ")).toMatch(/verify failed at wire frame seq 5/);
+    }
+  });
+
+  it("a frame rewritten with its own hash recomputed fails verify --session at its successor's link", async () => {
+    const tampered = join(h.dir, "rehashed.db");
+    copyFileSync(captured, tampered);
+    const db = new Database(tampered);
+    db.exec("DROP TRIGGER wire_frames_no_update");
+    const prev = db.prepare("SELECT hash FROM wire_frames WHERE seq = 4").get() as { hash: string };
+    const row = db.prepare("SELECT * FROM wire_frames WHERE seq = 5").get() as WireFrame;
+    const bytes = Buffer.from("tampered");
+    const hash = wireFrameHash(prev.hash, { ...row, bytes });
+    db.prepare("UPDATE wire_frames SET bytes = ?, hash = ? WHERE seq = 5").run(bytes, hash);
+    db.close();
+    const run = await h.cli(["verify", "--journal", tampered, "--session", SESSION]).done;
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/verify failed at wire frame seq 5/);
+    expect(run.stderr).toMatch(/verify failed at wire frame seq 6: wire frame 6 does not match its hash \(changed, or a frame before it was\)/);
   });
 });

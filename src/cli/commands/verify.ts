@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import {
+  hasWireFrames,
   isPostgresUrl,
   type Journal,
   openAsyncJournal,
   openJournal,
   type VerifyReport,
   verifyWireFrames,
+  verifyWireSession,
   writable,
 } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
@@ -56,17 +58,23 @@ export function register(program: Command): void {
       } else {
         report = journal.verify();
         scope = "integrity_check ok";
-        // Captured wire frames (journal live --capture) have their own chain, checked after the events.
-        const wire = report.ok ? verifyWireFrames(journal.sql) : null;
-        if (wire && !wire.ok) {
-          process.stderr.write(
-            `verify failed at wire frame seq ${wire.firstBad?.seq}: ${wire.firstBad?.problem} (${report.checked} events and ${wire.checked} frames before it are intact)\n`,
-          );
-          process.exitCode = 1;
-          return;
-        }
-        if (wire && wire.checked > 0) scope += `, ${wire.checked} wire frames chained`;
       }
+      // Captured wire frames (journal live --capture) have their own chain, checked after the
+      // events: one session's frames with --session, all of them otherwise (a day is a few MB).
+      const wire =
+        report.ok && hasWireFrames(journal.sql)
+          ? opts.session !== undefined
+            ? verifyWireSession(journal.sql, opts.session)
+            : verifyWireFrames(journal.sql)
+          : null;
+      if (wire && !wire.ok) {
+        process.stderr.write(
+          `verify failed at wire frame seq ${wire.firstBad?.seq}: ${wire.firstBad?.problem} (${report.checked} events and ${wire.checked} frames before it are intact)\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      if (wire && wire.checked > 0) scope += `, ${wire.checked} wire frames chained`;
       if (report.ok) {
         process.stdout.write(
           `ok: ${report.checked} events, chain intact, schemas valid, no gaps (${scope}; ${opts.journal})${
