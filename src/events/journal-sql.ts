@@ -195,7 +195,8 @@ export function refreshViews(db: MigratableDatabase): void {
   db.transaction(() => {
     const existing = db
       .prepare(
-        "SELECT type, name FROM sqlite_master WHERE type = 'view' OR (type = 'index' AND name GLOB 'events_pm_*')",
+        // v_wire belongs to the wire store (created with its table, wire-store.ts): kept.
+        "SELECT type, name FROM sqlite_master WHERE (type = 'view' AND name != 'v_wire') OR (type = 'index' AND name GLOB 'events_pm_*')",
       )
       .all() as {
       type: string;

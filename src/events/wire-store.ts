@@ -68,7 +68,7 @@ export function hasWireFrames(sql: SqlExecutor): boolean {
 
 /** Create the table, its append-only triggers and `v_wire` if missing (idempotent). */
 export function ensureWireStore(sql: SqlExecutor): void {
-  // The view may have been dropped by the journal's view refresh; recreating is cheap.
+  // Idempotent: also re-creates v_wire in a journal whose views an older version refreshed away.
   for (const statement of SCHEMA) sql.run(statement);
 }
 

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  appendWireFrames,
   canonicalJson,
   GENESIS_HASH,
   importJsonLines,
@@ -335,5 +336,25 @@ describe("export and import", () => {
     );
     expect(target.lastSeq()).toBe(0);
     target.close();
+  });
+});
+
+describe("the wire store's view", () => {
+  it("v_wire survives a refresh of the post-mortem views (a new code version re-creates them)", () => {
+    const path = join(dir, "wire.db");
+    const journal = openJournal(path);
+    appendWireFrames(journal.sql, SESSION, [{ conn: 0, dir: "in", ts: 1, bytes: Buffer.from("abcd\u0000") }]);
+    journal.close();
+    // As if another version of the views had been installed: the next writable open refreshes them.
+    const db = new Database(path);
+    db.prepare("UPDATE journal_meta SET value = 'an older version' WHERE key = 'views'").run();
+    db.close();
+    openJournal(path).close();
+    const after = new Database(path, { readonly: true });
+    try {
+      expect(after.prepare("SELECT count(*) AS n FROM v_wire").get()).toEqual({ n: 1 });
+    } finally {
+      after.close();
+    }
   });
 });

@@ -259,6 +259,8 @@ describe("frames in export, import and verify", () => {
     db.close();
     const run = await h.cli(["verify", "--journal", tampered, "--session", SESSION]).done;
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/verify failed at wire frame seq 6: wire frame 6 does not match its hash \(changed, or a frame before it was\)/);
+    expect(run.stderr).toMatch(
+      /verify failed at wire frame seq 6: wire frame 6 does not match its hash \(changed, or a frame before it was\)/,
+    );
   });
 });
