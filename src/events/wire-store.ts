@@ -163,6 +163,14 @@ export function* readWireFrames(sql: SqlExecutor, filter: WireFilter = {}): Iter
   }
 }
 
+/** True when a stored frame's hash is the one its columns give after `prev` (its chain link holds). */
+function linksTo(prev: string, row: WireFrame): boolean {
+  const { hash: stored, ...rest } = row;
+  // SQLite hands BLOBs back as Buffers; a driver giving Uint8Array is hashed alike.
+  const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes);
+  return wireFrameHash(prev, { ...rest, bytes }) === stored;
+}
+
 /** Check the frames' hash chain and that seq has no gaps; ok when there are no frames. */
 export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
   let prev = GENESIS_HASH;
@@ -175,10 +183,7 @@ export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
         checked,
         firstBad: { seq: expected, problem: `wire frame seq ${expected} is missing` },
       };
-    const { hash: stored, ...rest } = row;
-    const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes);
-    const computed = wireFrameHash(prev, { ...rest, bytes });
-    if (computed !== stored)
+    if (!linksTo(prev, row))
       return {
         ok: false,
         checked,
@@ -187,7 +192,7 @@ export function verifyWireFrames(sql: SqlExecutor): VerifyReport {
           problem: `wire frame ${row.seq} does not match its hash (changed, or a frame before it was)`,
         },
       };
-    prev = stored;
+    prev = row.hash;
     expected += 1;
     checked += 1;
   }
@@ -216,9 +221,7 @@ export function verifyWireSession(sql: SqlExecutor, session: string): VerifyRepo
       return bad(checked, row.seq, `wire frame ${row.n} of ${session} should be ${checked}`);
     const prev = last && last.seq === row.seq - 1 ? last.hash : hashAt(row.seq - 1);
     if (prev === undefined) return bad(checked, row.seq, `wire frame seq ${row.seq - 1} is missing`);
-    const { hash: stored, ...rest } = row;
-    const bytes = Buffer.isBuffer(row.bytes) ? row.bytes : Buffer.from(row.bytes);
-    if (wireFrameHash(prev, { ...rest, bytes }) !== stored)
+    if (!linksTo(prev, row))
       return bad(
         checked,
         row.seq,
@@ -232,16 +235,12 @@ export function verifyWireSession(sql: SqlExecutor, session: string): VerifyRepo
       "SELECT seq, session, n, conn, dir, ts, bytes, hash FROM wire_frames WHERE seq = ?",
       [last.seq + 1],
     )[0];
-    if (next && next.session !== session) {
-      const { hash: stored, ...rest } = next;
-      const bytes = Buffer.isBuffer(next.bytes) ? next.bytes : Buffer.from(next.bytes);
-      if (wireFrameHash(last.hash, { ...rest, bytes }) !== stored)
-        return bad(
-          checked,
-          last.seq,
-          `wire frame ${next.seq} does not link to this session's last frame (one of them was changed)`,
-        );
-    }
+    if (next && next.session !== session && !linksTo(last.hash, next))
+      return bad(
+        checked,
+        last.seq,
+        `wire frame ${next.seq} does not link to this session's last frame (one of them was changed)`,
+      );
   }
   return { ok: true, checked };
 }

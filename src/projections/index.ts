@@ -63,6 +63,7 @@ export {
   type TripsState,
 } from "./round-trips.js";
 export {
+  foldOrder,
   foldSession,
   marksFor,
   openPnlMicros,

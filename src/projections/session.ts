@@ -80,6 +80,15 @@ export function marksFor(source: readonly StoredEvent[], run: readonly StoredEve
   return marks.sort((x, y) => x.ts - y.ts);
 }
 
+/**
+ * The order a run and its mark quotes fold in: by time, a quote after the run's own events of its
+ * instant (a fill at 10:05 is in the book before the 10:05 quote marks it). A replay journals its
+ * marks in this order too, so its journal folds exactly as the summary did.
+ */
+export function foldOrder(a: { ts: number; type: string }, b: { ts: number; type: string }): number {
+  return a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0);
+}
+
 /** Fold a stream's session events (plus mark quotes from its source, merged in time order). */
 export function foldSession(
   events: readonly StoredEvent[],
@@ -87,13 +96,7 @@ export function foldSession(
   stream: string,
   session: string,
 ): SessionFold {
-  const merged =
-    marks.length === 0
-      ? events
-      : [...events, ...marks].sort(
-          (a, b) =>
-            a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
-        );
+  const merged = marks.length === 0 ? events : [...events, ...marks].sort(foldOrder);
   // Source events fold as they are; only a run merged with mark quotes needs a fresh sequence.
   const folded = merged === events ? events : merged.map((e, i) => ({ ...e, seq: i + 1 }) as StoredEvent);
   return sessionOf(foldBook(folded), stream, session, folded);

@@ -4,7 +4,7 @@
  * and folded into the run's own book, which the shared risk rules read.
  */
 import type { NewEvent, StoredEvent } from "../events/index.js";
-import { type BookState, evolveBook, initialBook, positionKey } from "../projections/index.js";
+import { type BookState, evolveBook, foldOrder, initialBook, positionKey } from "../projections/index.js";
 
 export class RunLog {
   readonly output: NewEvent[] = [];
@@ -50,9 +50,7 @@ export class RunLog {
     })) as (NewEvent & { id: string })[];
     // Every event of the run came through `emit`, which takes it with its id.
     const emitted = this.output as (NewEvent & { id: string })[];
-    const merged = [...emitted, ...quotes].sort(
-      (a, b) => a.ts - b.ts || (a.type === "QuoteSnapshot" ? 1 : 0) - (b.type === "QuoteSnapshot" ? 1 : 0),
-    );
+    const merged = [...emitted, ...quotes].sort(foldOrder);
     this.output.length = 0;
     this.stored.length = 0;
     this.seq = 0;

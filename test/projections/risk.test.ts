@@ -73,6 +73,26 @@ function order(
   return events;
 }
 
+/** A snapshot of `contract` quoted `bid`/`ask`, last traded at their mid. */
+function quote(contract: Contract, bidUsd: number, askUsd: number): EventBodyInput {
+  return {
+    type: "QuoteSnapshot",
+    version: 1,
+    payload: {
+      contract,
+      bidUsd,
+      askUsd,
+      lastUsd: (bidUsd + askUsd) / 2,
+      bidSize: 1,
+      askSize: 1,
+      lastSize: 1,
+      greeks: null,
+      timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
+      complete: true,
+    },
+  };
+}
+
 function book(days: { session: string; events: (EventBodyInput & { id?: string; causation?: string })[] }[]) {
   let seq = 1;
   const all: StoredEvent[] = [];
@@ -174,22 +194,7 @@ describe("risk rules: each refusal names its own rule", () => {
 
   it("daily-loss-limit: a position carried overnight counts only what it lost today, the session's own P&L", () => {
     const c = option(690);
-    const quoteAt = (mid: number): EventBodyInput => ({
-      type: "QuoteSnapshot",
-      version: 1,
-      payload: {
-        contract: c,
-        bidUsd: mid - 0.05,
-        askUsd: mid + 0.05,
-        lastUsd: mid,
-        bidSize: 1,
-        askSize: 1,
-        lastSize: 1,
-        greeks: null,
-        timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
-        complete: true,
-      },
-    });
+    const quoteAt = (mid: number) => quote(c, mid - 0.05, mid + 0.05);
     // Bought at 3 on day 1 and held: day 1 ends at 2 (−100), day 2 falls on to 1.5 (−50 more).
     const b = book([
       { session: DAY1, events: [...order(intent(c, "BUY", 1), 1, 3), quoteAt(2)] },
@@ -205,23 +210,7 @@ describe("risk rules: each refusal names its own rule", () => {
 
   it("daily-loss-limit: counts the open position's unrealized loss, and never blocks its exit", () => {
     const c = option(690);
-    const quote: EventBodyInput = {
-      type: "QuoteSnapshot",
-      version: 1,
-      payload: {
-        contract: c,
-        bidUsd: 0.9,
-        askUsd: 1.1,
-        lastUsd: 1,
-        bidSize: 1,
-        askSize: 1,
-        lastSize: 1,
-        greeks: null,
-        timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
-        complete: true,
-      },
-    };
-    const b = book([{ session: DAY1, events: [...order(intent(c, "BUY", 2), 2, 4), quote] }]);
+    const b = book([{ session: DAY1, events: [...order(intent(c, "BUY", 2), 2, 4), quote(c, 0.9, 1.1)] }]);
     expect(sessionPnlMicros(b, scope())).toBe(-600_000_000);
     expect(checkRisk(b, scope(), intent(option(700), "BUY", 1), DEFAULT_RISK_LIMITS)?.rule).toBe(
       "daily-loss-limit",
