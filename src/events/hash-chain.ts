@@ -23,10 +23,61 @@ export interface HashedRow {
 
 /** Hex SHA-256 of `prevHash` followed by the row's fields, NUL-separated. */
 export function rowHash(prevHash: string, row: HashedRow): string {
+  return hashFields(
+    prevHash,
+    row.seq,
+    row.id,
+    row.stream,
+    row.session,
+    row.pos,
+    row.type,
+    row.version,
+    row.ts,
+    row.causation,
+    row.correlation,
+    row.payload,
+  );
+}
+
+/** A row as SQLite's raw mode reads it: the events table's columns in order, the hash last. */
+export type EventColumns = [
+  seq: number,
+  id: string,
+  stream: string,
+  session: string,
+  pos: number,
+  type: string,
+  version: number,
+  ts: number,
+  causation: string | null,
+  correlation: string | null,
+  payload: string,
+  hash: string,
+];
+
+/** `rowHash` of a row read as columns (no object built for it). */
+export function columnsHash(prevHash: string, c: EventColumns): string {
+  return hashFields(prevHash, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
+}
+
+function hashFields(
+  prevHash: string,
+  seq: number,
+  id: string,
+  stream: string,
+  session: string,
+  pos: number,
+  type: string,
+  version: number,
+  ts: number,
+  causation: string | null,
+  correlation: string | null,
+  payload: string,
+): string {
   // crypto.hash (Node >= 20.12) is the one-shot form: about twice as fast as createHash per row.
   return hash(
     "sha256",
-    `${prevHash}\u0000${row.seq}\u0000${row.id}\u0000${row.stream}\u0000${row.session}\u0000${row.pos}\u0000${row.type}\u0000${row.version}\u0000${row.ts}\u0000${row.causation ?? ""}\u0000${row.correlation ?? ""}\u0000${row.payload}`,
+    `${prevHash}\u0000${seq}\u0000${id}\u0000${stream}\u0000${session}\u0000${pos}\u0000${type}\u0000${version}\u0000${ts}\u0000${causation ?? ""}\u0000${correlation ?? ""}\u0000${payload}`,
     "hex",
   );
 }

@@ -44,6 +44,13 @@ export interface SessionSummaryRow {
   lastSeq: number;
 }
 
+/** A session's events as they pass their check, and the check's verdict once they have run out. */
+export interface VerifiedSessionStream {
+  readonly events: IterableIterator<StoredEvent>;
+  /** The verdict: only once `events` has run out (it throws before). */
+  report(): VerifyReport;
+}
+
 export interface VerifyReport {
   ok: boolean;
   /** Rows checked by this call (only the new ones for `verifySince`, one session's for `verifySession`). */
@@ -157,6 +164,15 @@ export interface Journal {
     session: SessionId,
     filter?: Pick<EventFilter, "stream" | "fromTs" | "toTs">,
   ): { report: VerifyReport; events: StoredEvent[] };
+  /**
+   * `readVerifiedSession` as a stream: each event handed on as soon as its row passed, so a day is
+   * never all in memory at once. The events are provisional until they run out: then `report()`
+   * says whether the whole session passed, and a caller keeps nothing of a session that failed.
+   */
+  streamVerifiedSession(
+    session: SessionId,
+    filter?: Pick<EventFilter, "stream" | "fromTs" | "toTs">,
+  ): VerifiedSessionStream;
   /** The verified point recorded by the last passing `verify`/`verifySince`, if any. */
   verifiedUpTo(): number;
   /**

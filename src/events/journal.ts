@@ -36,6 +36,7 @@ import type {
   SessionSummaryRow,
   SqlExecutor,
   SqlRows,
+  VerifiedSessionStream,
   VerifyReport,
 } from "./journal-api.js";
 import { describeSqliteFailure, openDatabase } from "./journal-open.js";
@@ -54,12 +55,11 @@ import { parseEventBody } from "./validation.js";
 import {
   readVerifiedPoint,
   recordVerifiedPoint,
-  trustedUpTo,
   type VerifiedPoint,
   verifyAll,
   verifyNew,
-  verifySessions,
 } from "./verify.js";
+import { checkSessionRows, type SessionCheck, trustedUpTo, verifySessions } from "./verify-session.js";
 
 export interface OpenJournalOptions {
   /** Open without writing anything (the file must exist). Default false. */
@@ -400,35 +400,43 @@ class SqliteJournal implements Journal {
     session: SessionId,
     filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
   ): { report: VerifyReport; events: StoredEvent[] } {
-    // One read transaction: the rows checked are the rows returned, whatever another connection
-    // appends or changes meanwhile.
-    return this.db.transaction(() => {
-      const ctx = this.verifyContext();
-      const events: StoredEvent[] = [];
-      const report = verifySessions(ctx, [session], {
-        schemaCheckedUpTo: trustedUpTo(ctx, this.verifiedPoint()),
-        row: (row, body) => {
-          if (filter.stream !== undefined && row.stream !== filter.stream) return;
-          if (filter.fromTs !== undefined && row.ts < filter.fromTs) return;
-          if (filter.toTs !== undefined && row.ts >= filter.toTs) return;
-          events.push({
-            seq: row.seq,
-            id: row.id,
-            stream: row.stream,
-            session: row.session,
-            pos: row.pos,
-            type: row.type,
-            version: body.version,
-            ts: row.ts,
-            causation: row.causation,
-            correlation: row.correlation,
-            payload: body.payload,
-            hash: row.hash,
-          } as StoredEvent);
-        },
-      });
-      return { report, events: report.ok ? events : [] };
-    })();
+    const stream = this.streamVerifiedSession(session, filter);
+    const events = [...stream.events];
+    return { report: stream.report(), events: stream.report().ok ? events : [] };
+  }
+
+  streamVerifiedSession(
+    session: SessionId,
+    filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
+  ): VerifiedSessionStream {
+    const check: SessionCheck = { checked: 0 };
+    const db = this.db;
+    const ctx = this.verifyContext();
+    const point = () => this.verifiedPoint();
+    function* events(): Generator<StoredEvent, void, undefined> {
+      // One read transaction: the rows checked are the rows returned, whatever another connection
+      // appends or changes meanwhile. It ends when the rows run out or the reader stops early.
+      const own = !db.inTransaction;
+      if (own) db.exec("BEGIN");
+      try {
+        for (const event of checkSessionRows(ctx, session, check, trustedUpTo(ctx, point()))) {
+          if (filter.stream !== undefined && event.stream !== filter.stream) continue;
+          if (filter.fromTs !== undefined && event.ts < filter.fromTs) continue;
+          if (filter.toTs !== undefined && event.ts >= filter.toTs) continue;
+          yield event;
+        }
+      } finally {
+        if (own && db.inTransaction) db.exec("COMMIT");
+      }
+    }
+    return {
+      events: events(),
+      report: () => {
+        if (!check.report)
+          throw new Error(`the check of session ${session} has not finished: read all its events first`);
+        return check.report;
+      },
+    };
   }
 
   verifiedUpTo(): number {
@@ -444,6 +452,8 @@ class SqliteJournal implements Journal {
   private verifyContext() {
     return {
       stmt: (text: string) => this.stmt(text),
+      iterateRaw: (text: string, ...params: unknown[]) =>
+        this.rawStmt(text).iterate(...params) as IterableIterator<unknown[]>,
       integrityCheck: () =>
         (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map(
           (r) => r.integrity_check,

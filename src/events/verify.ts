@@ -4,14 +4,14 @@
  *    every schema, and seq/pos without gaps;
  *  - `verifyNew`: only the rows after the last verified point (the chain continues from the hash
  *    recorded there, and each new row is looked up through every index it must appear in);
- *  - `verifySessions`: one session's rows, each linked to its neighbours in the global chain, and
- *    the session counted through two indexes and the table itself — time proportional to the
- *    session, not to the journal.
+ *  - `verifySessions` (verify-session.ts): one session's rows, each linked to its neighbours in the
+ *    global chain, and the session counted through two indexes and the table itself — time
+ *    proportional to the session, not to the journal.
  */
 import { GENESIS_HASH, rowHash } from "./hash-chain.js";
 import type { VerifyReport } from "./journal-api.js";
 import type { EventRow } from "./journal-sql.js";
-import { parseEventBody, parsePayload, trustedPayload } from "./validation.js";
+import { parseEventBody } from "./validation.js";
 
 /** The slice of a prepared statement the verifier uses (it never sees better-sqlite3's types). */
 export interface VerifyStatement {
@@ -23,6 +23,8 @@ export interface VerifyStatement {
 /** What the verifier needs from the store: its statement cache and SQLite's own check. */
 export interface VerifyContext {
   stmt(text: string): VerifyStatement;
+  /** A query's rows as arrays of columns, one at a time (no object per row, no array of them all). */
+  iterateRaw(text: string, ...params: unknown[]): IterableIterator<unknown[]>;
   /** Run `PRAGMA integrity_check`; "ok" or the problems SQLite found. */
   integrityCheck(): string[];
 }
@@ -35,7 +37,7 @@ export interface VerifiedPoint {
 
 const PAGE = 2000;
 const PAGE_SQL = "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?";
-const BY_SEQ = "SELECT * FROM events WHERE seq = ?";
+export const BY_SEQ = "SELECT * FROM events WHERE seq = ?";
 // Every index an event must be reachable through: a flipped byte in one of them is what makes
 // `replay` say a session does not exist while the table still holds it.
 const INDEX_PROBE = `SELECT
@@ -46,45 +48,19 @@ const INDEX_PROBE = `SELECT
 const PRED_BY_POS =
   "SELECT seq FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ? AND pos = ?";
 
-const bad = (checked: number, seq: number, problem: string): VerifyReport => ({
+export const bad = (checked: number, seq: number, problem: string): VerifyReport => ({
   ok: false,
   checked,
   firstBad: { seq, problem },
 });
 
-function schemaProblem(row: EventRow): string | undefined {
+export function schemaProblem(row: Pick<EventRow, "seq" | "type" | "version" | "payload">): string | undefined {
   try {
     parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-}
-
-/**
- * What `verifySessions` hands a caller that reads as it checks: each checked row with its payload
- * validated (or, at or below `schemaCheckedUpTo`, parsed and trusted) and upcast, and nothing at all
- * unless the whole check passes.
- */
-export interface SessionRowSink {
-  /**
-   * Rows at or below this seq had their schema checked by a whole-chain verify whose recorded hash
-   * still stands (see `trustedUpTo`): their payloads are parsed without a second zod pass. 0: none.
-   */
-  schemaCheckedUpTo: number;
-  row(row: EventRow, body: { version: number; payload: unknown }): void;
-}
-
-/**
- * The seq up to which schemas may be trusted: the recorded verified point, provided its row still
- * holds the hash recorded for it. Any change to a row at or before it (short of rewriting the rest
- * of the chain and the recorded point too) breaks a link the session check sees or changes that
- * hash; a row after it gets the full schema check. 0 when there is no point or it no longer holds.
- */
-export function trustedUpTo(ctx: VerifyContext, point: VerifiedPoint | undefined): number {
-  if (!point || point.seq <= 0) return 0;
-  const row = ctx.stmt(BY_SEQ).get(point.seq) as EventRow | undefined;
-  return row?.hash === point.hash ? point.seq : 0;
 }
 
 /**
@@ -221,121 +197,6 @@ function chainFrom(
       `seq ${trusted} was verified earlier and is gone: events were removed from the journal`,
     );
   return { ok: true, checked, verifiedUpTo: expectedSeq - 1, verifiedHash: prevHash };
-}
-
-/**
- * The given sessions (every stream in them): each row's hash against its predecessor in the global
- * chain and its successor's hash against it, pos from 0 without gaps, schemas, and the session
- * counted through its index, the (stream, session, pos) index and the table's own seq range.
- */
-export function verifySessions(
-  ctx: VerifyContext,
-  sessions: readonly string[],
-  sink?: SessionRowSink,
-): VerifyReport {
-  let checked = 0;
-  const bySeq = ctx.stmt(BY_SEQ);
-  const rowsOf = ctx.stmt(
-    "SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq",
-  );
-  for (const session of sessions) {
-    const rows = rowsOf.all(session) as EventRow[];
-    if (rows.length === 0) {
-      const hidden = ctx
-        .stmt("SELECT count(*) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE session = ?")
-        .get(session) as { n: number };
-      if (hidden.n > 0)
-        return bad(
-          checked,
-          0,
-          `index events_session_stream is damaged: it has no rows for ${session}, but ${hidden.n} events of that session are in the journal — restore from a \`journal backup\``,
-        );
-      continue;
-    }
-    const hashOf = new Map<number, string>();
-    for (const row of rows) hashOf.set(row.seq, row.hash);
-    const linked = (seq: number): string | undefined => {
-      if (seq === 0) return GENESIS_HASH;
-      return hashOf.get(seq) ?? (bySeq.get(seq) as EventRow | undefined)?.hash;
-    };
-    const nextPos = new Map<string, number>();
-    const spans = new Map<string, { first: number; last: number; count: number }>();
-    for (const row of rows) {
-      // SQLite reads indexed columns from the index itself: a damaged entry shows up here.
-      if (row.session !== session)
-        return bad(
-          checked,
-          row.seq,
-          `index damaged: the session index gives ${row.session} for a row of ${session} — restore from a \`journal backup\``,
-        );
-      const key = `${row.stream}\u0000${row.session}`;
-      const want = nextPos.get(key) ?? 0;
-      if (row.pos !== want)
-        return bad(checked, row.seq, `pos ${row.pos} in ${row.stream}/${row.session}, expected ${want}`);
-      nextPos.set(key, want + 1);
-      const prev = linked(row.seq - 1);
-      if (prev === undefined)
-        return bad(checked, row.seq, `seq ${row.seq - 1} is missing before this session's row`);
-      if (rowHash(prev, row) !== row.hash)
-        return bad(
-          checked,
-          row.seq,
-          "hash chain broken: the row (or the one before it) was changed after it was written",
-        );
-      // The successor's hash covers this row's hash: a row rewritten together with its own hash
-      // still breaks the link to the next one.
-      if (!hashOf.has(row.seq + 1)) {
-        const next = bySeq.get(row.seq + 1) as EventRow | undefined;
-        if (next && rowHash(row.hash, next) !== next.hash)
-          return bad(
-            checked,
-            row.seq,
-            `hash chain broken after this row: seq ${next.seq} does not link to it (one of them was changed)`,
-          );
-      }
-      if (sink) {
-        let body: { version: number; payload: unknown };
-        try {
-          const where = `at seq ${row.seq}`;
-          const json = JSON.parse(row.payload) as unknown;
-          body =
-            row.seq <= sink.schemaCheckedUpTo
-              ? trustedPayload(row.type, row.version, json, where)
-              : parsePayload(row.type, row.version, json, where);
-        } catch (error) {
-          return bad(checked, row.seq, error instanceof Error ? error.message : String(error));
-        }
-        sink.row(row, body);
-      } else {
-        const problem = schemaProblem(row);
-        if (problem) return bad(checked, row.seq, problem);
-      }
-      const span = spans.get(row.stream) ?? { first: row.seq, last: row.seq, count: 0 };
-      span.last = row.seq;
-      span.count += 1;
-      spans.set(row.stream, span);
-      checked += 1;
-    }
-    for (const [stream, span] of spans) {
-      const viaPos = ctx
-        .stmt(
-          "SELECT coalesce(max(pos) + 1, 0) AS n FROM events INDEXED BY sqlite_autoindex_events_2 WHERE stream = ? AND session = ?",
-        )
-        .get(stream, session) as { n: number };
-      const viaTable = ctx
-        .stmt(
-          "SELECT count(*) AS n FROM events NOT INDEXED WHERE seq BETWEEN ? AND ? AND +stream = ? AND +session = ?",
-        )
-        .get(span.first, span.last, stream, session) as { n: number };
-      if (viaPos.n !== span.count || viaTable.n !== span.count)
-        return bad(
-          checked,
-          span.first,
-          `index damaged: ${stream}/${session} has ${span.count} events through its session index, ${viaPos.n} through its position index and ${viaTable.n} in the table — restore from a \`journal backup\``,
-        );
-    }
-  }
-  return { ok: true, checked };
 }
 
 /** The verified point recorded in `journal_meta`, if any. */

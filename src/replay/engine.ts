@@ -23,7 +23,13 @@ import {
   SeededIdGen,
   type StoredEvent,
 } from "../events/index.js";
-import { checkRisk, DEFAULT_RISK_LIMITS, isWorking, type RiskLimits } from "../projections/index.js";
+import {
+  BOOK_EVENT_TYPES,
+  checkRisk,
+  DEFAULT_RISK_LIMITS,
+  isWorking,
+  type RiskLimits,
+} from "../projections/index.js";
 import {
   type AnyStrategy,
   isOrderOutcome,
@@ -103,12 +109,47 @@ function hashText(text: string): number {
   return h >>> 0;
 }
 
-/** Replay one session. */
+type OpenedEvent = StoredEvent<Extract<EventBody, { type: "SessionOpened" }>>;
+
+/**
+ * Read a session's events up to its first SessionOpened (all of them when it has none): what a run
+ * must know before its first event (the strategy and its parameters), read without holding the
+ * rest of the day. `rest` continues where `head` stops.
+ */
+export function untilOpened(events: Iterable<StoredEvent>): {
+  head: StoredEvent[];
+  opened: OpenedEvent | undefined;
+  rest: Iterable<StoredEvent>;
+} {
+  const iterator = events[Symbol.iterator]();
+  const head: StoredEvent[] = [];
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    head.push(next.value);
+    if (next.value.type === "SessionOpened")
+      return { head, opened: next.value as OpenedEvent, rest: { [Symbol.iterator]: () => iterator } };
+  }
+  return { head, opened: undefined, rest: [] };
+}
+
+/** `head`, then `rest` as it is read. */
+export function* concatEvents(
+  head: readonly StoredEvent[],
+  rest: Iterable<StoredEvent>,
+): Generator<StoredEvent, void, undefined> {
+  yield* head;
+  yield* rest;
+}
+
+/** The source events a run keeps to the end: those its book, marks and live's figures fold. */
+const KEPT_TYPES: ReadonlySet<string> = new Set(BOOK_EVENT_TYPES);
+
+/**
+ * Replay one session, in one pass over its events: bars, cycles and anything else no figure folds
+ * are fed to the strategy and dropped, so a day is never all in memory (its bars were most of a
+ * replay's garbage collection when it was).
+ */
 export function replaySession(input: ReplayInput): SessionReplay {
-  const source: StoredEvent[] = [...input.events];
-  const opened = source.find(
-    (e): e is StoredEvent<Extract<EventBody, { type: "SessionOpened" }>> => e.type === "SessionOpened",
-  );
+  const { head, opened, rest } = untilOpened(input.events);
   const liveParams = opened?.payload.params ?? {};
   const parsed = input.strategy.params.safeParse({
     ...(opened?.payload.strategy.name === input.strategy.name ? liveParams : {}),
@@ -149,7 +190,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
     ]),
   );
   const ids = new SeededIdGen(seed);
-  const firstTs = source[0]?.ts ?? 0;
+  const firstTs = head[0]?.ts ?? 0;
   const run = `replay-${ids.next(firstTs)}`;
   const log = new RunLog(run, input.session);
 
@@ -242,7 +283,14 @@ export function replaySession(input: ReplayInput): SessionReplay {
     { outcomes: mode === "recorded" ? "recorded" : "caller", newDecisionId: (at) => ids.next(at.ts) },
   );
 
-  for (const event of source) {
+  /** What the end of the run folds: the source's book events (`KEPT_TYPES`), in order. */
+  const source: StoredEvent[] = [];
+  let read = 0;
+  let lastTs = firstTs;
+  for (const event of concatEvents(head, rest)) {
+    read += 1;
+    lastTs = event.ts;
+    if (KEPT_TYPES.has(event.type)) source.push(event);
     if (event.type === "DecisionMade")
       liveDecisions.set(`${event.payload.cycle}|${event.payload.symbol}`, event.payload);
     if (mode === "recorded") {
@@ -340,18 +388,17 @@ export function replaySession(input: ReplayInput): SessionReplay {
     const ended = order.phase === "cancelled" || order.phase === "rejected";
     if (isWorking(order) || (ended && order.filledQuantity < order.intent.quantity)) unfilled += 1;
   }
-  const lastTs = source[source.length - 1]?.ts ?? firstTs;
   // Marks come from the source's quotes of the contracts the run traded, journaled into the run.
   log.journalMarks(marksFor(source, log.stored), (ts) => ids.next(ts));
   const replaySummary = summarize(log.stored, [], run, input.session);
-  const liveSummary = summarize(source, [], input.sourceStream, input.session);
+  const liveSummary = summarize(source, [], input.sourceStream, input.session, lastTs - firstTs);
   log.emit({
     id: ids.next(lastTs),
     type: "ReplayCompleted",
     version: 1,
     ts: lastTs,
     payload: {
-      events: source.length,
+      events: read,
       decisions: replayDecisions.size,
       parity:
         parity === null ? null : { equal: parity.equal, differ: parity.differ, missing: parity.missing },
@@ -365,7 +412,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
     session: input.session,
     run,
     outcomes: mode,
-    events: source.length,
+    events: read,
     output: log.output,
     replay: replaySummary,
     live: liveSummary,

@@ -71,13 +71,16 @@ export function compareDecisions(
 /** The source quotes of every contract the run filled, restamped into the run's stream. */
 export const marksFor = projectionMarks;
 
-/** Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers. */
+/**
+ * Fold a stream's events (plus extra mark quotes, merged in time order) into the summary numbers.
+ * `spanMs`: the session's length, when `events` are not all of it (by default, first to last).
+ */
 export function summarize(
   events: readonly StoredEvent[],
   marks: readonly StoredEvent[],
   stream: string,
   session: string,
+  spanMs = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts,
 ): RunSummary {
-  const span = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts;
-  return sessionFigures(foldSession(events, marks, stream, session), span);
+  return sessionFigures(foldSession(events, marks, stream, session), spanMs);
 }

@@ -9,7 +9,7 @@ import {
   openJournal,
   type StoredEvent,
 } from "../events/index.js";
-import { type OutcomeMode, replaySession, type SessionReplay } from "./engine.js";
+import { concatEvents, type OutcomeMode, replaySession, type SessionReplay, untilOpened } from "./engine.js";
 import { fillModelByName } from "./fill-model.js";
 import { ReplayRefused } from "./refused.js";
 import { loadStrategy } from "./strategy-loader.js";
@@ -43,13 +43,34 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
     ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
   };
-  const events = isPostgresUrl(job.sourcePath) ? await readFleet(job, filter) : readFile(job, filter);
+  if (isPostgresUrl(job.sourcePath)) return replayEvents(job, await readFleet(job, filter));
+  const source = openJournal(job.sourcePath, { readonly: true });
+  try {
+    if (!job.verify) return await replayEvents(job, source.read(filter));
+    // The session is checked as the run reads it (one pass, the day never all in memory); what
+    // the run made of it counts only once the whole session has passed.
+    const stream = source.streamVerifiedSession(job.session, filter);
+    const result = await replayEvents(job, stream.events);
+    const report = stream.report();
+    if (!report.ok)
+      throw new ReplayRefused(
+        `${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
+      );
+    return result;
+  } finally {
+    source.close();
+  }
+}
+
+async function replayEvents(job: SessionJob, events: Iterable<StoredEvent>): Promise<SessionReplay> {
   let name = job.strategy;
+  let source = events;
   if (name === null) {
-    const opened = events.find((e) => e.type === "SessionOpened");
-    if (opened?.type !== "SessionOpened")
-      throw new Error(`session ${job.session} has no SessionOpened: pass --strategy`);
+    // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
+    const { head, opened, rest } = untilOpened(events);
+    if (!opened) throw new Error(`session ${job.session} has no SessionOpened: pass --strategy`);
     name = opened.payload.strategy.name;
+    source = concatEvents(head, rest);
   }
   const strategy = await loadStrategy(name);
   const fillModel = fillModelByName(job.fillModel);
@@ -58,28 +79,13 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     session: job.session,
     sourceJournal: isPostgresUrl(job.sourcePath) ? maskPassword(job.sourcePath) : job.sourcePath,
     sourceStream: job.sourceStream,
-    events,
+    events: source,
     strategy,
     paramOverrides: job.paramOverrides,
     fillModel,
     codeVersion: job.codeVersion,
     outcomes: job.outcomes ?? "auto",
   });
-}
-
-function readFile(job: SessionJob, filter: EventFilter): StoredEvent[] {
-  const source = openJournal(job.sourcePath, { readonly: true });
-  try {
-    if (!job.verify) return [...source.read(filter)];
-    const { report, events } = source.readVerifiedSession(job.session, filter);
-    if (!report.ok)
-      throw new ReplayRefused(
-        `${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
-      );
-    return events;
-  } finally {
-    source.close();
-  }
 }
 
 /** The same events from the fleet's journal: one bot's chain, in its seq order. */
