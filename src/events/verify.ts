@@ -54,7 +54,9 @@ export const bad = (checked: number, seq: number, problem: string): VerifyReport
   firstBad: { seq, problem },
 });
 
-export function schemaProblem(row: Pick<EventRow, "seq" | "type" | "version" | "payload">): string | undefined {
+export function schemaProblem(
+  row: Pick<EventRow, "seq" | "type" | "version" | "payload">,
+): string | undefined {
   try {
     parseEventBody(row.type, row.version, JSON.parse(row.payload), `at seq ${row.seq}`);
     return undefined;
