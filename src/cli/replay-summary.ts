@@ -3,7 +3,7 @@
  * the `--json` object with one row per session plus the totals.
  */
 import { outcomeParity } from "../projections/index.js";
-import type { SessionReplay } from "../replay/index.js";
+import type { ReplayedSession } from "../replay/index.js";
 import { renderColumns, renderTable } from "./format.js";
 
 const RUN_PREFIX = "replay-";
@@ -19,11 +19,11 @@ export function shortRunId(run: string): string {
     : run;
 }
 
-function total(results: readonly SessionReplay[], pick: (r: SessionReplay) => number): number {
+function total(results: readonly ReplayedSession[], pick: (r: ReplayedSession) => number): number {
   return Math.round(results.reduce((sum, r) => sum + pick(r), 0) * 100) / 100;
 }
 
-const parityOf = (results: readonly SessionReplay[]) =>
+const parityOf = (results: readonly ReplayedSession[]) =>
   results.every((r) => r.parity !== null)
     ? {
         equal: total(results, (r) => r.parity!.equal),
@@ -33,7 +33,7 @@ const parityOf = (results: readonly SessionReplay[]) =>
     : null;
 
 /** The figures of some sessions: one session's row, or the totals of all. */
-function figures(results: readonly SessionReplay[]) {
+function figures(results: readonly ReplayedSession[]) {
   return {
     events: total(results, (r) => r.events),
     decisions: total(results, (r) => r.replay.decisions),
@@ -57,7 +57,7 @@ function figures(results: readonly SessionReplay[]) {
  * The machine-readable summary: the totals at the top level (with `session` and `run` when one
  * session was replayed), `sessions` with one row per session, and every changed decision.
  */
-export function jsonSummary(results: readonly SessionReplay[], out: string) {
+export function jsonSummary(results: readonly ReplayedSession[], out: string) {
   return {
     ...(results.length === 1 ? { session: results[0]!.session, run: results[0]!.run } : {}),
     out,
@@ -101,7 +101,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 }
 
 /** Live against the replay, figure by figure, and why they differ (nothing when they agree). */
-function outcomeLines(r: SessionReplay): string[] {
+function outcomeLines(r: ReplayedSession): string[] {
   const p = outcomeParity(r.live, r.replay, r.parity);
   if (p.equal) return [`\n${r.session}: outcomes equal live's (orders, refusals, fills, trades, net P&L)`];
   const cell = (figure: string, n: number) => (figure === "netPnlUsd" ? usd(n) : String(n));
@@ -125,7 +125,7 @@ const parityText = (p: { equal: number; differ: number; missing: number } | null
   p ? `${p.equal}/${p.differ}/${p.missing}` : "what-if";
 
 /** The summary for people: the table, the changed decisions, and where the runs went. */
-export function humanSummary(results: readonly SessionReplay[], out: string, wide: boolean): string {
+export function humanSummary(results: readonly ReplayedSession[], out: string, wide: boolean): string {
   const lines: string[] = [];
   const totals = figures(results);
   const several = results.length > 1;

@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { JournalError, JournalUnavailable } from "./errors.js";
 import { openJournal } from "./journal.js";
 import { describeSqliteFailure, writable } from "./journal-open.js";
-import { seqMarkPath } from "./seq-mark.js";
+import { journalFiles, seqMarkPath } from "./seq-mark.js";
 
 export interface BackupResult {
   out: string;
@@ -54,7 +54,7 @@ export async function backupJournal(
     );
   const tmp = join(dir, `.${basename(out)}.partial-${process.pid}`);
   const cleanTmp = () => {
-    for (const p of [tmp, `${tmp}-wal`, `${tmp}-shm`, seqMarkPath(tmp)]) rmSync(p, { force: true });
+    for (const p of journalFiles(tmp)) rmSync(p, { force: true });
   };
   cleanTmp();
   const journal = openJournal(source, { readonly: true });

@@ -1,7 +1,7 @@
 /** The event catalogue and the journal: the only public door of src/events. */
 
 export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
-export { canonicalJson } from "./canonical-json.js";
+export { canonicalJson, sameJson } from "./canonical-json.js";
 // Types only: the zod schemas load on first validation (catalogue-lazy.ts), not with this door.
 export type * from "./catalogue.js";
 export { catalogueSchemas, loadCatalogue } from "./catalogue-lazy.js";
@@ -18,7 +18,7 @@ export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
 export { type ImportLine, ImportLineError, MAX_LINE_DEPTH, parseImportLines, toJsonLine } from "./jsonl.js";
 export { ChainBroken, type ChainRow } from "./pg/pg-chain.js";
-export { readSeqMark, seqMarkPath } from "./seq-mark.js";
+export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { type ShipOptions, type ShipResult, type ShipTarget, shipJournal } from "./ship.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";

@@ -98,6 +98,13 @@ export interface SqlExecutor {
   query(sql: string): SqlRows;
 }
 
+/** An open write transaction over several appends (see `Journal.beginBatch`). */
+export interface AppendBatch {
+  commit(): void;
+  /** Undo every append since `beginBatch`; harmless after a commit or a failed one. */
+  rollback(): void;
+}
+
 export interface Journal {
   /** Where the journal lives (a file path, or a connection string). */
   readonly location: string;
@@ -114,6 +121,12 @@ export interface Journal {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ): StoredEvent[];
+
+  /**
+   * Open one write transaction for the appends that follow, across awaits: they land together at
+   * `commit()` or not at all (`rollback()`). What a replay writes its runs in as they arrive.
+   */
+  beginBatch(): AppendBatch;
 
   /** Events in seq order, validated and upcast, streamed in pages (never the whole journal at once). */
   read(filter?: EventFilter): IterableIterator<StoredEvent>;

@@ -29,6 +29,7 @@ import {
 } from "./errors.js";
 import { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 import type {
+  AppendBatch,
   AppendOptions,
   EventFilter,
   InlineProjection,
@@ -320,6 +321,35 @@ class SqliteJournal implements Journal {
     // Only after the commit (an outer transaction marks when it commits: see `sql.transaction`).
     if (!this.db.inTransaction) this.markCommitted();
     return stored;
+  }
+
+  beginBatch(): AppendBatch {
+    this.assertWritable();
+    if (this.db.inTransaction) throw new Error("beginBatch: a transaction is already open on this journal");
+    // A batch may hold order events: it commits as durably as an append of them would.
+    this.setSynchronous("FULL");
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw describeSqliteFailure(this.location, error) ?? error;
+    }
+    return {
+      commit: () => {
+        if (!this.db.inTransaction) return;
+        try {
+          this.db.exec("COMMIT");
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec("ROLLBACK");
+          this.pendingSeq = undefined;
+          throw describeSqliteFailure(this.location, error) ?? error;
+        }
+        this.markCommitted();
+      },
+      rollback: () => {
+        if (this.db.open && this.db.inTransaction) this.db.exec("ROLLBACK");
+        this.pendingSeq = undefined;
+      },
+    };
   }
 
   private markCommitted(): void {

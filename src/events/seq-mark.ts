@@ -22,6 +22,11 @@ export function seqMarkPath(journalPath: string): string {
 }
 
 /** The recorded last seq, or undefined when there is no (readable) mark. */
+/** Every file a journal at `journalPath` may consist of: the database, its WAL and index, its seq mark. */
+export function journalFiles(journalPath: string): string[] {
+  return [journalPath, `${journalPath}-wal`, `${journalPath}-shm`, seqMarkPath(journalPath)];
+}
+
 export function readSeqMark(journalPath: string): number | undefined {
   const path = seqMarkPath(journalPath);
   if (!existsSync(path)) return undefined;

@@ -6,7 +6,7 @@
  * Orders and summaries are kept per stream+session so that each step copies only a small map
  * (immutable values, and still fast over a million events).
  */
-import { contractKey, type PayloadOf, type StoredEvent } from "../events/index.js";
+import { contractKey, type EventBody, type PayloadOf, type StoredEvent } from "../events/index.js";
 import type { Micros } from "./money.js";
 import { evolveOrders, initialOrders, type OrdersState } from "./orders.js";
 import {
@@ -14,6 +14,7 @@ import {
   initialPositions,
   type Position,
   type PositionsState,
+  positionKey,
   unrealizedMicros,
 } from "./positions.js";
 import { chargeTrip, evolveTrips, initialTrips, type RoundTrip, type TripsState } from "./round-trips.js";
@@ -168,8 +169,31 @@ const bump = (counts: Readonly<Record<string, number>>, key: string): Record<str
   [key]: (counts[key] ?? 0) + 1,
 });
 
+/**
+ * A quote of a contract with no position and no open round trip in its stream, in a session the
+ * book already summarises: positions, trips and the summary would all come back unchanged.
+ */
+function quotesNothing(
+  state: BookState,
+  event: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>,
+): boolean {
+  const key = positionKey(event.stream, event.payload.contract);
+  return (
+    !state.positions.byKey.has(key) &&
+    !state.trips.open.has(key) &&
+    state.summaries.has(`${event.stream}|${event.session}`)
+  );
+}
+
 /** Fold one stored event into the book. */
 export function evolveBook(state: BookState, event: StoredEvent): BookState {
+  // Most of a day is quotes of contracts nobody holds: they move nothing but the checkpoint.
+  if (event.type === "QuoteSnapshot" && quotesNothing(state, event)) return { ...state, lastSeq: event.seq };
+  return evolveBookFully(state, event);
+}
+
+/** `evolveBook` without its shortcut for quotes that move nothing (a property test holds them equal). */
+export function evolveBookFully(state: BookState, event: StoredEvent): BookState {
   const { state: positions, closed, lateCommission } = evolvePositions(state.positions, event);
   const sessionKey = `${event.stream}|${event.session}`;
 

@@ -50,6 +50,12 @@ import {
 
 export type { Parity, ParityDiff, RunSummary } from "./run-summary.js";
 
+/**
+ * What a replay reports of a session once its run is in the output journal: everything but the
+ * run's events (a long replay would otherwise hold every run in memory to the end).
+ */
+export type ReplayedSession = Omit<SessionReplay, "output">;
+
 /** Where a run's order outcomes come from (see the module comment). */
 export type OutcomeMode = "recorded" | "simulated";
 
@@ -98,6 +104,8 @@ export class RecordedOutcomesRefused extends JournalError {
 
 interface PendingOrder {
   intent: OrderIntent;
+  /** `contractKey` of the intent's contract, once (every later quote is held against it). */
+  key: string;
   orderId: number;
   decisionId: string;
   intendedId: string;
@@ -277,7 +285,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
           version: 1,
           payload: { orderId, clientId: 0, intent },
         });
-        pending.push({ intent, orderId, decisionId, intendedId });
+        pending.push({ intent, key: contractKey(intent.contract), orderId, decisionId, intendedId });
       }
     },
     { outcomes: mode === "recorded" ? "recorded" : "caller", newDecisionId: (at) => ids.next(at.ts) },
@@ -323,10 +331,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
     const key = contractKey(quote.payload.contract);
     for (let i = 0; i < pending.length; ) {
       const order = pending[i]!;
-      const price =
-        contractKey(order.intent.contract) === key
-          ? input.fillModel.fillPrice(order.intent, quote.payload)
-          : null;
+      const price = order.key === key ? input.fillModel.fillPrice(order.intent, quote.payload) : null;
       if (price === null) {
         i++;
         continue;

@@ -4,6 +4,7 @@ export {
   type Parity,
   type ParityDiff,
   RecordedOutcomesRefused,
+  type ReplayedSession,
   type ReplayInput,
   type RunSummary,
   replaySession,

@@ -7,10 +7,11 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import { isPostgresUrl, openAsyncJournal, openJournal, SeededIdGen } from "../events/index.js";
-import type { OutcomeMode, SessionReplay } from "./engine.js";
+import { isPostgresUrl, openAsyncJournal } from "../events/index.js";
+import type { OutcomeMode, ReplayedSession, SessionReplay } from "./engine.js";
 import { ReplayRefused } from "./refused.js";
-import { runSessionJob, type SessionJob } from "./session-job.js";
+import { RunWriter } from "./run-writer.js";
+import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 
 export interface ReplayOptions {
   /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
@@ -47,7 +48,7 @@ export function expandSessions(spec: string, available: readonly string[]): stri
     .filter(Boolean);
 }
 
-export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]> {
+export async function runReplay(options: ReplayOptions): Promise<ReplayedSession[]> {
   const pg = isPostgresUrl(options.journal);
   if (pg && options.bot === undefined)
     throw new ReplayRefused(
@@ -98,32 +99,37 @@ export async function runReplay(options: ReplayOptions): Promise<SessionReplay[]
     ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
   }));
   const workers = Math.max(1, Math.min(options.workers, jobs.length, availableParallelism()));
-  const results =
-    workers > 1
-      ? await runInWorkers(jobs, workers, options.onProgress)
-      : await runSerially(jobs, options.onProgress);
-
-  const outPath = options.inPlace ? options.journal : options.out;
-  if (outPath) {
-    const out = openJournal(outPath, { idGen: new SeededIdGen(1) });
-    try {
-      for (const result of results) out.append(result.run, result.session, result.output);
-    } finally {
-      out.close();
-    }
+  const writer = new RunWriter(options.inPlace ? options.journal : options.out);
+  let done = 0;
+  const finished = (index: number, result: SessionReplay): ReplayedSession => {
+    writer.accept(index, result);
+    done += 1;
+    options.onProgress?.(done, jobs.length, result.session);
+    const { output: _written, ...reported } = result;
+    return reported;
+  };
+  try {
+    const results =
+      workers > 1 ? await runInWorkers(jobs, workers, finished) : await runSerially(jobs, finished);
+    writer.commit();
+    return results;
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    closeSessionSources();
   }
-  return results;
 }
 
-async function runSerially(
-  jobs: SessionJob[],
-  onProgress?: ReplayOptions["onProgress"],
-): Promise<SessionReplay[]> {
-  const results: SessionReplay[] = [];
-  for (const job of jobs) {
-    results.push(await runSessionJob(job));
-    onProgress?.(results.length, jobs.length, job.session);
-  }
+/**
+ * Called as each session's run is done, with its index in the replay's session order: hands the
+ * run to the writer and returns what the replay keeps of it.
+ */
+type Finished = (index: number, result: SessionReplay) => ReplayedSession;
+
+async function runSerially(jobs: SessionJob[], finished: Finished): Promise<ReplayedSession[]> {
+  const results: ReplayedSession[] = [];
+  for (const [index, job] of jobs.entries()) results.push(finished(index, await runSessionJob(job)));
   return results;
 }
 
@@ -145,18 +151,17 @@ function startWorker(): Worker {
 async function runInWorkers(
   jobs: SessionJob[],
   workers: number,
-  onProgress?: ReplayOptions["onProgress"],
-): Promise<SessionReplay[]> {
-  const results: SessionReplay[] = new Array(jobs.length);
+  finished: Finished,
+): Promise<ReplayedSession[]> {
+  const results: ReplayedSession[] = new Array(jobs.length);
   let next = 0;
-  let done = 0;
   const lane = async (): Promise<void> => {
     const worker = startWorker();
     try {
       while (next < jobs.length) {
         const index = next++;
         const job = jobs[index]!;
-        results[index] = await new Promise<SessionReplay>((resolvePromise, reject) => {
+        const result = await new Promise<SessionReplay>((resolvePromise, reject) => {
           // A failed session (a verify that fails, now checked in each job) fails the whole run:
           // the other lanes take no further session.
           const fail = (error: Error) => {
@@ -171,8 +176,12 @@ async function runInWorkers(
           });
           worker.postMessage(job);
         });
-        done += 1;
-        onProgress?.(done, jobs.length, job.session);
+        try {
+          results[index] = finished(index, result);
+        } catch (error) {
+          next = jobs.length;
+          throw error;
+        }
       }
     } finally {
       await worker.terminate();

@@ -2,7 +2,7 @@
  * What a replay reports about a run: its summary numbers (folded by the same projections live
  * uses) and its decisions held against live's (parity, or what changed in a what-if).
  */
-import { canonicalJson, type PayloadOf, type StoredEvent } from "../events/index.js";
+import { type PayloadOf, type StoredEvent, sameJson } from "../events/index.js";
 import {
   foldSession,
   marksFor as projectionMarks,
@@ -28,16 +28,19 @@ export interface Parity {
 /** A run's figures: the same fold, and the same numbers, as the report and the SQL tables. */
 export type RunSummary = SessionFigures;
 
-/** What parity compares: the decision itself, not the envelope it was written in. */
-function comparable(d: PayloadOf<"DecisionMade">): string {
-  return canonicalJson({
-    action: d.action,
-    reason: d.reason,
-    intents: d.intents,
-    signals: d.signals,
-    saw: d.saw,
-    strategy: d.strategy,
-  });
+/**
+ * What parity compares: the decision itself, not the envelope it was written in (as canonical
+ * JSON would compare them, without building the strings).
+ */
+function sameDecision(a: PayloadOf<"DecisionMade">, b: PayloadOf<"DecisionMade">): boolean {
+  return (
+    sameJson(a.action, b.action) &&
+    sameJson(a.reason, b.reason) &&
+    sameJson(a.intents, b.intents) &&
+    sameJson(a.signals, b.signals) &&
+    sameJson(a.saw, b.saw) &&
+    sameJson(a.strategy, b.strategy)
+  );
 }
 
 /** Live's decisions against the replay's, by cycle and symbol, sorted. */
@@ -51,7 +54,7 @@ export function compareDecisions(
     const replayed = replayDecisions.get(key);
     const [cycle, symbol] = [live.cycle, live.symbol];
     if (!replayed) diffs.push({ cycle, symbol, kind: "missing-in-replay", live, replay: null });
-    else if (comparable(live) === comparable(replayed)) equal += 1;
+    else if (sameDecision(live, replayed)) equal += 1;
     else diffs.push({ cycle, symbol, kind: "differ", live, replay: replayed });
   }
   for (const [key, replayed] of replayDecisions) {

@@ -4,6 +4,7 @@
 import {
   type EventFilter,
   isPostgresUrl,
+  type Journal,
   maskPassword,
   openAsyncJournal,
   openJournal,
@@ -44,9 +45,14 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
   };
   if (isPostgresUrl(job.sourcePath)) return replayEvents(job, await readFleet(job, filter));
-  const source = openJournal(job.sourcePath, { readonly: true });
+  const source = sourceJournal(job.sourcePath);
+  let ok = false;
   try {
-    if (!job.verify) return await replayEvents(job, source.read(filter));
+    if (!job.verify) {
+      const result = await replayEvents(job, source.read(filter));
+      ok = true;
+      return result;
+    }
     // The session is checked as the run reads it (one pass, the day never all in memory); what
     // the run made of it counts only once the whole session has passed.
     const stream = source.streamVerifiedSession(job.session, filter);
@@ -56,10 +62,33 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
       throw new ReplayRefused(
         `${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
       );
+    ok = true;
     return result;
   } finally {
-    source.close();
+    if (!ok) closeSessionSources();
   }
+}
+
+/**
+ * The source journals this thread reads, open from one session to the next (a replay of many days
+ * opened and checked its source again for each). Each session still reads in a transaction of its
+ * own. Closed by `closeSessionSources`, or with the worker thread.
+ */
+const sources = new Map<string, Journal>();
+
+function sourceJournal(path: string): Journal {
+  let journal = sources.get(path);
+  if (!journal) {
+    journal = openJournal(path, { readonly: true });
+    sources.set(path, journal);
+  }
+  return journal;
+}
+
+/** Close the source journals this thread holds open (a replay calls it when it is done). */
+export function closeSessionSources(): void {
+  for (const journal of sources.values()) journal.close();
+  sources.clear();
 }
 
 async function replayEvents(job: SessionJob, events: Iterable<StoredEvent>): Promise<SessionReplay> {

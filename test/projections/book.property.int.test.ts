@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Contract, type NewEvent, openJournal, SeededIdGen } from "../../src/events/index.js";
+import { evolveBookFully, initialBook } from "../../src/projections/book.js";
 import {
   BookProjection,
   foldBook,
@@ -131,6 +132,15 @@ const asStored = (events: NewEvent[]) =>
   stored(events.map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never));
 
 describe("book fold laws (fast-check)", () => {
+  it("the shortcut for quotes that move nothing folds exactly as the full fold", () => {
+    fc.assert(
+      fc.property(fc.array(arbStep, { maxLength: 40 }), (steps) => {
+        const events = asStored(toEvents(steps));
+        expect(foldBook(events)).toEqual(events.reduce(evolveBookFully, initialBook));
+      }),
+    );
+  });
+
   it("folding a concatenation equals folding the halves in order", () => {
     fc.assert(
       fc.property(fc.array(arbStep, { maxLength: 40 }), fc.nat(), (steps, cut) => {

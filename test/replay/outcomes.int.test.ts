@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractKey, newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
 import { createLogger, LiveBot, loadLiveConfig } from "../../src/live/index.js";
-import { runReplay, type SessionReplay } from "../../src/replay/index.js";
+import { type ReplayedSession, runReplay } from "../../src/replay/index.js";
 import { startSimulator } from "../../src/sim/index.js";
 import { type AnyStrategy, trendVwap } from "../../src/strategy/index.js";
 import { outcomeProbe } from "../support/outcome-probe.js";
@@ -121,7 +121,7 @@ function oversold(events: StoredEvent[]): string[] {
   return problems;
 }
 
-function expectFullParity(result: SessionReplay, live: StoredEvent[]): void {
+function expectFullParity(result: ReplayedSession, live: StoredEvent[]): void {
   expect(result.outcomes).toBe("recorded");
   expect(result.parity, "recorded outcomes give a parity check").not.toBeNull();
   expect(result.parity!.diffs).toEqual([]);

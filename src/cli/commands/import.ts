@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import {
   acquireWriterLock,
   importParsedLines,
+  journalFiles,
   openJournal,
   parseImportLines,
-  seqMarkPath,
 } from "../../events/index.js";
 import { createProjections } from "../../projections/index.js";
 import { journalPathOption } from "../options.js";
@@ -57,14 +57,7 @@ export function register(program: Command): void {
       lock.release();
       // A journal this import created and then failed to fill is not left behind as an empty file.
       if (!ok && created)
-        for (const p of [
-          opts.journal,
-          `${opts.journal}-wal`,
-          `${opts.journal}-shm`,
-          seqMarkPath(opts.journal),
-          `${opts.journal}.lock`,
-          `${opts.journal}.lock.json`,
-        ])
+        for (const p of [...journalFiles(opts.journal), `${opts.journal}.lock`, `${opts.journal}.lock.json`])
           rmSync(p, { force: true });
     }
   });

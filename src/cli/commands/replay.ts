@@ -13,8 +13,8 @@ import {
 import {
   expandSessions,
   loadStrategy,
+  type ReplayedSession,
   runReplay,
-  type SessionReplay,
   StrategyRejected,
 } from "../../replay/index.js";
 import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
@@ -138,7 +138,7 @@ export function register(program: Command): void {
       const lock = isPostgresUrl(out)
         ? null
         : acquireWriterLock(out, "journal replay", new Date().toISOString());
-      let results: SessionReplay[];
+      let results: ReplayedSession[];
       try {
         results = await runReplay({
           journal: opts.journal,

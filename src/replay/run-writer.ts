@@ -1,0 +1,67 @@
+/**
+ * Where a replay's runs go: appended to the output journal in session order as they arrive, while
+ * the other sessions are still being replayed (in workers, the writing no longer waits for the
+ * slowest one), all in one write transaction. A replay lands whole or not at all, as a serial one
+ * always did: a failed session rolls back every run before it, and an output journal the replay
+ * created is removed again.
+ */
+import { existsSync, rmSync } from "node:fs";
+import { type AppendBatch, type Journal, journalFiles, openJournal, SeededIdGen } from "../events/index.js";
+import type { SessionReplay } from "./engine.js";
+
+export class RunWriter {
+  private journal: Journal | undefined;
+  private batch: AppendBatch | undefined;
+  private readonly waiting = new Map<number, SessionReplay>();
+  private next = 0;
+  private ended = false;
+  private readonly created: boolean;
+
+  /** `path`: the output journal, or null to write nothing (a dry run of the figures). */
+  constructor(private readonly path: string | null) {
+    this.created = path !== null && !existsSync(path);
+  }
+
+  /** The run of session number `index` (in the replay's session order) is done. */
+  accept(index: number, result: SessionReplay): void {
+    // A lane still running when the replay failed finishes into nothing.
+    if (this.ended) return;
+    this.waiting.set(index, result);
+    for (let run = this.waiting.get(this.next); run; run = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      this.next += 1;
+      this.write(run);
+    }
+  }
+
+  /** Every run is in: make them visible together. */
+  commit(): void {
+    this.ended = true;
+    try {
+      this.batch?.commit();
+    } finally {
+      this.journal?.close();
+    }
+  }
+
+  /** The replay failed: nothing of it stays. */
+  abort(): void {
+    this.ended = true;
+    try {
+      this.batch?.rollback();
+    } finally {
+      this.journal?.close();
+      if (this.created && this.path !== null)
+        for (const file of journalFiles(this.path)) rmSync(file, { force: true });
+    }
+  }
+
+  private write(run: SessionReplay): void {
+    if (this.path === null) return;
+    if (!this.journal) {
+      this.journal = openJournal(this.path, { idGen: new SeededIdGen(1) });
+      this.batch = this.journal.beginBatch();
+    }
+    this.journal.append(run.run, run.session, run.output);
+  }
+}
