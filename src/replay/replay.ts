@@ -147,7 +147,12 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-/** A pool of `workers` threads, each taking the next session when it is done with one. */
+/**
+ * A pool of `workers` lanes, each taking the next session when it is done with one: the main thread
+ * is one of them (it has everything loaded already, and would otherwise only wait and write), the
+ * others are worker threads. A thread lane keeps two sessions queued, so while the main thread is
+ * busy with a session of its own (and cannot hand out the next one) the thread never waits.
+ */
 async function runInWorkers(
   jobs: SessionJob[],
   workers: number,
@@ -155,38 +160,80 @@ async function runInWorkers(
 ): Promise<ReplayedSession[]> {
   const results: ReplayedSession[] = new Array(jobs.length);
   let next = 0;
-  const lane = async (): Promise<void> => {
-    const worker = startWorker();
-    try {
-      while (next < jobs.length) {
-        const index = next++;
-        const job = jobs[index]!;
-        const result = await new Promise<SessionReplay>((resolvePromise, reject) => {
-          // A failed session (a verify that fails, now checked in each job) fails the whole run:
-          // the other lanes take no further session.
-          const fail = (error: Error) => {
-            next = jobs.length;
-            reject(error);
-          };
-          worker.once("error", fail);
-          worker.once("message", (message: { ok: boolean; result?: SessionReplay; error?: string }) => {
-            worker.off("error", fail);
-            if (message.ok) resolvePromise(message.result!);
-            else fail(new ReplayRefused(`session ${job.session}: ${message.error}`));
-          });
-          worker.postMessage(job);
-        });
-        try {
-          results[index] = finished(index, result);
-        } catch (error) {
-          next = jobs.length;
-          throw error;
-        }
+  let stopped = false;
+  /** The next session to run, or undefined when there is none (or the replay failed). */
+  const take = (): number | undefined => (stopped || next >= jobs.length ? undefined : next++);
+  const stop = (error: unknown): never => {
+    // A failed session (a verify that fails, now checked in each job) fails the whole run: the
+    // other lanes take no further session.
+    stopped = true;
+    throw error;
+  };
+
+  const mainLane = async (): Promise<void> => {
+    for (let index = take(); index !== undefined; index = take()) {
+      try {
+        results[index] = finished(index, await runSessionJob(jobs[index]!));
+      } catch (error) {
+        stop(error);
       }
+      // A session's awaits settle as microtasks: without this the threads' results (and their
+      // next sessions) would wait until the main lane ran out of sessions.
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    }
+  };
+
+  const threadLane = async (): Promise<void> => {
+    const worker = startWorker();
+    const queued: number[] = [];
+    try {
+      await new Promise<void>((resolvePromise, reject) => {
+        const fail = (error: unknown) => {
+          try {
+            stop(error);
+          } catch {
+            reject(error);
+          }
+        };
+        const queueNext = () => {
+          const index = take();
+          if (index === undefined) return;
+          queued.push(index);
+          worker.postMessage(jobs[index]);
+        };
+        worker.on("error", fail);
+        type Reply = { ok: boolean; result?: SessionReplay; error?: string; refused?: boolean };
+        worker.on("message", (message: Reply) => {
+          const index = queued.shift()!;
+          // A refusal names its session already; anything else is named here.
+          if (!message.ok)
+            return fail(
+              new ReplayRefused(
+                message.refused ? message.error! : `session ${jobs[index]!.session}: ${message.error}`,
+              ),
+            );
+          try {
+            results[index] = finished(index, message.result!);
+          } catch (error) {
+            return fail(error);
+          }
+          queueNext();
+          if (queued.length === 0) resolvePromise();
+        });
+        queueNext();
+        // The second once the main lane has taken its first (it runs before this microtask).
+        queueMicrotask(() => {
+          queueNext();
+          if (queued.length === 0) resolvePromise();
+        });
+      });
     } finally {
       await worker.terminate();
     }
   };
-  await Promise.all(Array.from({ length: workers }, lane));
+
+  // The threads first: they boot while the main thread starts on its first session.
+  const lanes = Array.from({ length: workers - 1 }, threadLane);
+  await Promise.all([...lanes, mainLane()]);
   return results;
 }

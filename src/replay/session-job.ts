@@ -60,7 +60,7 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
     const report = stream.report();
     if (!report.ok)
       throw new ReplayRefused(
-        `${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
+        `session ${job.session}: ${job.sourcePath} fails verify at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — replay refuses a tampered or damaged journal; pass --force to replay it anyway`,
       );
     ok = true;
     return result;

@@ -336,6 +336,19 @@ describe("bad input", () => {
     expect(existsSync(out)).toBe(false);
     const forced = await runReplay(replayOptions({ ...options, force: true }));
     expect(forced.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
+
+    // Runs are written as they arrive, in one transaction: the first day's run, written before the
+    // second day failed, is rolled back from a journal that already existed, serially and in workers.
+    for (const workers of [1, 2]) {
+      const before = openJournal(out, { readonly: true });
+      const [seq, runs] = [before.lastSeq(), before.sessions().length];
+      before.close();
+      const failed = runReplay({ ...options, codeVersion: `t${workers}`, workers });
+      await expect(failed).rejects.toThrow(/fails verify/);
+      const after = openJournal(out, { readonly: true });
+      expect([after.lastSeq(), after.sessions().length]).toEqual([seq, runs]);
+      after.close();
+    }
   });
 });
 
