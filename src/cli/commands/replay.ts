@@ -60,7 +60,11 @@ export function register(program: Command): void {
           .choices(["auto", "recorded", "simulated"])
           .default("auto"),
       )
-      .option("--workers <n>", "worker threads for several sessions", String(availableParallelism()))
+      .option(
+        "--workers <n>",
+        "sessions replayed at once (this thread and n-1 worker threads)",
+        String(availableParallelism()),
+      )
       .option("--force", "replay a journal that fails verify")
       .option("--wide", "every column, full run ids (wider than 80 columns)")
       .option("--json", "one JSON object on stdout: a row per session and the totals"),
