@@ -10,6 +10,7 @@ import {
   openJournal,
   type StoredEvent,
 } from "../events/index.js";
+import { StrategyFailed } from "../strategy/index.js";
 import { concatEvents, type OutcomeMode, replaySession, type SessionReplay, untilOpened } from "./engine.js";
 import { fillModelByName } from "./fill-model.js";
 import { ReplayRefused } from "./refused.js";
@@ -38,6 +39,16 @@ export interface SessionJob {
 }
 
 export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
+  try {
+    return await runSessionJobUnnamed(job);
+  } catch (error) {
+    // A strategy's own mistake, named with its session (the user's to fix, not a crash of ours).
+    if (error instanceof StrategyFailed) throw new ReplayRefused(`session ${job.session}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
   const filter = {
     stream: job.sourceStream,
     session: job.session,

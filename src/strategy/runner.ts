@@ -5,7 +5,7 @@
  * journaled, `outcome` as each order event is journaled, and `decide` after a symbol's requests;
  * replay calls the same three methods while walking a captured session.
  */
-import { MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
+import { JournalError, MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
 import {
   type AnyStrategy,
   type CycleInput,
@@ -38,6 +38,22 @@ export function symbolOf(event: MarketEvent): string {
   }
 }
 
+/**
+ * The strategy's own code threw: a mistake in the strategy (a user's module, often), not in the
+ * journal or the engine. Says which strategy, in which call, and where in its code.
+ */
+export class StrategyFailed extends JournalError {
+  constructor(strategy: AnyStrategy, call: string, error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The first frame of the strategy's own stack: where to look, without the engine's frames.
+    const at = error instanceof Error ? /\n\s+at (.*)/.exec(error.stack ?? "")?.[1] : undefined;
+    super(
+      "STRATEGY_FAILED",
+      `strategy ${strategy.name} ${strategy.version} threw in ${call}: ${message}${at ? ` (at ${at})` : ""} — fix the strategy, or run another with --strategy`,
+    );
+  }
+}
+
 export class StrategyRunner<Params = unknown, State = unknown> {
   private state: State;
   private pending: MarketEvent[] = [];
@@ -48,7 +64,11 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     readonly strategy: AnyStrategy,
     readonly params: Params,
   ) {
-    this.state = strategy.initialState(params) as State;
+    try {
+      this.state = strategy.initialState(params) as State;
+    } catch (error) {
+      throw new StrategyFailed(strategy, "initialState", error);
+    }
   }
 
   /** The symbol whose market events are waiting for a decision, if any. */
@@ -67,7 +87,7 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     this.pendingSymbol = symbol;
     this.pending.push(event);
     if (event.type === "OptionChainReceived") this.chains.set(symbol, event.payload);
-    this.state = this.strategy.evolve(this.state, event, this.params) as State;
+    this.evolve(event);
   }
 
   /**
@@ -76,7 +96,16 @@ export class StrategyRunner<Params = unknown, State = unknown> {
    * between two quotes of another symbol, live and in replay alike.
    */
   outcome(event: OrderOutcome): void {
-    this.state = this.strategy.evolve(this.state, event, this.params) as State;
+    this.evolve(event);
+  }
+
+  private evolve(event: Parameters<AnyStrategy["evolve"]>[1]): void {
+    try {
+      this.state = this.strategy.evolve(this.state, event, this.params) as State;
+    } catch (error) {
+      const seq = "seq" in event ? ` at seq ${event.seq}` : "";
+      throw new StrategyFailed(this.strategy, `evolve (${event.type}${seq})`, error);
+    }
   }
 
   /**
@@ -92,7 +121,12 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     this.pending = [];
     this.pendingSymbol = null;
     const input = buildCycleInput(cycle, symbol, events, this.chains.get(symbol) ?? null);
-    const decision: Decision = this.strategy.decide(this.state, input, this.params);
+    let decision: Decision;
+    try {
+      decision = this.strategy.decide(this.state, input, this.params);
+    } catch (error) {
+      throw new StrategyFailed(this.strategy, `decide (cycle ${cycle}, ${symbol})`, error);
+    }
     const payload: PayloadOf<"DecisionMade"> = {
       strategy: strategyRef(this.strategy),
       cycle,
@@ -103,11 +137,7 @@ export class StrategyRunner<Params = unknown, State = unknown> {
       intents: decision.intents,
       signals: decision.signals,
     };
-    this.state = this.strategy.evolve(
-      this.state,
-      { type: "DecisionMade", id: decisionId, payload },
-      this.params,
-    ) as State;
+    this.evolve({ type: "DecisionMade", id: decisionId, payload });
     return payload;
   }
 

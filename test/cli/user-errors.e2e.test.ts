@@ -40,6 +40,34 @@ function cliAsync(args: string[]): Promise<{ status: number | null; stderr: stri
 const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(node:)/m;
 const PARAMS = Object.keys(TrendVwapParams.shape);
 
+describe("a strategy of the user's that throws", () => {
+  it("is named with its session, its call and its own line (exit 1), never as our crash", () => {
+    const failing = join(ROOT, "test", "support", "failing-strategy.ts");
+    for (const workers of ["1", "2"]) {
+      const r = cli([
+        "replay",
+        "--journal",
+        journal,
+        "--sessions",
+        "2026-02-04,2026-02-05",
+        "--strategy",
+        failing,
+        "--workers",
+        workers,
+        "--out",
+        join(dir, `throws-${workers}.db`),
+      ]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.stderr).not.toMatch(/this is a bug/);
+      expect(r.stderr).toMatch(
+        /session 2026-02-05: strategy fails-on-day-two 1 threw in decide \(cycle 5, \w+\): .*\(at .*failing-strategy\.ts:\d+:\d+\)\) — fix the strategy/,
+      );
+      expect(existsSync(join(dir, `throws-${workers}.db`))).toBe(false);
+    }
+  });
+});
+
 describe("replay --param", () => {
   it("an unknown parameter names it and lists every parameter with its type and default (exit 2)", () => {
     const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--param", "stopLoss=0.3"]);

@@ -306,6 +306,39 @@ describe("bad input", () => {
     );
     expect(forced.status, forced.stderr).toBe(0);
   });
+  it("a strategy that throws halfway through a day fails the replay, names the session, and leaves the output journal as it was", async () => {
+    const out = join(dir, "throws-out.db");
+    const base = {
+      journal: sample,
+      out,
+      inPlace: false,
+      sessions: ["2026-02-04", "2026-02-05"],
+      stream: "live",
+      paramOverrides: {},
+      fillModel: "next-quote",
+      codeVersion: "t",
+      force: false,
+    };
+    await runReplay({ ...base, strategy: null, workers: 1 });
+    const counts = () => {
+      const j = openJournal(out, { readonly: true });
+      const result = [j.lastSeq(), j.sessions().length];
+      j.close();
+      return result;
+    };
+    const failing = join(ROOT, "test", "support", "failing-strategy.ts");
+    for (const workers of [1, 2]) {
+      const before = counts();
+      await expect(runReplay({ ...base, strategy: failing, workers })).rejects.toThrow(
+        /^session 2026-02-05: strategy fails-on-day-two 1 threw in decide \(cycle 5, \w+\): .*broken on purpose.*failing-strategy\.ts/,
+      );
+      expect(counts()).toEqual(before);
+      // The thread's source journal is left in a state the next replay reads from.
+      const again = await runReplay({ ...base, strategy: null, codeVersion: `again-${workers}`, workers });
+      expect(again.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
+    }
+  });
+
   it("verifies each session in the read it replays, in workers too: a tampered second day refuses the run and writes nothing", async () => {
     const tampered = join(dir, "tampered-workers.db");
     copyFileSync(sample, tampered);
