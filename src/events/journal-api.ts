@@ -49,6 +49,8 @@ export interface VerifiedSessionStream {
   readonly events: IterableIterator<StoredEvent>;
   /** The verdict: only once `events` has run out (it throws before). */
   report(): VerifyReport;
+  /** Stop reading early (idempotent): ends the read and its transaction. */
+  close(): void;
 }
 
 export interface VerifyReport {

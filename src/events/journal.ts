@@ -459,8 +459,12 @@ class SqliteJournal implements Journal {
         if (own && db.inTransaction) db.exec("COMMIT");
       }
     }
+    const iterator = events();
     return {
-      events: events(),
+      events: iterator,
+      close: () => {
+        iterator.return();
+      },
       report: () => {
         if (!check.report)
           throw new Error(`the check of session ${session} has not finished: read all its events first`);

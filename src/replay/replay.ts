@@ -12,6 +12,7 @@ import type { OutcomeMode, ReplayedSession, SessionReplay } from "./engine.js";
 import { ReplayRefused } from "./refused.js";
 import { RunWriter } from "./run-writer.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
+import { StrategyRejected } from "./strategy-loader.js";
 
 export interface ReplayOptions {
   /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
@@ -147,6 +148,17 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
+/** A worker's failure, rethrown as the kind a serial replay throws (a refusal names its session already). */
+function threadError(
+  session: string,
+  message: string,
+  kind: "refused" | "rejected" | "other" = "other",
+): Error {
+  if (kind === "refused") return new ReplayRefused(message);
+  if (kind === "rejected") return new StrategyRejected(message);
+  return new ReplayRefused(`session ${session}: ${message}`);
+}
+
 /**
  * A pool of `workers` lanes, each taking the next session when it is done with one: the main thread
  * is one of them (it has everything loaded already, and would otherwise only wait and write), the
@@ -202,16 +214,15 @@ async function runInWorkers(
           worker.postMessage(jobs[index]);
         };
         worker.on("error", fail);
-        type Reply = { ok: boolean; result?: SessionReplay; error?: string; refused?: boolean };
+        type Reply = {
+          ok: boolean;
+          result?: SessionReplay;
+          error?: string;
+          kind?: "refused" | "rejected" | "other";
+        };
         worker.on("message", (message: Reply) => {
           const index = queued.shift()!;
-          // A refusal names its session already; anything else is named here.
-          if (!message.ok)
-            return fail(
-              new ReplayRefused(
-                message.refused ? message.error! : `session ${jobs[index]!.session}: ${message.error}`,
-              ),
-            );
+          if (!message.ok) return fail(threadError(jobs[index]!.session, message.error!, message.kind));
           try {
             results[index] = finished(index, message.result!);
           } catch (error) {

@@ -67,7 +67,13 @@ async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
     // The session is checked as the run reads it (one pass, the day never all in memory); what
     // the run made of it counts only once the whole session has passed.
     const stream = source.streamVerifiedSession(job.session, filter);
-    const result = await replayEvents(job, stream.events);
+    let result: SessionReplay;
+    try {
+      result = await replayEvents(job, stream.events);
+    } finally {
+      // Read ahead and then refused (a strategy that does not load): end the read all the same.
+      stream.close();
+    }
     const report = stream.report();
     if (!report.ok)
       throw new ReplayRefused(

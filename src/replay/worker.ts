@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { ReplayRefused } from "./refused.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
+import { StrategyRejected } from "./strategy-loader.js";
 
 let queue: Promise<void> = Promise.resolve();
 parentPort?.on("message", (job: SessionJob) => {
@@ -13,7 +14,17 @@ parentPort?.on("message", (job: SessionJob) => {
     runSessionJob(job).then(
       (result) => parentPort?.postMessage({ ok: true, result }),
       (error: Error) =>
-        parentPort?.postMessage({ ok: false, error: error.message, refused: error instanceof ReplayRefused }),
+        parentPort?.postMessage({
+          ok: false,
+          error: error.message,
+          // What the main thread rethrows it as: the same kind as a serial replay would throw.
+          kind:
+            error instanceof ReplayRefused
+              ? "refused"
+              : error instanceof StrategyRejected
+                ? "rejected"
+                : "other",
+        }),
     ),
   );
 });

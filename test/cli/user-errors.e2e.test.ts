@@ -3,7 +3,15 @@
  * parameters, choices or sessions), the right exit code, and never a stack trace.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
@@ -64,6 +72,38 @@ describe("a strategy of the user's that throws", () => {
         /session 2026-02-05: strategy fails-on-day-two 1 threw in decide \(cycle 5, \w+\): .*\(at .*failing-strategy\.ts:\d+:\d+\)\) — fix the strategy/,
       );
       expect(existsSync(join(dir, `throws-${workers}.db`))).toBe(false);
+    }
+  });
+});
+
+describe("a session recorded by a strategy this checkout does not have", () => {
+  it("names it and asks for --strategy (exit 2), serially and in workers, and writes nothing", () => {
+    // Two days whose SessionOpened names a strategy that is not here: replay reads ahead to learn it.
+    const foreign = join(dir, "foreign.db");
+    for (const day of ["2026-02-04", "2026-02-05"]) {
+      const lines = readFileSync(join(ROOT, "data", "sample", `${day}.jsonl`), "utf8").split("\n");
+      lines[0] = lines[0]!.replace('"name":"trend-vwap"', '"name":"mystery"');
+      const file = join(dir, `foreign-${day}.jsonl`);
+      writeFileSync(file, lines.join("\n"));
+      expect(cli(["import", file, "--journal", foreign]).status).toBe(0);
+    }
+    for (const workers of ["1", "2"]) {
+      const out = join(dir, `foreign-out-${workers}.db`);
+      const r = cli([
+        "replay",
+        "--journal",
+        foreign,
+        "--sessions",
+        "2026-02-04,2026-02-05",
+        "--workers",
+        workers,
+        "--out",
+        out,
+      ]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.stderr).toMatch(/strategy "mystery" is neither a shipped strategy \(trend-vwap\) nor a file/);
+      expect(existsSync(out)).toBe(false);
     }
   });
 });
