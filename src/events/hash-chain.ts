@@ -21,24 +21,6 @@ export interface HashedRow {
   payload: string;
 }
 
-/** Hex SHA-256 of `prevHash` followed by the row's fields, NUL-separated. */
-export function rowHash(prevHash: string, row: HashedRow): string {
-  return hashFields(
-    prevHash,
-    row.seq,
-    row.id,
-    row.stream,
-    row.session,
-    row.pos,
-    row.type,
-    row.version,
-    row.ts,
-    row.causation,
-    row.correlation,
-    row.payload,
-  );
-}
-
 /** A row as SQLite's raw mode reads it: the events table's columns in order, the hash last. */
 export type EventColumns = [
   seq: number,
@@ -55,29 +37,34 @@ export type EventColumns = [
   hash: string,
 ];
 
-/** `rowHash` of a row read as columns (no object built for it). */
-export function columnsHash(prevHash: string, c: EventColumns): string {
-  return hashFields(prevHash, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
+/** Hex SHA-256 of `prevHash` followed by the row's fields, NUL-separated. */
+export function rowHash(prevHash: string, row: HashedRow): string {
+  const { seq, id, stream, session, pos, type, version, ts, causation, correlation, payload } = row;
+  return columnsHash(prevHash, [
+    seq,
+    id,
+    stream,
+    session,
+    pos,
+    type,
+    version,
+    ts,
+    causation,
+    correlation,
+    payload,
+  ]);
 }
 
-function hashFields(
-  prevHash: string,
-  seq: number,
-  id: string,
-  stream: string,
-  session: string,
-  pos: number,
-  type: string,
-  version: number,
-  ts: number,
-  causation: string | null,
-  correlation: string | null,
-  payload: string,
-): string {
+/** `rowHash` of a row read as columns (the verifier's reads build no object per row). */
+export function columnsHash(prevHash: string, c: Readonly<EventColumns> | Readonly<HashedColumns>): string {
   // crypto.hash (Node >= 20.12) is the one-shot form: about twice as fast as createHash per row.
   return hash(
     "sha256",
-    `${prevHash}\u0000${seq}\u0000${id}\u0000${stream}\u0000${session}\u0000${pos}\u0000${type}\u0000${version}\u0000${ts}\u0000${causation ?? ""}\u0000${correlation ?? ""}\u0000${payload}`,
+    `${prevHash}\u0000${c[0]}\u0000${c[1]}\u0000${c[2]}\u0000${c[3]}\u0000${c[4]}\u0000${c[5]}\u0000${c[6]}\u0000${c[7]}\u0000${c[8] ?? ""}\u0000${c[9] ?? ""}\u0000${c[10]}`,
     "hex",
   );
 }
+
+/** The hashed columns alone (no hash). */
+type HashedColumns = [...Head<EventColumns>];
+type Head<T extends unknown[]> = T extends [...infer H, unknown] ? H : never;
