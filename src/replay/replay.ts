@@ -102,10 +102,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
   const workers = Math.max(1, Math.min(options.workers, jobs.length, availableParallelism()));
   const writer = new RunWriter(options.inPlace ? options.journal : options.out);
   let done = 0;
+  let failed = false;
   const finished = (index: number, result: SessionReplay): ReplayedSession => {
     writer.accept(index, result);
     done += 1;
-    options.onProgress?.(done, jobs.length, result.session);
+    // A thread may still finish a queued session after the replay failed: it is not progress.
+    if (!failed) options.onProgress?.(done, jobs.length, result.session);
     const { output: _written, ...reported } = result;
     return reported;
   };
@@ -115,6 +117,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     writer.commit();
     return results;
   } catch (error) {
+    failed = true;
     writer.abort();
     throw error;
   } finally {
