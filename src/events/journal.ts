@@ -60,7 +60,7 @@ import {
   verifyAll,
   verifyNew,
 } from "./verify.js";
-import { checkSessionRows, type SessionCheck, trustedUpTo, verifySessions } from "./verify-session.js";
+import { streamCheckedSession, trustedUpTo, verifySessions } from "./verify-session.js";
 
 export interface OpenJournalOptions {
   /** Open without writing anything (the file must exist). Default false. */
@@ -439,38 +439,8 @@ class SqliteJournal implements Journal {
     session: SessionId,
     filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
   ): VerifiedSessionStream {
-    const check: SessionCheck = { checked: 0 };
-    const db = this.db;
     const ctx = this.verifyContext();
-    const point = () => this.verifiedPoint();
-    function* events(): Generator<StoredEvent, void, undefined> {
-      // One read transaction: the rows checked are the rows returned, whatever another connection
-      // appends or changes meanwhile. It ends when the rows run out or the reader stops early.
-      const own = !db.inTransaction;
-      if (own) db.exec("BEGIN");
-      try {
-        for (const event of checkSessionRows(ctx, session, check, trustedUpTo(ctx, point()))) {
-          if (filter.stream !== undefined && event.stream !== filter.stream) continue;
-          if (filter.fromTs !== undefined && event.ts < filter.fromTs) continue;
-          if (filter.toTs !== undefined && event.ts >= filter.toTs) continue;
-          yield event;
-        }
-      } finally {
-        if (own && db.inTransaction) db.exec("COMMIT");
-      }
-    }
-    const iterator = events();
-    return {
-      events: iterator,
-      close: () => {
-        iterator.return();
-      },
-      report: () => {
-        if (!check.report)
-          throw new Error(`the check of session ${session} has not finished: read all its events first`);
-        return check.report;
-      },
-    };
+    return streamCheckedSession(ctx, this.db, session, filter, () => trustedUpTo(ctx, this.verifiedPoint()));
   }
 
   verifiedUpTo(): number {

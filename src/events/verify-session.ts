@@ -11,7 +11,7 @@
  */
 import type { StoredEvent } from "./envelope.js";
 import { columnsHash, type EventColumns, GENESIS_HASH, rowHash } from "./hash-chain.js";
-import type { VerifyReport } from "./journal-api.js";
+import type { EventFilter, VerifiedSessionStream, VerifyReport } from "./journal-api.js";
 import type { EventRow } from "./journal-sql.js";
 import { parsePayload, trustedPayload } from "./validation.js";
 import { BY_SEQ, bad, schemaProblem, type VerifiedPoint, type VerifyContext } from "./verify.js";
@@ -181,4 +181,52 @@ export function* checkSessionRows(
       );
   }
   check.report = { ok: true, checked: check.checked };
+}
+
+/** The slice of the connection a stream needs for its read transaction. */
+export interface ReadConnection {
+  readonly inTransaction: boolean;
+  exec(sql: string): unknown;
+}
+
+/**
+ * `checkSessionRows` of one session as a stream of its events (filtered by stream and time), in one
+ * read transaction on `db`: the rows checked are the rows returned, whatever another connection
+ * appends or changes meanwhile. The transaction ends when the rows run out or the reader stops
+ * (`close`, or a `for … of` left early).
+ */
+export function streamCheckedSession(
+  ctx: VerifyContext,
+  db: ReadConnection,
+  session: string,
+  filter: Pick<EventFilter, "stream" | "fromTs" | "toTs">,
+  schemaCheckedUpTo: () => number,
+): VerifiedSessionStream {
+  const check: SessionCheck = { checked: 0 };
+  function* events(): Generator<StoredEvent, void, undefined> {
+    const own = !db.inTransaction;
+    if (own) db.exec("BEGIN");
+    try {
+      for (const event of checkSessionRows(ctx, session, check, schemaCheckedUpTo())) {
+        if (filter.stream !== undefined && event.stream !== filter.stream) continue;
+        if (filter.fromTs !== undefined && event.ts < filter.fromTs) continue;
+        if (filter.toTs !== undefined && event.ts >= filter.toTs) continue;
+        yield event;
+      }
+    } finally {
+      if (own && db.inTransaction) db.exec("COMMIT");
+    }
+  }
+  const iterator = events();
+  return {
+    events: iterator,
+    close: () => {
+      iterator.return();
+    },
+    report: () => {
+      if (!check.report)
+        throw new Error(`the check of session ${session} has not finished: read all its events first`);
+      return check.report;
+    },
+  };
 }
