@@ -1,7 +1,9 @@
 /**
  * `npm run bench:replay`: replay engine throughput over ≥ 1,000,000 events in many sessions, next to
- * a raw scan + JSON.parse of the same events (same run); one worker and all cores; and
- * `replay --session` of one ordinary day through the built CLI, start-up included.
+ * a raw scan + JSON.parse of the same events (same run); one worker and all cores, beside the
+ * baseline's own speed-up on as many threads (the ceiling) and a verified read of the sessions with
+ * nothing else (the floor); and `replay --session` of one ordinary day through the built CLI,
+ * start-up included.
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
