@@ -308,18 +308,8 @@ describe("bad input", () => {
   });
   it("a strategy that throws halfway through a day fails the replay, names the session, and leaves the output journal as it was", async () => {
     const out = join(dir, "throws-out.db");
-    const base = {
-      journal: sample,
-      out,
-      inPlace: false,
-      sessions: ["2026-02-04", "2026-02-05"],
-      stream: "live",
-      paramOverrides: {},
-      fillModel: "next-quote",
-      codeVersion: "t",
-      force: false,
-    };
-    await runReplay({ ...base, strategy: null, workers: 1 });
+    const base = replayOptions({ journal: sample, out, sessions: ["2026-02-04", "2026-02-05"] });
+    await runReplay(base);
     const counts = () => {
       const j = openJournal(out, { readonly: true });
       const result = [j.lastSeq(), j.sessions().length];
@@ -335,7 +325,7 @@ describe("bad input", () => {
       expect(counts()).toEqual(before);
     }
     // The source journal the main thread keeps open between sessions is left fit for the next replay.
-    const again = await runReplay({ ...base, strategy: null, codeVersion: "again", workers: 1 });
+    const again = await runReplay({ ...base, codeVersion: "again" });
     expect(again.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
   });
 
