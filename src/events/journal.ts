@@ -432,7 +432,8 @@ class SqliteJournal implements Journal {
   ): { report: VerifyReport; events: StoredEvent[] } {
     const stream = this.streamVerifiedSession(session, filter);
     const events = [...stream.events];
-    return { report: stream.report(), events: stream.report().ok ? events : [] };
+    const report = stream.report();
+    return { report, events: report.ok ? events : [] };
   }
 
   streamVerifiedSession(

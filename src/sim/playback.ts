@@ -10,10 +10,10 @@
  * ERR_MSG's id) belongs to the latest request on its connection with that id; any other frame
  * (current time, next id, account pushes) belongs to the request sent just before it.
  */
-import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { decodeFields, encodeFields } from "./layout.js";
 import { ERR_MSG } from "./protocol-out.js";
-import { FrameReader } from "./wire.js";
+import { FrameReader, listenOn } from "./wire.js";
 import { fieldsFrame, frameFields, MESSAGES, REQUESTS, reqIdPosition } from "./wire-index.js";
 
 /** A captured frame as the journal stores it. */
@@ -201,11 +201,7 @@ export async function startPlayback(options: PlaybackOptions): Promise<PlaybackS
     socket.on("error", () => {});
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listenOn(server, options.host ?? "127.0.0.1", options.port ?? 0);
   return {
     host: address.address,
     port: address.port,

@@ -4,7 +4,7 @@
  * process-wide state (market, book, account) to one Session per connection; the protocol tables,
  * handlers and book live in their own modules.
  */
-import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
 import { SimBook } from "./book.js";
 import { lastTradingDay, regularHours } from "./calendar.js";
@@ -21,7 +21,7 @@ import {
   type SimContext,
   type SimStats,
 } from "./session.js";
-import { FrameReader } from "./wire.js";
+import { FrameReader, listenOn } from "./wire.js";
 
 export type { SimStats } from "./session.js";
 
@@ -214,11 +214,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listenOn(server, options.host ?? "127.0.0.1", options.port ?? 0);
   return {
     host: address.address,
     port: address.port,

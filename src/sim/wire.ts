@@ -4,6 +4,8 @@
  * framed version range.
  */
 
+import type { AddressInfo, Server } from "node:net";
+
 /** Encode one message: `encodeMessage([9, 1, 42])` → length + "9\01\042\0". */
 export function encodeMessage(fields: readonly (string | number | boolean | null | undefined)[]): Buffer {
   const body = Buffer.from(fields.map((f) => `${fieldText(f)}\0`).join(""), "utf8");
@@ -54,4 +56,13 @@ export class FrameReader {
     }
     return out;
   }
+}
+
+/** Start `server` on host:port (0: any free port); resolves with the address it listens on. */
+export async function listenOn(server: Server, host: string, port: number): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server.address() as AddressInfo;
 }

@@ -14,7 +14,7 @@ import {
   shipJournal,
   toJsonLine,
 } from "../../src/events/index.js";
-import { type ReplayOptions, runReplay } from "../../src/replay/index.js";
+import { runReplay } from "../../src/replay/index.js";
 import { replayOptions } from "../support/replay-options.js";
 import { dropDatabase, freshDatabase, testPgUrl } from "./pg-support.js";
 
@@ -69,17 +69,7 @@ function exported(path: string, source: string): string {
 
 describe.skipIf(!PG_URL)("replay from PostgreSQL", () => {
   it("equals the replay from the SQLite source (parity and a what-if, two sessions)", async () => {
-    const base: Omit<ReplayOptions, "journal" | "out"> = {
-      inPlace: false,
-      sessions: ["2026-02-04", "2026-02-05"],
-      stream: "live",
-      strategy: null,
-      paramOverrides: {},
-      fillModel: "next-quote",
-      codeVersion: "t",
-      force: false,
-      workers: 1,
-    };
+    const base = { sessions: ["2026-02-04", "2026-02-05"] };
     for (const paramOverrides of [{}, { stopLossPct: 0.5, profitTargetPct: 0.9 }]) {
       const liteOut = join(dir, `lite-${Object.keys(paramOverrides).length}.db`);
       const pgOut = join(dir, `pg-${Object.keys(paramOverrides).length}.db`);

@@ -340,24 +340,17 @@ describe("bad input", () => {
       `import sqlite3; c=sqlite3.connect("${tampered}"); c.execute("DROP TRIGGER events_no_update"); c.execute("UPDATE events SET ts = ts + 1 WHERE seq = ${day2}"); c.commit()`,
     ]);
     const out = join(dir, "tampered-workers-out.db");
-    const options = {
+    const options = replayOptions({
       journal: tampered,
       out,
-      inPlace: false,
       sessions: ["2026-02-04", "2026-02-05"],
-      stream: "live",
-      strategy: null,
-      paramOverrides: {},
-      fillModel: "next-quote",
-      codeVersion: "t",
-      force: false,
       workers: 2,
-    };
+    });
     await expect(runReplay(options)).rejects.toThrow(
       new RegExp(`session 2026-02-05: .*fails verify at seq ${day2}.*--force`),
     );
     expect(existsSync(out)).toBe(false);
-    const forced = await runReplay(replayOptions({ ...options, force: true }));
+    const forced = await runReplay({ ...options, force: true });
     expect(forced.map((r) => r.session)).toEqual(["2026-02-04", "2026-02-05"]);
 
     // Runs are written as they arrive, in one transaction: the first day's run, written before the
