@@ -12,7 +12,7 @@ import { markBinsExecutable } from "./mark-bins-executable.mjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** tsc rewrites every output on each build, so any one of them dates the last build. */
 const BUILT = join(ROOT, "dist", "src", "cli", "journal.js");
-const INPUTS = ["src", "bench", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const INPUTS = ["src", "bench", "test/fixtures", "tsconfig.json", "tsconfig.build.json", "package.json"];
 
 function newestMtime(path) {
   const stat = statSync(path);

@@ -20,13 +20,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JOURNAL_WRITER as WRITER } from "../support/journal-writer.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
 const SAMPLE = join(ROOT, "data", "sample", "2026-02-04.jsonl");
 /** Events in the sample (re-recording it changes the number). */
 const N = readFileSync(SAMPLE, "utf8").trim().split("\n").length;
-const WRITER = join(ROOT, "test", "fixtures", "journal-writer.ts");
 const dir = mkdtempSync(join(tmpdir(), "journal-integrity-"));
 chmodSync(dir, 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,7 +58,7 @@ describe("journal backup", () => {
   it("copies a journal that is being appended to, with the events still in its -wal, and the copy verifies", async () => {
     const live = join(dir, "live.db");
     copyFileSync(sample, live);
-    const writer: ChildProcess = spawn(process.execPath, ["--import", "tsx", WRITER, live, "bk"], {
+    const writer: ChildProcess = spawn(process.execPath, [WRITER, live, "bk"], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let acked = 0;

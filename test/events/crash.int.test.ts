@@ -4,23 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openJournal } from "../../src/events/index.js";
+import { JOURNAL_WRITER as WRITER } from "../support/journal-writer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "journal-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const WRITER = join(import.meta.dirname, "..", "fixtures", "journal-writer.ts");
 
 function startWriter(
   path: string,
   tag: string,
   max?: number,
 ): { child: ChildProcess; acked: string[]; exited: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", WRITER, path, tag, ...(max ? [String(max)] : [])],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [WRITER, path, tag, ...(max ? [String(max)] : [])], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const acked: string[] = [];
   let partial = "";
   let stderr = "";

@@ -15,13 +15,13 @@ import {
   SeededIdGen,
   seqMarkPath,
 } from "../../src/events/index.js";
+import { JOURNAL_WRITER as WRITER } from "../support/journal-writer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "journal-durability-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const WRITER = join(import.meta.dirname, "..", "fixtures", "journal-writer.ts");
 
 function startWriter(path: string): { child: ChildProcess; acked: () => number } {
-  const child = spawn(process.execPath, ["--import", "tsx", WRITER, path, "w"], {
+  const child = spawn(process.execPath, [WRITER, path, "w"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let lines = 0;
