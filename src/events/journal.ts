@@ -48,7 +48,7 @@ import {
   migrate,
   refreshViews,
 } from "./journal-sql.js";
-import { sameEvent } from "./same-event.js";
+import { sameEvent, storedIfSameRow } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { storedFromColumns, storedFromRow } from "./stored-event.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
@@ -275,8 +275,11 @@ class SqliteJournal implements Journal {
         );
         if (changes === 0) {
           seq -= 1;
-          const stored = this.get(p.id);
-          if (!stored || !sameEvent(stored, stream, session, p)) throw new DuplicateIdMismatch(p.id);
+          const row = this.stmt(this.statements.byId).get(p.id) as EventRow | undefined;
+          const identical = row && storedIfSameRow(row, stream, session, p);
+          const stored = identical || (row && storedFromRow(this.location, row));
+          if (!stored || !(identical || sameEvent(stored, stream, session, p)))
+            throw new DuplicateIdMismatch(p.id);
           result.push(stored);
           continue;
         }

@@ -91,6 +91,33 @@ describe("Journal append and read", () => {
     journal.close();
   });
 
+  it("a retried id with the same payload text but another envelope is refused; another key order is the same event", () => {
+    const journal = fresh();
+    const payload = { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 };
+    const base = { type: "CycleStarted" as const, version: 1 as const, ts: 1, payload };
+    const [first] = journal.append("live", SESSION, [{ ...base, causation: "c", correlation: "k" }]);
+    const id = first!.id;
+    // The stored text matches byte for byte in each case: only the envelope tells them apart.
+    const changed: [string, string, Record<string, unknown>][] = [
+      ["live", SESSION, { ts: 2, causation: "c", correlation: "k" }],
+      ["live", SESSION, { causation: "other", correlation: "k" }],
+      ["live", SESSION, { causation: "c", correlation: null }],
+      ["other", SESSION, { causation: "c", correlation: "k" }],
+      ["live", "2026-01-01", { causation: "c", correlation: "k" }],
+    ];
+    for (const [stream, session, envelope] of changed)
+      expect(() => journal.append(stream, session, [{ ...base, ...envelope, id } as NewEvent])).toThrow(
+        /DuplicateIdMismatch/,
+      );
+    const reordered = { gatewayTimeMs: 1, symbols: ["SPY"], cycle: 1 };
+    const [again] = journal.append("live", SESSION, [
+      { ...base, payload: reordered, causation: "c", correlation: "k", id },
+    ]);
+    expect(again).toEqual(first);
+    expect(journal.lastSeq()).toBe(1);
+    journal.close();
+  });
+
   it("refuses an invalid payload naming the type and field, and writes nothing of the batch", () => {
     const journal = fresh();
     expect(() =>
