@@ -31,15 +31,14 @@ async function record(
   const sim = await startSimulator({
     seed: 42,
     startMs: newYorkTimeToMs(SESSION, 10, 0),
-    // 300 simulated seconds a cycle, as live runs, in 0.4 s of real time.
-    speed: 750,
+    speed: 300,
     scenario: { snapshotDelayMs: 5 },
   });
   try {
     const config = loadLiveConfig(
       undefined,
       {},
-      { port: sim.port, symbols: ["SPY", "QQQ"], intervalSeconds: 0.4, paper: true },
+      { port: sim.port, symbols: ["SPY", "QQQ"], intervalSeconds: 1, paper: true },
     );
     const bot = new LiveBot({
       config: {
