@@ -26,6 +26,7 @@ import {
   verifyChain,
   verifyPage,
 } from "./pg-chain.js";
+import { isConnectionLost, ShipInterrupted } from "./pg-connection-lost.js";
 import { copyRows } from "./pg-copy.js";
 import { checkPgSchema, migratePg, type PgJournalDb, READER_ROLE } from "./pg-schema.js";
 
@@ -175,6 +176,8 @@ export class PgJournal implements AsyncJournal {
       return fresh.length;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
+      if (isConnectionLost(error) && rows.length > 0)
+        throw new ShipInterrupted(this.location, rows[0]!.seq, rows[rows.length - 1]!.seq, error as Error);
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code !== "23505" || constraint !== "events_id_key") throw error;
       // Ids are unique across the fleet: these events came in before, under another bot name.
