@@ -21,7 +21,6 @@ import { ORDER_EVENT_TYPES } from "./catalogue-meta.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
 import {
-  DuplicateIdMismatch,
   InvalidEvent,
   JournalConflict,
   JournalError,
@@ -48,7 +47,7 @@ import {
   migrate,
   refreshViews,
 } from "./journal-sql.js";
-import { sameEvent, storedIfSameRow } from "./same-event.js";
+import { retriedEvent } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { storedFromColumns, storedFromRow } from "./stored-event.js";
 import { ulidIdGen } from "./ulid-id-gen.js";
@@ -276,11 +275,7 @@ class SqliteJournal implements Journal {
         if (changes === 0) {
           seq -= 1;
           const row = this.stmt(this.statements.byId).get(p.id) as EventRow | undefined;
-          const identical = row && storedIfSameRow(row, stream, session, p);
-          const stored = identical || (row && storedFromRow(this.location, row));
-          if (!stored || !(identical || sameEvent(stored, stream, session, p)))
-            throw new DuplicateIdMismatch(p.id);
-          result.push(stored);
+          result.push(retriedEvent(this.location, row, stream, session, p));
           continue;
         }
         prevHash = hash;

@@ -1,7 +1,9 @@
 /** Whether a retried append carries the very event already stored under its id. */
 import { canonicalJson } from "./canonical-json.js";
 import type { StoredEvent } from "./envelope.js";
+import { DuplicateIdMismatch } from "./errors.js";
 import type { EventRow } from "./journal-sql.js";
+import { storedFromRow } from "./stored-event.js";
 
 /** The new event as append prepared it, before it is stored. */
 export interface PreparedEvent {
@@ -45,7 +47,7 @@ export function sameEvent(stored: StoredEvent, stream: string, session: string, 
  * compares canonically (`sameEvent`), which also accepts a row written with another key order or
  * an older version of the type.
  */
-export function storedIfSameRow(
+function storedIfSameRow(
   row: EventRow,
   stream: string,
   session: string,
@@ -53,4 +55,22 @@ export function storedIfSameRow(
 ): StoredEvent | undefined {
   if (row.payload !== p.payloadText || !sameEnvelope(row as Envelope, stream, session, p)) return undefined;
   return { ...row, type: p.body.type, payload: p.body.payload } as StoredEvent;
+}
+
+/**
+ * What a retried append returns for an id already in the journal (`row`, read by that id): the
+ * event as stored, when it is the same event; DuplicateIdMismatch when the id holds another one.
+ */
+export function retriedEvent(
+  location: string,
+  row: EventRow | undefined,
+  stream: string,
+  session: string,
+  p: PreparedEvent & { id: string; payloadText: string },
+): StoredEvent {
+  const identical = row && storedIfSameRow(row, stream, session, p);
+  if (identical) return identical;
+  const stored = row && storedFromRow(location, row);
+  if (!stored || !sameEvent(stored, stream, session, p)) throw new DuplicateIdMismatch(p.id);
+  return stored;
 }
