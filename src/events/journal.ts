@@ -20,12 +20,7 @@ import type { SessionId } from "./catalogue.js";
 import { ORDER_EVENT_TYPES } from "./catalogue-meta.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
-import {
-  InvalidEvent,
-  JournalConflict,
-  JournalError,
-  JournalUnavailable,
-} from "./errors.js";
+import { InvalidEvent, JournalConflict, JournalError, JournalUnavailable } from "./errors.js";
 import { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 import type {
   AppendBatch,
