@@ -7,6 +7,14 @@
  * or the next CycleStarted. Nothing is decided at the end of the events, nor in a cycle that
  * failed: a cycle cut short by a crash or an error never decided live either.
  *
+ * A strategy that threw: live marks the cycle failed and goes on (the market event it threw on
+ * ends the cycle: live observes nothing more of it; an order outcome it threw on is lost to the
+ * strategy, and the cycle ends in error or carries on with the error counted). Walking recorded
+ * outcomes, the feed does the same where the journal shows live did: the throw waits for the
+ * cycle's CycleCompleted, and passes only if live's status there was not "ok" (a market event's
+ * throw needs "failed"; a cycle cut short by a crash passes too). Anywhere else it is rethrown:
+ * the strategy did not do what live's did.
+ *
  * Outcomes: with `outcomes: "recorded"` the order events found in the walked events are fed to
  * the strategy where they sit (live's warm-up after a restart, and replay's parity check), and a
  * decision takes the id of the source's DecisionMade it stands for, so the recorded outcomes'
@@ -15,7 +23,7 @@
  */
 import type { PayloadOf, StoredEvent } from "../events/index.js";
 import { isOrderOutcome } from "./contract.js";
-import { isMarketEvent, type StrategyRunner, symbolOf } from "./runner.js";
+import { isMarketEvent, StrategyFailed, type StrategyRunner, symbolOf } from "./runner.js";
 
 export interface SessionFeedOptions {
   outcomes: "recorded" | "caller";
@@ -29,8 +37,16 @@ export type DecisionListener = (
   decisionId: string,
 ) => void;
 
+/** A throw of the strategy that live's journal may show live saw too (see the module comment). */
+interface PendingFailure {
+  error: StrategyFailed;
+  /** On a market event the rest of the cycle went unobserved live; on an outcome only that one. */
+  on: "market" | "outcome";
+}
+
 export class SessionFeed {
   private cycle = 0;
+  private failure: PendingFailure | null = null;
 
   constructor(
     private readonly runner: StrategyRunner,
@@ -44,14 +60,18 @@ export class SessionFeed {
   }
 
   push(event: StoredEvent): void {
+    if (this.failure && (event.type === "CycleCompleted" || event.type === "CycleStarted")) this.judge(event);
+    // Live's cycle ended at the market event its strategy threw on: nothing after it was observed.
+    if (this.failure?.on === "market" && event.type !== "CycleCompleted") return;
     if (isMarketEvent(event)) {
       const waiting = this.runner.waitingSymbol;
       if (waiting !== null && waiting !== symbolOf(event)) this.flush(event);
-      this.runner.observe(event);
+      this.mirrorFailure("market", () => this.runner.observe(event));
       return;
     }
     if (isOrderOutcome(event)) {
-      if (this.options.outcomes === "recorded") this.runner.outcome(event);
+      if (this.options.outcomes === "recorded")
+        this.mirrorFailure("outcome", () => this.runner.outcome(event));
       return;
     }
     switch (event.type) {
@@ -70,6 +90,36 @@ export class SessionFeed {
       default:
         return;
     }
+  }
+
+  /**
+   * Feed one journaled event to the strategy; walking recorded outcomes, a throw waits for the
+   * cycle's end (`judge`). A throw in `decide` never waits: where live's decide threw, its cycle
+   * failed before anything else was journaled, so the feed never asks for that decision.
+   */
+  private mirrorFailure(on: PendingFailure["on"], feed: () => void): void {
+    try {
+      feed();
+    } catch (error) {
+      if (!(error instanceof StrategyFailed) || this.options.outcomes !== "recorded") throw error;
+      this.failure = {
+        error: this.failure?.error ?? error,
+        on: on === "market" ? "market" : (this.failure?.on ?? "outcome"),
+      };
+      if (on === "market") this.runner.discardPending();
+    }
+  }
+
+  /**
+   * The cycle a throw happened in ends here: the throw passes if live's cycle shows the same
+   * trouble (failed after a market event, in error after an outcome), or was cut short (a crash).
+   */
+  private judge(end: StoredEvent): void {
+    const failure = this.failure!;
+    const status = end.type === "CycleCompleted" ? end.payload.status : null;
+    const mirrored = status === null || (failure.on === "market" ? status === "failed" : status !== "ok");
+    if (!mirrored) throw failure.error;
+    this.failure = null;
   }
 
   private flush(at: StoredEvent): void {
