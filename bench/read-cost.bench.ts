@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:read`: what a verified replay's read costs, step by step, and what the engine
+ * costs on top of it, each as a multiple of the raw ordered scan + JSON.parse measured in the same
+ * interleaved rounds (the baseline of `bench:replay`'s per-core target). The steps add up to the
+ * read a replay cannot skip: every row of each session through the session index, SHA-256 of each
+ * row against its predecessor (the hash chain), JSON.parse of each payload, and the events built.
+ * The engine is timed on the sessions already in memory: no read, no write.
+ */
+import { hash } from "node:crypto";
+import Database from "better-sqlite3";
+import { openJournal, type StoredEvent } from "../src/events/index.js";
+import { nextQuoteFillModel, replaySession } from "../src/replay/index.js";
+import { trendVwap } from "../src/strategy/index.js";
+import { largeJournal } from "./synthetic-journal.js";
+
+const size = Number(process.env.BENCH_READ_EVENTS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const { path, sessions } = largeJournal(size === 1_000_000 ? "bench-1m" : `bench-${size}`, size);
+{
+  // As `journal verify` leaves it: rows under the verified point skip their schema check.
+  const journal = openJournal(path);
+  if (!journal.verifySince().ok) throw new Error(`${path} fails verify: delete .tmp/ to rebuild it`);
+  journal.close();
+}
+
+const db = new Database(path, { readonly: true });
+const total = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+const scan = db.prepare("SELECT seq, payload FROM events ORDER BY seq").raw(true);
+const bySession = db
+  .prepare("SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq")
+  .raw(true);
+type Row = [
+  number,
+  string,
+  string,
+  string,
+  number,
+  string,
+  number,
+  number,
+  string | null,
+  string | null,
+  string,
+  string,
+];
+/** The chain's row hash, written out as `columnsHash` does (the same text, the same one-shot call). */
+const rowHashOf = (prev: string, c: Row) =>
+  hash(
+    "sha256",
+    `${prev}\u0000${c[0]}\u0000${c[1]}\u0000${c[2]}\u0000${c[3]}\u0000${c[4]}\u0000${c[5]}\u0000${c[6]}\u0000${c[7]}\u0000${c[8] ?? ""}\u0000${c[9] ?? ""}\u0000${c[10]}`,
+    "hex",
+  );
+let sink = 0;
+const rows = (each: (c: Row) => void) => {
+  for (const session of sessions) for (const c of bySession.iterate(session) as Iterable<Row>) each(c);
+};
+
+const steps: [string, () => void][] = [
+  [
+    "raw ordered scan + JSON.parse (the baseline)",
+    () => {
+      for (const r of scan.iterate() as Iterable<[number, string]>)
+        sink += r[0] + (JSON.parse(r[1]) === null ? 1 : 0);
+    },
+  ],
+  [
+    "raw ordered scan, no parse",
+    () => {
+      for (const r of scan.iterate() as Iterable<[number, string]>) sink += r[0];
+    },
+  ],
+  ["each session's rows, all columns, by the session index", () => rows((c) => (sink += c[0]))],
+  ["  … and SHA-256 of each row", () => rows((c) => (sink += rowHashOf(c[11], c).length))],
+  [
+    "  … and JSON.parse of each payload",
+    () => rows((c) => (sink += rowHashOf(c[11], c).length + (JSON.parse(c[10]) === null ? 1 : 0))),
+  ],
+  [
+    "the verified read as replay does it",
+    () => {
+      const journal = openJournal(path, { readonly: true });
+      for (const session of sessions) {
+        const stream = journal.streamVerifiedSession(session, { stream: "live" });
+        for (const _ of stream.events) sink += 1;
+        if (!stream.report().ok) throw new Error(`${path} fails verify in ${session}`);
+      }
+      journal.close();
+    },
+  ],
+];
+
+// The engine alone: every session read once, then replayed from memory (recorded outcomes, as
+// `bench:replay`'s runs are), its output built but not written.
+const days: StoredEvent[][] = (() => {
+  const journal = openJournal(path, { readonly: true });
+  const out = sessions.map((session) => [...journal.read({ session, stream: "live" })]);
+  journal.close();
+  return out;
+})();
+const fillModel = nextQuoteFillModel();
+steps.push([
+  "the engine alone, sessions in memory (no read, no write)",
+  () => {
+    sessions.forEach((session, i) => {
+      const run = replaySession({
+        session,
+        sourceJournal: path,
+        sourceStream: "live",
+        events: days[i]!,
+        strategy: trendVwap,
+        paramOverrides: {},
+        fillModel,
+        codeVersion: "bench",
+      });
+      sink += run.output.length;
+    });
+  },
+]);
+
+const times = steps.map(() => [] as number[]);
+for (let round = 0; round < ROUNDS; round++)
+  steps.forEach(([, run], i) => {
+    const start = performance.now();
+    run();
+    times[i]!.push(performance.now() - start);
+  });
+db.close();
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const base = median(times[0]!);
+console.log(
+  `read cost: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions, ${ROUNDS} interleaved rounds; median ms, × the baseline's median\n`,
+);
+steps.forEach(([label], i) => {
+  const ms = median(times[i]!);
+  console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / base).toFixed(2)}×`);
+});
+console.log(
+  `\nbench:replay's per-core target (40 % of the baseline) allows ${(1 / 0.4).toFixed(1)}× in all: the verified read and the engine above, plus writing the run.`,
+);
+if (sink === -1) console.log("");
