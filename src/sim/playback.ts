@@ -138,16 +138,37 @@ export async function startPlayback(options: PlaybackOptions): Promise<PlaybackS
     socket.setNoDelay(true);
     const reader = new FrameReader();
     let version = capturedVersion || 193;
-    // Answers leave in order per connection even when a later one has a shorter delay.
-    let due = 0;
-    const send = (bytes: Buffer, delayMs: number) => {
-      const at = Math.max(performance.now() + delayMs / speed, due);
-      due = at;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+    // Answers leave in order per connection even when a later one was captured sooner after its
+    // request: one queue and one timer. A timer per frame let frames due at the same instant fire
+    // in any order (Node orders timers by duration, computed a fraction of a ms apart), and a
+    // TICK_SNAPSHOT_END that overtook its TICK_PRICEs made the client call a snapshot without
+    // prices complete.
+    const queue: { at: number; bytes: Buffer }[] = [];
+    let next = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const pump = () => {
+      if (timer) timers.delete(timer);
+      timer = undefined;
+      const now = performance.now();
+      while (next < queue.length && queue[next]!.at <= now) {
+        const { bytes } = queue[next++]!;
         if (!socket.destroyed) socket.write(bytes);
-      }, at - performance.now());
-      timers.add(timer);
+      }
+      if (next === queue.length) {
+        queue.length = 0;
+        next = 0;
+      } else {
+        timer = setTimeout(pump, queue[next]!.at - now);
+        timers.add(timer);
+      }
+    };
+    const send = (bytes: Buffer, delayMs: number) => {
+      const last = queue.at(-1)?.at ?? 0;
+      queue.push({ at: Math.max(performance.now() + delayMs / speed, last), bytes });
+      if (!timer) {
+        timer = setTimeout(pump, Math.max(0, queue[next]!.at - performance.now()));
+        timers.add(timer);
+      }
     };
     socket.on("data", (chunk: Buffer) => {
       let messages: string[][];
