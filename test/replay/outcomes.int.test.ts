@@ -164,7 +164,9 @@ describe("a session recorded by live with refused and unfilled orders replays at
   it("trend-vwap's session has entries refused by the per-session loss limit and no SELL without a fill", () => {
     const refusals = trend.flatMap((e) => (e.type === "OrderRefused" ? [e.payload] : []));
     expect(refusals.length).toBeGreaterThan(0);
-    expect(refusals.every((r) => r.rule === "daily-loss-limit" && r.intent.side === "BUY")).toBe(true);
+    // Named when it fails: which rule refused what.
+    const others = refusals.filter((r) => !(r.rule === "daily-loss-limit" && r.intent.side === "BUY"));
+    expect(others.map((r) => `${r.rule} ${r.intent.side} ${r.intent.purpose}: ${r.detail}`)).toEqual([]);
     expect(trend.filter((e) => e.type === "OrderFilled").length).toBeGreaterThanOrEqual(2);
     expect(oversold(trend)).toEqual([]);
     expect(oversold(probe)).toEqual([]);
