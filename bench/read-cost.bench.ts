@@ -6,9 +6,8 @@
  * row against its predecessor (the hash chain), JSON.parse of each payload, and the events built.
  * The engine is timed on the sessions already in memory: no read, no write.
  */
-import { hash } from "node:crypto";
 import Database from "better-sqlite3";
-import { openJournal, type StoredEvent } from "../src/events/index.js";
+import { columnsHash, type EventColumns, openJournal, type StoredEvent } from "../src/events/index.js";
 import { nextQuoteFillModel, replaySession } from "../src/replay/index.js";
 import { trendVwap } from "../src/strategy/index.js";
 import { largeJournal } from "./synthetic-journal.js";
@@ -29,27 +28,7 @@ const scan = db.prepare("SELECT seq, payload FROM events ORDER BY seq").raw(true
 const bySession = db
   .prepare("SELECT * FROM events INDEXED BY events_session_stream WHERE session = ? ORDER BY seq")
   .raw(true);
-type Row = [
-  number,
-  string,
-  string,
-  string,
-  number,
-  string,
-  number,
-  number,
-  string | null,
-  string | null,
-  string,
-  string,
-];
-/** The chain's row hash, written out as `columnsHash` does (the same text, the same one-shot call). */
-const rowHashOf = (prev: string, c: Row) =>
-  hash(
-    "sha256",
-    `${prev}\u0000${c[0]}\u0000${c[1]}\u0000${c[2]}\u0000${c[3]}\u0000${c[4]}\u0000${c[5]}\u0000${c[6]}\u0000${c[7]}\u0000${c[8] ?? ""}\u0000${c[9] ?? ""}\u0000${c[10]}`,
-    "hex",
-  );
+type Row = EventColumns;
 let sink = 0;
 const rows = (each: (c: Row) => void) => {
   for (const session of sessions) for (const c of bySession.iterate(session) as Iterable<Row>) each(c);
@@ -70,10 +49,10 @@ const steps: [string, () => void][] = [
     },
   ],
   ["each session's rows, all columns, by the session index", () => rows((c) => (sink += c[0]))],
-  ["  … and SHA-256 of each row", () => rows((c) => (sink += rowHashOf(c[11], c).length))],
+  ["  … and SHA-256 of each row", () => rows((c) => (sink += columnsHash(c[11], c).length))],
   [
     "  … and JSON.parse of each payload",
-    () => rows((c) => (sink += rowHashOf(c[11], c).length + (JSON.parse(c[10]) === null ? 1 : 0))),
+    () => rows((c) => (sink += columnsHash(c[11], c).length + (JSON.parse(c[10]) === null ? 1 : 0))),
   ],
   [
     "the verified read as replay does it",

@@ -9,7 +9,7 @@ export * from "./catalogue-meta.js";
 export * from "./clock.js";
 export * from "./envelope.js";
 export * from "./errors.js";
-export { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
+export { columnsHash, type EventColumns, GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 export { type ImportResult, importJsonLines, importParsedLines } from "./import-plan.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
 export * from "./journal-api.js";

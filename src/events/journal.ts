@@ -21,7 +21,7 @@ import { ORDER_EVENT_TYPES } from "./catalogue-meta.js";
 import type { IdGen } from "./clock.js";
 import { isSafeStreamName, type NewEvent, type StoredEvent, type StreamId } from "./envelope.js";
 import { InvalidEvent, JournalConflict, JournalError, JournalUnavailable } from "./errors.js";
-import { GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
+import { type EventColumns, GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
 import type {
   AppendBatch,
   AppendOptions,
@@ -66,22 +66,6 @@ export interface OpenJournalOptions {
   /** How long to wait for another process's write lock, ms. Default 5000. */
   busyTimeoutMs?: number;
 }
-
-/** A row as better-sqlite3 returns it in raw mode: the events table's columns in order. */
-type RawRow = [
-  number,
-  string,
-  string,
-  string,
-  number,
-  string,
-  number,
-  number,
-  string | null,
-  string | null,
-  string,
-  string,
-];
 
 /** Rows per page when reading: bounded memory whatever the journal's size. */
 const READ_PAGE = 2000;
@@ -356,7 +340,7 @@ class SqliteJournal implements Journal {
     let after = (filter.fromSeq ?? 1) - 1;
     for (;;) {
       // Rows as arrays (column order of the table): cheaper than an object per row.
-      const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as RawRow[];
+      const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[];
       for (const r of rows)
         yield storedFromColumns(
           this.location,
