@@ -39,20 +39,13 @@ export type EventColumns = [
 
 /** Hex SHA-256 of `prevHash` followed by the row's fields, NUL-separated. */
 export function rowHash(prevHash: string, row: HashedRow): string {
+  return columnsHash(prevHash, hashedColumns(row));
+}
+
+/** A row's hashed fields in the table's column order (what raw reads return, less the hash). */
+export function hashedColumns(row: HashedRow): HashedColumns {
   const { seq, id, stream, session, pos, type, version, ts, causation, correlation, payload } = row;
-  return columnsHash(prevHash, [
-    seq,
-    id,
-    stream,
-    session,
-    pos,
-    type,
-    version,
-    ts,
-    causation,
-    correlation,
-    payload,
-  ]);
+  return [seq, id, stream, session, pos, type, version, ts, causation, correlation, payload];
 }
 
 /** `rowHash` of a row read as columns (the verifier's reads build no object per row). */
@@ -66,5 +59,5 @@ export function columnsHash(prevHash: string, c: Readonly<EventColumns> | Readon
 }
 
 /** The hashed columns alone (no hash). */
-type HashedColumns = [...Head<EventColumns>];
+export type HashedColumns = [...Head<EventColumns>];
 type Head<T extends unknown[]> = T extends [...infer H, unknown] ? H : never;

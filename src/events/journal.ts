@@ -341,22 +341,7 @@ class SqliteJournal implements Journal {
     for (;;) {
       // Rows as arrays (column order of the table): cheaper than an object per row.
       const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[];
-      for (const r of rows)
-        yield storedFromColumns(
-          this.location,
-          r[0],
-          r[1],
-          r[2],
-          r[3],
-          r[4],
-          r[5],
-          r[6],
-          r[7],
-          r[8],
-          r[9],
-          r[10],
-          r[11],
-        );
+      for (const r of rows) yield storedFromColumns(this.location, r);
       if (rows.length < READ_PAGE) return;
       after = rows[rows.length - 1]![0];
     }

@@ -4,44 +4,18 @@
  */
 import type { StoredEvent } from "./envelope.js";
 import { JournalUnavailable } from "./errors.js";
+import { type EventColumns, hashedColumns } from "./hash-chain.js";
 import type { EventRow } from "./journal-sql.js";
 import { parsePayload } from "./validation.js";
 
 /** The event of a row read as an object (`SELECT *`). */
 export function storedFromRow(location: string, row: EventRow): StoredEvent {
-  return storedFromColumns(
-    location,
-    row.seq,
-    row.id,
-    row.stream,
-    row.session,
-    row.pos,
-    row.type,
-    row.version,
-    row.ts,
-    row.causation,
-    row.correlation,
-    row.payload,
-    row.hash,
-  );
+  return storedFromColumns(location, [...hashedColumns(row), row.hash]);
 }
 
 /** The event of a row read as an array of columns (the read path's raw statements). */
-export function storedFromColumns(
-  location: string,
-  seq: number,
-  id: string,
-  stream: string,
-  session: string,
-  pos: number,
-  type: string,
-  version: number,
-  ts: number,
-  causation: string | null,
-  correlation: string | null,
-  payloadText: string,
-  hash: string,
-): StoredEvent {
+export function storedFromColumns(location: string, c: Readonly<EventColumns>): StoredEvent {
+  const [seq, id, stream, session, pos, type, version, ts, causation, correlation, payloadText, hash] = c;
   let json: unknown;
   try {
     json = JSON.parse(payloadText);
