@@ -48,10 +48,10 @@ describe("dependency rule", () => {
             expect(["live", "cli"], `${relative(SRC, file)} imports @stoqey/ib`).toContain(folder);
           if (target === "kysely" || target === "better-sqlite3")
             expect(relative(SRC, file)).toMatch(
-              /^events\/(journal|journal-schema|journal-open|writer-lock|pg\/pg-journal|pg\/pg-schema)\.ts$/,
+              /^events\/(store\/(journal|journal-schema|journal-open|writer-lock)|fleet\/pg-(journal|schema))\.ts$/,
             );
           if (target === "pg" || target === "pg-copy-streams")
-            expect(relative(SRC, file)).toMatch(/^events\/pg\/pg-(journal|copy)\.ts$/);
+            expect(relative(SRC, file)).toMatch(/^events\/fleet\/pg-(journal|copy)\.ts$/);
           continue;
         }
         const other = folderOf(target);
@@ -83,9 +83,72 @@ describe("dependency rule", () => {
   });
 });
 
+/**
+ * The parts inside a folder, bottom first. A file imports another part only through that part's
+ * index.ts, and only a part listed before its own: the imports between parts run one way.
+ */
+const PARTS: Record<string, readonly string[]> = {
+  events: ["catalogue", "integrity", "store", "interchange", "wire", "fleet"],
+  sim: ["market", "protocol", "book", "gateway", "playback"],
+};
+
+describe("the parts of src/events and src/sim", () => {
+  for (const [folder, parts] of Object.entries(PARTS)) {
+    const root = join(SRC, folder);
+    const partOf = (path: string) => relative(root, path).split("/")[0]!;
+
+    it(`src/${folder} holds its door and its parts (${parts.join(", ")}), each with an index.ts`, () => {
+      expect(readdirSync(root).sort()).toEqual(["index.ts", ...parts].sort());
+      for (const part of parts) expect(statSync(join(root, part, "index.ts")).isFile(), part).toBe(true);
+    });
+
+    it(`src/${folder}/index.ts re-exports the parts' index.ts files only`, () => {
+      for (const target of imports(join(root, "index.ts")))
+        expect(parts.map((part) => join(root, part, "index.ts"))).toContain(target);
+    });
+
+    for (const file of files(root).filter((f) => f !== join(root, "index.ts"))) {
+      const part = partOf(file);
+      it(`${relative(SRC, file)} reaches only lower parts of ${folder}, through their index.ts`, () => {
+        for (const target of imports(file)) {
+          if (!target.startsWith(`${root}/`)) continue;
+          const where = `${relative(SRC, file)} → ${relative(SRC, target)}`;
+          expect(target, `${where}: a part never imports its folder's door`).not.toBe(join(root, "index.ts"));
+          const other = partOf(target);
+          if (other === part) continue;
+          expect(relative(root, target), `${where} reaches past ${other}/index.ts`).toBe(`${other}/index.ts`);
+          expect(parts.indexOf(other), `${where}: ${other} is not below ${part}`).toBeLessThan(
+            parts.indexOf(part),
+          );
+        }
+      });
+    }
+  }
+});
+
+describe("import circles", () => {
+  it("src has none, counting type-only and dynamic imports", () => {
+    const sources = new Set(files(SRC));
+    const state = new Map<string, "open" | "done">();
+    const circles = new Set<string>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "open") {
+        circles.add([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(" → "));
+        return;
+      }
+      state.set(file, "open");
+      for (const target of imports(file)) if (sources.has(target)) visit(target, [...path, file]);
+      state.set(file, "done");
+    };
+    for (const file of sources) visit(file, []);
+    expect([...circles]).toEqual([]);
+  });
+});
+
 describe("determinism", () => {
   // The one id generator that may use randomness: only for callers that inject none (live, import).
-  const ALLOW = new Set(["events/ulid-id-gen.ts"]);
+  const ALLOW = new Set(["events/catalogue/ulid-id-gen.ts"]);
   const deterministic = files(SRC).filter(
     (f) => !["live", "sim", "cli"].includes(folderOf(f)) && !ALLOW.has(relative(SRC, f)),
   );

@@ -1,28 +1,159 @@
-/** The event catalogue and the journal: the only public door of src/events. */
+/**
+ * The event catalogue and the journal: the only public door of src/events. Its parts, bottom
+ * first: catalogue, integrity, store, interchange, wire, fleet (test/architecture.test.ts holds the
+ * order). Each part is entered through its index.ts; this door picks what the rest of the code may
+ * use, so a part's index can offer the parts above it more than the code outside sees.
+ */
 
-export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
-export { canonicalJson, sameJson } from "./canonical-json.js";
-// Types only: the zod schemas load on first validation (catalogue-lazy.ts), not with this door.
-export type * from "./catalogue.js";
-export { catalogueSchemas, loadCatalogue } from "./catalogue-lazy.js";
-export * from "./catalogue-meta.js";
-export * from "./clock.js";
-export * from "./envelope.js";
-export * from "./errors.js";
-export { columnsHash, type EventColumns, GENESIS_HASH, type HashedRow, rowHash } from "./hash-chain.js";
-export { type ImportResult, importJsonLines, importParsedLines } from "./import-plan.js";
-export { type OpenJournalOptions, openJournal } from "./journal.js";
-export * from "./journal-api.js";
-export { needsWriteAccess, writable } from "./journal-open.js";
-export * from "./journal-reader.js";
-export { SCHEMA_VERSION } from "./journal-sql.js";
-export { type ImportLine, ImportLineError, MAX_LINE_DEPTH, parseImportLines, toJsonLine } from "./jsonl.js";
-export { ChainBroken, type ChainRow } from "./pg/pg-chain.js";
-export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
-export { type ShipOptions, type ShipResult, type ShipTarget, shipJournal } from "./ship.js";
-export * from "./trading-session.js";
-export { ulidIdGen } from "./ulid-id-gen.js";
-export { noticeSeverity, upcast } from "./upcasters.js";
-export { parseEventBody } from "./validation.js";
-export * from "./wire-store.js";
-export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";
+// Types only: the zod schemas load on first validation (catalogue/catalogue-lazy.ts), not with this door.
+export type {
+  Bar,
+  BarSchema,
+  Contract,
+  ContractSchema,
+  EventBody,
+  EventBodyInput,
+  EventOf,
+  EventSchema,
+  EventType,
+  Greeks,
+  GreeksSchema,
+  OptionContract,
+  OptionContractSchema,
+  OrderIntent,
+  OrderIntentSchema,
+  OrderSide,
+  OrderSideSchema,
+  OrderState,
+  OrderStateSchema,
+  OrderType,
+  OrderTypeSchema,
+  PayloadOf,
+  RequestTiming,
+  RequestTimingSchema,
+  SessionId,
+  SessionIdSchema,
+  StockContract,
+  StockContractSchema,
+  StrategyRef,
+  StrategyRefSchema,
+} from "./catalogue/index.js";
+export {
+  type AppendBatch,
+  type AppendOptions,
+  type Clock,
+  CURRENT_VERSIONS,
+  canonicalJson,
+  catalogueSchemas,
+  contractKey,
+  DuplicateIdMismatch,
+  type EventFilter,
+  type IdGen,
+  type InlineProjection,
+  InvalidEvent,
+  isKnownType,
+  isRealSessionDate,
+  isRegularTradingHours,
+  isSafeStreamName,
+  type Journal,
+  JournalBehind,
+  JournalConflict,
+  JournalError,
+  JournalUnavailable,
+  JournalWriteFailed,
+  LIVE_STREAM,
+  loadCatalogue,
+  MARKET_EVENT_TYPES,
+  ManualClock,
+  type MarketEventType,
+  type NewEvent,
+  type NewYorkParts,
+  newYorkParts,
+  newYorkPartsFromIntl,
+  newYorkTimeToMs,
+  noticeSeverity,
+  ORDER_EVENT_TYPES,
+  parseEventBody,
+  SeededIdGen,
+  type SessionSummaryRow,
+  type SqlExecutor,
+  type SqlRows,
+  type StoredEvent,
+  type StreamId,
+  sameJson,
+  tradingSessionOf,
+  ulidIdGen,
+  upcast,
+  type VerifiedSessionStream,
+  type VerifyReport,
+} from "./catalogue/index.js";
+export {
+  ChainBroken,
+  type ChainRow,
+  type OpenAsyncJournalOptions,
+  openAsyncJournal,
+  openShipTarget,
+  type ShipOptions,
+  type ShipResult,
+  type ShipTarget,
+  shipJournal,
+} from "./fleet/index.js";
+export {
+  columnsHash,
+  type EventColumns,
+  GENESIS_HASH,
+  type HashedRow,
+  rowHash,
+} from "./integrity/index.js";
+export {
+  type ImportLine,
+  ImportLineError,
+  type ImportResult,
+  importJsonLines,
+  importParsedLines,
+  MAX_LINE_DEPTH,
+  parseImportLines,
+  toJsonLine,
+} from "./interchange/index.js";
+export {
+  type AsyncJournal,
+  acquireWriterLock,
+  asyncJournal,
+  BackupFailed,
+  type BackupPhase,
+  type BackupResult,
+  backupJournal,
+  type FleetSessionRow,
+  isPostgresUrl,
+  JournalLocked,
+  type JournalReader,
+  journalFiles,
+  type LockHolder,
+  maskPassword,
+  needsWriteAccess,
+  type OpenJournalOptions,
+  openJournal,
+  readSeqMark,
+  SCHEMA_VERSION,
+  seqMarkPath,
+  snapshotJournal,
+  type WriterLock,
+  writable,
+} from "./store/index.js";
+export {
+  appendWireFrames,
+  ensureWireStore,
+  hasWireFrames,
+  importWireLines,
+  isWireJsonLine,
+  type NewWireFrame,
+  readWireFrames,
+  toWireJsonLine,
+  verifyWireFrames,
+  verifyWireSession,
+  type WireDirection,
+  type WireFilter,
+  type WireFrame,
+  wireFrameHash,
+  wireSessionTail,
+} from "./wire/index.js";

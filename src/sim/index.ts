@@ -1,28 +1,54 @@
-/** The fake IB Gateway: its server, seeded market, order book, wire layouts and fault scenarios. */
+/**
+ * The fake IB Gateway: its server, seeded market, order book, wire layouts and fault scenarios.
+ * Its parts, bottom first: market, protocol, book, gateway, playback (test/architecture.test.ts
+ * holds the order); each is entered through its index.ts, and this door picks what the rest of
+ * the code may use.
+ */
 
-export { blackScholes } from "./black-scholes.js";
-export { isTradingDay, lastTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
-export { connectionTime, ibTime, javaDouble, occLocalSymbol, sessionHours } from "./formats.js";
-export { decodeFields, encodeFields, encodeText, type MessageLayout } from "./layout.js";
-export { RISK_FREE_RATE, SimMarket, SYMBOLS } from "./market.js";
 export {
-  type CapturedFrame,
-  type PlaybackOptions,
-  type PlaybackServer,
-  startPlayback,
-} from "./playback.js";
-export * as requests from "./protocol-in.js";
-export * as orderMessages from "./protocol-orders.js";
-export * as messages from "./protocol-out.js";
-export { loadScenario, type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
-export {
+  loadScenario,
   MIN_VERSION,
+  type Scenario,
+  type ScenarioInput,
+  ScenarioSchema,
   SERVER_VERSION,
   SIMULATOR_ACCOUNT,
   type SimStats,
   type Simulator,
   type SimulatorOptions,
   startSimulator,
-} from "./server.js";
-export { encodeMessage, FrameReader } from "./wire.js";
-export { describeFrame, frameFields } from "./wire-index.js";
+} from "./gateway/index.js";
+export {
+  blackScholes,
+  isTradingDay,
+  lastTradingDay,
+  RISK_FREE_RATE,
+  regularHours,
+  SimMarket,
+  SYMBOLS,
+  tradingDaysFrom,
+} from "./market/index.js";
+export {
+  type CapturedFrame,
+  describeFrame,
+  frameFields,
+  type PlaybackOptions,
+  type PlaybackServer,
+  startPlayback,
+} from "./playback/index.js";
+export {
+  connectionTime,
+  decodeFields,
+  encodeFields,
+  encodeMessage,
+  encodeText,
+  FrameReader,
+  ibTime,
+  javaDouble,
+  type MessageLayout,
+  messages,
+  occLocalSymbol,
+  orderMessages,
+  requests,
+  sessionHours,
+} from "./protocol/index.js";

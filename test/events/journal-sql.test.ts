@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EventFilter } from "../../src/events/index.js";
-import { compileStatements, MIGRATIONS } from "../../src/events/journal-schema.js";
-import { filteredStatement, MIGRATION_SQL, STATEMENTS } from "../../src/events/journal-sql.js";
+import { compileStatements, MIGRATIONS } from "../../src/events/store/journal-schema.js";
+import { filteredStatement, MIGRATION_SQL, STATEMENTS } from "../../src/events/store/journal-sql.js";
 
 describe("precompiled journal SQL", () => {
   it("every migration is the text kysely compiles", () => {

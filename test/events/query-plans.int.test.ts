@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { type EventFilter, openJournal } from "../../src/events/index.js";
-import { compileStatements } from "../../src/events/journal-schema.js";
+import { compileStatements } from "../../src/events/store/journal-schema.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plans-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
  * that are a statement's own (which must keep their message: a bad row is not a network drop).
  */
 import { describe, expect, it } from "vitest";
-import { isConnectionLost, ShipInterrupted } from "../../src/events/pg/pg-connection-lost.js";
+import { isConnectionLost, ShipInterrupted } from "../../src/events/fleet/pg-connection-lost.js";
 
 const withCode = (message: string, code: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { code, ...extra });

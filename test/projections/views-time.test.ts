@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { newYorkParts } from "../../src/events/index.js";
-import { POSTMORTEM_VIEWS } from "../../src/events/views.js";
+import { POSTMORTEM_VIEWS } from "../../src/events/store/views.js";
 
 /** The New York expression the views use, lifted out of v_health's definition. */
 const sql = POSTMORTEM_VIEWS.find((v) => v.name === "v_health")!.sql;

@@ -1,0 +1,13 @@
+/**
+ * The SQLite store: the journal on better-sqlite3 (its SQL precompiled), its file, lock, seq mark,
+ * views and backup, and the async face both stores implement. `journal-schema.ts` (kysely, the
+ * source of the precompiled SQL) is left out on purpose: only its test loads it.
+ */
+export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
+export { type OpenJournalOptions, openJournal } from "./journal.js";
+export { needsWriteAccess, writable } from "./journal-open.js";
+export * from "./journal-reader.js";
+export { SCHEMA_VERSION } from "./journal-sql.js";
+export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
+export { POSTMORTEM_VIEWS } from "./views.js";
+export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";

@@ -1,0 +1,491 @@
+/**
+ * SqliteJournal: the append-only event store on SQLite (better-sqlite3, WAL), with its SQL built
+ * by kysely (ahead of time: see journal-sql.ts).
+ *
+ * Why kysely only *compiles* here: better-sqlite3 is synchronous and kysely's SQLite driver is
+ * not, and "record before you react" reads best when `append` has returned only once the event is
+ * committed. So every statement is built with kysely's SQLite compiler once, then run through a
+ * cached better-sqlite3 prepared statement. A PostgreSQL store for a fleet of bots implements the
+ * same `Journal` interface with kysely's Postgres dialect; nothing outside this file (and
+ * `journal-schema.ts`) knows which database sits behind it.
+ *
+ * Durability: WAL with synchronous=NORMAL by default — a commit survives a crash of the process
+ * (SIGKILL included) but the last commits may be lost if the Pi loses power. A batch holding an
+ * order event (or `durable: true`) is committed with synchronous=FULL, so nothing is sent to the
+ * gateway before its intent is on disk.
+ */
+import { existsSync, statSync } from "node:fs";
+import type Database from "better-sqlite3";
+import type {
+  AppendBatch,
+  AppendOptions,
+  EventFilter,
+  IdGen,
+  InlineProjection,
+  Journal,
+  SessionId,
+  SessionSummaryRow,
+  SqlExecutor,
+  SqlRows,
+  VerifiedSessionStream,
+  VerifyReport,
+} from "../catalogue/index.js";
+import {
+  InvalidEvent,
+  isSafeStreamName,
+  JournalConflict,
+  JournalError,
+  JournalUnavailable,
+  type NewEvent,
+  ORDER_EVENT_TYPES,
+  parseEventBody,
+  type StoredEvent,
+  type StreamId,
+  ulidIdGen,
+} from "../catalogue/index.js";
+import {
+  type EventColumns,
+  type EventRow,
+  GENESIS_HASH,
+  type HashedRow,
+  readVerifiedPoint,
+  recordVerifiedPoint,
+  rowHash,
+  streamCheckedSession,
+  trustedUpTo,
+  type VerifiedPoint,
+  verifyAll,
+  verifyNew,
+  verifySessions,
+} from "../integrity/index.js";
+import { describeSqliteFailure, openDatabase } from "./journal-open.js";
+import { type FilterStatement, journalStatements, migrate, refreshViews } from "./journal-sql.js";
+import { retriedEvent } from "./same-event.js";
+import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
+import { storedFromColumns, storedFromRow } from "./stored-event.js";
+
+export interface OpenJournalOptions {
+  /** Open without writing anything (the file must exist). Default false. */
+  readonly?: boolean;
+  /** Where new event ids come from; default: monotonic ULIDs. Inject a `SeededIdGen` for determinism. */
+  idGen?: IdGen;
+  /** Inline projections kept up to date inside every append's transaction. */
+  projections?: readonly InlineProjection[];
+  /** How long to wait for another process's write lock, ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Rows per page when reading: bounded memory whatever the journal's size. */
+const READ_PAGE = 2000;
+
+/**
+ * Open (or create) a journal file.
+ *
+ * @example
+ * const journal = openJournal("data/journal.db");
+ * journal.append("live", "2026-02-04", [{ type: "GatewayNotice", version: 2, ts, payload }]);
+ */
+export function openJournal(path: string, options: OpenJournalOptions = {}): Journal {
+  return new SqliteJournal(path, options);
+}
+
+class SqliteJournal implements Journal {
+  readonly location: string;
+  readonly readonly: boolean;
+  readonly sql: SqlExecutor;
+  private readonly db: Database.Database;
+  private readonly idGen: IdGen;
+  private readonly projections: InlineProjection[] = [];
+  private readonly statements: ReturnType<typeof journalStatements>;
+  private readonly prepared = new Map<string, Database.Statement>();
+  private synchronous: "NORMAL" | "FULL" = "NORMAL";
+  private readonly seqMark: SeqMark | undefined;
+  /** The last seq written by the current (outer) transaction, for the seq mark once it commits. */
+  private pendingSeq: number | undefined;
+
+  constructor(path: string, options: OpenJournalOptions) {
+    this.location = path;
+    this.readonly = options.readonly ?? false;
+    this.idGen = options.idGen ?? ulidIdGen();
+    // Read the mark before the database: a writer updates it only after its commit, so the
+    // journal read next can never be legitimately behind the mark read first.
+    const inMemory = path === ":memory:";
+    const mark = inMemory ? undefined : readSeqMark(path);
+    if (mark !== undefined && mark > 0 && (!existsSync(path) || statSync(path).size === 0))
+      throw journalBehind(path, 0, mark, "the journal file is missing or empty");
+    this.db = openDatabase(path, this.readonly, options.busyTimeoutMs ?? 5000);
+    try {
+      // A marked journal whose schema is gone lost its whole WAL: never initialise it afresh.
+      if (
+        mark !== undefined &&
+        mark > 0 &&
+        !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get()
+      )
+        throw journalBehind(path, 0, mark, "it holds no events table");
+      if (!this.readonly) {
+        migrate(this.db, path);
+        refreshViews(this.db);
+      } else {
+        migrate(this.db, path, { checkOnly: true });
+      }
+    } catch (error) {
+      this.db.close();
+      if (error instanceof JournalError) throw error;
+      throw describeSqliteFailure(path, error) ?? error;
+    }
+    this.statements = journalStatements();
+    const has = this.lastSeq();
+    if (mark !== undefined && has < mark) {
+      this.db.close();
+      throw journalBehind(path, has, mark, `it holds events up to seq ${has}`);
+    }
+    if (!this.readonly && !inMemory) {
+      this.seqMark = new SeqMark(path);
+      this.seqMark.init(has);
+    }
+    this.sql = {
+      run: (text, params = []) => {
+        this.stmt(text).run(...(params as unknown[]));
+      },
+      all: <Row>(text: string, params: readonly unknown[] = []) =>
+        this.stmt(text).all(...(params as unknown[])) as Row[],
+      transaction: <T>(fn: () => T): T => {
+        if (this.db.inTransaction) return fn();
+        let result: T;
+        try {
+          result = this.db.transaction(fn).immediate();
+        } catch (error) {
+          this.pendingSeq = undefined;
+          if (error instanceof JournalError) throw error;
+          throw describeSqliteFailure(this.location, error) ?? error;
+        }
+        this.markCommitted();
+        return result;
+      },
+      query: (text: string): SqlRows => {
+        const statement = this.db.prepare(text);
+        if (!statement.reader) {
+          throw new JournalUnavailable(
+            this.location,
+            "this statement returns no rows (it would write); queries over the journal only read",
+          );
+        }
+        return {
+          columns: statement.columns().map((c) => c.name),
+          rows: statement.raw(true).iterate() as IterableIterator<unknown[]>,
+        };
+      },
+    };
+    for (const projection of options.projections ?? []) this.addProjection(projection);
+  }
+
+  append(
+    stream: StreamId,
+    session: SessionId,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): StoredEvent[] {
+    this.assertWritable();
+    if (!isSafeStreamName(stream))
+      throw new InvalidEvent(
+        "envelope",
+        "stream",
+        `"${stream}" is not a safe stream name (letters, digits, . _ -)`,
+        "on append",
+      );
+    // Validate everything before taking the write lock: an invalid event writes nothing.
+    const prepared = events.map((event, index) => {
+      const body = parseEventBody(
+        event.type,
+        event.version,
+        event.payload,
+        `on append (${stream}/${session}, item ${index})`,
+      );
+      return {
+        id: event.id ?? this.idGen.next(event.ts),
+        body,
+        // The stored text is the zod output serialised: object keys come out in schema order
+        // whatever order the caller used, so this is canonical for every fixed-shape field
+        // (records keep their own key order). The hash covers the stored text, so `verify` is
+        // exact either way; idempotent retries compare with canonicalJson (sorted keys).
+        payloadText: JSON.stringify(body.payload),
+        ts: Math.trunc(event.ts),
+        causation: event.causation ?? null,
+        correlation: event.correlation ?? null,
+      };
+    });
+    const durable = options.durable === true || prepared.some((p) => ORDER_EVENT_TYPES.has(p.body.type));
+    this.setSynchronous(durable ? "FULL" : "NORMAL");
+
+    const write = () => {
+      const result: StoredEvent[] = [];
+      const fresh: StoredEvent[] = [];
+      let pos = this.nextPos(stream, session);
+      if (options.expectedPos !== undefined && options.expectedPos !== pos) {
+        throw new JournalConflict(stream, session, options.expectedPos, pos);
+      }
+      const last = this.stmt(this.statements.lastRow).get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const insert = this.stmt(this.statements.insert);
+      for (const p of prepared) {
+        seq += 1;
+        const row: HashedRow = {
+          seq,
+          id: p.id,
+          stream,
+          session,
+          pos,
+          type: p.body.type,
+          version: p.body.version,
+          ts: p.ts,
+          causation: p.causation,
+          correlation: p.correlation,
+          payload: p.payloadText,
+        };
+        const hash = rowHash(prevHash, row);
+        // ON CONFLICT(id) DO NOTHING: a retried id is detected by "no change", with no lookup per row.
+        const { changes } = insert.run(
+          row.seq,
+          row.id,
+          row.stream,
+          row.session,
+          row.pos,
+          row.type,
+          row.version,
+          row.ts,
+          row.causation,
+          row.correlation,
+          row.payload,
+          hash,
+        );
+        if (changes === 0) {
+          seq -= 1;
+          const row = this.stmt(this.statements.byId).get(p.id) as EventRow | undefined;
+          result.push(retriedEvent(this.location, row, stream, session, p));
+          continue;
+        }
+        prevHash = hash;
+        pos += 1;
+        const stored = {
+          seq,
+          id: p.id,
+          stream,
+          session,
+          pos: row.pos,
+          type: p.body.type,
+          version: p.body.version,
+          ts: p.ts,
+          causation: p.causation,
+          correlation: p.correlation,
+          payload: p.body.payload,
+          hash,
+        } as StoredEvent;
+        result.push(stored);
+        fresh.push(stored);
+      }
+      if (fresh.length > 0) {
+        for (const projection of this.projections) projection.apply(this.sql, fresh);
+        this.pendingSeq = seq;
+      }
+      return result;
+    };
+    let stored: StoredEvent[];
+    try {
+      stored = this.db.transaction(write).immediate();
+    } catch (error) {
+      if (!this.db.inTransaction) this.pendingSeq = undefined;
+      if (error instanceof JournalError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+        // Another connection slipped in between our read and our write: report it as a conflict.
+        throw new JournalConflict(stream, session, options.expectedPos ?? -1, this.nextPos(stream, session));
+      }
+      throw describeSqliteFailure(this.location, error) ?? error;
+    }
+    // Only after the commit (an outer transaction marks when it commits: see `sql.transaction`).
+    if (!this.db.inTransaction) this.markCommitted();
+    return stored;
+  }
+
+  beginBatch(): AppendBatch {
+    this.assertWritable();
+    if (this.db.inTransaction) throw new Error("beginBatch: a transaction is already open on this journal");
+    // A batch may hold order events: it commits as durably as an append of them would.
+    this.setSynchronous("FULL");
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw describeSqliteFailure(this.location, error) ?? error;
+    }
+    return {
+      commit: () => {
+        if (!this.db.inTransaction) return;
+        try {
+          this.db.exec("COMMIT");
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec("ROLLBACK");
+          this.pendingSeq = undefined;
+          throw describeSqliteFailure(this.location, error) ?? error;
+        }
+        this.markCommitted();
+      },
+      rollback: () => {
+        if (this.db.open && this.db.inTransaction) this.db.exec("ROLLBACK");
+        this.pendingSeq = undefined;
+      },
+    };
+  }
+
+  private markCommitted(): void {
+    if (this.pendingSeq !== undefined) this.seqMark?.write(this.pendingSeq);
+    this.pendingSeq = undefined;
+  }
+
+  *read(filter: EventFilter = {}): IterableIterator<StoredEvent> {
+    const statement: FilterStatement = this.statements.filtered(filter);
+    const stmt = this.rawStmt(statement.sql);
+    let after = (filter.fromSeq ?? 1) - 1;
+    for (;;) {
+      // Rows as arrays (column order of the table): cheaper than an object per row.
+      const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[];
+      for (const r of rows) yield storedFromColumns(this.location, r);
+      if (rows.length < READ_PAGE) return;
+      after = rows[rows.length - 1]![0];
+    }
+  }
+
+  get(id: string): StoredEvent | undefined {
+    const row = this.stmt(this.statements.byId).get(id) as EventRow | undefined;
+    return row ? storedFromRow(this.location, row) : undefined;
+  }
+
+  nextPos(stream: StreamId, session: SessionId): number {
+    const row = this.stmt(this.statements.nextPos).get(stream, session) as { next: number };
+    return row.next;
+  }
+
+  lastSeq(): number {
+    const row = this.stmt(this.statements.lastRow).get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  sessions(stream?: StreamId): SessionSummaryRow[] {
+    const rows = this.stmt(this.statements.sessions).all() as SessionSummaryRow[];
+    return stream === undefined ? rows : rows.filter((r) => r.stream === stream);
+  }
+
+  sessionIds(stream?: StreamId): SessionId[] {
+    const rows = (
+      stream === undefined
+        ? this.stmt(this.statements.sessionIds).all()
+        : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream)
+    ) as { session: string }[];
+    return rows.map((r) => r.session);
+  }
+
+  verify(): VerifyReport {
+    return this.recordVerified(verifyAll(this.verifyContext(), this.verifiedPoint()));
+  }
+
+  verifySince(): VerifyReport {
+    return this.recordVerified(verifyNew(this.verifyContext(), this.verifiedPoint()));
+  }
+
+  verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport {
+    return verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions);
+  }
+
+  readVerifiedSession(
+    session: SessionId,
+    filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
+  ): { report: VerifyReport; events: StoredEvent[] } {
+    const stream = this.streamVerifiedSession(session, filter);
+    const events = [...stream.events];
+    const report = stream.report();
+    return { report, events: report.ok ? events : [] };
+  }
+
+  streamVerifiedSession(
+    session: SessionId,
+    filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
+  ): VerifiedSessionStream {
+    const ctx = this.verifyContext();
+    return streamCheckedSession(ctx, this.db, session, filter, () => trustedUpTo(ctx, this.verifiedPoint()));
+  }
+
+  verifiedUpTo(): number {
+    return this.verifiedPoint()?.seq ?? 0;
+  }
+
+  async backupTo(destination: string): Promise<void> {
+    // One step for every page: the copy is taken inside one read transaction, a consistent
+    // snapshot that another process's appends (in the WAL) neither block nor restart.
+    await this.db.backup(destination, { progress: () => 2 ** 30 });
+  }
+
+  private verifyContext() {
+    return {
+      stmt: (text: string) => this.stmt(text),
+      iterateRaw: (text: string, ...params: unknown[]) =>
+        this.rawStmt(text).iterate(...params) as IterableIterator<unknown[]>,
+      integrityCheck: () =>
+        (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map(
+          (r) => r.integrity_check,
+        ),
+    };
+  }
+
+  private verifiedPoint(): VerifiedPoint | undefined {
+    return readVerifiedPoint((text) => this.stmt(text));
+  }
+
+  private recordVerified(report: VerifyReport): VerifyReport {
+    if (!this.readonly) recordVerifiedPoint((text) => this.stmt(text), report);
+    return report;
+  }
+
+  addProjection(projection: InlineProjection): void {
+    if (!this.readonly) this.sql.transaction(() => projection.setup(this.sql, (filter) => this.read(filter)));
+    this.projections.push(projection);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.seqMark?.close();
+  }
+
+  private rawStmt(text: string): Database.Statement {
+    const key = `raw:${text}`;
+    let statement = this.prepared.get(key);
+    if (!statement) {
+      statement = this.db.prepare(text).raw(true);
+      this.prepared.set(key, statement);
+    }
+    return statement;
+  }
+
+  private stmt(text: string): Database.Statement {
+    let statement = this.prepared.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.prepared.set(text, statement);
+    }
+    return statement;
+  }
+
+  private setSynchronous(level: "NORMAL" | "FULL"): void {
+    if (this.synchronous === level || this.db.inTransaction) return;
+    this.db.pragma(`synchronous = ${level}`);
+    this.synchronous = level;
+  }
+
+  private assertWritable(): void {
+    if (this.readonly) {
+      throw new JournalUnavailable(
+        this.location,
+        "opened read-only; appends go to a writable journal (e.g. --out)",
+      );
+    }
+  }
+}

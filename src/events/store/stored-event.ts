@@ -1,0 +1,39 @@
+/**
+ * A stored row becomes a `StoredEvent`: one object built straight from the columns, the payload
+ * parsed once and validated (and upcast) on the way.
+ */
+import type { StoredEvent } from "../catalogue/index.js";
+import { JournalUnavailable, parsePayload } from "../catalogue/index.js";
+import type { EventRow } from "../integrity/index.js";
+import { type EventColumns, hashedColumns } from "../integrity/index.js";
+
+/** The event of a row read as an object (`SELECT *`). */
+export function storedFromRow(location: string, row: EventRow): StoredEvent {
+  return storedFromColumns(location, [...hashedColumns(row), row.hash]);
+}
+
+/** The event of a row read as an array of columns (the read path's raw statements). */
+export function storedFromColumns(location: string, c: Readonly<EventColumns>): StoredEvent {
+  const [seq, id, stream, session, pos, type, version, ts, causation, correlation, payloadText, hash] = c;
+  let json: unknown;
+  try {
+    json = JSON.parse(payloadText);
+  } catch {
+    throw new JournalUnavailable(location, `payload at seq ${seq} is not JSON; run \`journal verify\``);
+  }
+  const parsed = parsePayload(type, version, json, `at seq ${seq}`);
+  return {
+    seq,
+    id,
+    stream,
+    session,
+    pos,
+    type,
+    version: parsed.version,
+    ts,
+    causation,
+    correlation,
+    payload: parsed.payload,
+    hash,
+  } as StoredEvent;
+}

@@ -1,0 +1,310 @@
+/**
+ * Market data requests: contract details, option parameters, historical bars and market data
+ * (snapshots with option computations, or a streaming flood), with the scenario's faults.
+ */
+import { newYorkParts } from "../../events/index.js";
+import { asOption, type BookContract, requestContract, resolve } from "../book/index.js";
+import type { Values } from "../protocol/index.js";
+import {
+  CONTRACT_DATA,
+  CONTRACT_DATA_END,
+  HISTORICAL_DATA,
+  ibTime,
+  MARKET_DATA_TYPE,
+  MIN_SERVER_VER,
+  SECURITY_DEFINITION_OPTION_PARAMETER,
+  SECURITY_DEFINITION_OPTION_PARAMETER_END,
+  sessionHours,
+  TICK_OPTION_COMPUTATION,
+  TICK_PRICE,
+  TICK_REQ_PARAMS,
+  TICK_SIZE,
+  TICK_SNAPSHOT_END,
+} from "../protocol/index.js";
+import type { Handler, Session } from "./session.js";
+
+const NO_DEFINITION = "No security definition has been found for the request";
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** The resolved contract, or error 200 on the request id. */
+function known(session: Session, reqId: number, values: Values): BookContract | undefined {
+  const c = resolve(session.ctx.market, requestContract(values));
+  if (!c) session.error(reqId, 200, NO_DEFINITION);
+  return c;
+}
+
+const contractDetails: Handler = (session, v) => {
+  session.countRequest("contract-details");
+  const reqId = Number(v.reqId);
+  const c = known(session, reqId, v);
+  if (!c) return;
+  const { market } = session.ctx;
+  const spec = market.spec(c.symbol)!;
+  const isOption = c.secType === "OPT";
+  const today = newYorkParts(session.ctx.nowMs()).date;
+  session.send(CONTRACT_DATA, {
+    reqId,
+    symbol: c.symbol,
+    secType: c.secType,
+    lastTradeDateOrContractMonth: c.lastTradeDateOrContractMonth,
+    lastTradeDate: c.lastTradeDateOrContractMonth,
+    strike: c.strike,
+    right: c.right,
+    exchange: "SMART",
+    currency: "USD",
+    localSymbol: c.localSymbol,
+    marketName: c.symbol,
+    tradingClass: c.tradingClass,
+    conId: c.conId,
+    minTick: 0.01,
+    // US stock sizes came in lots of 100 before MARKET_DATA_IN_SHARES (159).
+    mdSizeMultiplier: !isOption && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1,
+    multiplier: c.multiplier,
+    orderTypes:
+      "ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,GAT,GTC,GTD,LIT,LMT,MIT,MKT,NONALGO,OCA,REL,STP,STPLMT,TRAIL,WHATIF",
+    validExchanges: isOption
+      ? "SMART,AMEX,BATS,BOX,CBOE,EDGX,ISE,MIAX,NASDAQOM,PHLX"
+      : "SMART,AMEX,ARCA,BATS,EDGX,IEX,ISLAND,NYSE",
+    priceMagnifier: 1,
+    underConId: isOption ? spec.conId : 0,
+    longName: spec.longName,
+    primaryExch: isOption ? "" : "ARCA",
+    contractMonth: isOption ? c.lastTradeDateOrContractMonth.slice(0, 6) : "",
+    industry: isOption ? "" : "Funds",
+    category: isOption ? "" : "Equity Fund",
+    subcategory: isOption ? "" : "Growth-Large Cap",
+    timeZoneId: "US/Eastern",
+    // Stocks trade 04:00–20:00 (liquid 09:30–16:00); equity-ETF options 09:30–16:15.
+    tradingHours: isOption ? sessionHours(today, "0930", "1615") : sessionHours(today, "0400", "2000"),
+    liquidHours: isOption ? sessionHours(today, "0930", "1615") : sessionHours(today, "0930", "1600"),
+    evRule: "",
+    evMultiplier: 0,
+    secIdList: [],
+    aggGroup: isOption ? 2 : 1,
+    underSymbol: isOption ? c.symbol : "",
+    underSecType: isOption ? "STK" : "",
+    marketRuleIds: isOption ? "32,32,32,32,32,32,32,32,32,32" : "26,26,26,26,26,26,26,26",
+    realExpirationDate: c.lastTradeDateOrContractMonth,
+    stockType: isOption ? "" : "ETF",
+    sizeMinTick: 1,
+    minSize: 1,
+    sizeIncrement: 1,
+    suggestedSizeIncrement: isOption ? 1 : 100,
+    ineligibilityReasonList: [],
+  });
+  session.send(CONTRACT_DATA_END, { reqId });
+};
+
+const optionParams: Handler = (session, v) => {
+  session.countRequest("option-params");
+  const reqId = Number(v.reqId);
+  const symbol = String(v.underlyingSymbol ?? "");
+  const { market } = session.ctx;
+  const spec = market.spec(symbol);
+  if (!spec) {
+    session.error(reqId, 200, NO_DEFINITION);
+    return;
+  }
+  const now = session.ctx.nowMs();
+  const expirations = market.expirations(now).map((value) => ({ value }));
+  const strikes = market.strikes(symbol, now).map((value) => ({ value }));
+  for (const exchange of ["SMART", "CBOE"])
+    session.send(SECURITY_DEFINITION_OPTION_PARAMETER, {
+      reqId,
+      exchange,
+      underlyingConId: spec.conId,
+      tradingClass: symbol,
+      multiplier: "100",
+      expirations,
+      strikes,
+    });
+  session.send(SECURITY_DEFINITION_OPTION_PARAMETER_END, { reqId });
+};
+
+/** IB duration strings: "3600 S", "1 D", "2 W"; a "day" of 1-minute RTH bars is 390 bars, not 1440. */
+function parseDuration(duration: string): number {
+  const [n, unit] = duration.trim().split(/\s+/);
+  const value = Number(n);
+  const seconds = unit === "S" ? 1 : unit === "D" ? 86_400 : unit === "W" ? 604_800 : Number.NaN;
+  if (!Number.isFinite(value) || !Number.isFinite(seconds)) throw new Error(`bad duration "${duration}"`);
+  return unit === "S" ? value : value * 390 * 60 * (unit === "W" ? 5 : 1);
+}
+
+const historical: Handler = (session, v) => {
+  const nth = session.countRequest("historical");
+  const { ctx } = session;
+  const reqId = Number(v.reqId);
+  const barSize = String(v.barSizeSetting ?? "");
+  const duration = String(v.durationStr ?? "");
+  const formatDate = Number(v.formatDate ?? 1);
+  ctx.log({
+    event: "request",
+    kind: "historical",
+    reqId,
+    symbol: v.symbol,
+    barSize,
+    duration,
+    clientId: session.clientId,
+  });
+  if (ctx.scenario.unanswered?.kind === "historical" && ctx.scenario.unanswered.nth === nth) {
+    ctx.log({ event: "fault", fault: "unanswered", kind: "historical", reqId });
+    return;
+  }
+  const pacing = ctx.scenario.pacing;
+  if (pacing) {
+    const real = ctx.realNow();
+    const times = ctx.historicalTimes;
+    while (times.length && real - times[0]! > pacing.windowSeconds * 1000) times.shift();
+    times.push(real);
+    if (times.length > pacing.maxRequests) {
+      ctx.log({ event: "fault", fault: "pacing", reqId });
+      session.error(
+        reqId,
+        162,
+        "Historical Market Data Service error message:Historical data request pacing violation",
+      );
+      return;
+    }
+  }
+  const c = known(session, reqId, v);
+  if (!c) return;
+  if (c.secType !== "STK") {
+    session.error(
+      reqId,
+      162,
+      "Historical Market Data Service error message:No data of type TRADES is available for OPT in the sim",
+    );
+    return;
+  }
+  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100.
+  const volumeUnit = session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
+  const count = Math.min(Math.floor(parseDuration(duration) / 60), 1000);
+  const end = ctx.nowMs();
+  const bars = ctx.market.bars(c.symbol, end, count);
+  const fmt = (ms: number) => (formatDate === 2 ? String(Math.floor(ms / 1000)) : ibTime(ms));
+  session.send(HISTORICAL_DATA, {
+    reqId,
+    startDateStr: fmt(bars[0]?.timeMs ?? end),
+    endDateStr: fmt(end),
+    bars: bars.map((b) => ({
+      date: fmt(b.timeMs),
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: Math.round(b.volume / volumeUnit),
+      wap: b.wap,
+      barCount: b.count,
+    })),
+  });
+};
+
+const marketData: Handler = (session, v) => {
+  const { ctx } = session;
+  const reqId = Number(v.reqId);
+  const snapshot = v.snapshot === true;
+  const nth = session.countRequest("snapshot");
+  ctx.log({
+    event: "request",
+    kind: snapshot ? "snapshot" : "streaming",
+    reqId,
+    symbol: v.symbol,
+    secType: v.secType,
+    strike: v.strike,
+    right: v.right,
+    clientId: session.clientId,
+  });
+  const competing = ctx.scenario.competingSession;
+  if (competing && nth >= competing.fromRequest && nth < competing.fromRequest + competing.count) {
+    session.error(reqId, 10197, "No market data during competing live session");
+    return;
+  }
+  const c = known(session, reqId, v);
+  if (!c) return;
+  if (ctx.scenario.unanswered?.kind === "snapshot" && ctx.scenario.unanswered.nth === nth) {
+    ctx.log({ event: "fault", fault: "unanswered", kind: "snapshot", reqId });
+    return;
+  }
+  const now = ctx.nowMs();
+  const quote = ctx.book.quote(c, now);
+  const model = c.secType === "OPT" ? ctx.market.optionModel(asOption(c), now) : undefined;
+  // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
+  const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
+  const ticks = (): void => {
+    session.send(TICK_PRICE, {
+      tickerId: reqId,
+      tickType: 1,
+      price: quote.bid,
+      size: quote.bidSize / sizeUnit,
+      attrMask: 0,
+    });
+    session.send(TICK_PRICE, {
+      tickerId: reqId,
+      tickType: 2,
+      price: quote.ask,
+      size: quote.askSize / sizeUnit,
+      attrMask: 0,
+    });
+    session.send(TICK_PRICE, {
+      tickerId: reqId,
+      tickType: 4,
+      price: quote.last,
+      size: quote.lastSize / sizeUnit,
+      attrMask: 0,
+    });
+    session.send(TICK_SIZE, { tickerId: reqId, tickType: 8, size: 120_000 / sizeUnit });
+    if (!model) return;
+    for (const [tickType, optPrice] of [
+      [10, quote.bid],
+      [11, quote.ask],
+      [12, quote.last],
+      [13, round6(model.price)],
+    ] as const)
+      session.send(TICK_OPTION_COMPUTATION, {
+        tickerId: reqId,
+        tickType,
+        tickAttrib: 1,
+        impliedVol: round6(model.impliedVol),
+        delta: round6(model.delta),
+        optPrice,
+        pvDividend: 0,
+        gamma: round6(model.gamma),
+        vega: round6(model.vega),
+        theta: round6(model.theta),
+        undPrice: round6(model.underlying),
+      });
+  };
+  session.send(TICK_REQ_PARAMS, {
+    tickerId: reqId,
+    minTick: 0.01,
+    bboExchange: "9c0001",
+    snapshotPermissions: 3,
+  });
+  session.send(MARKET_DATA_TYPE, { reqId, marketDataType: 1 });
+  if (!snapshot) {
+    // alpha: streaming subscriptions piled up and overflowed the gateway's output buffer.
+    if (ctx.scenario.streamingFlood) {
+      for (let i = 0; i < 200; i++) ticks();
+      session.error(
+        -1,
+        2100,
+        "API client has been unsubscribed from account data. Output exceeded limit (was: 100413), removed first half",
+      );
+    } else ticks();
+    return;
+  }
+  ctx.later(ctx.scenario.snapshotDelayMs, () =>
+    session.batch(() => {
+      ticks();
+      session.send(TICK_SNAPSHOT_END, { reqId });
+    }),
+  );
+};
+
+/** Handlers by request message id. */
+export const MARKET_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
+  [9, contractDetails],
+  [78, optionParams],
+  [20, historical],
+  [1, marketData],
+];

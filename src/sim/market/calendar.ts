@@ -1,0 +1,70 @@
+/**
+ * The NYSE calendar the simulated market trades on: weekdays less the exchange holidays.
+ */
+import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
+
+/** NYSE full-day holidays, 2025–2027. */
+const HOLIDAYS = new Set([
+  "2025-01-01",
+  "2025-01-20",
+  "2025-02-17",
+  "2025-04-18",
+  "2025-05-26",
+  "2025-06-19",
+  "2025-07-04",
+  "2025-09-01",
+  "2025-11-27",
+  "2025-12-25",
+  "2026-01-01",
+  "2026-01-19",
+  "2026-02-16",
+  "2026-04-03",
+  "2026-05-25",
+  "2026-06-19",
+  "2026-07-03",
+  "2026-09-07",
+  "2026-11-26",
+  "2026-12-25",
+  "2027-01-01",
+  "2027-01-18",
+  "2027-02-15",
+  "2027-03-26",
+  "2027-05-31",
+  "2027-06-18",
+  "2027-07-05",
+  "2027-09-06",
+  "2027-11-25",
+  "2027-12-24",
+]);
+
+/** True for a day the exchange opens. */
+export function isTradingDay(date: string): boolean {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !HOLIDAYS.has(date);
+}
+
+/** The date `n` calendar days after `date`. */
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The next `count` trading days from `date` (inclusive). */
+export function tradingDaysFrom(date: string, count: number): string[] {
+  const out: string[] = [];
+  for (let day = date; out.length < count; day = addDays(day, 1)) if (isTradingDay(day)) out.push(day);
+  return out;
+}
+
+/** The most recent trading day at or before `timeMs`, as a New York date. */
+export function lastTradingDay(timeMs: number): string {
+  let day = newYorkParts(timeMs).date;
+  while (!isTradingDay(day)) day = addDays(day, -1);
+  return day;
+}
+
+/** 09:30 and 16:00 New York on `date`, in epoch ms. */
+export function regularHours(date: string): { openMs: number; closeMs: number } {
+  return { openMs: newYorkTimeToMs(date, 9, 30), closeMs: newYorkTimeToMs(date, 16, 0) };
+}

@@ -1,0 +1,250 @@
+/**
+ * The seeded market: an intraday path per symbol and day, 1-minute bars, quotes, an option chain,
+ * and option prices and greeks from Black–Scholes with a volatility smile. Everything is a pure
+ * function of (seed, symbol, time): the same seed and clock give the same answers, byte for byte.
+ */
+import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
+import { blackScholes, type OptionModel } from "./black-scholes.js";
+import { isTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
+
+export interface SymbolSpec {
+  conId: number;
+  basePriceUsd: number;
+  /** At-the-money implied volatility. */
+  atmVol: number;
+  /** Annualised volatility of the simulated path. */
+  pathVol: number;
+  longName: string;
+}
+
+/** The simulated universe; conIds are the real ones, so logs look familiar. */
+export const SYMBOLS: Readonly<Record<string, SymbolSpec>> = {
+  SPY: { conId: 756733, basePriceUsd: 690, atmVol: 0.16, pathVol: 0.15, longName: "SPDR S&P 500 ETF TRUST" },
+  QQQ: {
+    conId: 320227571,
+    basePriceUsd: 520,
+    atmVol: 0.2,
+    pathVol: 0.19,
+    longName: "INVESCO QQQ TRUST SERIES 1",
+  },
+  IWM: {
+    conId: 9579970,
+    basePriceUsd: 230,
+    atmVol: 0.22,
+    pathVol: 0.21,
+    longName: "ISHARES RUSSELL 2000 ETF",
+  },
+};
+
+export const RISK_FREE_RATE = 0.04;
+const MINUTES = 390;
+const YEAR_MS = 365 * 86_400_000;
+
+/** A 32-bit hash of a string (FNV-1a), to key the PRNG by seed, symbol and day. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: small, fast, seedable; the only randomness of the simulator. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export interface SimBar {
+  timeMs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  wap: number;
+  count: number;
+}
+
+export interface SimQuote {
+  bid: number;
+  ask: number;
+  last: number;
+  bidSize: number;
+  askSize: number;
+  lastSize: number;
+}
+
+export interface SimOption {
+  symbol: string;
+  expiry: string;
+  strike: number;
+  right: "C" | "P";
+}
+
+/** The seeded market. Day paths are cached (390 points per symbol and day). */
+export class SimMarket {
+  private readonly paths = new Map<string, Float64Array>();
+
+  constructor(readonly seed: number) {}
+
+  spec(symbol: string): SymbolSpec | undefined {
+    return SYMBOLS[symbol];
+  }
+
+  /** The day's path: price at each minute boundary 0..390 (09:30 … 16:00). */
+  dayPath(symbol: string, date: string): Float64Array {
+    const key = `${symbol}|${date}`;
+    const cached = this.paths.get(key);
+    if (cached) return cached;
+    const spec = SYMBOLS[symbol];
+    if (!spec) throw new Error(`unknown symbol ${symbol}`);
+    const random = mulberry32(hash32(`${this.seed}|${symbol}|${date}`));
+    // Each day opens within ±3 % of the base (a pure function of the date, not of yesterday).
+    const open = spec.basePriceUsd * (1 + (random() - 0.5) * 0.06);
+    const minuteVol = spec.pathVol / Math.sqrt(252 * MINUTES);
+    // A gentle intraday trend so that trend-following strategies have something to find.
+    const drift = ((random() - 0.5) * 0.004) / MINUTES;
+    const path = new Float64Array(MINUTES + 1);
+    path[0] = open;
+    for (let m = 1; m <= MINUTES; m++)
+      path[m] = path[m - 1]! * Math.exp(drift + minuteVol * gaussian(random));
+    this.paths.set(key, path);
+    if (this.paths.size > 64) this.paths.delete(this.paths.keys().next().value as string);
+    return path;
+  }
+
+  /** The underlying's price at an instant (clamped to the session; linear inside a minute). */
+  priceAt(symbol: string, timeMs: number): number {
+    const date = newYorkParts(timeMs).date;
+    const day = isTradingDay(date) ? date : lastTradingDayBefore(date);
+    const { openMs, closeMs } = regularHours(day);
+    const path = this.dayPath(symbol, day);
+    const t = Math.min(Math.max(timeMs, openMs), closeMs);
+    const minutes = (t - openMs) / 60_000;
+    const m = Math.min(Math.floor(minutes), MINUTES - 1);
+    const frac = minutes - m;
+    return path[m]! + (path[m + 1]! - path[m]!) * frac;
+  }
+
+  /** 1-minute RTH bars ending at `endMs` (only completed minutes), at most `count`, oldest first. */
+  bars(symbol: string, endMs: number, count: number): SimBar[] {
+    const out: SimBar[] = [];
+    let date = newYorkParts(endMs).date;
+    let end = endMs;
+    for (let guard = 0; out.length < count && guard < 10; guard++) {
+      if (isTradingDay(date)) {
+        const { openMs, closeMs } = regularHours(date);
+        const path = this.dayPath(symbol, date);
+        const last = Math.min(Math.floor((Math.min(end, closeMs) - openMs) / 60_000), MINUTES) - 1;
+        const random = mulberry32(hash32(`${this.seed}|${symbol}|${date}|volume`));
+        const volumes = Array.from({ length: MINUTES }, () => 20_000 + Math.floor(random() * 80_000));
+        for (let m = last; m >= 0 && out.length < count; m--) {
+          const o = path[m]!;
+          const c = path[m + 1]!;
+          const wiggle = Math.abs(c - o) * 0.3 + o * 0.0002;
+          out.push({
+            timeMs: openMs + m * 60_000,
+            open: round2(o),
+            high: round2(Math.max(o, c) + wiggle),
+            low: round2(Math.min(o, c) - wiggle),
+            close: round2(c),
+            volume: volumes[m]!,
+            wap: round2((o + c) / 2),
+            count: Math.floor(volumes[m]! / 50),
+          });
+        }
+      }
+      date = previousDay(date);
+      end = Number.POSITIVE_INFINITY;
+    }
+    return out.reverse();
+  }
+
+  /** A stock quote: one-cent spread around the path. */
+  stockQuote(symbol: string, timeMs: number): SimQuote {
+    const p = this.priceAt(symbol, timeMs);
+    const bid = round2(p - 0.01);
+    return { bid, ask: round2(bid + 0.02), last: round2(p), bidSize: 300, askSize: 400, lastSize: 100 };
+  }
+
+  /** Expirations (YYYYMMDD): the next ten trading days, as SPY's dailies. */
+  expirations(timeMs: number): string[] {
+    return tradingDaysFrom(newYorkParts(timeMs).date, 10).map((d) => d.replaceAll("-", ""));
+  }
+
+  /** Strikes every $1 within ±10 % of the day's open. */
+  strikes(symbol: string, timeMs: number): number[] {
+    const date = newYorkParts(timeMs).date;
+    const open = this.dayPath(symbol, isTradingDay(date) ? date : lastTradingDayBefore(date))[0]!;
+    const out: number[] = [];
+    for (let k = Math.ceil(open * 0.9); k <= Math.floor(open * 1.1); k++) out.push(k);
+    return out;
+  }
+
+  /** Implied volatility with a smile: higher away from the money, puts richer (skew). */
+  impliedVol(symbol: string, strike: number, spot: number): number {
+    const spec = SYMBOLS[symbol]!;
+    const m = Math.log(strike / spot);
+    return Math.max(0.05, spec.atmVol + 1.5 * m * m - 0.25 * m);
+  }
+
+  /** Model price and greeks of an option at an instant. */
+  optionModel(
+    option: SimOption,
+    timeMs: number,
+  ): OptionModel & { impliedVol: number; underlying: number; years: number } {
+    const spot = this.priceAt(option.symbol, timeMs);
+    const expiryDate = `${option.expiry.slice(0, 4)}-${option.expiry.slice(4, 6)}-${option.expiry.slice(6, 8)}`;
+    const years = Math.max((newYorkTimeToMs(expiryDate, 16, 0) - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
+    const vol = this.impliedVol(option.symbol, option.strike, spot);
+    return {
+      ...blackScholes(option.right, spot, option.strike, years, RISK_FREE_RATE, vol),
+      impliedVol: vol,
+      underlying: spot,
+      years,
+    };
+  }
+
+  /** An option quote around the model price, spread wider for pricier options. */
+  optionQuote(option: SimOption, timeMs: number): SimQuote {
+    const model = this.optionModel(option, timeMs);
+    const half = Math.max(0.01, Math.round(model.price * 0.01 * 100) / 100);
+    const bid = Math.max(0, Math.floor((model.price - half) * 100) / 100);
+    const ask = Math.max(0.01, Math.ceil((model.price + half) * 100) / 100);
+    return { bid, ask, last: round2(model.price), bidSize: 50, askSize: 60, lastSize: 5 };
+  }
+
+  /** A deterministic conId for an option contract. */
+  optionConId(option: SimOption): number {
+    return (
+      500_000_000 +
+      (hash32(`${option.symbol}|${option.expiry}|${option.strike}|${option.right}`) % 400_000_000)
+    );
+  }
+}
+
+function previousDay(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
+
+function lastTradingDayBefore(date: string): string {
+  let day = date;
+  while (!isTradingDay(day)) day = previousDay(day);
+  return day;
+}
