@@ -10,13 +10,11 @@
 import type { Logger } from "pino";
 import {
   acquireWriterLock,
-  isRegularTradingHours,
   type Journal,
   LIVE_STREAM,
   noticeSeverity,
   openJournal,
   type PayloadOf,
-  type StoredEvent,
   tradingSessionOf,
   ulidIdGen,
   type WriterLock,
@@ -24,23 +22,25 @@ import {
 import { BookProjection } from "../projections/index.js";
 import {
   type AnyStrategy,
+  deadlineGuard,
   isMarketEvent,
   isOrderOutcome,
   SessionFeed,
   StrategyRunner,
-  strategyRef,
 } from "../strategy/index.js";
 import { guardAccounts, guardPort, type TradingMode, tradingMode } from "./account-guard.js";
 import { ClientIdAllocator } from "./client-id.js";
-import { configHash, enforceInterval, type LiveConfig } from "./config.js";
+import { enforceInterval, type LiveConfig, type ModeSources } from "./config.js";
 import { ConnectAborted, GatewayConnection } from "./connection.js";
+import { LiveCycle } from "./cycle.js";
 import type { GatewayNotice } from "./gateway.js";
-import { HealthMonitor, healthWarnings } from "./health.js";
+import { HealthMonitor } from "./health.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
-import { type CycleCounts, heldOptions, MarketDataGatherer } from "./market-data.js";
+import { MarketDataGatherer } from "./market-data.js";
 import { OrderRouter } from "./order-router.js";
 import { BrokerReconciler } from "./reconciler.js";
+import { gatewayConnected, gatewayNotice, sessionClosed, sessionOpened } from "./session-records.js";
 import { WireCapture } from "./wire-capture.js";
 
 export interface LiveBotOptions {
@@ -52,14 +52,19 @@ export interface LiveBotOptions {
   cycles?: number;
   codeVersion: string;
   logger: Logger;
+  /** Where the mode's settings came from (`resolveLiveConfig`), journaled in SessionOpened. */
+  modeSources?: ModeSources;
 }
+
+/** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
+const SIGNAL_SETTLE_MS = 5000;
 
 /** The live journal is broken: live refuses to append to it. */
 export class JournalIntegrityError extends Error {
   readonly code = "JOURNAL_BROKEN";
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class LiveBot {
   private readonly book = new BookProjection();
@@ -73,22 +78,28 @@ export class LiveBot {
   private session: LiveSession | null = null;
   private market: MarketDataGatherer | null = null;
   private reconciler: BrokerReconciler | null = null;
+  private cycle: LiveCycle | null = null;
   private account = "";
   private readonly earlyNotices: GatewayNotice[] = [];
   private stopping = false;
+  /** A second stop(): close now, without waiting for working orders. */
+  private urgent = false;
   /** SessionOpened is journaled: from here on every notice and the close are recorded. */
   private opened = false;
+  /** SessionClosed is journaled: nothing more is (the client's own goodbye notices are only logged). */
+  private closed = false;
   private wake: (() => void) | null = null;
   private cyclesRun = 0;
-  /** Set by 1101/1102 (connectivity restored): fills made while it was lost are asked for again. */
-  private recoveryDue = false;
   /** The wire tap, when `capture` is on. */
   private readonly capture: WireCapture | null;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
     this.mode = tradingMode(config.dryRun, config.liveAccount);
-    this.runner = new StrategyRunner(options.strategy, options.params);
+    // Every strategy call has a deadline: a hang fails its cycle instead of freezing the bot.
+    this.runner = new StrategyRunner(options.strategy, options.params, {
+      guard: deadlineGuard(config.strategy.deadlineMs),
+    });
     this.capture = config.capture ? new WireCapture(logger) : null;
     this.connection = new GatewayConnection(
       config,
@@ -109,8 +120,9 @@ export class LiveBot {
     );
   }
 
-  /** Ask the loop to finish its current step and close the session. */
+  /** Ask the loop to finish its current step and close the session; a second call closes at once. */
   stop(): void {
+    if (this.stopping) this.urgent = true;
     this.stopping = true;
     this.wake?.();
   }
@@ -145,22 +157,37 @@ export class LiveBot {
       await this.recover();
       await this.reportAccount();
       const target = this.options.cycles;
+      let failedInARow = 0;
+      let gaveUp: string | undefined;
       while (!this.stopping && (target === undefined || this.cyclesRun < target)) {
         const started = performance.now();
-        await this.runCycle(cycle);
+        const outcome = await this.cycle!.run(cycle);
         this.cyclesRun += 1;
         cycle += 1;
         this.capture?.flush();
+        failedInARow = outcome.strategyFailed ? failedInARow + 1 : 0;
+        if (failedInARow >= config.strategy.maxFailedCycles) {
+          gaveUp = `the strategy failed in ${failedInARow} cycles in a row (strategy.maxFailedCycles): ${outcome.detail}`;
+          logger.error({ failedInARow }, gaveUp);
+          break;
+        }
         if (this.stopping || (target !== undefined && this.cyclesRun >= target)) break;
         const wait = config.intervalSeconds * 1000 - (performance.now() - started);
         if (wait > 0) await this.sleepInterruptibly(wait);
       }
-      const detail = await this.settleWorkingOrders();
-      this.closeSession(this.stopping ? "signal" : "completed", detail);
+      const working = await this.settleWorkingOrders();
+      const detail = [gaveUp, working].filter((d) => d !== undefined).join("; ");
+      const reason = gaveUp ? "error" : this.stopping ? "signal" : "completed";
+      this.closeSession(reason, detail === "" ? undefined : detail);
       return summarize(this.book.state, this.live.id!, this.cyclesRun);
     } catch (error) {
       if (!(error instanceof ConnectAborted))
         logger.error({ err: (error as Error).message }, "live mode stopped on an error");
+      // A stop while reconnecting ends in ConnectAborted: the session was stopped, not broken.
+      if (this.opened && error instanceof ConnectAborted) {
+        this.closeSession("signal", error.message);
+        return summarize(this.book.state, this.live.id!, this.cyclesRun);
+      }
       if (this.opened) this.closeSession("error", (error as Error).message);
       throw error;
     } finally {
@@ -188,6 +215,24 @@ export class LiveBot {
       () => ({ gateway: this.connection.gateway, clientId: this.connection.clientId, account: this.account }),
       logger,
     );
+    this.cycle = new LiveCycle({
+      config,
+      logger,
+      session,
+      connection: this.connection,
+      health: this.health,
+      market: this.market,
+      reconciler: this.reconciler,
+      router: this.router,
+      runner: this.runner,
+      book: this.book,
+      newDecisionId: (ts) => this.ids.next(ts),
+      account: () => this.account,
+      ensureConnected: () => this.ensureConnected(),
+      recover: () => this.recover(),
+      stopping: () => this.stopping,
+      sleep,
+    });
     // The strategy sees what was journaled: market events, and the outcomes of its own orders.
     session.onRecorded((events) => {
       for (const event of events) {
@@ -213,30 +258,10 @@ export class LiveBot {
   }
 
   private openSession(): void {
-    const { config } = this.options;
-    this.live.record([
-      {
-        type: "SessionOpened",
-        version: 1,
-        ts: this.live.now(),
-        payload: {
-          mode: this.mode,
-          strategy: strategyRef(this.options.strategy),
-          params: this.options.params,
-          configHash: configHash(config),
-          codeVersion: this.options.codeVersion,
-          symbols: config.symbols,
-          gateway: {
-            host: config.gateway.host,
-            port: config.gateway.port,
-            clientId: this.connection.clientId,
-            simulator: this.connection.simulator,
-          },
-          accounts: this.connection.accounts,
-          risk: config.risk,
-        },
-      },
-    ]);
+    const { config, strategy, params, codeVersion } = this.options;
+    const modeSources = this.options.modeSources ?? { dryRun: "LiveBot options" };
+    const run = { config, mode: this.mode, modeSources, strategy, params, codeVersion };
+    this.live.record([sessionOpened(run, this.connection, this.live.now())]);
   }
 
   /** Re-feed this session's journaled events (a restart continues its state); returns the last cycle number. */
@@ -250,7 +275,9 @@ export class LiveBot {
     for (const event of this.journal!.read({ stream: LIVE_STREAM, session: this.live.id! })) {
       feed.push(event);
       this.router.remember(event);
-      if (event.type === "CycleStarted") lastCycle = Math.max(lastCycle, event.payload.cycle);
+      // A cycle that failed before it started has only its CycleCompleted: its number is taken too.
+      if (event.type === "CycleStarted" || event.type === "CycleCompleted")
+        lastCycle = Math.max(lastCycle, event.payload.cycle);
       if (event.type === "OptionChainReceived") this.market!.rememberChain(event.payload);
     }
     // A symbol cut short by a crash never decided live: drop its half-seen events.
@@ -279,12 +306,14 @@ export class LiveBot {
   private async settleWorkingOrders(): Promise<string | undefined> {
     if (this.mode === "dry-run" || this.router.workingOrders().length === 0) return undefined;
     const { closeTimeoutSeconds, requestTimeoutSeconds } = this.options.config;
-    const deadline = performance.now() + closeTimeoutSeconds * 1000;
+    if (this.urgent) return this.stillWorking("a second stop signal");
+    const waitMs = Math.min(closeTimeoutSeconds * 1000, this.stopping ? SIGNAL_SETTLE_MS : Infinity);
+    const deadline = performance.now() + waitMs;
     this.options.logger.info(
       { working: this.router.workingOrders().length, closeTimeoutSeconds },
       "waiting for working orders before closing the session",
     );
-    while (this.router.workingOrders().length > 0 && performance.now() < deadline) {
+    while (this.router.workingOrders().length > 0 && performance.now() < deadline && !this.urgent) {
       try {
         if (!this.connection.isConnected) {
           this.live.anchorClock(await this.connection.connect());
@@ -296,22 +325,21 @@ export class LiveBot {
       }
       await sleep(Math.min(1000, Math.max(0, deadline - performance.now())));
     }
+    return this.stillWorking(`${Math.round(waitMs / 1000)} s`);
+  }
+
+  /** The close's detail when orders still work at the gateway (the next start recovers their fills). */
+  private stillWorking(after: string): string | undefined {
     const left = this.router.workingOrders();
     if (left.length === 0) return undefined;
-    return `closed after ${closeTimeoutSeconds} s with ${left.length} order(s) still working at the gateway: ${left
+    return `closed after ${after} with ${left.length} order(s) still working at the gateway: ${left
       .map((o) => `#${o.orderId} ${o.intent.side} ${o.intent.quantity} ${o.contractKey}`)
       .join("; ")}`;
   }
 
   private closeSession(reason: PayloadOf<"SessionClosed">["reason"], detail?: string): void {
-    this.live.record([
-      {
-        type: "SessionClosed",
-        version: 1,
-        ts: this.live.now(),
-        payload: { reason, cycles: this.cyclesRun, ...(detail === undefined ? {} : { detail }) },
-      },
-    ]);
+    this.live.record([sessionClosed(reason, this.cyclesRun, this.live.now(), detail)]);
+    this.closed = true;
     this.options.logger.info(
       { reason, cycles: this.cyclesRun, ...(detail ? { detail } : {}) },
       "session closed",
@@ -330,28 +358,12 @@ export class LiveBot {
   }
 
   private recordConnected(): void {
-    const { config } = this.options;
-    this.live.record([
-      {
-        type: "GatewayConnected",
-        version: 1,
-        ts: this.live.now(),
-        payload: {
-          host: config.gateway.host,
-          port: config.gateway.port,
-          clientId: this.connection.clientId,
-          serverVersion: this.connection.serverVersion,
-          accounts: this.connection.accounts,
-          simulator: this.connection.simulator,
-          attempt: this.connection.attempts,
-        },
-      },
-    ]);
+    this.live.record([gatewayConnected(this.options.config, this.connection, this.live.now())]);
   }
 
   private onDisconnected(reason: string): void {
     this.options.logger.warn({ reason }, "gateway disconnected");
-    if (this.opened)
+    if (this.opened && !this.closed)
       this.live.record([
         {
           type: "GatewayDisconnected",
@@ -363,9 +375,13 @@ export class LiveBot {
   }
 
   private onNotice(notice: GatewayNotice): void {
-    if (notice.code === 1101 || notice.code === 1102) this.recoveryDue = true;
+    if ((notice.code === 1101 || notice.code === 1102) && this.cycle) this.cycle.recoveryDue = true;
     if (!this.opened) {
       this.earlyNotices.push(notice);
+      return;
+    }
+    if (this.closed) {
+      this.options.logger.info({ code: notice.code }, `after the session closed: ${notice.message}`);
       return;
     }
     this.recordNotice(notice);
@@ -377,115 +393,12 @@ export class LiveBot {
       { code: notice.code, reqId: notice.reqId },
       notice.message,
     );
-    this.live.record([
-      {
-        type: "GatewayNotice",
-        version: 2,
-        ts: this.live.now(),
-        payload: { code: notice.code, message: notice.message, reqId: notice.reqId, severity },
-      },
-    ]);
+    this.live.record([gatewayNotice(notice, this.live.now())]);
     this.router.orderNotice(notice.code, notice.reqId, notice.message);
   }
 
   private flushEarlyNotices(): void {
     for (const notice of this.earlyNotices.splice(0)) this.recordNotice(notice);
-  }
-
-  // ---------------------------------------------------------------- the cycle
-
-  private async runCycle(cycle: number): Promise<void> {
-    const { config, logger } = this.options;
-    const counts: CycleCounts = { requests: 0, errors: 0, timeouts: 0 };
-    const localStart = performance.now();
-    let status: PayloadOf<"CycleCompleted">["status"] = "ok";
-    let detail: string | undefined;
-    try {
-      await this.ensureConnected();
-      const gateway = this.connection.gateway!;
-      const sample = await this.health.sample(config.gateway.host, config.gateway.port);
-      const gatewayMs = await gateway.currentTimeMs(config.requestTimeoutSeconds * 1000);
-      counts.requests += 1;
-      this.live.anchorClock(gatewayMs);
-      this.live.record([{ type: "HealthSampled", version: 1, ts: this.live.now(), payload: sample }]);
-      this.healthWarnings(sample);
-      this.live.record([
-        {
-          type: "CycleStarted",
-          version: 1,
-          ts: this.live.now(),
-          payload: { cycle, symbols: config.symbols, gatewayTimeMs: gatewayMs },
-        },
-      ]);
-      if (!sample.gatewayPortOpen) {
-        status = "skipped";
-        detail = `gateway port ${config.gateway.port} is not accepting connections`;
-      } else if (!isRegularTradingHours(gatewayMs)) {
-        status = "skipped";
-        detail = "outside regular trading hours (09:30–16:00 New York): waiting, not trading";
-      } else if (this.connection.connectivityLost) {
-        status = "skipped";
-        detail = "gateway reported connectivity lost (1100) and not yet restored";
-      } else {
-        if (this.recoveryDue) {
-          this.recoveryDue = false;
-          await this.recover();
-        } else
-          await this.router.pollExecutions(config.requestTimeoutSeconds * 1000).catch(() => {
-            counts.errors += 1;
-          });
-        for (const [i, symbol] of config.symbols.entries()) {
-          if (this.stopping) break;
-          if (i > 0) await sleep(config.symbolPauseMs);
-          await this.market!.gather(gateway, symbol, heldOptions(this.book.state), counts);
-          this.decide(cycle, symbol);
-        }
-        await this.reconciler!.reconcile(gateway, this.account, config.requestTimeoutSeconds * 1000, counts);
-        if (counts.errors + counts.timeouts > 0) status = "partial";
-      }
-    } catch (error) {
-      status = "failed";
-      detail = (error as Error).message;
-      counts.errors += 1;
-      logger.warn({ cycle, err: detail }, "cycle failed");
-      // Anything observed but not decided is dropped with the failed cycle, as replay will.
-      if (this.runner.waitingSymbol !== null) this.runner.discardPending();
-    }
-    this.live.record([
-      {
-        type: "CycleCompleted",
-        version: 1,
-        ts: this.live.now(),
-        payload: {
-          cycle,
-          status,
-          durationMs: Math.round(performance.now() - localStart),
-          ...counts,
-          ...(detail === undefined ? {} : { detail }),
-        },
-      },
-    ]);
-    logger.info({ cycle, status, ...counts, ...(detail ? { detail } : {}) }, "cycle completed");
-  }
-
-  private decide(cycle: number, symbol: string): void {
-    // The id first: the strategy knows its decision by it, and its order events carry it.
-    const decisionId = this.ids.next(this.live.now());
-    const decision = this.runner.decide(cycle, decisionId);
-    if (!decision) return;
-    const [stored] = this.live.record([
-      {
-        id: decisionId,
-        type: "DecisionMade",
-        version: 1,
-        ts: this.live.now(),
-        correlation: decisionId,
-        payload: decision,
-      },
-    ]);
-    this.options.logger.info({ cycle, symbol, action: decision.action, reason: decision.reason }, "decision");
-    this.router.entriesHalted = this.reconciler!.haltReason;
-    for (const intent of decision.intents) this.router.act(intent, stored as StoredEvent);
   }
 
   private async reportAccount(): Promise<void> {
@@ -504,18 +417,6 @@ export class LiveBot {
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, "account summary failed");
     }
-  }
-
-  private healthWarnings(sample: PayloadOf<"HealthSampled">): void {
-    const { health, gateway } = this.options.config;
-    this.live.record(
-      healthWarnings(sample, health.freeMemoryFloorMb, gateway).map((payload) => ({
-        type: "HealthWarning" as const,
-        version: 1 as const,
-        ts: this.live.now(),
-        payload,
-      })),
-    );
   }
 
   private async sleepInterruptibly(ms: number): Promise<void> {

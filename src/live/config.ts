@@ -102,9 +102,13 @@ export const LiveConfigSchema = z
       .object({
         name: z.string().default("trend-vwap"),
         params: z.record(z.string(), z.unknown()).default({}),
+        /** Each evolve/decide call is stopped past this (a hang must not freeze the bot); 0: none. */
+        deadlineMs: z.number().int().nonnegative().default(3000),
+        /** After this many cycles in a row whose strategy failed (threw or hung), the session closes. */
+        maxFailedCycles: z.number().int().positive().default(3),
       })
       .strict()
-      .default({ name: "trend-vwap", params: {} }),
+      .default({ name: "trend-vwap", params: {}, deadlineMs: 3000, maxFailedCycles: 3 }),
     logFile: z.string().default("logs/bot.log"),
     /** Record every TWS frame both ways in the journal (`wire_frames`); `journal live --capture`. */
     capture: z.boolean().default(false),
@@ -125,15 +129,40 @@ export interface LiveOverrides {
   capture?: boolean;
 }
 
-/**
- * Build the config: YAML file (optional) < environment (IBKR_HOST, IBKR_PORT, IBKR_CLIENT_ID,
- * DRY_RUN) < flags. Throws ConfigRefused naming the field and the problem.
- */
+/** Where the settings that choose the trading mode came from, journaled in `SessionOpened`. */
+export interface ModeSources {
+  /** `default`, `config FILE`, `env DRY_RUN`, `flag --paper` or `flag --live-account`. */
+  readonly dryRun: string;
+  /** Absent when no live account is named; else `config FILE`, `env IBKR_LIVE_ACCOUNT` or `flag --live-account`. */
+  readonly liveAccount?: string;
+}
+
+/** A config with the provenance of its mode. */
+export interface ResolvedLiveConfig {
+  readonly config: LiveConfig;
+  readonly sources: ModeSources;
+}
+
+/** `loadLiveConfig` without the provenance (tests and callers that do not journal a session). */
 export function loadLiveConfig(
   file: string | undefined,
   env: NodeJS.ProcessEnv,
   overrides: LiveOverrides,
 ): LiveConfig {
+  return resolveLiveConfig(file, env, overrides).config;
+}
+
+/**
+ * Build the config. Precedence, lowest first: the YAML file, then the environment (IBKR_HOST,
+ * IBKR_PORT, IBKR_CLIENT_ID, DRY_RUN, IBKR_LIVE_ACCOUNT), then flags. The mode never widens by
+ * accident: `--paper` with a live account from any source is refused, naming both, before any
+ * connection. Throws ConfigRefused naming the field and the problem.
+ */
+export function resolveLiveConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  overrides: LiveOverrides,
+): ResolvedLiveConfig {
   let raw: Record<string, unknown> = {};
   if (file !== undefined) {
     try {
@@ -150,14 +179,33 @@ export function loadLiveConfig(
   if (overrides.port !== undefined) gateway.port = overrides.port;
   if (overrides.clientId !== undefined) gateway.clientId = overrides.clientId;
   const merged: Record<string, unknown> = { ...raw, gateway };
-  if (env.DRY_RUN !== undefined) merged.dryRun = !/^(0|false|no)$/i.test(env.DRY_RUN);
+  const fromFile = `config ${file}`;
+  let dryRunSource = raw.dryRun === undefined ? "default" : fromFile;
+  let liveAccountSource = raw.liveAccount === undefined ? undefined : fromFile;
+  if (env.DRY_RUN !== undefined) {
+    merged.dryRun = !/^(0|false|no)$/i.test(env.DRY_RUN);
+    dryRunSource = "env DRY_RUN";
+  }
   if (overrides.symbols !== undefined) merged.symbols = overrides.symbols;
   if (overrides.intervalSeconds !== undefined) merged.intervalSeconds = overrides.intervalSeconds;
-  if (overrides.paper) merged.dryRun = false;
-  if (env.IBKR_LIVE_ACCOUNT) merged.liveAccount = env.IBKR_LIVE_ACCOUNT;
+  if (env.IBKR_LIVE_ACCOUNT) {
+    merged.liveAccount = env.IBKR_LIVE_ACCOUNT;
+    liveAccountSource = "env IBKR_LIVE_ACCOUNT";
+  }
   if (overrides.liveAccount !== undefined) {
     merged.liveAccount = overrides.liveAccount;
     merged.dryRun = false;
+    dryRunSource = liveAccountSource = "flag --live-account";
+  }
+  if (overrides.paper) {
+    // --paper asks for paper accounts only: a live account named anywhere contradicts it, and the
+    // later setting must not silently turn a paper run into real money.
+    if (merged.liveAccount !== undefined)
+      throw new ConfigRefused(
+        `--paper contradicts liveAccount ${String(merged.liveAccount)} (from ${liveAccountSource}): --paper sends orders to paper accounts only. Drop --paper to trade ${String(merged.liveAccount)} with real money, or remove the live account to trade paper; nothing was sent`,
+      );
+    merged.dryRun = false;
+    dryRunSource = "flag --paper";
   }
   if (overrides.closeTimeoutSeconds !== undefined) merged.closeTimeoutSeconds = overrides.closeTimeoutSeconds;
   if (overrides.capture) merged.capture = true;
@@ -169,7 +217,11 @@ export function loadLiveConfig(
     );
   }
   enforceLimits(parsed.data);
-  return parsed.data;
+  const sources: ModeSources =
+    parsed.data.liveAccount === undefined || parsed.data.dryRun
+      ? { dryRun: dryRunSource }
+      : { dryRun: dryRunSource, liveAccount: liveAccountSource ?? "default" };
+  return { config: parsed.data, sources };
 }
 
 /** Refuse values past the hard limits (the interval is checked again once we know the gateway). */

@@ -11,6 +11,7 @@ import type { ClientIdAllocator } from "./client-id.js";
 import { isSimulatorAccounts, type LiveConfig } from "./config.js";
 import { GatewayClient, type GatewayNotice, type OrderEvents } from "./gateway.js";
 import { probePort } from "./health.js";
+import { PeerNotTws, probeTws } from "./tws-probe.js";
 
 /** `stop()` came before any gateway answered: nothing was journaled. */
 export class ConnectAborted extends Error {
@@ -25,6 +26,20 @@ export interface ConnectionListener {
 
 /** How many handshakes may fail in a row (326, timeouts) before the bot gives up. */
 const MAX_HANDSHAKE_FAILURES = 9;
+
+/** A gateway answers the hello at once; a peer silent this long is treated as not ready yet. */
+const PROBE_TIMEOUT_MS = 3000;
+
+/** `work`, unless `stopping()` comes first (polled): a stop never waits out a handshake's timeout. */
+function unlessStopped<T>(work: Promise<T>, stopping: () => boolean, abort: () => Error): Promise<T> {
+  let poll: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    poll = setInterval(() => {
+      if (stopping()) reject(abort());
+    }, 100);
+  });
+  return Promise.race([work, stopped]).finally(() => clearInterval(poll));
+}
 
 export class GatewayConnection {
   gateway: GatewayClient | null = null;
@@ -70,6 +85,11 @@ export class GatewayConnection {
         await this.sleep(backoff);
         continue;
       }
+      // A port that answers something other than TWS is a wrong port, not a gateway still starting.
+      const aborted = () => new ConnectAborted(`stopped before the gateway at ${host}:${port} answered`);
+      const probe = await unlessStopped(probeTws(host, port, PROBE_TIMEOUT_MS), this.stopping, aborted);
+      if (probe.kind === "not-tws") throw new PeerNotTws(host, port, probe.detail);
+      if (this.stopping()) break;
       this.clientId = this.nextClientId();
       this.attempts += 1;
       const gateway = new GatewayClient(
@@ -80,7 +100,11 @@ export class GatewayConnection {
         this.listener.orders,
       );
       try {
-        const info = await gateway.connect(this.clientId, this.config.gateway.connectTimeoutSeconds * 1000);
+        const info = await unlessStopped(
+          gateway.connect(this.clientId, this.config.gateway.connectTimeoutSeconds * 1000),
+          this.stopping,
+          aborted,
+        );
         this.gateway = gateway;
         this.accounts = info.accounts;
         this.serverVersion = info.serverVersion;
@@ -93,6 +117,7 @@ export class GatewayConnection {
         return gatewayMs;
       } catch (error) {
         gateway.disconnect();
+        if (error instanceof ConnectAborted) throw error;
         handshakeFailures += 1;
         this.logger.warn(
           { clientId: this.clientId, attempt, err: (error as Error).message, retryInMs: Math.round(backoff) },
@@ -105,7 +130,7 @@ export class GatewayConnection {
         await this.sleep(backoff);
       }
     }
-    throw new ConnectAborted(`stopped before the gateway at ${host}:${port} answered; nothing was journaled`);
+    throw new ConnectAborted(`stopped before the gateway at ${host}:${port} answered`);
   }
 
   disconnect(): void {

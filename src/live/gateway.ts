@@ -1,15 +1,11 @@
 /**
- * GatewayClient: our small gateway interface over `@stoqey/ib`'s plain `IBApi`, with what the
- * client lacks: a timeout on every request (snapshot and history calls have none of their own and
- * would hang forever), cancellation of what timed out, and every error or warning — including the
- * ones the client emits as `info` (326, 1100, 2104…) — delivered to one notice handler.
- *
- * Request ids and order ids are kept in separate spaces: order errors carry the orderId in the id
- * field, and a shared counter would make them collide with requests.
+ * GatewayClient: the requests of our gateway interface — clock, contract details, bars, option
+ * chain, snapshots, positions, account summary, orders, executions, open orders — each with a
+ * timeout (snapshot and history calls have none of their own in `@stoqey/ib` and would hang
+ * forever) and cancellation of what timed out. The connection itself is `GatewaySocket`.
  */
 import {
   EventName,
-  IBApi,
   type Contract as IbContract,
   type Order as IbOrder,
   type OrderState as IbOrderState,
@@ -18,150 +14,15 @@ import {
   SecType,
 } from "@stoqey/ib";
 import type { Bar, Contract, PayloadOf } from "../events/index.js";
-import {
-  type ConnectInfo,
-  GatewayDisconnected,
-  type GatewayNotice,
-  GatewayRequestError,
-  GatewayTimeout,
-  type OpenOrderReport,
-  type OrderEvents,
-  type SnapshotResult,
-} from "./gateway-types.js";
-import { executionReport, fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
-import { priceOrNull, SnapshotTicks } from "./snapshot-ticks.js";
+import { GatewaySocket } from "./gateway-socket.js";
+import type { OpenOrderReport, SnapshotResult } from "./gateway-types.js";
+import { fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
+import { SnapshotTicks } from "./snapshot-ticks.js";
 
 export * from "./gateway-types.js";
 export { toIbContract } from "./ib-contracts.js";
 
-interface Pending {
-  reject(error: Error): void;
-}
-
-export class GatewayClient {
-  private readonly ib: IBApi;
-  private nextReqId = 1_000_000;
-  private nextOrderId = 0;
-  private readonly pending = new Map<number, Pending>();
-  private connected = false;
-
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    private readonly onNotice: (notice: GatewayNotice) => void,
-    private readonly onClose: (reason: string) => void,
-    private readonly orderEvents: OrderEvents,
-  ) {
-    this.ib = new IBApi({ host, port });
-    const notice = (code: number | undefined, message: string, reqId: number | undefined) => {
-      const n = { code: code ?? 0, message, reqId: reqId ?? -1 };
-      this.onNotice(n);
-      const p = reqId !== undefined && reqId >= 0 ? this.pending.get(reqId) : undefined;
-      // Codes 2100–2199 are warnings that do not end a request.
-      if (p && !(n.code >= 2100 && n.code < 2200))
-        p.reject(new GatewayRequestError(n.code, n.reqId, message));
-    };
-    this.ib.on(EventName.error, (err: Error, code: number, reqId: number) =>
-      notice(code, err.message, reqId),
-    );
-    this.ib.on(EventName.info, (message: string, code: number) => notice(code, message, -1));
-    this.ib.on(EventName.disconnected, () => {
-      const wasConnected = this.connected;
-      this.connected = false;
-      for (const [, p] of this.pending)
-        p.reject(new GatewayDisconnected("the gateway closed the connection"));
-      this.pending.clear();
-      if (wasConnected) this.onClose("socket closed");
-    });
-    this.ib.on(
-      EventName.orderStatus,
-      (orderId, status, filled, remaining, avgFillPrice, permId, _parentId, lastFillPrice) =>
-        this.orderEvents.status(
-          orderId,
-          String(status),
-          Number(filled),
-          Number(remaining),
-          avgFillPrice ?? 0,
-          permId ?? 0,
-          lastFillPrice ?? 0,
-        ),
-    );
-    this.ib.on(EventName.execDetails, (reqId, contract, execution) =>
-      this.orderEvents.execution(executionReport(reqId, contract, execution)),
-    );
-    this.ib.on(EventName.openOrder, (orderId, contract, order, state) =>
-      this.orderEvents.openOrder(openOrderReport(orderId, contract, order, state)),
-    );
-    this.ib.on(EventName.commissionReport, (report) =>
-      this.orderEvents.commission(
-        report.execId ?? "",
-        report.commission ?? 0,
-        report.currency ?? "USD",
-        priceOrNull(report.realizedPNL ?? undefined),
-      ),
-    );
-  }
-
-  get isConnected(): boolean {
-    return this.connected;
-  }
-
-  /** Connect with `clientId`; resolves on next valid id, rejects on 326 or timeout. */
-  connect(clientId: number, timeoutMs: number): Promise<ConnectInfo> {
-    return new Promise((resolve, reject) => {
-      let accounts: string[] = [];
-      const timer = setTimeout(
-        () => finish(new GatewayTimeout(`connect to ${this.host}:${this.port}`, timeoutMs)),
-        timeoutMs,
-      );
-      const onAccounts = (list: string) => {
-        accounts = list.split(",").filter(Boolean);
-      };
-      const onId = (id: number) => {
-        this.nextOrderId = id;
-        this.connected = true;
-        finish(null);
-      };
-      const onInfo = (message: string, code: number) => {
-        if (code === 326) finish(new GatewayRequestError(326, -1, message));
-      };
-      const onDisconnect = () =>
-        finish(
-          new GatewayDisconnected(
-            `the gateway at ${this.host}:${this.port} closed the connection during the handshake`,
-          ),
-        );
-      const onError = (err: Error, code: number) => {
-        if (code === 502 || code === 504 || code === 326)
-          finish(new GatewayRequestError(code, -1, err.message));
-      };
-      const finish = (error: Error | null) => {
-        clearTimeout(timer);
-        this.ib
-          .off(EventName.managedAccounts, onAccounts)
-          .off(EventName.nextValidId, onId)
-          .off(EventName.info, onInfo);
-        this.ib.off(EventName.disconnected, onDisconnect).off(EventName.error, onError);
-        if (error) {
-          this.ib.disconnect();
-          reject(error);
-        } else
-          resolve({ accounts, nextOrderId: this.nextOrderId, serverVersion: this.ib.serverVersion ?? 0 });
-      };
-      this.ib
-        .on(EventName.managedAccounts, onAccounts)
-        .on(EventName.nextValidId, onId)
-        .on(EventName.info, onInfo);
-      this.ib.on(EventName.disconnected, onDisconnect).on(EventName.error, onError);
-      this.ib.connect(clientId);
-    });
-  }
-
-  disconnect(): void {
-    this.connected = false;
-    this.ib.disconnect();
-  }
-
+export class GatewayClient extends GatewaySocket {
   /** The gateway's clock, epoch ms. */
   currentTimeMs(timeoutMs: number): Promise<number> {
     return this.request("current time", timeoutMs, (_reqId, resolve) => {
@@ -485,39 +346,6 @@ export class GatewayClient {
       this.ib.on(EventName.openOrder, on).on(EventName.openOrderEnd, onEnd);
       this.ib.reqAllOpenOrders();
       return () => this.ib.off(EventName.openOrder, on).off(EventName.openOrderEnd, onEnd);
-    });
-  }
-
-  /** One request with a timeout that cancels it, and rejection on a gateway error for its id. */
-  private request<T>(
-    what: string,
-    timeoutMs: number,
-    start: (reqId: number, resolve: (value: T) => void) => () => void,
-    cancel?: (reqId: number) => void,
-  ): Promise<T> {
-    const reqId = this.nextReqId++;
-    return new Promise<T>((resolve, reject) => {
-      let detach: () => void = () => {};
-      const finish = () => {
-        clearTimeout(timer);
-        this.pending.delete(reqId);
-        detach();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        cancel?.(reqId);
-        reject(new GatewayTimeout(what, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(reqId, {
-        reject: (error) => {
-          finish();
-          reject(error);
-        },
-      });
-      detach = start(reqId, (value) => {
-        finish();
-        resolve(value);
-      });
     });
   }
 }

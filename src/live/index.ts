@@ -19,6 +19,9 @@ export {
   LiveConfigSchema,
   type LiveOverrides,
   loadLiveConfig,
+  type ModeSources,
+  type ResolvedLiveConfig,
+  resolveLiveConfig,
 } from "./config.js";
 export { ConnectAborted } from "./connection.js";
 export { GatewayClient } from "./gateway.js";
@@ -27,3 +30,4 @@ export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { createLogger } from "./logger.js";
 export { pickOptions, snapshotSet } from "./market-data.js";
 export { type PositionDiff, positionDiffs } from "./reconciler.js";
+export { PeerNotTws } from "./tws-probe.js";

@@ -147,8 +147,8 @@ export class MarketDataGatherer {
         greeks: contract.secType === "OPT" ? result.greeks : null,
         timing: { reqId, requestedAtMs: start, latencyMs: this.session.now() - start },
       };
-      if (!result.complete && result.bidUsd === null && result.askUsd === null && result.lastUsd === null)
-        return null;
+      // An unanswered snapshot is journaled too, as an incomplete quote with no prices: what live
+      // knew (nothing) shows in v_quotes, and the strategy and a replay see the same gap.
       this.session.record([{ type: "QuoteSnapshot", version: 1, ts: this.session.now(), payload }]);
       return payload;
     } catch (error) {

@@ -10,7 +10,13 @@
  *   `recovered` — fills of an earlier run of the session, or made while the connection was down.
  */
 import type { Logger } from "pino";
-import { LIVE_STREAM, type OrderIntent, type PayloadOf, type StoredEvent } from "../events/index.js";
+import {
+  contractKey,
+  LIVE_STREAM,
+  type OrderIntent,
+  type PayloadOf,
+  type StoredEvent,
+} from "../events/index.js";
 import {
   type BookProjection,
   checkExposure,
@@ -53,6 +59,11 @@ export class OrderRouter implements OrderEvents {
   private highestOrderId = 0;
   /** New entries are refused while the book and the broker disagree (set by reconciliation). */
   entriesHalted: string | null = null;
+  /**
+   * The broker's positions by contract key, from the latest `PositionsReported` (set by
+   * reconciliation); null until the broker has reported, then the rules check exits against it.
+   */
+  brokerPositions: ReadonlyMap<string, number> | null = null;
 
   constructor(
     private readonly config: LiveConfig,
@@ -369,11 +380,11 @@ export class OrderRouter implements OrderEvents {
 
   /** The shared rules of the core (src/projections/risk.ts), after the reconciliation halt. */
   private riskCheck(intent: OrderIntent): RiskRefusal | null {
-    const exposure = riskExposure(
-      this.book.state,
-      { stream: LIVE_STREAM, session: this.session.id! },
-      intent,
-    );
+    const book = riskExposure(this.book.state, { stream: LIVE_STREAM, session: this.session.id! }, intent);
+    const exposure =
+      this.brokerPositions === null
+        ? book
+        : { ...book, broker: this.brokerPositions.get(contractKey(intent.contract)) ?? 0 };
     if (this.entriesHalted !== null && !isReducing(intent, exposure.held))
       return { rule: "position-mismatch", detail: `entries halted: ${this.entriesHalted}` };
     return checkExposure(exposure, intent, this.config.risk);

@@ -1,7 +1,8 @@
 /**
  * Reconciliation, every cycle: the book projected from the journal against the positions the
  * gateway reports. A difference is journaled with both sides (`PositionMismatch`), logged loudly,
- * and halts new entries until the two agree again (`PositionsAgreed`); exits stay allowed.
+ * and halts new entries until the two agree again (`PositionsAgreed`); exits stay allowed where
+ * the broker holds what they sell (the `broker-position` rule reads `brokerPositions`).
  *
  * Only the bot's own symbols are compared (their stock and options): an account may hold other
  * things a person bought, and those are not the bot's to reconcile.
@@ -19,12 +20,11 @@ export interface PositionDiff {
   broker: number;
 }
 
-/** The differences between our positions and the broker's, over `symbols` only (pure). */
-export function positionDiffs(
-  ours: ReadonlyMap<string, number>,
+/** The broker's positions in `symbols`' contracts by contract key, summed over accounts (pure). */
+export function brokerPositionMap(
   broker: readonly PayloadOf<"PositionsReported">[],
   symbols: readonly string[],
-): PositionDiff[] {
+): Map<string, number> {
   const theirs = new Map<string, number>();
   for (const report of broker)
     for (const p of report.positions) {
@@ -32,6 +32,16 @@ export function positionDiffs(
       const key = contractKey(p.contract);
       theirs.set(key, (theirs.get(key) ?? 0) + p.quantity);
     }
+  return theirs;
+}
+
+/** The differences between our positions and the broker's, over `symbols` only (pure). */
+export function positionDiffs(
+  ours: ReadonlyMap<string, number>,
+  broker: readonly PayloadOf<"PositionsReported">[],
+  symbols: readonly string[],
+): PositionDiff[] {
+  const theirs = brokerPositionMap(broker, symbols);
   const mine = new Map([...ours].filter(([key]) => symbols.includes(key.split(" ")[0]!)));
   const diffs: PositionDiff[] = [];
   for (const key of [...new Set([...mine.keys(), ...theirs.keys()])].sort()) {
@@ -44,6 +54,8 @@ export function positionDiffs(
 
 export class BrokerReconciler {
   private mismatch: PositionDiff[] | null = null;
+  /** The broker's positions as last reported (null before the first report of this run). */
+  brokerPositions: ReadonlyMap<string, number> | null = null;
 
   constructor(
     private readonly session: LiveSession,
@@ -93,6 +105,7 @@ export class BrokerReconciler {
       if (!p.key.startsWith(`${LIVE_STREAM}|`) || p.quantity === 0) continue;
       ours.set(p.key.slice(LIVE_STREAM.length + 1), p.quantity);
     }
+    this.brokerPositions = brokerPositionMap(reports, this.symbols);
     const diffs = positionDiffs(ours, reports, this.symbols);
     const account = reports.map((r) => r.account).join(",");
     if (diffs.length > 0) {

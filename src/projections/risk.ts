@@ -6,6 +6,11 @@
  * The rules, in the order they are checked:
  * - `short-option`: a SELL of an option that would open or grow a short position — counting the
  *   SELLs still working, as if they all filled — unless `allowShortOptions`.
+ * - `broker-position` (live, where the broker's position is known): an order that reduces the
+ *   book's position must reduce the broker's too — the opposite side of what the broker holds, no
+ *   more than it holds counting working orders. An exit of what another program already sold, or
+ *   of a fill the broker never made, would otherwise open a position nobody asked for (a naked
+ *   short option). Entries during a mismatch are refused by live before the rules (`position-mismatch`).
  * - An order that only reduces the position (the opposite side, no more than is held) is then
  *   approved: exits are never refused by the position cap, the open-order cap or the loss limit.
  * - `max-position`: the position after this order and every working order on the same side would
@@ -64,6 +69,8 @@ export interface RiskExposure {
   readonly workingOrders: number;
   /** This trading session's P&L, µ$. */
   readonly sessionPnlMicros: Micros;
+  /** The broker's last reported position in the contract; absent where no broker reports (replay). */
+  readonly broker?: number;
 }
 
 const WORKING: ReadonlySet<OrderPhase> = new Set<OrderPhase>(["intended", "submitted", "partially-filled"]);
@@ -138,6 +145,15 @@ export function checkExposure(
       return {
         rule: "short-option",
         detail: `${what} would leave ${after} (held ${held}, ${workingSell} already being sold): selling options short is off; set risk.allowShortOptions: true to allow it`,
+      };
+  }
+  if (exposure.broker !== undefined && isReducing(intent, held)) {
+    const { broker } = exposure;
+    const alreadyGoing = intent.side === "SELL" ? workingSell : workingBuy;
+    if (!isReducing({ ...intent, quantity: intent.quantity + alreadyGoing }, broker))
+      return {
+        rule: "broker-position",
+        detail: `${what} would exit a position the broker does not hold: the book holds ${held}, the broker ${broker}${alreadyGoing > 0 ? ` with ${alreadyGoing} already on the way` : ""}; sending it would leave the account at ${intent.side === "SELL" ? broker - alreadyGoing - intent.quantity : broker + alreadyGoing + intent.quantity}. Find who changed the position (see PositionMismatch), then reconcile`,
       };
   }
   if (isReducing(intent, held)) return null;

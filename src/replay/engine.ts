@@ -32,8 +32,12 @@ import {
 } from "../projections/index.js";
 import {
   type AnyStrategy,
+  DEFAULT_STRATEGY_DEADLINE_MS,
+  deadlineGuard,
   isOrderOutcome,
   SessionFeed,
+  StrategyDeadlineExceeded,
+  StrategyFailed,
   StrategyRunner,
   strategyRef,
 } from "../strategy/index.js";
@@ -93,6 +97,8 @@ export interface ReplayInput {
   outcomes?: OutcomeMode | "auto";
   /** The risk limits of a simulated run (default: live's, from SessionOpened, else the config defaults). */
   riskLimits?: RiskLimits;
+  /** Each strategy call's deadline, ms (default live's, from SessionOpened, else 3000; 0: none). */
+  strategyDeadlineMs?: number;
 }
 
 /** Asked for recorded outcomes with a strategy live did not run: they would answer other decisions. */
@@ -221,6 +227,9 @@ export function replaySession(input: ReplayInput): SessionReplay {
 
   const replayDecisions = new Map<string, PayloadOf<"DecisionMade">>();
   const liveDecisions = new Map<string, PayloadOf<"DecisionMade">>();
+  // The deadline live ran under, so a call that hung live hangs here too and is stopped alike.
+  const deadlineMs =
+    input.strategyDeadlineMs ?? opened?.payload.strategyDeadlineMs ?? DEFAULT_STRATEGY_DEADLINE_MS;
   const runner = new StrategyRunner(input.strategy, params);
   // The limits live ran with (journaled since SessionOpened carries them), else the config defaults.
   const limits = input.riskLimits ?? opened?.payload.risk ?? DEFAULT_RISK_LIMITS;
@@ -295,7 +304,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
   const source: StoredEvent[] = [];
   let read = 0;
   let lastTs = firstTs;
-  for (const event of concatEvents(head, rest)) {
+  /** One source event through the run: what the loop below does per event, under the cycle's deadline. */
+  const step = (event: StoredEvent): void => {
     read += 1;
     lastTs = event.ts;
     if (KEPT_TYPES.has(event.type)) source.push(event);
@@ -317,7 +327,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
           payload: event.payload,
         } as NewEvent & { id: string });
       }
-      continue;
+      return;
     }
     if (event.type === "QuoteSnapshot") {
       log.mark(event);
@@ -325,7 +335,34 @@ export function replaySession(input: ReplayInput): SessionReplay {
       if (pending.length > 0) fillAgainst(event);
     }
     feed.push(event);
+  };
+  // A strategy that never returns is stopped at its deadline, a cycle at a time: one watchdog per
+  // cycle instead of one per call, which would cost a replay 5× its speed (`npm run bench:replay`).
+  // Live stops each call; a cycle's calls together take milliseconds, far under either deadline.
+  const guard = deadlineGuard(deadlineMs);
+  let cycleEvents: StoredEvent[] = [];
+  let cycleNo = 0;
+  const runCycle = () => {
+    const events = cycleEvents;
+    cycleEvents = [];
+    try {
+      guard(() => {
+        for (const event of events) step(event);
+      });
+    } catch (error) {
+      if (error instanceof StrategyDeadlineExceeded)
+        throw new StrategyFailed(input.strategy, `cycle ${cycleNo} of ${input.session}`, error);
+      throw error;
+    }
+  };
+  for (const event of concatEvents(head, rest)) {
+    if (event.type === "CycleStarted") {
+      if (cycleEvents.length > 0) runCycle();
+      cycleNo = event.payload.cycle;
+    }
+    cycleEvents.push(event);
   }
+  runCycle();
 
   function fillAgainst(quote: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>): void {
     const key = contractKey(quote.payload.contract);

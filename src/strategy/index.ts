@@ -1,6 +1,19 @@
 /** The strategy contract, the shared runner and session feed, and the shipped strategies. */
 export * from "./contract.js";
+export {
+  DEFAULT_STRATEGY_DEADLINE_MS,
+  type DeadlineGuard,
+  deadlineGuard,
+  noDeadline,
+  StrategyDeadlineExceeded,
+} from "./deadline.js";
 export { findStrategy, shippedStrategies } from "./registry.js";
-export { isMarketEvent, StrategyFailed, StrategyRunner, symbolOf } from "./runner.js";
+export {
+  isMarketEvent,
+  StrategyFailed,
+  StrategyRunner,
+  type StrategyRunnerOptions,
+  symbolOf,
+} from "./runner.js";
 export { type DecisionListener, SessionFeed, type SessionFeedOptions } from "./session-feed.js";
 export { TrendVwapParams, type TrendVwapState, trendVwap } from "./trend-vwap.js";

@@ -14,6 +14,7 @@ import {
   type OrderOutcome,
   strategyRef,
 } from "./contract.js";
+import { type DeadlineGuard, noDeadline, StrategyDeadlineExceeded } from "./deadline.js";
 
 const MARKET_TYPES: ReadonlySet<string> = new Set(MARKET_EVENT_TYPES);
 
@@ -43,15 +44,25 @@ export function symbolOf(event: MarketEvent): string {
  * journal or the engine. Says which strategy, in which call, and where in its code.
  */
 export class StrategyFailed extends JournalError {
+  /** True when the call was stopped at its deadline rather than throwing by itself. */
+  readonly timedOut: boolean;
   constructor(strategy: AnyStrategy, call: string, error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
+    const timedOut = error instanceof StrategyDeadlineExceeded;
     // The first frame of the strategy's own stack: where to look, without the engine's frames.
-    const at = error instanceof Error ? /\n\s+at (.*)/.exec(error.stack ?? "")?.[1] : undefined;
+    const at = error instanceof Error && !timedOut ? /\n\s+at (.*)/.exec(error.stack ?? "")?.[1] : undefined;
     super(
       "STRATEGY_FAILED",
-      `strategy ${strategy.name} ${strategy.version} threw in ${call}: ${message}${at ? ` (at ${at})` : ""} — fix the strategy, or run another with --strategy`,
+      `strategy ${strategy.name} ${strategy.version} ${timedOut ? "hung" : "threw"} in ${call}: ${message}${at ? ` (at ${at})` : ""} — fix the strategy, or run another with --strategy`,
     );
+    this.timedOut = timedOut;
   }
+}
+
+/** How the runner calls the strategy. */
+export interface StrategyRunnerOptions {
+  /** Every evolve and decide runs under this guard (`deadlineGuard(ms)`); default: none. */
+  readonly guard?: DeadlineGuard;
 }
 
 export class StrategyRunner<Params = unknown, State = unknown> {
@@ -59,11 +70,14 @@ export class StrategyRunner<Params = unknown, State = unknown> {
   private pending: MarketEvent[] = [];
   private pendingSymbol: string | null = null;
   private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
+  private readonly guard: DeadlineGuard;
 
   constructor(
     readonly strategy: AnyStrategy,
     readonly params: Params,
+    options: StrategyRunnerOptions = {},
   ) {
+    this.guard = options.guard ?? noDeadline;
     try {
       this.state = strategy.initialState(params) as State;
     } catch (error) {
@@ -101,7 +115,8 @@ export class StrategyRunner<Params = unknown, State = unknown> {
 
   private evolve(event: Parameters<AnyStrategy["evolve"]>[1]): void {
     try {
-      this.state = this.strategy.evolve(this.state, event, this.params) as State;
+      const { strategy, state, params } = this;
+      this.state = this.guard(() => strategy.evolve(state, event, params)) as State;
     } catch (error) {
       const seq = "seq" in event ? ` at seq ${event.seq}` : "";
       throw new StrategyFailed(this.strategy, `evolve (${event.type}${seq})`, error);
@@ -123,7 +138,8 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     const input = buildCycleInput(cycle, symbol, events, this.chains.get(symbol) ?? null);
     let decision: Decision;
     try {
-      decision = this.strategy.decide(this.state, input, this.params);
+      const { strategy, state, params } = this;
+      decision = this.guard(() => strategy.decide(state, input, params));
     } catch (error) {
       throw new StrategyFailed(this.strategy, `decide (cycle ${cycle}, ${symbol})`, error);
     }

@@ -76,6 +76,33 @@ describe("a strategy of the user's that throws", () => {
   });
 });
 
+describe("a strategy of the user's that hangs", () => {
+  it("is stopped at the deadline live ran under, named with its session and cycle (exit 1), serially and in workers", () => {
+    const hangingFile = join(ROOT, "test", "support", "hanging-strategy.ts");
+    for (const workers of ["1", "2"]) {
+      const started = Date.now();
+      const r = cli([
+        "replay",
+        "--journal",
+        journal,
+        "--sessions",
+        "2026-02-04,2026-02-05",
+        "--strategy",
+        hangingFile,
+        "--workers",
+        workers,
+        "--out",
+        join(dir, `hangs-${workers}.db`),
+      ]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.stderr).toMatch(/strategy hanging 1 hung in cycle 2 of 2026-02-0[45]: .*deadline of 3000 ms/);
+      expect(existsSync(join(dir, `hangs-${workers}.db`))).toBe(false);
+    }
+  }, 90_000);
+});
+
 describe("a session recorded by a strategy this checkout does not have", () => {
   it("names it and asks for --strategy (exit 2), serially and in workers, and writes nothing", () => {
     // Two days whose SessionOpened names a strategy that is not here: replay reads ahead to learn it.

@@ -188,22 +188,13 @@ describe("integrity before trading", () => {
 describe("reconciliation with the broker", () => {
   it("a position opened outside the bot: mismatch journaled with both sides, entries halted, exits allowed, a summary printed", async () => {
     const { sim, journal } = await h.setup();
+    const args = ["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--strategy", PROBE];
+    // The call is bought on cycle 1, before anything is bought outside; the bot restarts after it
+    // and continues the session (cycles 2 and 3) with 10 SPY it never bought at the broker.
+    const first = await h.live([...args, "--interval", "1", "--cycles", "1", "--paper"]).done;
+    expect(first.code, first.stderr).toBe(0);
     await buyOutsideTheBot(sim.port, 10);
-    const run = await h.live([
-      "--journal",
-      journal,
-      "--port",
-      String(sim.port),
-      "--symbols",
-      "SPY",
-      "--strategy",
-      PROBE,
-      "--interval",
-      "1",
-      "--cycles",
-      "3",
-      "--paper",
-    ]).done;
+    const run = await h.live([...args, "--interval", "1", "--cycles", "2", "--paper"]).done;
     expect(run.code, run.stderr).toBe(0);
     const evs = journalEvents(journal);
 
@@ -216,7 +207,7 @@ describe("reconciliation with the broker", () => {
       ["position-mismatch", "entry"],
     ]);
     const fills = of(evs, "OrderFilled");
-    // The call bought on cycle 1 (before the first reconciliation) and its exit on cycle 3.
+    // The call bought on cycle 1 (before the outside purchase) and its exit on cycle 3.
     expect(fills.map((e) => e.payload.side)).toEqual(["BUY", "SELL"]);
     expect(fills.every((e) => e.payload.orderRef === e.correlation)).toBe(true);
 

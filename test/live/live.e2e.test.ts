@@ -46,12 +46,13 @@ describe("journal live against the simulator", () => {
       "GatewayNotice",
     ]);
     const firstCycle = types(evs.slice(evs.findIndex((e) => e.type === "HealthSampled")));
+    // The broker's positions come before the market data: decisions are checked against them.
     expect(firstCycle.slice(0, 6)).toEqual([
       "HealthSampled",
       "CycleStarted",
+      "PositionsReported",
       "BarsReceived",
       "OptionChainReceived",
-      "QuoteSnapshot",
       "QuoteSnapshot",
     ]);
     const cycles = evs.filter((e) => e.type === "CycleCompleted");

@@ -7,11 +7,13 @@ import { describe, expect, it } from "vitest";
 import type { Contract, EventBodyInput, OrderIntent, StoredEvent } from "../../src/events/index.js";
 import {
   type BookState,
+  checkExposure,
   checkRisk,
   DEFAULT_RISK_LIMITS,
   foldBook,
   isReducing,
   type RiskLimits,
+  riskExposure,
   sessionPnlMicros,
 } from "../../src/projections/index.js";
 import { stored } from "../support/given.js";
@@ -216,6 +218,64 @@ describe("risk rules: each refusal names its own rule", () => {
       "daily-loss-limit",
     );
     expect(checkRisk(b, scope(), intent(c, "SELL", 2, "stop-loss"), DEFAULT_RISK_LIMITS)).toBeNull();
+  });
+});
+
+describe("risk rules against the broker's positions (live)", () => {
+  const withBroker = (b: BookState, i: OrderIntent, broker: number) =>
+    checkExposure({ ...riskExposure(b, scope(), i), broker }, i, DEFAULT_RISK_LIMITS);
+
+  it("broker-position: the book is long a call another program sold (broker flat): the exit is refused, naming both sides", () => {
+    const c = option(690);
+    const b = book([{ session: DAY1, events: order(intent(c, "BUY", 1), 1) }]);
+    const exit = intent(c, "SELL", 1, "stop-loss");
+    expect(checkRisk(b, scope(), exit, DEFAULT_RISK_LIMITS)).toBeNull();
+    expect(withBroker(b, exit, 0)).toMatchObject({
+      rule: "broker-position",
+      detail: expect.stringMatching(/the book holds 1, the broker 0.*leave the account at -1/),
+    });
+    expect(withBroker(b, exit, 1)).toBeNull();
+  });
+
+  it("broker-position: a fill the broker never made (book 3, broker 1) lets 1 go, not 3; working exits count", () => {
+    const c = option(690);
+    const b = book([{ session: DAY1, events: order(intent(c, "BUY", 3), 3) }]);
+    expect(withBroker(b, intent(c, "SELL", 3), 1)?.rule).toBe("broker-position");
+    expect(withBroker(b, intent(c, "SELL", 1), 1)).toBeNull();
+    const working = book([
+      { session: DAY1, events: [...order(intent(c, "BUY", 3), 3), ...order(intent(c, "SELL", 1), 0)] },
+    ]);
+    expect(withBroker(working, intent(c, "SELL", 1), 1)).toMatchObject({
+      rule: "broker-position",
+      detail: expect.stringMatching(/with 1 already on the way/),
+    });
+  });
+
+  it("broker-position: a short the broker does not have is not bought back (stock, the other side)", () => {
+    const spy: Contract = { secType: "STK", symbol: "SPY", exchange: "SMART", currency: "USD" };
+    const b = book([{ session: DAY1, events: order(intent(spy, "SELL", 10), 10) }]);
+    expect(withBroker(b, intent(spy, "BUY", 10), 0)?.rule).toBe("broker-position");
+    expect(withBroker(b, intent(spy, "BUY", 10), -10)).toBeNull();
+  });
+
+  it("a broker that agrees with the book changes nothing: every answer is the book-only one", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ i: arbIntent, filled: fc.nat(8) }), { maxLength: 6 }),
+        arbIntent,
+        (flow, next) => {
+          const events = flow.flatMap(({ i, filled }) => order(i, Math.min(filled, i.quantity)));
+          const b = book([{ session: DAY1, events }]);
+          const exposure = riskExposure(b, scope(), next);
+          const agreeing = checkExposure({ ...exposure, broker: exposure.held }, next, DEFAULT_RISK_LIMITS);
+          const bookOnly = checkExposure(exposure, next, DEFAULT_RISK_LIMITS);
+          // Equal, except an exit the working orders already cover: the broker side refuses it.
+          if (agreeing?.rule === "broker-position")
+            expect(exposure.workingBuy + exposure.workingSell).toBeGreaterThan(0);
+          else expect(agreeing).toEqual(bookOnly);
+        },
+      ),
+    );
   });
 });
 

@@ -7,12 +7,17 @@ import {
   JournalIntegrityError,
   LiveBot,
   type LiveConfig,
-  loadLiveConfig,
+  type ModeSources,
+  PeerNotTws,
+  resolveLiveConfig,
 } from "../../live/index.js";
 import { loadStrategy, StrategyRejected } from "../../replay/index.js";
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
+
+/** How long a stop signal may take before the process leaves anyway (systemd waits 90 s). */
+const STOP_FAILSAFE_MS = 30_000;
 
 /** `journal live`: the bot beside IB Gateway. Dry run unless --paper. */
 export function register(program: Command): void {
@@ -44,7 +49,17 @@ export function register(program: Command): void {
       .option("--close-timeout <seconds>", "at the end, wait this long for working orders (default 120)")
       .option("--log-file <file>", "JSON-lines log file, rotated daily (default from config: logs/bot.log)")
       .option("--capture", "record every TWS frame both ways in the journal (config: capture: true)")
-      .option("--quiet", "no console log"),
+      .option("--quiet", "no console log")
+      .addHelpText(
+        "after",
+        `
+Precedence, lowest first: the --config file, then the environment (IBKR_HOST, IBKR_PORT,
+IBKR_CLIENT_ID, DRY_RUN, IBKR_LIVE_ACCOUNT), then flags. The mode is dry run unless something
+sends orders: --paper (paper accounts only), DRY_RUN=false or dryRun: false (paper, unless a live
+account is named), --live-account / IBKR_LIVE_ACCOUNT / liveAccount: (real money, to that account).
+--paper with a live account from any source is refused before connecting. SessionOpened records
+the mode and where each setting that chose it came from.`,
+      ),
   ).action(
     async (opts: {
       journal: string;
@@ -71,8 +86,9 @@ export function register(program: Command): void {
         return n;
       };
       let config: LiveConfig;
+      let modeSources: ModeSources;
       try {
-        config = loadLiveConfig(opts.config, process.env, {
+        ({ config, sources: modeSources } = resolveLiveConfig(opts.config, process.env, {
           ...(opts.host === undefined ? {} : { host: opts.host }),
           ...(opts.port === undefined ? {} : { port: number("port", opts.port)! }),
           ...(opts.clientId === undefined ? {} : { clientId: number("client-id", opts.clientId)! }),
@@ -93,7 +109,7 @@ export function register(program: Command): void {
           ...(opts.closeTimeout === undefined
             ? {}
             : { closeTimeoutSeconds: number("close-timeout", opts.closeTimeout, false)! }),
-        });
+        }));
       } catch (error) {
         if (error instanceof ConfigRefused) throw new UsageError(error.message);
         throw error;
@@ -119,21 +135,41 @@ export function register(program: Command): void {
         params: parsed.data as Record<string, unknown>,
         codeVersion: codeVersion(),
         logger,
+        modeSources,
         ...(cycles === undefined ? {} : { cycles }),
       });
-      const stop = () => bot.stop();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      // A first signal closes the session after the step under way; a second closes it at once.
+      // Past STOP_FAILSAFE_MS something awaited forever: leave rather than ignore the signal.
+      let failsafeArmed = false;
+      const stop = () => {
+        bot.stop();
+        if (failsafeArmed) return;
+        failsafeArmed = true;
+        setTimeout(() => {
+          process.stderr.write(
+            `journal live: still running ${STOP_FAILSAFE_MS / 1000} s after the stop signal; exiting without closing the session (the next start continues it)\n`,
+          );
+          process.exit(1);
+        }, STOP_FAILSAFE_MS).unref();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
       try {
         const summary = await bot.run();
         process.stdout.write(formatSummary(summary, opts.journal));
       } catch (error) {
         if (error instanceof ConnectAborted) {
-          process.stdout.write(`${error.message}\n`);
+          // Only a stop before the session opened reaches here: later ones end in SessionClosed.
+          process.stdout.write(`${error.message}; nothing was journaled\n`);
           return;
         }
         if (error instanceof ConfigRefused || error instanceof JournalIntegrityError)
           throw new UsageError(error.message);
+        if (error instanceof PeerNotTws) {
+          process.stderr.write(`${error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         throw error;
       } finally {
         process.off("SIGINT", stop);

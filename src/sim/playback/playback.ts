@@ -179,7 +179,12 @@ export async function startPlayback(options: PlaybackOptions): Promise<PlaybackS
       }
       for (const fields of messages) {
         const { type, key, reqId } = requestKey(fields, version);
-        const match = requests.find((r) => !r.used && r.type === type && r.key === key);
+        // A hello is answered like the gateway answers every hello (its version reply), as often as
+        // it comes: live probes the port with a hello of its own before each connection.
+        const match =
+          type === "API"
+            ? requests.find((r) => r.type === type && r.key === key)
+            : requests.find((r) => !r.used && r.type === type && r.key === key);
         if (!match) {
           stats.unknown += 1;
           const name = type === "API" ? "HELLO" : (REQUESTS.get(Number(type))?.name ?? `message ${type}`);

@@ -1,0 +1,80 @@
+/**
+ * The strategy deadline: a call that never returns is stopped, whatever context its code came
+ * from, and the runner reports it as the strategy's failure with its state untouched.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type AnyStrategy,
+  deadlineGuard,
+  StrategyDeadlineExceeded,
+  StrategyFailed,
+  StrategyRunner,
+} from "../../src/strategy/index.js";
+import { stored } from "../support/given.js";
+import { hanging } from "../support/hanging-strategy.js";
+
+describe("deadlineGuard", () => {
+  it("returns what the call returns, and rethrows what it throws", () => {
+    const guard = deadlineGuard(1000);
+    expect(guard(() => 41 + 1)).toBe(42);
+    expect(() =>
+      guard(() => {
+        throw new RangeError("own error");
+      }),
+    ).toThrow(RangeError);
+  });
+
+  it("stops a busy loop at the deadline, and the process goes on", () => {
+    const guard = deadlineGuard(200);
+    const started = performance.now();
+    expect(() =>
+      guard(() => {
+        for (;;) {}
+      }),
+    ).toThrow(StrategyDeadlineExceeded);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(150);
+    expect(guard(() => "alive")).toBe("alive");
+  });
+
+  it("0 means no deadline", () => {
+    expect(deadlineGuard(0)(() => "plain")).toBe("plain");
+  });
+});
+
+describe("StrategyRunner under a deadline", () => {
+  it("a decide that hangs fails as the strategy's own (timedOut), and the state is the one before the call", () => {
+    const params = hanging.params.parse({ hangFrom: 1, hangTo: 1 });
+    const runner = new StrategyRunner(hanging as AnyStrategy, params, { guard: deadlineGuard(200) });
+    const before = runner.currentState;
+    const [quote] = stored([
+      {
+        type: "QuoteSnapshot",
+        version: 1,
+        payload: {
+          contract: { secType: "STK", symbol: "SPY", exchange: "SMART", currency: "USD" },
+          bidUsd: 1,
+          askUsd: 1.1,
+          lastUsd: 1.05,
+          bidSize: 1,
+          askSize: 1,
+          lastSize: 1,
+          greeks: null,
+          timing: { reqId: 1, requestedAtMs: 0, latencyMs: 1 },
+          complete: true,
+        },
+      },
+    ] as never);
+    runner.observe(quote as never);
+    let failure: unknown;
+    try {
+      runner.decide(1, "D1");
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StrategyFailed);
+    expect((failure as StrategyFailed).timedOut).toBe(true);
+    expect((failure as Error).message).toMatch(/hanging 1 hung in decide \(cycle 1, SPY\).*200 ms/);
+    expect(runner.currentState).toBe(before);
+  });
+});
