@@ -5,7 +5,8 @@
  * A symbol's market events of one cycle are complete, and the strategy decides, at the first of:
  * a market event of another symbol, the source's own DecisionMade for that symbol, CycleCompleted,
  * or the next CycleStarted. Nothing is decided at the end of the events, nor in a cycle that
- * failed: a cycle cut short by a crash or an error never decided live either.
+ * failed, nor in one that a later SessionOpened (a restart) shows was cut short by a crash: such a
+ * cycle never decided live either.
  *
  * A strategy that threw: live marks the cycle failed and goes on (the market event it threw on
  * ends the cycle: live observes nothing more of it; an order outcome it threw on is lost to the
@@ -60,6 +61,14 @@ export class SessionFeed {
   }
 
   push(event: StoredEvent): void {
+    if (event.type === "SessionOpened") {
+      // A new run of the session (a restart after a crash, or after a stop): whatever the last run
+      // observed and did not decide was never decided live, and its restart dropped it the same way
+      // (LiveBot's warm-up); a throw it was waiting to judge was cut short with its cycle.
+      this.runner.discardPending();
+      this.failure = null;
+      return;
+    }
     if (this.failure && (event.type === "CycleCompleted" || event.type === "CycleStarted")) this.judge(event);
     // Live's cycle ended at the market event its strategy threw on: nothing after it was observed.
     if (this.failure?.on === "market" && event.type !== "CycleCompleted") return;
