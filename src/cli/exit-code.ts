@@ -4,6 +4,7 @@
  * what can only be a bug.
  */
 import { type Command, CommanderError } from "commander";
+import { printableError } from "./printable-error.js";
 import { NotFound, UsageError } from "./usage-error.js";
 
 /** Parse `argv` with `program` (built with `exitOverride()`) and return the exit code. */
@@ -12,7 +13,7 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
-    return exitCodeOf(error);
+    return exitCodeOf(await printableError(error));
   }
 }
 

@@ -1,13 +1,19 @@
 /**
  * Typed journal errors. Each has a stable `code` and a message that says what to do next.
  */
+import { forPeople } from "./printable.js";
 
+/**
+ * The base of every journal error. Its message is for a person wherever it ends up (a terminal, a
+ * log, a `--json` field): messages quote input (an import line's fields, a URL), so passwords are
+ * masked and control characters escaped here, once, rather than at each place one is printed.
+ */
 export class JournalError extends Error {
   constructor(
     readonly code: string,
     message: string,
   ) {
-    super(message);
+    super(forPeople(message));
     this.name = new.target.name;
   }
 }

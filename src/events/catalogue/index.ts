@@ -12,6 +12,7 @@ export * from "./clock.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export * from "./journal-api.js";
+export { forPeople, maskPassword, printable } from "./printable.js";
 export { isRealSessionDate } from "./session-date.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";

@@ -68,10 +68,8 @@ export interface AsyncJournal extends JournalReader {
   nextPos(stream: StreamId, session: SessionId): Promise<number>;
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and `location`. */
-export function maskPassword(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/i, "$1***@");
-}
+// Masking lives with the catalogue's printable text (catalogue/printable.ts), below the errors that use it.
+export { maskPassword } from "../catalogue/index.js";
 
 /** True for `postgres://…` and `postgresql://…` locations. */
 export function isPostgresUrl(location: string): boolean {
