@@ -4,10 +4,11 @@
  * Two Node start-ups in a row would cost twice `node -e 0` before the first row; the bin starts
  * the child as its very first step when the command is `sql`, so it loads SQLite while the parent
  * parses the command line, and the parent hands it the job on stdin. An unused child (a usage
- * error, `--help`, a PostgreSQL journal) sees stdin close and exits without a word.
+ * error, `--help`) sees stdin close and exits without a word.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 
 let started: ChildProcess | undefined;
@@ -23,7 +24,22 @@ function spawnRunner(): ChildProcess {
   const child = spawn(process.execPath, runnerArgs(), { stdio: ["pipe", "inherit", "inherit"] });
   // The parent may exit before it writes (a usage error): a closed pipe is then no error.
   child.stdin?.on("error", () => {});
+  killOnSignal(child);
   return child;
+}
+
+/**
+ * A SIGTERM or SIGINT (or a closed terminal's SIGHUP) of the command stops its query too, at once:
+ * SIGKILL, because the child may be inside one native SQLite call. The command then exits as the
+ * signal would have ended it (128 + its number). A SIGKILL of the command, which nothing can
+ * catch, the child notices by itself (parent-watch.ts).
+ */
+function killOnSignal(child: ChildProcess): void {
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
+    process.once(signal, () => {
+      child.kill("SIGKILL");
+      process.exit(128 + constants.signals[signal]);
+    });
 }
 
 /** Called by the bin before anything else: starts the runner early when argv names `sql`. */

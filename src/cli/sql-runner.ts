@@ -5,28 +5,33 @@
  * (it is built without one), and a worker thread cannot be terminated while SQLite computes
  * inside one native call (an aggregate over an infinite recursive CTE never returns to JS). A
  * process can always be killed, and the journal is opened read-only, so killing it is harmless.
- * Rows go out as they come (`iterate()`), so memory does not grow with the result.
+ * Rows go out as they come (`iterate()`), so memory does not grow with the result. The child dies
+ * with its parent (parent-watch.ts): a query never outlives the command that asked for it.
  */
 import { once } from "node:events";
-import { isPostgresUrl, JournalError, openAsyncJournal, openJournal } from "../events/index.js";
+import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, printable } from "../events/index.js";
 import { renderTable } from "./format.js";
+import { dieWithParent } from "./parent-watch.js";
+import { csvRecord, jsonObjects } from "./sql-output.js";
 
-/** What the parent hands over (as one JSON argument). */
+/** What the parent hands over (as one JSON line on stdin). */
 export interface SqlJob {
   journal: string;
   query: string;
   format: "table" | "csv" | "json";
   maxTableRows: number;
+  /** A PostgreSQL password read from `--password-file` (this child was started before it was read). */
+  pgPassword?: string;
+}
+
+/** The read-only refusal: one line whatever the statement, exit 2 (as for every usage mistake). */
+function readOnly(reason: string): number {
+  process.stderr.write(`journal sql is read-only: ${printable(reason, "")}\n`);
+  return 2;
 }
 
 /** Exit codes: 0 ok, 1 the journal cannot be used, 2 the query or its size is the problem. */
 async function run(job: SqlJob): Promise<number> {
-  if (/^\s*pragma\s+[\w.]+\s*=/i.test(job.query)) {
-    process.stderr.write(
-      "journal sql is read-only: the journal is append-only evidence and was not changed (a PRAGMA that sets a value, e.g. journal_mode, would change the file; query the journal only)\n",
-    );
-    return 2;
-  }
   if (isPostgresUrl(job.journal)) return queryFleet(job);
   const journal = openJournal(job.journal, { readonly: true });
   try {
@@ -36,26 +41,8 @@ async function run(job: SqlJob): Promise<number> {
     } catch (error) {
       return sqlError(error);
     }
-    const { columns } = result;
     try {
-      if (job.format === "table") return await table(columns, result.rows, job.maxTableRows);
-      const out = new Chunked();
-      if (job.format === "csv") {
-        await out.add(`${columns.map(csvCell).join(",")}\n`);
-        for (const row of result.rows) await out.add(`${row.map(csvCell).join(",")}\n`);
-      } else {
-        let first = true;
-        await out.add("[");
-        for (const row of result.rows) {
-          const object: Record<string, unknown> = {};
-          for (let i = 0; i < columns.length; i++) object[columns[i]!] = row[i];
-          await out.add(`${first ? "" : ","}${JSON.stringify(object)}`);
-          first = false;
-        }
-        await out.add("]\n");
-      }
-      await out.flush();
-      return 0;
+      return await writeRows(result.columns, result.rows, job);
     } catch (error) {
       return sqlError(error);
     }
@@ -64,7 +51,30 @@ async function run(job: SqlJob): Promise<number> {
   }
 }
 
-async function table(columns: string[], rows: IterableIterator<unknown[]>, max: number): Promise<number> {
+/** The rows in the job's format: csv and json streamed, a table held (it is aligned). */
+async function writeRows(columns: string[], rows: Iterable<unknown[]>, job: SqlJob): Promise<number> {
+  if (job.format === "table") return table(columns, rows, job.maxTableRows);
+  const out = new Chunked();
+  if (job.format === "csv") {
+    // A person reading a terminal gets control characters escaped; a pipe gets the bytes.
+    const tty = process.stdout.isTTY === true;
+    await out.add(`${csvRecord(columns, tty)}\n`);
+    for (const row of rows) await out.add(`${csvRecord(row, tty)}\n`);
+  } else {
+    const object = jsonObjects(columns);
+    let first = true;
+    await out.add("[");
+    for (const row of rows) {
+      await out.add(`${first ? "" : ","}${object(row)}`);
+      first = false;
+    }
+    await out.add("]\n");
+  }
+  await out.flush();
+  return 0;
+}
+
+async function table(columns: string[], rows: Iterable<unknown[]>, max: number): Promise<number> {
   const kept: unknown[][] = [];
   for (const row of rows) {
     if (kept.length === max) {
@@ -85,44 +95,43 @@ async function table(columns: string[], rows: IterableIterator<unknown[]>, max: 
  * (the database enforces it, whatever the statement looks like).
  */
 async function queryFleet(job: SqlJob): Promise<number> {
-  const journal = await openAsyncJournal(job.journal, { readonly: true });
+  // pg reads PGPASSWORD (and ~/.pgpass) itself when the URL holds no password.
+  if (job.pgPassword !== undefined) process.env.PGPASSWORD = job.pgPassword;
   let rows: Record<string, unknown>[];
   try {
-    rows = await journal.query(job.query);
+    const journal = await openAsyncJournal(job.journal, { readonly: true });
+    try {
+      rows = await journal.query(job.query);
+    } finally {
+      await journal.close();
+    }
   } catch (error) {
-    if (/permission denied|multiple commands/i.test((error as Error).message))
-      return sqlError(new Error(`read-only: ${(error as Error).message}`));
+    if (/permission denied|read-only transaction|multiple commands/i.test((error as Error).message))
+      return readOnly(`the journal was not changed (${(error as Error).message})`);
     return sqlError(error);
-  } finally {
-    await journal.close();
   }
   const columns = rows.length ? Object.keys(rows[0]!) : [];
-  const values = rows.map((r) => columns.map((c) => r[c]));
-  if (job.format === "json") process.stdout.write(`${JSON.stringify(rows)}\n`);
-  else if (job.format === "csv")
-    process.stdout.write(`${[columns, ...values].map((r) => r.map(csvCell).join(",")).join("\n")}\n`);
-  else return table(columns, values[Symbol.iterator](), job.maxTableRows);
-  return 0;
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return writeRows(
+    columns,
+    rows.map((r) => columns.map((c) => r[c])),
+    job,
+  );
 }
 
 function sqlError(error: unknown): number {
   const message = (error as Error).message;
-  if (/readonly|read-only|attempt to write|does not return data|returns no rows/i.test(message)) {
-    process.stderr.write(
-      `journal sql is read-only: the journal is append-only evidence and was not changed (${message})\n`,
+  if ((error as { code?: unknown }).code === "STATEMENT_WOULD_WRITE")
+    return readOnly(
+      "this statement would change the journal (a write, DDL, ATTACH, VACUUM or a PRAGMA that sets a value) and was not run; the journal is append-only evidence — query it with SELECT, or experiment on a copy (journal backup --out copy.db)",
     );
-    return 2;
-  }
+  if (/readonly|read-only|attempt to write/i.test(message))
+    return readOnly(`the journal was not changed (${message})`);
   if (error instanceof JournalError) {
     process.stderr.write(`${message}\n`);
     return 1;
   }
-  process.stderr.write(`SQL error: ${message}\n`);
+  // SQLite's messages quote the statement ("near "…": syntax error"): escaped like any input.
+  process.stderr.write(`SQL error: ${printable(message, "")}\n`);
   return 2;
 }
 
@@ -156,8 +165,11 @@ async function readJob(): Promise<SqlJob | undefined> {
 
 try {
   const job = await readJob();
-  if (job) process.exitCode = await run(job);
+  if (job) {
+    dieWithParent();
+    process.exitCode = await run(job);
+  }
 } catch (error) {
-  process.stderr.write(`${error instanceof JournalError ? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof JournalError ? error.message : printable(String(error))}\n`);
   process.exitCode = 1;
 }

@@ -143,6 +143,35 @@ describe("journal sql", () => {
     expect(sha(journal)).toBe(before);
   });
 
+  it("refuses every statement that would write as read-only, in one line, whatever it looks like", () => {
+    const before = sha(journal);
+    for (const statement of [
+      // These returned rows or failed as "disk I/O error" before SQLite itself was asked.
+      "PRAGMA journal_mode(DELETE)",
+      "/* tidy up */ PRAGMA journal_mode=DELETE",
+      "PRAGMA main.journal_mode = 'wal'",
+      "PRAGMA wal_checkpoint(TRUNCATE)",
+      "PRAGMA user_version(7)",
+      "PRAGMA optimize",
+      "INSERT INTO journal_meta VALUES ('x', 'y') RETURNING *",
+      "CREATE TEMP TABLE scratch (x)",
+      "ATTACH 'other.db' AS other",
+      "VACUUM",
+      "ANALYZE",
+      "REINDEX",
+    ]) {
+      const r = cli(["sql", statement, "--journal", journal]);
+      expect(r.status, statement).toBe(2);
+      expect(r.stderr, statement).toMatch(/^journal sql is read-only: [^\n]+\n$/);
+      expect(r.stderr, statement).not.toMatch(/disk I\/O error/);
+      expect(r.stdout, statement).toBe("");
+    }
+    expect(sha(journal)).toBe(before);
+    // Reading the journal mode only reads.
+    const mode = cli(["sql", "PRAGMA journal_mode", "--journal", journal, "--format", "csv"]);
+    expect(mode.stdout).toBe("journal_mode\nwal\n");
+  });
+
   it("prints an aligned table, CSV and JSON", () => {
     const table = cli([
       "sql",

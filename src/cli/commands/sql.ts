@@ -9,6 +9,13 @@ import { UsageError } from "../usage-error.js";
 const MAX_TABLE_ROWS = 10_000;
 
 /**
+ * The longest `--timeout`: 7 days, far beyond any post-mortem query and safely under the largest
+ * delay one Node timer holds (2^31 − 1 ms, 24.8 days; a longer one fires at once).
+ */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * `journal sql`: read-only SQL over the journal and its post-mortem views (docs/sql.md), with a
  * time limit that really stops the statement (it runs in a child process, killed at --timeout)
  * and output streamed as it is produced.
@@ -27,13 +34,17 @@ export function register(program: Command): void {
         `table (≤ ${MAX_TABLE_ROWS} rows), csv or json (streamed, any size)`,
         "table",
       )
-      .option("--timeout <seconds>", "stop the statement after this long (0: no limit)", "300"),
+      .option(
+        "--timeout <seconds>",
+        `stop the statement after this long, at most ${MAX_TIMEOUT_SECONDS} (7 days; 0: no limit)`,
+        "300",
+      ),
   ).action(runSql);
 }
 
 async function runSql(
   query: string | undefined,
-  opts: { journal: string; file?: string; format: string; timeout: string },
+  opts: { journal: string; file?: string; format: string; timeout: string; passwordFile?: string },
 ): Promise<void> {
   let text = query;
   if (opts.file !== undefined) {
@@ -48,13 +59,22 @@ async function runSql(
   if (!["table", "csv", "json"].includes(opts.format))
     throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
   const timeout = Number(opts.timeout);
-  if (!Number.isFinite(timeout) || timeout < 0)
+  if (opts.timeout.trim() === "" || !Number.isFinite(timeout) || timeout < 0)
     throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);
+  if (timeout > MAX_TIMEOUT_SECONDS)
+    throw new UsageError(
+      `--timeout ${opts.timeout}: at most ${MAX_TIMEOUT_SECONDS} s (7 days); for no limit at all give --timeout 0`,
+    );
   const job: SqlJob = {
     journal: opts.journal,
     query: text,
     format: opts.format as SqlJob["format"],
     maxTableRows: MAX_TABLE_ROWS,
+    // The child started before --password-file was read (sql-child.ts): it gets the password here,
+    // on its stdin, never on a command line.
+    ...(opts.passwordFile !== undefined && process.env.PGPASSWORD !== undefined
+      ? { pgPassword: process.env.PGPASSWORD }
+      : {}),
   };
   const code = await runChild(job, timeout);
   if (code === "timeout") {
@@ -66,6 +86,8 @@ async function runSql(
 }
 
 function runChild(job: SqlJob, timeoutSeconds: number): Promise<number | "timeout"> {
+  // Refused above --timeout's maximum, so one timer holds it (a bigger delay would fire at once).
+  const timeoutMs = Math.min(Math.round(timeoutSeconds * 1000), MAX_TIMER_MS);
   return new Promise((resolve, reject) => {
     const child = takeSqlChild();
     child.stdin?.end(`${JSON.stringify(job)}\n`);
@@ -76,7 +98,7 @@ function runChild(job: SqlJob, timeoutSeconds: number): Promise<number | "timeou
             timedOut = true;
             // SIGKILL: SQLite may be deep inside one native call that nothing else can stop.
             child.kill("SIGKILL");
-          }, timeoutSeconds * 1000)
+          }, timeoutMs)
         : undefined;
     child.on("error", reject);
     child.on("exit", (code, signal) => {

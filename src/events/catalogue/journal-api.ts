@@ -64,7 +64,10 @@ export interface VerifyReport {
   verifiedHash?: string;
 }
 
-/** One read statement's result, streamed: the column names, then rows as arrays in that order. */
+/**
+ * One read statement's result, streamed: the column names, then rows as arrays in that order.
+ * Integers come as `bigint` (exact beyond 2^53); reals, text, blobs and nulls as usual.
+ */
 export interface SqlRows {
   columns: string[];
   rows: IterableIterator<unknown[]>;
@@ -95,7 +98,7 @@ export interface SqlExecutor {
   transaction<T>(fn: () => T): T;
   /**
    * Stream one statement that returns rows (memory does not grow with the result). A statement
-   * that returns no data is refused, so this never writes.
+   * that would write, or returns no data, is refused before it runs (`STATEMENT_WOULD_WRITE`).
    */
   query(sql: string): SqlRows;
 }

@@ -79,10 +79,11 @@ export async function openPgJournal(url: string, options: OpenPgJournalOptions =
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 2,
-    // seq and ts are bigint: exact as numbers up to 2^53, which epoch milliseconds and seqs stay under.
+    // seq and ts are bigint: exact as numbers up to 2^53, which epoch milliseconds and seqs stay
+    // under; a bigger one (a `journal sql` result) comes as a bigint rather than rounded.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === 20 ? int8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // A connection the server or the network drops emits "error" (on the pool when idle, on the
@@ -103,6 +104,12 @@ export async function openPgJournal(url: string, options: OpenPgJournalOptions =
     );
   }
   return new PgJournal(location, db, pool, options);
+}
+
+/** A bigint column's text as a number when that is exact, else as a bigint. */
+function int8(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
 /** The PostgreSQL store; see the file comment. */

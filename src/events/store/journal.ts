@@ -60,6 +60,7 @@ import {
 } from "../integrity/index.js";
 import { describeSqliteFailure, openDatabase } from "./journal-open.js";
 import { type FilterStatement, journalStatements, migrate, refreshViews } from "./journal-sql.js";
+import { StatementWouldWrite, statementWrites } from "./read-only-sql.js";
 import { retriedEvent } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { storedFromColumns, storedFromRow } from "./stored-event.js";
@@ -164,15 +165,11 @@ class SqliteJournal implements Journal {
       },
       query: (text: string): SqlRows => {
         const statement = this.db.prepare(text);
-        if (!statement.reader) {
-          throw new JournalUnavailable(
-            this.location,
-            "this statement returns no rows (it would write); queries over the journal only read",
-          );
-        }
+        if (statementWrites(statement, text)) throw new StatementWouldWrite(this.location);
         return {
           columns: statement.columns().map((c) => c.name),
-          rows: statement.raw(true).iterate() as IterableIterator<unknown[]>,
+          // Integers as bigint, so a value beyond 2^53 is shown exactly (`SELECT 9007199254740993`).
+          rows: statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>,
         };
       },
     };
