@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { isPostgresUrl, openAsyncJournal, openJournal, snapshotJournal } from "../../events/index.js";
+import {
+  isPostgresUrl,
+  maskPassword,
+  openAsyncJournal,
+  openJournal,
+  snapshotJournal,
+} from "../../events/index.js";
 import { buildCalendar, renderCalendar, renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
 import { shortRunId } from "../replay-summary.js";
@@ -61,7 +67,7 @@ export function register(program: Command): void {
       try {
         if (!journal.sessionIds(opts.stream).includes(session)) {
           throw new UsageError(
-            `no session ${opts.session} in stream ${opts.stream} of ${opts.journal}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
+            `no session ${opts.session} in stream ${opts.stream} of ${maskPassword(opts.journal)}; sessions there: ${journal.sessionIds(opts.stream).join(", ") || "(none)"}`,
           );
         }
         const runs = replayJournal
@@ -102,7 +108,9 @@ export function register(program: Command): void {
 /** One bot's session from the fleet journal, copied into memory for the (synchronous) report. */
 async function fleetSession(url: string, bot: string | undefined, stream: string, session: string) {
   if (bot === undefined)
-    throw new UsageError(`${url} holds a fleet: say whose session (--bot NAME; journal sessions lists them)`);
+    throw new UsageError(
+      `${maskPassword(url)} holds a fleet: say whose session (--bot NAME; journal sessions lists them)`,
+    );
   const fleet = await openAsyncJournal(url, { readonly: true, bot });
   try {
     return await snapshotJournal(fleet, { stream, session });

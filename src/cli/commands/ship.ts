@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
-import type { Command } from "commander";
-import { openJournal, openShipTarget, shipJournal } from "../../events/index.js";
-import { journalPathOption } from "../options.js";
+import { type Command, Option } from "commander";
+import { maskPassword, openJournal, openShipTarget, shipJournal } from "../../events/index.js";
+import { envDefault, journalPathOption, passwordFileOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
 
 /**
@@ -11,15 +11,15 @@ import { UsageError } from "../usage-error.js";
  */
 export function register(program: Command): void {
   journalPathOption(
-    program
-      .command("ship")
+    passwordFileOption(program.command("ship"))
       .description(
         "copy new events to a central PostgreSQL journal (exactly once, resumable, chain verified)",
       )
-      .option(
-        "--to <url>",
-        "postgres://user[:password]@host[:port]/db (env JOURNAL_SHIP_URL)",
-        process.env.JOURNAL_SHIP_URL,
+      .addOption(
+        new Option(
+          "--to <url>",
+          "postgres://user@host[:port]/db (env JOURNAL_SHIP_URL); the password from --password-file, PGPASSWORD or ~/.pgpass",
+        ).default(...envDefault("JOURNAL_SHIP_URL")),
       )
       .option("--bot <name>", "this bot's name in the central journal (default: the hostname)", hostname())
       .option("--batch <n>", "events per transaction", "5000")
@@ -37,7 +37,9 @@ export function register(program: Command): void {
       if (!opts.to)
         throw new UsageError("say where to: --to postgres://user@host/db (or set JOURNAL_SHIP_URL)");
       if (!/^postgres(ql)?:\/\//i.test(opts.to))
-        throw new UsageError(`--to ${opts.to}: expected a PostgreSQL URL, postgres://user@host/db`);
+        throw new UsageError(
+          `--to ${maskPassword(opts.to)}: expected a PostgreSQL URL, postgres://user@host/db`,
+        );
       if (!/^[\w.-]{1,64}$/.test(opts.bot))
         throw new UsageError(`--bot ${opts.bot}: letters, digits, '.', '_' or '-', at most 64`);
       const batchSize = Number(opts.batch);
