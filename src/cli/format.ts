@@ -4,9 +4,13 @@
  * `journal sql` a quarter of a bare node start; test/cli/format.test.ts checks the output is
  * cli-table3's, character for character.
  */
-import { newYorkParts } from "../events/index.js";
+import { newYorkParts, printable } from "../events/index.js";
 
-const cellText = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+// Cells come from the journal (strings any producer wrote, an import line's ids): control
+// characters are escaped so a cell cannot move the cursor or retitle the terminal. A table cell
+// keeps its newlines (it spans lines); a column of renderColumns is one line.
+const cellText = (cell: unknown) =>
+  cell === null || cell === undefined ? "" : printable(String(cell), "\n");
 const widthOf = (text: string) => [...text].length;
 
 /**
@@ -74,7 +78,7 @@ export function renderColumns(
   rows: readonly (readonly unknown[])[],
   options: ColumnsOptions = {},
 ): string {
-  const text = (cell: unknown) => (cell === null || cell === undefined ? "" : String(cell));
+  const text = (cell: unknown) => (cell === null || cell === undefined ? "" : printable(String(cell), ""));
   const cells = rows.map((row) => head.map((_, i) => text(row[i])));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const last = head.length - 1;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Journal, newYorkTimeToMs, openJournal, readWireFrames } from "../../events/index.js";
+import { type Journal, newYorkTimeToMs, openJournal, printable, readWireFrames } from "../../events/index.js";
 import { describeFrame, frameFields } from "../../sim/index.js";
 import { newYorkTime } from "../format.js";
 import { journalPathOption } from "../options.js";
@@ -62,14 +62,15 @@ export function register(program: Command): void {
           if (fromTs !== undefined && frame.ts < fromTs) continue;
           if (opts.type !== undefined && fields[0] !== opts.type) continue;
           const head = `${frame.seq} ${newYorkTime(frame.ts)} c${frame.conn} ${frame.dir === "out" ? "→" : "←"}`;
-          if (opts.raw) out += `${head} ${fields.join("|")}\n`;
+          // A frame's text is what a gateway (or anything on its port) sent: escaped, one line each.
+          if (opts.raw) out += `${head} ${printable(fields.join("|"), "")}\n`;
           else {
             const { name, values } = describeFrame(frame.dir, bytes, versions.get(frame.conn) ?? 193);
             const text = Object.entries(values)
               .filter(([, v]) => v !== undefined && v !== "")
               .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
               .join(" ");
-            out += `${head} ${name}(${fields[0]}) ${text}\n`;
+            out += `${head} ${printable(`${name}(${fields[0]}) ${text}`, "")}\n`;
           }
           shown += 1;
           if (out.length > 1 << 16) {
