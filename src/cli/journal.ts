@@ -3,7 +3,10 @@
  * `journal`: the one entry point. Each subcommand lives in ./commands and registers itself.
  */
 import { releaseSqlChild, startSqlChildEarly } from "./sql-child.js";
+import { guardStdout } from "./stdout-failure.js";
 
+// `live` and `sim` run for days; stdout failing must not stop them (stdout-failure.ts).
+guardStdout(["live", "sim"].includes(process.argv[2] ?? ""));
 // Before loading the program: the SQL child's start-up then overlaps the parent's.
 startSqlChildEarly(process.argv);
 const { runCli } = await import("./program.js");

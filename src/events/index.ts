@@ -125,8 +125,11 @@ export {
   type BackupPhase,
   type BackupResult,
   backupJournal,
+  describeSqliteFailure,
   type FleetSessionRow,
   isPostgresUrl,
+  JournalBusy,
+  JournalDamaged,
   JournalLocked,
   type JournalReader,
   journalFiles,
@@ -141,6 +144,7 @@ export {
   snapshotJournal,
   type WriterLock,
   writable,
+  writerLockPath,
 } from "./store/index.js";
 export {
   appendWireFrames,

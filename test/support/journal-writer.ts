@@ -14,3 +14,14 @@ export const JOURNAL_WRITER = join(
   "fixtures",
   "journal-writer.js",
 );
+
+/** A child that holds a journal's writer lock until killed (`test/fixtures/lock-holder.ts`), built likewise. */
+export const LOCK_HOLDER = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "dist",
+  "test",
+  "fixtures",
+  "lock-holder.js",
+);

@@ -84,8 +84,23 @@ export function verifyAll(ctx: VerifyContext, point?: VerifiedPoint): VerifyRepo
   if (point && point.seq > 0) {
     const fast = chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false, point);
     if (fast.ok) return fast;
+    const plain = chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false);
+    // The fast check fails where the plain one passes only when the journal no longer reaches the
+    // point, or reaches it with another hash: rows were removed from its end, or its chain was
+    // rewritten. Passing then would also lower the recorded point and forget that it was there.
+    if (plain.ok) return fast;
+    return (fast.firstBad?.seq ?? 0) < (plain.firstBad?.seq ?? 0) ? fast : plain;
   }
   return chainFrom(ctx, { seq: 0, hash: GENESIS_HASH }, false);
+}
+
+/** The refusal of a journal that ends before a seq an earlier check verified. */
+export function truncated(checked: number, lastSeq: number, verifiedSeq: number): VerifyReport {
+  return bad(
+    checked,
+    lastSeq + 1,
+    `truncated: the journal ends at seq ${lastSeq}, but seq ${verifiedSeq} was verified earlier — ${verifiedSeq - lastSeq} event(s) were removed from its end (its -seq mark with them, or it would not have opened). Restore it from a \`journal backup\` or the fleet's central journal; to keep what is left, export its sessions and import them into a new journal`,
+  );
 }
 
 /**
@@ -95,12 +110,15 @@ export function verifyAll(ctx: VerifyContext, point?: VerifiedPoint): VerifyRepo
 export function verifyNew(ctx: VerifyContext, point: VerifiedPoint | undefined): VerifyReport {
   if (!point || point.seq === 0) return verifyAll(ctx);
   const row = ctx.stmt(BY_SEQ).get(point.seq) as EventRow | undefined;
-  if (!row)
+  if (!row) {
+    const last = ctx.stmt("SELECT coalesce(max(seq), 0) AS seq FROM events").get() as { seq: number };
+    if (last.seq < point.seq) return truncated(0, last.seq, point.seq);
     return bad(
       0,
       point.seq,
       `seq ${point.seq} was verified earlier and is gone: events were removed from the journal`,
     );
+  }
   if (row.hash !== point.hash)
     return bad(0, point.seq, "the row verified earlier at this seq was changed since (its hash differs)");
   return chainFrom(ctx, point, true);
@@ -192,12 +210,7 @@ function chainFrom(
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }
-  if (expectedSeq - 1 < trusted)
-    return bad(
-      checked,
-      expectedSeq,
-      `seq ${trusted} was verified earlier and is gone: events were removed from the journal`,
-    );
+  if (expectedSeq - 1 < trusted) return truncated(checked, expectedSeq - 1, trusted);
   return { ok: true, checked, verifiedUpTo: expectedSeq - 1, verifiedHash: prevHash };
 }
 
@@ -211,9 +224,14 @@ export function readVerifiedPoint(stmt: VerifyContext["stmt"]): VerifiedPoint | 
   return { seq: Number(seq), hash: hash ?? "" };
 }
 
-/** Record a passing whole-chain report's point (on a writable journal). */
+/**
+ * Record a passing whole-chain report's point (on a writable journal). Never lower: a point once
+ * recorded is the evidence that the journal reached it, and a check that ends below it has found
+ * a truncation (`truncated`), not a new point.
+ */
 export function recordVerifiedPoint(stmt: VerifyContext["stmt"], report: VerifyReport): void {
   if (!report.ok || report.verifiedUpTo === undefined || report.verifiedHash === undefined) return;
+  if ((readVerifiedPoint(stmt)?.seq ?? 0) > report.verifiedUpTo) return;
   try {
     stmt(
       "INSERT INTO journal_meta (key, value) VALUES ('verified', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

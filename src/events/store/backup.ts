@@ -13,8 +13,9 @@ import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSyn
 import { basename, dirname, join, resolve } from "node:path";
 import { JournalError, JournalUnavailable } from "../catalogue/index.js";
 import { openJournal } from "./journal.js";
-import { describeSqliteFailure, writable } from "./journal-open.js";
+import { writable } from "./journal-open.js";
 import { journalFiles, seqMarkPath } from "./seq-mark.js";
+import { describeSqliteFailure } from "./sqlite-failure.js";
 
 export interface BackupResult {
   out: string;

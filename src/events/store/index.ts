@@ -5,9 +5,16 @@
  */
 export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
-export { needsWriteAccess, writable } from "./journal-open.js";
+export { writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
 export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { POSTMORTEM_VIEWS } from "./views.js";
-export { acquireWriterLock, JournalLocked, type LockHolder, type WriterLock } from "./writer-lock.js";
+export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
+export {
+  acquireWriterLock,
+  JournalLocked,
+  type LockHolder,
+  type WriterLock,
+  writerLockPath,
+} from "./writer-lock.js";

@@ -2,10 +2,12 @@
  * Opening the SQLite file, and turning SQLite's environment failures into messages that name the
  * file and the fix. Read-only opens work on a read-only file and in a read-only directory.
  */
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
-import { JournalError, JournalUnavailable, JournalWriteFailed } from "../catalogue/index.js";
+import { JournalError, JournalUnavailable } from "../catalogue/index.js";
+import { describeSqliteFailure, needsWriteAccess } from "./sqlite-failure.js";
 
 // SQLite reads `file:` URIs only when enabled before the addon loads; `immutable=1` is how a
 // WAL-mode journal in a read-only directory is read (see openReadOnly). Plain paths are unaffected.
@@ -103,7 +105,10 @@ function cannotOpen(path: string, error: unknown, readonly: boolean): JournalErr
   if (error instanceof JournalError) return error;
   const message = (error as Error).message;
   if (/file is not a database|file is encrypted/i.test(message)) {
-    return new JournalUnavailable(path, "is not a SQLite journal (file is not a database); check the path");
+    return new JournalUnavailable(
+      path,
+      `is not a SQLite journal (file is not a database): check the path; if it is your journal, its header is damaged — restore the last backup with \`journal restore --from BACKUP --journal ${path}\``,
+    );
   }
   if (
     !readonly &&
@@ -112,6 +117,72 @@ function cannotOpen(path: string, error: unknown, readonly: boolean): JournalErr
     return needsWriteAccess(path);
   }
   return describeSqliteFailure(path, error) ?? new JournalUnavailable(path, `cannot open: ${message}`);
+}
+
+/**
+ * Whether the existing file at `path` is a journal (a SQLite database with an `events` table):
+ * true, false, or "unreadable" for a SQLite header whose schema cannot be read. Nothing is
+ * written: the header is read by hand and the schema with `immutable=1` (no lock, no side file).
+ */
+export function isJournalFile(path: string): boolean | "unreadable" {
+  const header = Buffer.alloc(16);
+  try {
+    const fd = openSync(path, "r");
+    try {
+      if (readSync(fd, header, 0, 16, 0) < 16) return false;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  if (header.toString("latin1") !== "SQLite format 3\u0000") return false;
+  try {
+    // A file URL encodes `?` and `#` in the name, which encodeURI would leave to end the path.
+    const db = new Database(`${pathToFileURL(resolve(path)).href}?immutable=1`, { readonly: true });
+    try {
+      return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return "unreadable";
+  }
+}
+
+/**
+ * Take SQLite's own write lock on the journal at `path` (BEGIN IMMEDIATE), waiting `waitMs` for a
+ * program that holds it, and keep it until `release()`: for moving the files of a journal aside
+ * with no other program in the middle of a write. Throws `JournalBusy` when another process keeps
+ * it; undefined when the file cannot be locked as a database at all (missing, damaged), where
+ * there is nothing to wait for. Released after the files moved, the connection does not
+ * checkpoint or delete anything at the old names (SQLite sees the file moved).
+ */
+export function holdSqliteWriteLock(path: string, waitMs = 2000): { release(): void } | undefined {
+  if (isJournalFile(path) === false) return undefined;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: waitMs });
+  } catch {
+    return undefined;
+  }
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (error) {
+    db.close();
+    if (code(error).startsWith("SQLITE_BUSY") || code(error).startsWith("SQLITE_LOCKED"))
+      throw describeSqliteFailure(path, error) ?? error;
+    return undefined;
+  }
+  return {
+    release() {
+      try {
+        if (db.inTransaction) db.exec("ROLLBACK");
+      } finally {
+        db.close();
+      }
+    },
+  };
 }
 
 /** True when this process may write the file (or create it) and its directory. */
@@ -123,40 +194,4 @@ export function writable(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The error a write command gets on a file or directory it may not write. */
-export function needsWriteAccess(path: string): JournalUnavailable {
-  return new JournalUnavailable(
-    path,
-    `this command writes to the journal and needs write access to the file and its directory (${dirname(path)}); read commands (sessions, verify, sql, export, positions, orders, replay --out) work on a read-only journal — or copy it somewhere writable`,
-  );
-}
-
-/**
- * Map SQLite's environment failures (disk full, I/O error, read-only) to a `JournalWriteFailed`
- * that names the file and the fix; undefined for anything else (a bug, a constraint…).
- */
-export function describeSqliteFailure(path: string, error: unknown): JournalError | undefined {
-  const c = code(error);
-  const dir = dirname(path);
-  if (c === "SQLITE_FULL")
-    return new JournalWriteFailed(
-      path,
-      c,
-      `the disk is full (or the journal reached its size limit); nothing of this write was kept and the journal is intact — free space on the disk holding ${dir} (df -h ${dir}) and retry`,
-    );
-  if (c.startsWith("SQLITE_IOERR"))
-    return new JournalWriteFailed(
-      path,
-      c,
-      `the disk reported an I/O error (${c}); the journal keeps only whole commits — check the disk (dmesg, df -h ${dir}), then run \`journal verify --journal ${path}\``,
-    );
-  if (c.startsWith("SQLITE_READONLY")) return needsWriteAccess(path);
-  if (c === "SQLITE_CORRUPT" || c === "SQLITE_NOTADB")
-    return new JournalUnavailable(
-      path,
-      `the database file is damaged (${c}); run \`journal verify --journal ${path}\` and restore from a \`journal backup\``,
-    );
-  return undefined;
 }

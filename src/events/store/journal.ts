@@ -58,10 +58,11 @@ import {
   verifyNew,
   verifySessions,
 } from "../integrity/index.js";
-import { describeSqliteFailure, openDatabase } from "./journal-open.js";
+import { openDatabase } from "./journal-open.js";
 import { type FilterStatement, journalStatements, migrate, refreshViews } from "./journal-sql.js";
 import { StatementWouldWrite, statementWrites } from "./read-only-sql.js";
 import { retriedEvent } from "./same-event.js";
+import { describeSqliteFailure, eachInWords, inWords } from "./sqlite-failure.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { storedFromColumns, storedFromRow } from "./stored-event.js";
 
@@ -146,10 +147,10 @@ class SqliteJournal implements Journal {
     }
     this.sql = {
       run: (text, params = []) => {
-        this.stmt(text).run(...(params as unknown[]));
+        this.guard(() => this.stmt(text).run(...(params as unknown[])));
       },
       all: <Row>(text: string, params: readonly unknown[] = []) =>
-        this.stmt(text).all(...(params as unknown[])) as Row[],
+        this.guard(() => this.stmt(text).all(...(params as unknown[])) as Row[]),
       transaction: <T>(fn: () => T): T => {
         if (this.db.inTransaction) return fn();
         let result: T;
@@ -169,7 +170,9 @@ class SqliteJournal implements Journal {
         return {
           columns: statement.columns().map((c) => c.name),
           // Integers as bigint, so a value beyond 2^53 is shown exactly (`SELECT 9007199254740993`).
-          rows: statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>,
+          rows: this.guardIterator(
+            statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>,
+          ),
         };
       },
     };
@@ -345,7 +348,7 @@ class SqliteJournal implements Journal {
     let after = (filter.fromSeq ?? 1) - 1;
     for (;;) {
       // Rows as arrays (column order of the table): cheaper than an object per row.
-      const rows = stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[];
+      const rows = this.guard(() => stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[]);
       for (const r of rows) yield storedFromColumns(this.location, r);
       if (rows.length < READ_PAGE) return;
       after = rows[rows.length - 1]![0];
@@ -353,7 +356,7 @@ class SqliteJournal implements Journal {
   }
 
   get(id: string): StoredEvent | undefined {
-    const row = this.stmt(this.statements.byId).get(id) as EventRow | undefined;
+    const row = this.guard(() => this.stmt(this.statements.byId).get(id) as EventRow | undefined);
     return row ? storedFromRow(this.location, row) : undefined;
   }
 
@@ -363,34 +366,36 @@ class SqliteJournal implements Journal {
   }
 
   lastSeq(): number {
-    const row = this.stmt(this.statements.lastRow).get() as { seq: number } | undefined;
+    const row = this.guard(() => this.stmt(this.statements.lastRow).get() as { seq: number } | undefined);
     return row?.seq ?? 0;
   }
 
   sessions(stream?: StreamId): SessionSummaryRow[] {
-    const rows = this.stmt(this.statements.sessions).all() as SessionSummaryRow[];
+    const rows = this.guard(() => this.stmt(this.statements.sessions).all() as SessionSummaryRow[]);
     return stream === undefined ? rows : rows.filter((r) => r.stream === stream);
   }
 
   sessionIds(stream?: StreamId): SessionId[] {
-    const rows = (
+    const rows = this.guard(() =>
       stream === undefined
         ? this.stmt(this.statements.sessionIds).all()
-        : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream)
+        : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream),
     ) as { session: string }[];
     return rows.map((r) => r.session);
   }
 
   verify(): VerifyReport {
-    return this.recordVerified(verifyAll(this.verifyContext(), this.verifiedPoint()));
+    return this.recordVerified(this.guard(() => verifyAll(this.verifyContext(), this.verifiedPoint())));
   }
 
   verifySince(): VerifyReport {
-    return this.recordVerified(verifyNew(this.verifyContext(), this.verifiedPoint()));
+    return this.recordVerified(this.guard(() => verifyNew(this.verifyContext(), this.verifiedPoint())));
   }
 
   verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport {
-    return verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions);
+    return this.guard(() =>
+      verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions),
+    );
   }
 
   readVerifiedSession(
@@ -408,11 +413,18 @@ class SqliteJournal implements Journal {
     filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
   ): VerifiedSessionStream {
     const ctx = this.verifyContext();
-    return streamCheckedSession(ctx, this.db, session, filter, () => trustedUpTo(ctx, this.verifiedPoint()));
+    const stream = this.guard(() =>
+      streamCheckedSession(ctx, this.db, session, filter, () => trustedUpTo(ctx, this.verifiedPoint())),
+    );
+    return {
+      events: this.guardIterator(stream.events),
+      report: () => this.guard(() => stream.report()),
+      close: () => stream.close(),
+    };
   }
 
   verifiedUpTo(): number {
-    return this.verifiedPoint()?.seq ?? 0;
+    return this.guard(() => this.verifiedPoint()?.seq ?? 0);
   }
 
   async backupTo(destination: string): Promise<void> {
@@ -438,8 +450,24 @@ class SqliteJournal implements Journal {
   }
 
   private recordVerified(report: VerifyReport): VerifyReport {
-    if (!this.readonly) recordVerifiedPoint((text) => this.stmt(text), report);
+    try {
+      if (!this.readonly) recordVerifiedPoint((text) => this.stmt(text), report);
+    } catch (error) {
+      // The point only saves the next verify work: a full disk or a busy file must not turn a
+      // verification that passed into a failure.
+      if (!describeSqliteFailure(this.location, error)) throw error;
+    }
     return report;
+  }
+
+  /** `read`, with SQLite's environment failures (damage, a full disk, a lock) put in words. */
+  private guard<T>(read: () => T): T {
+    return inWords(this.location, read);
+  }
+
+  /** `rows`, each step guarded: a damaged page may be met at any row. */
+  private guardIterator<T>(rows: IterableIterator<T>): IterableIterator<T> {
+    return eachInWords(this.location, rows);
   }
 
   addProjection(projection: InlineProjection): void {
