@@ -10,7 +10,9 @@
 import type { Logger } from "pino";
 import {
   acquireWriterLock,
+  checkGuards,
   type Journal,
+  JournalUnguarded,
   LIVE_STREAM,
   noticeSeverity,
   openJournal,
@@ -255,6 +257,9 @@ export class LiveBot {
       throw new JournalIntegrityError(
         `${this.options.journalPath} is broken at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — live refuses to append to it. Run \`journal verify\`, restore a backup, or start a new journal file.`,
       );
+    // Its triggers too: a journal the sqlite3 shell may change is not one to trade on.
+    const guards = checkGuards(this.journal!.sql).problems;
+    if (guards.length > 0) throw new JournalUnguarded(this.options.journalPath, "journal live", guards);
   }
 
   private openSession(): void {

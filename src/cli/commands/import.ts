@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
 import {
   acquireWriterLock,
+  checkBeforeWriting,
   importParsedLines,
   journalFiles,
   openJournal,
@@ -41,6 +42,9 @@ export function register(program: Command): void {
     const lock = acquireWriterLock(opts.journal, "journal import", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
+      // As live does before it appends, but the whole chain: an import is rare and by hand, and a
+      // row changed before the last verified point is found only so (store/writer-checks.ts).
+      checkBeforeWriting(journal, "journal import", "all");
       // Events, captured frames and the projection tables: one transaction, all or nothing. The
       // projections live registers keep the tables behind v_trades and the summaries current,
       // never left at what an earlier rebuild saw; a refused file leaves even those as they were.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { acquireWriterLock, importJsonLines, openJournal } from "../../events/index.js";
+import { acquireWriterLock, checkBeforeWriting, importJsonLines, openJournal } from "../../events/index.js";
 import { packageRoot } from "../code-version.js";
 import { runProgram } from "../exit-code.js";
 import { journalPathOption } from "../options.js";
@@ -25,6 +25,8 @@ export function register(program: Command): void {
     const lock = acquireWriterLock(opts.journal, "journal quickstart", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
+      // The sample joins only a journal that verifies, as `journal import` requires.
+      checkBeforeWriting(journal, "journal quickstart", "all");
       for (const file of readdirSync(sampleDir)
         .filter((f) => f.endsWith(".jsonl"))
         .sort()) {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { acquireWriterLock, openJournal } from "../../events/index.js";
+import { acquireWriterLock, checkBeforeWriting, openJournal } from "../../events/index.js";
 import { rebuildProjections } from "../../projections/index.js";
 import { journalPathOption } from "../options.js";
 
@@ -14,6 +14,9 @@ export function register(program: Command): void {
     const lock = acquireWriterLock(opts.journal, "journal rebuild", new Date().toISOString());
     const journal = openJournal(opts.journal);
     try {
+      // The whole chain, as import checks it: a rebuild reads every event anyway, and tables
+      // folded from a changed row would show its change as the truth.
+      checkBeforeWriting(journal, "journal rebuild", "all");
       const start = performance.now();
       const { events } = rebuildProjections(journal);
       const ms = performance.now() - start;

@@ -1,6 +1,12 @@
 import { hostname } from "node:os";
 import { type Command, Option } from "commander";
-import { maskPassword, openJournal, openShipTarget, shipJournal } from "../../events/index.js";
+import {
+  checkBeforeWriting,
+  maskPassword,
+  openJournal,
+  openShipTarget,
+  shipJournal,
+} from "../../events/index.js";
 import { envDefault, journalPathOption, passwordFileOption } from "../options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -47,6 +53,10 @@ export function register(program: Command): void {
         throw new UsageError(`--batch ${opts.batch}: expected a whole number from 1 to 50000`);
       const source = openJournal(opts.journal, { readonly: true });
       try {
+        // Ship verifies each row's link as it copies, but not schemas, gaps or the guards: the
+        // source is checked as live checks it (since the last verified point, which live and
+        // `verify` record: ship runs every few minutes and opens the file read-only).
+        checkBeforeWriting(source, "journal ship", "new");
         const target = await openShipTarget(opts.to, opts.bot);
         try {
           const result = await shipJournal(source, target, {

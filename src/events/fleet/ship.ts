@@ -10,6 +10,7 @@
  */
 
 import type { Journal } from "../catalogue/index.js";
+import { JournalBehind } from "../catalogue/index.js";
 import { ChainBroken, type ChainHead, type ChainRow, verifyChain } from "./pg-chain.js";
 
 /** Where shipped rows go (the PostgreSQL journal opened for one bot). */
@@ -56,6 +57,14 @@ export async function shipJournal(
   const batchSize = options.batchSize ?? 5000;
   const start = await target.head();
   if (start.seq > 0) {
+    const last = source.lastSeq();
+    if (last < start.seq)
+      throw new JournalBehind(
+        source.location,
+        last,
+        start.seq,
+        `it ends at seq ${last}, but ${target.location} already holds this bot's chain up to seq ${start.seq}: ${start.seq - last} event(s) are missing from its end (removed, or a -wal lost), and shipping from it would fork the bot's history. Nothing was shipped. Restore it from a \`journal backup\` (or from the central journal), then ship again`,
+      );
     // The target's chain must be a prefix of this journal's: the same bot name on another journal
     // (a Pi reinstalled, a name typed twice) would otherwise fork the bot's history.
     const [row] = source.sql.all<ChainRow>(SELECT_PAGE, [start.seq - 1, 1]);

@@ -5,6 +5,17 @@
  */
 export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
+export {
+  checkGuards,
+  describeGuardProblems,
+  type Guard,
+  type GuardProblem,
+  type GuardReport,
+  ifNotExists,
+  JournalUnguarded,
+  repairGuards,
+  WIRE_GUARDS,
+} from "./journal-guards.js";
 export { writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
@@ -18,3 +29,4 @@ export {
   type WriterLock,
   writerLockPath,
 } from "./writer-lock.js";
+export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";

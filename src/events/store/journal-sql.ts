@@ -6,7 +6,7 @@
  */
 import type { EventFilter } from "../catalogue/index.js";
 import { JournalUnavailable } from "../catalogue/index.js";
-import { POSTMORTEM_INDEXES, POSTMORTEM_VIEWS } from "./views.js";
+import { POSTMORTEM_INDEXES, POSTMORTEM_VIEWS, viewsSignature } from "./views.js";
 
 /**
  * The part of better-sqlite3's `Database` the migrations use (a narrow interface, the way kysely's
@@ -26,6 +26,16 @@ export interface MigratableDatabase {
 /** The schema version this code writes; a file with a higher `user_version` is refused. */
 export const SCHEMA_VERSION = 1;
 
+/**
+ * The triggers that make `events` append-only. Named here because `journal verify` compares them
+ * with what the file holds (journal-guards.ts): a journal whose triggers were dropped accepts any
+ * UPDATE or DELETE from the sqlite3 shell.
+ */
+export const EVENTS_NO_UPDATE = `CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: UPDATE is not allowed (append a correcting event instead)'); END`;
+export const EVENTS_NO_DELETE = `CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: DELETE is not allowed'); END`;
+
 /** Each migration's statements (kysely's output; see journal-schema.ts). */
 export const MIGRATION_SQL: Readonly<Record<number, readonly string[]>> = {
   1: [
@@ -35,10 +45,8 @@ export const MIGRATION_SQL: Readonly<Record<number, readonly string[]>> = {
     'create index "events_session_stream" on "events" ("session", "stream", "seq")',
     'create index "events_correlation" on "events" ("correlation")',
     // Immutability lives in the database, so the sqlite3 shell is held to it as much as our code.
-    `CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: UPDATE is not allowed (append a correcting event instead)'); END`,
-    `CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-       BEGIN SELECT RAISE(ABORT, 'journal events are immutable: DELETE is not allowed'); END`,
+    EVENTS_NO_UPDATE,
+    EVENTS_NO_DELETE,
     'create table "journal_meta" ("key" text primary key, "value" text not null)',
   ],
 };
@@ -181,7 +189,7 @@ export function migrate(db: MigratableDatabase, path: string, options: { checkOn
  */
 export function refreshViews(db: MigratableDatabase): void {
   const derived = [...POSTMORTEM_VIEWS, ...POSTMORTEM_INDEXES];
-  const signature = derived.map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
+  const signature = viewsSignature();
   const stored = db.prepare("SELECT value FROM journal_meta WHERE key = 'views'").get() as
     | { value: string }
     | undefined;

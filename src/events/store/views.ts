@@ -217,3 +217,12 @@ export const POSTMORTEM_INDEXES: readonly { name: string; sql: string }[] = [
   name: `events_pm_${type}`,
   sql: `CREATE INDEX events_pm_${type} ON events (causation) WHERE type = '${type}'`,
 }));
+
+/**
+ * The views' and their indexes' definitions as one text: refreshViews records it in journal_meta
+ * and recreates them when it changes; `verify` reads it to tell views of another version of this
+ * program from views changed by hand.
+ */
+export function viewsSignature(): string {
+  return [...POSTMORTEM_VIEWS, ...POSTMORTEM_INDEXES].map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
+}

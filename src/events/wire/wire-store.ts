@@ -12,6 +12,7 @@
 import { hash } from "node:crypto";
 import type { SqlExecutor, VerifyReport } from "../catalogue/index.js";
 import { GENESIS_HASH } from "../integrity/index.js";
+import { ifNotExists, WIRE_GUARDS } from "../store/index.js";
 
 /** `out`: client → gateway; `in`: gateway → client. */
 export type WireDirection = "in" | "out";
@@ -45,20 +46,9 @@ const SCHEMA = [
     hash TEXT NOT NULL,
     UNIQUE (session, n)
   )`,
-  `CREATE TRIGGER IF NOT EXISTS wire_frames_no_update BEFORE UPDATE ON wire_frames
-    BEGIN SELECT RAISE(ABORT, 'wire_frames is append-only'); END`,
-  `CREATE TRIGGER IF NOT EXISTS wire_frames_no_delete BEFORE DELETE ON wire_frames
-    BEGIN SELECT RAISE(ABORT, 'wire_frames is append-only'); END`,
-  // The view for SQL post-mortems: the message id is the frame's first field (the client hello,
-  // `API\0`, shows as 'API'). Kept here, not in store/views.ts: it exists only where frames do.
-  `CREATE VIEW IF NOT EXISTS v_wire AS
-    SELECT seq, session, n, conn, dir, ts,
-      strftime('%H:%M:%f', ts / 1000.0, 'unixepoch') AS utc_time,
-      length(bytes) AS size,
-      CASE WHEN substr(bytes, 1, 4) = CAST('API' || char(0) AS BLOB) THEN 'API'
-        ELSE CAST(substr(bytes, 5, instr(substr(bytes, 5), char(0)) - 1) AS TEXT) END AS msg_id,
-      replace(CAST(substr(bytes, 5) AS TEXT), char(0), '|') AS text
-    FROM wire_frames`,
+  // The append-only triggers and v_wire: defined with the journal's other guards, which `verify`
+  // holds the file to (store/journal-guards.ts).
+  ...WIRE_GUARDS.map(ifNotExists),
 ];
 
 /** True when the journal holds a wire_frames table (a journal that never captured has none). */
