@@ -108,6 +108,8 @@ export {
   rowHash,
 } from "./integrity/index.js";
 export {
+  type ForcedExport,
+  forcedExportLine,
   type ImportLine,
   ImportLineError,
   type ImportResult,
@@ -115,6 +117,9 @@ export {
   importParsedLines,
   MAX_LINE_DEPTH,
   parseImportLines,
+  SESSION_SLACK_MS,
+  sessionWindow,
+  takeForcedExport,
   toJsonLine,
 } from "./interchange/index.js";
 export {

@@ -1,20 +1,47 @@
 import type { Command } from "commander";
-import { openJournal, toJsonLine } from "../../events/index.js";
+import {
+  type ForcedExport,
+  forcedExportLine,
+  hasWireFrames,
+  type Journal,
+  JournalError,
+  openJournal,
+  toJsonLine,
+  verifyWireSession,
+} from "../../events/index.js";
 import { journalPathOption } from "../options.js";
 import { NotFound, UsageError } from "../usage-error.js";
 import { wireExportLines } from "../wire-io.js";
 
-/** `journal export --session D`: the session's events as JSON lines on stdout. */
+/** An export of a session that fails verify, refused: its lines would verify anywhere they were imported. */
+export class ExportRefused extends JournalError {
+  constructor(journal: string, session: string, seq: number, problem: string, what: string) {
+    super(
+      "EXPORT_REFUSED",
+      `ExportRefused: session ${session} of ${journal} fails verify at ${what} seq ${seq}: ${problem} — nothing was written. An export carries no hashes, so its import would give these events a valid chain elsewhere; see it with \`journal verify --session ${session} --journal ${journal}\`, restore a backup, or pass --force to export it anyway (the file then says so on its first line, and \`journal import\` refuses it unless forced too)`,
+    );
+  }
+}
+
+/**
+ * `journal export --session D`: the session's events as JSON lines on stdout, after the session
+ * (and its captured frames) verified: an export is where a tampered row would otherwise lose the
+ * hash that gives it away.
+ */
 export function register(program: Command): void {
   journalPathOption(
     program
       .command("export")
       .description(
-        "write a session's events as JSON lines to stdout (import them elsewhere with `journal import`)",
+        "write a session's events as JSON lines to stdout, once the session verifies (import them elsewhere with `journal import`)",
       )
       .requiredOption("--session <date>", "trading date YYYY-MM-DD")
-      .option("--stream <stream>", "only this stream (default: every stream of the session)"),
-  ).action(async (opts: { journal: string; session: string; stream?: string }) => {
+      .option("--stream <stream>", "only this stream (default: every stream of the session)")
+      .option(
+        "--force",
+        "export a session that fails verify anyway; the first line then says so, and import refuses the file unless forced too",
+      ),
+  ).action(async (opts: { journal: string; session: string; stream?: string; force?: boolean }) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
       throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     const journal = openJournal(opts.journal, { readonly: true });
@@ -24,11 +51,17 @@ export function register(program: Command): void {
         throw new NotFound(
           `no session ${opts.session}${opts.stream === undefined ? "" : ` in stream ${opts.stream}`} of ${opts.journal}; sessions there: ${there.join(", ") || "(none)"}`,
         );
+      const withFrames = opts.stream === undefined || opts.stream === "live";
+      const forced = checkSession(journal, opts.session, withFrames, opts.force ?? false, opts.stream);
+      let buffer = forced ? `${forcedExportLine(forced)}\n` : "";
+      if (forced)
+        process.stderr.write(
+          `warning: session ${opts.session} fails verify at seq ${forced.seq} (${forced.problem}); exported anyway (--force), marked so on the first line\n`,
+        );
       const filter =
         opts.stream === undefined
           ? { session: opts.session }
           : { session: opts.session, stream: opts.stream };
-      let buffer = "";
       for (const event of journal.read(filter)) {
         buffer += `${toJsonLine(event)}\n`;
         if (buffer.length > 1 << 16) {
@@ -37,7 +70,7 @@ export function register(program: Command): void {
         }
       }
       // Captured frames (journal live --capture) travel with the session, after its events.
-      if (opts.stream === undefined || opts.stream === "live")
+      if (withFrames)
         for (const line of wireExportLines(journal, opts.session)) {
           buffer += line;
           if (buffer.length > 1 << 16) {
@@ -50,4 +83,34 @@ export function register(program: Command): void {
       journal.close();
     }
   });
+}
+
+/**
+ * Verify the session's rows (every stream: `verify --session`) and, when they travel with it, its
+ * frames. Throws ExportRefused, or with `force` returns what the export's header must say.
+ */
+function checkSession(
+  journal: Journal,
+  session: string,
+  withFrames: boolean,
+  force: boolean,
+  stream: string | undefined,
+): ForcedExport | undefined {
+  const report = journal.verifySession(session);
+  const wire =
+    report.ok && withFrames && hasWireFrames(journal.sql) ? verifyWireSession(journal.sql, session) : null;
+  const failed = !report.ok
+    ? { ...report.firstBad!, what: "" }
+    : wire && !wire.ok
+      ? { ...wire.firstBad!, what: "wire frame" }
+      : null;
+  if (!failed) return undefined;
+  if (!force)
+    throw new ExportRefused(journal.location, session, failed.seq, failed.problem, failed.what || "event");
+  return {
+    session,
+    stream: stream ?? null,
+    seq: failed.seq,
+    problem: `${failed.what ? `${failed.what} ` : ""}${failed.problem}`,
+  };
 }

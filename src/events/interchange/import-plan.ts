@@ -6,9 +6,12 @@
  *    the journal's last event of that stream+session (its link to the history it continues).
  * A `pos` already taken by another event, a gap, a reused id with another body, or a stream
  * continued without its previous event is refused, naming file:line; nothing is written then.
+ * What an added event must be in itself (its time, what it refers to, a closed run) is checked by
+ * import-rules.ts, also before anything is written.
  */
 import type { Journal, NewEvent } from "../catalogue/index.js";
 import { canonicalJson, JournalError } from "../catalogue/index.js";
+import { checkAddedLines } from "./import-rules.js";
 import { type ImportLine, ImportLineError, parseImportLines } from "./jsonl.js";
 
 /** What an import did: lines read, events appended, and lines that were already in the journal. */
@@ -50,12 +53,15 @@ export function importParsedLines(
     group.lines.push(line);
   }
   const appends: { group: Group; start: number; events: NewEvent[] }[] = [];
+  const adding: ImportLine[][] = [];
   let present = 0;
   for (const group of groups.values()) {
     const plan = planGroup(journal, group, file);
     present += plan.present;
     if (plan.events.length > 0) appends.push({ group, start: plan.start, events: plan.events });
+    adding.push(plan.added);
   }
+  checkAddedLines(journal, lines, adding, file);
   const before = journal.lastSeq();
   journal.sql.transaction(() => {
     for (const { group, start, events } of appends) {
@@ -79,13 +85,14 @@ function planGroup(
   journal: Journal,
   group: Group,
   file: string,
-): { present: number; start: number; events: NewEvent[] } {
+): { present: number; start: number; events: NewEvent[]; added: ImportLine[] } {
   const { stream, session } = group;
   const where = `${stream}/${session}`;
   const end = journal.nextPos(stream, session);
   let expected = group.lines[0]!.pos;
   let present = 0;
   const events: NewEvent[] = [];
+  const added: ImportLine[] = [];
   for (const line of group.lines) {
     const fail = (problem: string) => new ImportLineError(file, line.line, problem);
     if (line.pos !== expected)
@@ -123,6 +130,7 @@ function planGroup(
         );
       }
     }
+    added.push(line);
     events.push({
       id: line.id,
       type: line.type,
@@ -133,7 +141,7 @@ function planGroup(
       payload: line.payload,
     } as NewEvent);
   }
-  return { present, start: end, events };
+  return { present, start: end, events, added };
 }
 
 function sameBody(

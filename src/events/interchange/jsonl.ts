@@ -29,6 +29,53 @@ export function toJsonLine(event: StoredEvent): string {
   });
 }
 
+/**
+ * What the first line of a file written by `journal export --force` says: the session failed its
+ * verify where it was exported, at `seq`. Its events would get a valid chain in any journal they
+ * were imported into — tampering laundered — so an import refuses such a file unless forced too.
+ */
+export interface ForcedExport {
+  session: string;
+  stream: string | null;
+  seq: number;
+  problem: string;
+}
+
+/** The header line of a forced export (without its newline). */
+export function forcedExportLine(forced: ForcedExport): string {
+  return JSON.stringify({ forced });
+}
+
+const isForcedLine = (line: string) => /^\{\s*"forced"\s*:/.test(line);
+
+function forcedOf(line: string): ForcedExport | undefined {
+  try {
+    const f = (JSON.parse(line) as { forced?: Partial<ForcedExport> }).forced;
+    return {
+      session: String(f?.session ?? "?"),
+      stream: typeof f?.stream === "string" ? f.stream : null,
+      seq: Number(f?.seq ?? 0),
+      problem: String(f?.problem ?? "?"),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take a forced export's header off `text` (its line blanked, so the events' line numbers stay
+ * right): what it says, or undefined for an ordinary file.
+ */
+export function takeForcedExport(text: string): { forced: ForcedExport | undefined; text: string } {
+  const end = text.indexOf("\n");
+  const first = end < 0 ? text : text.slice(0, end);
+  if (!isForcedLine(first.trim())) return { forced: undefined, text };
+  return {
+    forced: forcedOf(first.trim()) ?? { session: "?", stream: null, seq: 0, problem: "?" },
+    text: end < 0 ? "" : text.slice(end),
+  };
+}
+
 /** A line of an import file that is not a valid event, or may not join this journal. */
 export class ImportLineError extends JournalError {
   constructor(
@@ -74,6 +121,12 @@ export function parseImportLines(text: string, file: string): ImportLine[] {
     if (line === "") continue;
     const lineNo = index + 1;
     const fail = (problem: string) => new ImportLineError(file, lineNo, problem);
+    if (isForcedLine(line)) {
+      const f = forcedOf(line);
+      throw fail(
+        `written by \`journal export --force\`: session ${f?.session ?? "?"} failed verify where it was exported (seq ${f?.seq ?? "?"}: ${f?.problem ?? "?"}), and importing it would give its events a valid chain here; import it only if you mean to keep them anyway, with \`journal import --force\``,
+      );
+    }
     let json: unknown;
     try {
       json = JSON.parse(line);
