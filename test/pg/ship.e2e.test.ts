@@ -178,7 +178,7 @@ describe.skipIf(!PG_URL)("journal ship to PostgreSQL", () => {
     }
   });
 
-  it("stops at a changed row of the source, writing nothing of its batch", async () => {
+  it("refuses a source with a changed row before it ships anything, naming its seq", async () => {
     const tampered = join(dir, "tampered.db");
     copyFileSync(botA, tampered);
     const raw = new Database(tampered);
@@ -200,11 +200,29 @@ describe.skipIf(!PG_URL)("journal ship to PostgreSQL", () => {
         "500",
       ]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/ChainBroken at seq 1234/);
-      const [{ n }] = (await asOwner<{ n: number }>(other, "SELECT count(*)::int AS n FROM events")) as [
-        { n: number },
+      // The source is verified first (as live verifies before it appends): nothing is shipped.
+      expect(r.stderr).toMatch(/JournalBroken: \S+ is broken at seq 1234: .*journal ship refuses/);
+      // Refused before it even opened the target: not a row there, not even the table.
+      const [{ n }] = (await asOwner<{ n: number }>(
+        other,
+        "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'events'",
+      )) as [{ n: number }];
+      expect(n).toBe(0);
+      // Shipping itself still checks each link as it goes, and stops at the changed row's batch.
+      const target = await openShipTarget(other, "pi-a");
+      const source = openJournal(tampered, { readonly: true });
+      try {
+        await expect(shipJournal(source, target, { batchSize: 500 })).rejects.toThrow(
+          /ChainBroken at seq 1234/,
+        );
+      } finally {
+        source.close();
+        await target.close();
+      }
+      const [{ m }] = (await asOwner<{ m: number }>(other, "SELECT count(*)::int AS m FROM events")) as [
+        { m: number },
       ];
-      expect(n).toBe(1000);
+      expect(m).toBe(1000);
     } finally {
       await dropDatabase(other);
     }

@@ -63,7 +63,7 @@ export async function shipJournal(
         source.location,
         last,
         start.seq,
-        `it ends at seq ${last}, but ${target.location} already holds this bot's chain up to seq ${start.seq}: ${start.seq - last} event(s) are missing from its end (removed, or a -wal lost), and shipping from it would fork the bot's history. Nothing was shipped. Restore it from a \`journal backup\` (or from the central journal), then ship again`,
+        `it ends at seq ${last}, but ${target.location} already holds this bot's chain up to seq ${start.seq}: ${start.seq - last} event(s) are missing from its end (removed, or a -wal lost), or it is another journal; ship it under another --bot. Shipping it would fork the bot's history, so nothing was shipped. If it is this bot's journal, restore it from a \`journal backup\` (or from the central journal), then ship again`,
       );
     // The target's chain must be a prefix of this journal's: the same bot name on another journal
     // (a Pi reinstalled, a name typed twice) would otherwise fork the bot's history.
