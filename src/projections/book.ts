@@ -311,6 +311,7 @@ function evolveSummary(
     case "BarsReceived":
     case "OptionChainReceived":
     case "QuoteSnapshot":
+    case "TradingHoursReceived":
     case "OrderSubmitted":
     case "OrderStatusChanged":
     case "CommissionReported":

@@ -6,7 +6,7 @@
  * re-`verify` never use; the schemas (catalogue.ts) load on first validation instead
  * (catalogue-lazy.ts). A test holds `CURRENT_VERSIONS` equal to the schemas' own literals.
  */
-import type { Contract, EventType } from "./catalogue.js";
+import type { Contract, EventType, MarketDataType } from "./catalogue.js";
 
 /** Every event type, with its current version (the `version` literal of its schema). */
 export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.freeze({
@@ -20,6 +20,7 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   BarsReceived: 1,
   OptionChainReceived: 1,
   QuoteSnapshot: 1,
+  TradingHoursReceived: 1,
   DecisionMade: 1,
   OrderIntended: 1,
   OrderRefused: 1,
@@ -64,4 +65,12 @@ export const ORDER_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
 export function contractKey(contract: Contract): string {
   if (contract.secType === "STK") return contract.symbol;
   return `${contract.symbol} ${contract.expiry} ${contract.right} ${contract.strike}`;
+}
+
+/**
+ * The kind of data a quote is. Absent in quotes recorded before it was journaled, which are `live`:
+ * that bot never called reqMarketDataType, and IB then sends real-time data or none.
+ */
+export function quoteMarketData(quote: { readonly marketData?: MarketDataType | undefined }): MarketDataType {
+  return quote.marketData ?? "live";
 }

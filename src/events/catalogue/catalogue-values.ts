@@ -111,6 +111,14 @@ export const GreeksSchema = z.object({
 });
 export type Greeks = z.infer<typeof GreeksSchema>;
 
+/**
+ * The kind of market data a quote is (IB's MARKET_DATA_TYPE, message 58): `live` (type 1, real
+ * time), `frozen` (2, the last real-time values after the close), `delayed` (3, about 15 minutes
+ * old, for accounts without a real-time subscription), `delayed-frozen` (4).
+ */
+export const MarketDataTypeSchema = z.enum(["live", "frozen", "delayed", "delayed-frozen"]);
+export type MarketDataType = z.infer<typeof MarketDataTypeSchema>;
+
 /** Timing of one gateway request, journaled with its answer. */
 export const RequestTimingSchema = z.object({
   reqId: int,

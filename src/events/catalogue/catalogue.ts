@@ -13,6 +13,7 @@ import {
   BarSchema,
   ContractSchema,
   GreeksSchema,
+  MarketDataTypeSchema,
   OrderIntentSchema,
   OrderSideSchema,
   OrderStateSchema,
@@ -64,8 +65,12 @@ const SessionOpened = z.object({
         maxOpenOrders: z.number().int().positive(),
         dailyLossLimitUsd: z.number().positive(),
         allowShortOptions: z.boolean(),
+        /** Orders on delayed or frozen quotes allowed (paper and dry runs only); absent: false. */
+        allowDelayedData: z.boolean().optional(),
       })
       .optional(),
+    /** The market data live asked for (`auto`: real time, delayed when not subscribed); absent before it was journaled. */
+    marketData: z.enum(["live", "delayed", "auto"]).optional(),
   }),
 });
 
@@ -185,6 +190,30 @@ const QuoteSnapshot = z.object({
     timing: RequestTimingSchema,
     /** False when the snapshot timed out before "snapshot end" and holds what had arrived. */
     complete: z.boolean(),
+    /**
+     * The kind of data the gateway sent (MARKET_DATA_TYPE). Optional rather than a v2 with an
+     * upcaster: a quote without it was recorded by a bot that never called reqMarketDataType, and
+     * IB then sends real-time data or none, so absent means `live` exactly (`quoteMarketData`).
+     */
+    marketData: MarketDataTypeSchema.optional(),
+  }),
+});
+
+/**
+ * The day's hours of a symbol as the gateway's contract details state them, journaled at session
+ * open: IB's own text (`20261127:0930-20261127:1300;20261128:CLOSED;…`) in the contract's time
+ * zone (`US/Eastern`). `liquidHours` is the regular session; `sessionHoursOn` reads a day of it.
+ */
+const TradingHoursReceived = z.object({
+  type: z.literal("TradingHoursReceived"),
+  version: z.literal(1),
+  payload: z.object({
+    symbol: z.string().min(1),
+    conId: nonNegativeInt,
+    timeZoneId: z.string(),
+    tradingHours: z.string(),
+    liquidHours: z.string(),
+    timing: RequestTimingSchema,
   }),
 });
 
@@ -220,7 +249,7 @@ const OrderRefused = z.object({
   version: z.literal(1),
   payload: z.object({
     intent: OrderIntentSchema,
-    // "short-option", "position-mismatch" and "broker-position" were added without a new version: the enum only widened, so every stored v1 payload still parses.
+    // "short-option", "position-mismatch", "broker-position" and "delayed-data" were added without a new version: the enum only widened, so every stored v1 payload still parses.
     rule: z.enum([
       "max-position",
       "max-open-orders",
@@ -230,6 +259,7 @@ const OrderRefused = z.object({
       "position-mismatch",
       "short-option",
       "broker-position",
+      "delayed-data",
     ]),
     detail: z.string(),
   }),
@@ -395,6 +425,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   BarsReceived,
   OptionChainReceived,
   QuoteSnapshot,
+  TradingHoursReceived,
   DecisionMade,
   OrderIntended,
   OrderRefused,

@@ -14,6 +14,7 @@ export * from "./errors.js";
 export * from "./journal-api.js";
 export { forPeople, maskPassword, printable } from "./printable.js";
 export { isRealSessionDate } from "./session-date.js";
+export * from "./trading-hours.js";
 export * from "./trading-session.js";
 export { ulidIdGen } from "./ulid-id-gen.js";
 export { noticeSeverity, upcast } from "./upcasters.js";

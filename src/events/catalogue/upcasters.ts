@@ -27,6 +27,8 @@ export function noticeSeverity(code: number): "info" | "warning" | "error" {
   if (code >= 2100 && code < 2200) return "info";
   if (code >= 1100 && code <= 1102) return "warning";
   if (code === 10197 || code === 2110 || code === 399) return "warning";
+  // Not subscribed, but the data follows (delayed, or the subscribed part).
+  if (code === 10167 || code === 10090) return "warning";
   return "error";
 }
 

@@ -47,7 +47,8 @@ SELECT e.seq, e.id, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS t
        json_extract(e.payload, '$.greeks.impliedVol') AS iv, json_extract(e.payload, '$.greeks.delta') AS delta,
        json_extract(e.payload, '$.greeks.gamma') AS gamma, json_extract(e.payload, '$.greeks.vega') AS vega,
        json_extract(e.payload, '$.greeks.theta') AS theta, json_extract(e.payload, '$.greeks.undPriceUsd') AS und_price_usd,
-       json_extract(e.payload, '$.timing.latencyMs') AS latency_ms, json_extract(e.payload, '$.complete') AS complete
+       json_extract(e.payload, '$.timing.latencyMs') AS latency_ms, json_extract(e.payload, '$.complete') AS complete,
+       COALESCE(json_extract(e.payload, '$.marketData'), 'live') AS market_data
 FROM events e WHERE e.type = 'QuoteSnapshot'`,
   },
   {
@@ -135,7 +136,11 @@ FROM intents i LEFT JOIN submitted s ON s.intent_id = i.id`,
   (2104, 'market data farm connection OK', 'informational'),
   (2106, 'historical data farm connection OK', 'informational'),
   (2158, 'sec-def data farm connection OK', 'informational'),
+  (10089, 'market data needs an API subscription; delayed available', 'subscribe for the API, or run with marketData: auto or delayed'),
+  (10090, 'part of the market data is not subscribed', 'subscribe, or run with marketData: auto or delayed'),
   (10148, 'order cannot be cancelled in its state', 'it was already filled or cancelled'),
+  (10167, 'not subscribed: displaying delayed market data', 'expected with delayed data; orders on it are refused (risk.allowDelayedData)'),
+  (10168, 'not subscribed and delayed data not enabled', 'subscribe to real-time data, or enable delayed data in Account Management'),
   (10197, 'no market data during competing live session', 'another session (TWS, mobile) holds live data: log it out')`,
   },
   {
