@@ -13,13 +13,17 @@
  *   short option). Entries during a mismatch are refused by live before the rules (`position-mismatch`).
  * - An order that only reduces the position (the opposite side, no more than is held) is then
  *   approved: exits are never refused by the position cap, the open-order cap or the loss limit.
+ * - `delayed-data`: an order that is not only reducing, priced on a quote that is not real time
+ *   (`delayed`, `frozen`, `delayed-frozen`: the last quote of its contract), unless
+ *   `allowDelayedData` (paper and dry runs only; the live config refuses it for real money). Exits
+ *   still go: refusing one would hold the position through the close on a stale price.
  * - `max-position`: the position after this order and every working order on the same side would
  *   pass ±`maxPositionPerContract`.
  * - `max-open-orders`: this trading session already has `maxOpenOrders` orders working.
  * - `daily-loss-limit`: this trading session's P&L (not the stream's since its first session) is at
  *   or past −`dailyLossLimitUsd`.
  */
-import type { OrderIntent, PayloadOf, SessionId } from "../events/index.js";
+import type { MarketDataType, OrderIntent, PayloadOf, SessionId } from "../events/index.js";
 import type { BookState } from "./book.js";
 import { type Micros, toMicros, toUsd } from "./money.js";
 import type { OrderPhase, OrderView } from "./orders.js";
@@ -33,6 +37,8 @@ export interface RiskLimits {
   readonly dailyLossLimitUsd: number;
   /** Allow a SELL to open or grow a short option position (default false). */
   readonly allowShortOptions: boolean;
+  /** Allow orders on delayed or frozen quotes (default false; never for a live account). */
+  readonly allowDelayedData?: boolean | undefined;
 }
 
 /** The defaults of the live config (and of a replay's what-if when nothing else is said). */
@@ -41,6 +47,7 @@ export const DEFAULT_RISK_LIMITS: RiskLimits = Object.freeze({
   maxOpenOrders: 3,
   dailyLossLimitUsd: 500,
   allowShortOptions: false,
+  allowDelayedData: false,
 });
 
 /** Which rule refused an order: the `rule` of `OrderRefused`. */
@@ -71,6 +78,8 @@ export interface RiskExposure {
   readonly sessionPnlMicros: Micros;
   /** The broker's last reported position in the contract; absent where no broker reports (replay). */
   readonly broker?: number;
+  /** The kind of data of the contract's last quote; absent: real time (or no quote). */
+  readonly marketData?: MarketDataType;
 }
 
 const WORKING: ReadonlySet<OrderPhase> = new Set<OrderPhase>(["intended", "submitted", "partially-filled"]);
@@ -127,8 +136,10 @@ export function checkRisk(
   scope: RiskScope,
   intent: OrderIntent,
   limits: RiskLimits,
+  marketData?: MarketDataType,
 ): RiskRefusal | null {
-  return checkExposure(riskExposure(book, scope, intent), intent, limits);
+  const exposure = riskExposure(book, scope, intent);
+  return checkExposure(marketData === undefined ? exposure : { ...exposure, marketData }, intent, limits);
 }
 
 /** The rules over an already computed exposure (what `checkRisk` does after reading the book). */
@@ -157,6 +168,12 @@ export function checkExposure(
       };
   }
   if (isReducing(intent, held)) return null;
+  const data = exposure.marketData ?? "live";
+  if (data !== "live" && !limits.allowDelayedData)
+    return {
+      rule: "delayed-data",
+      detail: `${what}: its last quote is ${data} data, not real time (the account has no real-time subscription for it, or the market is closed); subscribe to real-time data (OPRA for options), or for a paper account set risk.allowDelayedData: true`,
+    };
   const after =
     intent.side === "BUY" ? held + workingBuy + intent.quantity : held - workingSell - intent.quantity;
   if (Math.abs(after) > limits.maxPositionPerContract)

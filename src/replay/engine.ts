@@ -17,6 +17,7 @@ import {
   contractKey,
   type EventBody,
   JournalError,
+  type MarketDataType,
   type NewEvent,
   type OrderIntent,
   type PayloadOf,
@@ -235,6 +236,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
   const limits = input.riskLimits ?? opened?.payload.risk ?? DEFAULT_RISK_LIMITS;
   const scope = { stream: run, session: input.session };
   const pending: PendingOrder[] = [];
+  /** The kind of data of each contract's last quote: the shared rules refuse orders on delayed data. */
+  const quoted = new Map<string, MarketDataType>();
   let nextOrderId = 1;
   let execSeq = 0;
   /** Recorded mode: source event id → the id of its counterpart in the run. */
@@ -266,7 +269,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
       if (mode === "recorded") return;
       for (const intent of decision.intents) {
         const base = { ts: at.ts, causation: decisionId, correlation: decisionId };
-        const refusal = checkRisk(log.book, scope, intent, limits);
+        const refusal = checkRisk(log.book, scope, intent, limits, quoted.get(contractKey(intent.contract)));
         if (refusal) {
           outcome({
             ...base,
@@ -330,6 +333,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
       return;
     }
     if (event.type === "QuoteSnapshot") {
+      if (event.payload.marketData !== undefined)
+        quoted.set(contractKey(event.payload.contract), event.payload.marketData);
       log.mark(event);
       // Fills first: a quote fills only orders decided before it arrived.
       if (pending.length > 0) fillAgainst(event);

@@ -121,6 +121,25 @@ describe("risk rules: each refusal names its own rule", () => {
     expect(checkRisk(b, scope(), sell, { ...DEFAULT_RISK_LIMITS, allowShortOptions: true })).toBeNull();
   });
 
+  it("delayed-data: refuses an entry on a delayed or frozen quote unless allowDelayedData; an exit still goes", () => {
+    const c = option(690);
+    const flat = book([{ session: DAY1, events: [] }]);
+    for (const data of ["delayed", "frozen", "delayed-frozen"] as const)
+      expect(checkRisk(flat, scope(), intent(c, "BUY", 1), DEFAULT_RISK_LIMITS, data)).toMatchObject({
+        rule: "delayed-data",
+        detail: expect.stringMatching(new RegExp(`last quote is ${data} data.*risk.allowDelayedData: true`)),
+      });
+    expect(checkRisk(flat, scope(), intent(c, "BUY", 1), DEFAULT_RISK_LIMITS, "live")).toBeNull();
+    // Quotes recorded before the type was journaled are real time.
+    expect(checkRisk(flat, scope(), intent(c, "BUY", 1), DEFAULT_RISK_LIMITS)).toBeNull();
+    const allowed = { ...DEFAULT_RISK_LIMITS, allowDelayedData: true };
+    expect(checkRisk(flat, scope(), intent(c, "BUY", 1), allowed, "delayed")).toBeNull();
+    const held = book([{ session: DAY1, events: order(intent(c, "BUY", 1), 1) }]);
+    expect(
+      checkRisk(held, scope(), intent(c, "SELL", 1, "end-of-day"), DEFAULT_RISK_LIMITS, "delayed"),
+    ).toBeNull();
+  });
+
   it("short-option: a second exit while the first is still working is refused (working SELLs count)", () => {
     const c = option(690);
     const b = book([
