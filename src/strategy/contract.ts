@@ -12,6 +12,7 @@
 import type { z } from "zod";
 import {
   type Bar,
+  type DayHours,
   type EventOf,
   ORDER_EVENT_TYPES,
   type OrderIntent,
@@ -48,6 +49,12 @@ export interface CycleInput {
   options: readonly PayloadOf<"QuoteSnapshot">[];
   /** The latest option chain seen for the symbol (fetched once per session). */
   chain: PayloadOf<"OptionChainReceived"> | null;
+  /**
+   * The regular session of the decision's day: the gateway's liquid hours journaled at session
+   * open (`TradingHoursReceived`), else 09:30–16:00 New York (`source: "default"`, sessions
+   * recorded without them). On a 13:00 close `closeMs` is 13:00: read times of day against it.
+   */
+  hours: DayHours;
 }
 
 /**

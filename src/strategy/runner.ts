@@ -5,7 +5,16 @@
  * journaled, `outcome` as each order event is journaled, and `decide` after a symbol's requests;
  * replay calls the same three methods while walking a captured session.
  */
-import { JournalError, MARKET_EVENT_TYPES, type PayloadOf, type StoredEvent } from "../events/index.js";
+import {
+  type DayHours,
+  dayHoursOf,
+  defaultDayHours,
+  JournalError,
+  MARKET_EVENT_TYPES,
+  newYorkParts,
+  type PayloadOf,
+  type StoredEvent,
+} from "../events/index.js";
 import {
   type AnyStrategy,
   type CycleInput,
@@ -70,6 +79,7 @@ export class StrategyRunner<Params = unknown, State = unknown> {
   private pending: MarketEvent[] = [];
   private pendingSymbol: string | null = null;
   private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
+  private readonly hours = new Map<string, PayloadOf<"TradingHoursReceived">>();
   private readonly guard: DeadlineGuard;
 
   constructor(
@@ -105,6 +115,15 @@ export class StrategyRunner<Params = unknown, State = unknown> {
   }
 
   /**
+   * The gateway's hours for a symbol (a journaled `TradingHoursReceived`): every later decision for
+   * it reads its day's session from them. Not a market event: it changes no state and no decision
+   * point, only what `CycleInput.hours` says, so a replay of a session without them decides as before.
+   */
+  tradingHours(payload: PayloadOf<"TradingHoursReceived">): void {
+    this.hours.set(payload.symbol, payload);
+  }
+
+  /**
    * Feed one outcome of the strategy's own orders (an order event as journaled). It changes the
    * state at once and does not touch the market events waiting for a decision: a fill may land
    * between two quotes of another symbol, live and in replay alike.
@@ -135,7 +154,13 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     if (symbol === null || events.length === 0) return null;
     this.pending = [];
     this.pendingSymbol = null;
-    const input = buildCycleInput(cycle, symbol, events, this.chains.get(symbol) ?? null);
+    const input = buildCycleInput(
+      cycle,
+      symbol,
+      events,
+      this.chains.get(symbol) ?? null,
+      this.hours.get(symbol),
+    );
     let decision: Decision;
     try {
       const { strategy, state, params } = this;
@@ -177,6 +202,7 @@ function buildCycleInput(
   symbol: string,
   events: readonly MarketEvent[],
   chain: PayloadOf<"OptionChainReceived"> | null,
+  gatewayHours: PayloadOf<"TradingHoursReceived"> | undefined,
 ): CycleInput {
   let bars: CycleInput["bars"] = [];
   let underlying: CycleInput["underlying"] = null;
@@ -189,5 +215,22 @@ function buildCycleInput(
     }
   }
   const last = events[events.length - 1];
-  return { cycle, symbol, nowMs: last ? last.ts : 0, events, bars, underlying, options, chain };
+  const nowMs = last ? last.ts : 0;
+  return {
+    cycle,
+    symbol,
+    nowMs,
+    events,
+    bars,
+    underlying,
+    options,
+    chain,
+    hours: hoursOn(nowMs, gatewayHours),
+  };
+}
+
+/** The day's session at `nowMs`: the gateway's, where its hours cover the day, else 09:30–16:00. */
+function hoursOn(nowMs: number, gatewayHours: PayloadOf<"TradingHoursReceived"> | undefined): DayHours {
+  const date = newYorkParts(nowMs).date;
+  return (gatewayHours && dayHoursOf(gatewayHours, date)) ?? defaultDayHours(date);
 }

@@ -16,6 +16,9 @@
  * throw needs "failed"; a cycle cut short by a crash passes too). Anywhere else it is rethrown:
  * the strategy did not do what live's did.
  *
+ * The gateway's hours (`TradingHoursReceived`, journaled at session open) reach the runner where
+ * they sit, as live's listener hands them over; a session without them decides on 09:30–16:00.
+ *
  * Outcomes: with `outcomes: "recorded"` the order events found in the walked events are fed to
  * the strategy where they sit (live's warm-up after a restart, and replay's parity check), and a
  * decision takes the id of the source's DecisionMade it stands for, so the recorded outcomes'
@@ -95,6 +98,9 @@ export class SessionFeed {
         return;
       case "DecisionMade":
         this.flush(event);
+        return;
+      case "TradingHoursReceived":
+        this.runner.tradingHours(event.payload);
         return;
       default:
         return;

@@ -6,6 +6,9 @@
  *   call nearest the money; the mirror image → buy the put. At most one position per symbol.
  * - Exit: option bid up `profitTargetPct` or down `stopLossPct` from the entry ask, held longer than
  *   `maxHoldMinutes`, or after `flatAfter` (New York time).
+ * - `noEntryAfter` and `flatAfter` are set against a 16:00 close: on a day the gateway's hours close
+ *   earlier (13:00 after Thanksgiving) they move back by the same distance (15:50 → 12:50). The
+ *   session VWAP covers the day's own session.
  * - Daily loss limit: no new entries once the strategy's own realized P&L for the day (fills and
  *   commissions) is below −`dailyLossLimitUsd`.
  *
@@ -21,6 +24,8 @@ import {
   type Bar,
   type Contract,
   contractKey,
+  type DayHours,
+  earlyCloseMinutes,
   newYorkParts,
   newYorkTimeToMs,
   type OptionContract,
@@ -95,12 +100,27 @@ function ema(values: readonly number[], period: number): number | null {
   return e;
 }
 
-function sessionVwap(bars: readonly Bar[], session: string): number | null {
+/** `HH:MM` of a minute of the day. */
+const hhmmOf = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
+/**
+ * A cut-off time of day set against a 16:00 close, moved back by how much earlier today closes,
+ * and the words that say so (none on a regular day, so its reasons read as they always did).
+ */
+function cutoff(hhmm: string, hours: DayHours): { minute: number; said: string } {
+  const early = earlyCloseMinutes(hours);
+  const minute = minutesOf(hhmm) - early;
+  if (early === 0) return { minute, said: hhmm };
+  return { minute, said: `${hhmmOf(minute)} (${hhmm} moved back ${hhmmOf(early)} to today's early close)` };
+}
+
+function sessionVwap(bars: readonly Bar[], session: string, hours: DayHours): number | null {
   let pv = 0;
   let v = 0;
-  // Today's regular session only: 09:30–16:00 New York.
-  const open = newYorkTimeToMs(session, 9, 30);
-  const close = newYorkTimeToMs(session, 16, 0);
+  // Today's regular session only (09:30–16:00 New York unless the gateway's hours say otherwise).
+  const open = hours.openMs ?? newYorkTimeToMs(session, 9, 30);
+  const close = hours.closeMs ?? newYorkTimeToMs(session, 16, 0);
   for (const b of bars) {
     if (b.timeMs < open || b.timeMs >= close) continue;
     pv += b.vwapUsd * b.volume;
@@ -275,7 +295,9 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
     const minuteOfDay = clock.hour * 60 + clock.minute;
     const fast = ema(closes, params.fastEma);
     const slow = ema(closes, params.slowEma);
-    const vwap = sessionVwap(bars, session);
+    const vwap = sessionVwap(bars, session, input.hours);
+    const flatAfter = cutoff(params.flatAfter, input.hours);
+    const noEntryAfter = cutoff(params.noEntryAfter, input.hours);
     const last = closes[closes.length - 1] ?? null;
     const signals: Decision["signals"] = {
       lastCloseUsd: last,
@@ -327,8 +349,7 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
         return exit("stop-loss", `bid ${bid} is ${(change * 100).toFixed(1)} % under entry ${entry}`);
       if (heldMinutes >= params.maxHoldMinutes)
         return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
-      if (minuteOfDay >= minutesOf(params.flatAfter))
-        return exit("end-of-day", `after ${params.flatAfter} New York`);
+      if (minuteOfDay >= flatAfter.minute) return exit("end-of-day", `after ${flatAfter.said} New York`);
       return hold(
         `holding ${contractKey(held.contract)}: ${(change * 100).toFixed(1)} % since entry`,
         exitSignals,
@@ -339,8 +360,8 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       return hold(`warming up: ${closes.length} bars, need ${params.slowEma}`, signals);
     if (state.realizedTodayUsd <= -params.dailyLossLimitUsd)
       return hold(`daily loss limit: ${state.realizedTodayUsd} ≤ −${params.dailyLossLimitUsd}`, signals);
-    if (minuteOfDay >= minutesOf(params.noEntryAfter))
-      return hold(`no entries after ${params.noEntryAfter} New York`, signals);
+    if (minuteOfDay >= noEntryAfter.minute)
+      return hold(`no entries after ${noEntryAfter.said} New York`, signals);
     const bullish = last > vwap && fast > slow;
     const bearish = last < vwap && fast < slow;
     if (!bullish && !bearish) return hold("no trend: close, VWAP and EMAs disagree", signals);

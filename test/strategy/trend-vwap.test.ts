@@ -31,11 +31,11 @@ const option = (strike: number, right: "C" | "P"): Contract => ({
 const timing = { reqId: 1, requestedAtMs: 0, latencyMs: 1 };
 
 /** `minutes` one-minute bars from the open, closing on `path(i)`. */
-function bars(minutes: number, path: (i: number) => number): EventBodyInput {
+function bars(minutes: number, path: (i: number) => number, open = OPEN): EventBodyInput {
   const list: Bar[] = Array.from({ length: minutes }, (_, i) => {
     const close = path(i);
     return {
-      timeMs: OPEN + i * 60_000,
+      timeMs: open + i * 60_000,
       openUsd: close - 0.05,
       highUsd: close + 0.1,
       lowUsd: close - 0.1,
@@ -174,6 +174,50 @@ describe("trend-vwap: entries", () => {
     const { last } = givenStrategy(trendVwap, {}, newYorkTimeToMs(SESSION, 15, 35)).cycle(ENTRY);
     expect(last.action).toBe("hold");
     expect(last.reason).toMatch(/no entries after 15:30/);
+  });
+});
+
+describe("trend-vwap: the day's hours from the gateway", () => {
+  // The Friday after Thanksgiving 2026: the NYSE closes at 13:00.
+  const DAY = "2026-11-27";
+  const hours: PayloadOf<"TradingHoursReceived"> = {
+    symbol: "SPY",
+    conId: 756733,
+    timeZoneId: "US/Eastern",
+    tradingHours: "20261127:0400-20261127:1700;20261128:CLOSED",
+    liquidHours: "20261127:0930-20261127:1300;20261128:CLOSED",
+    timing,
+  };
+  const entry = [bars(45, rising, newYorkTimeToMs(DAY, 9, 30)), ...chain(692.2)];
+  const at = (h: number, m: number) => newYorkTimeToMs(DAY, h, m);
+
+  it("moves noEntryAfter back with the close: 15:30 against 16:00 is 12:30 against 13:00", () => {
+    const late = givenStrategy(trendVwap, {}, at(12, 35)).hours(hours).cycle(entry);
+    expect(late.last.action).toBe("hold");
+    expect(late.last.reason).toBe(
+      "no entries after 12:30 (15:30 moved back 03:00 to today's early close) New York",
+    );
+    expect(givenStrategy(trendVwap, {}, at(12, 25)).hours(hours).cycle(entry).last.action).toBe("enter");
+    // Without the gateway's hours (a session recorded before them) the day is 09:30–16:00.
+    expect(givenStrategy(trendVwap, {}, at(12, 35)).cycle(entry).last.action).toBe("enter");
+  });
+
+  it("is flat by 12:50 on a 13:00 close (flatAfter 15:50 moved back by three hours)", () => {
+    const spec = givenStrategy(trendVwap, { maxHoldMinutes: 600 }, at(12, 20)).hours(hours).cycle(entry);
+    // Cycles are 5 minutes apart: the seventh decides at 12:50.
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05));
+    for (let i = 0; i < 6; i++) spec.cycle(later(50, 2.1));
+    expect(spec.decisions.map((d) => d.action)).toEqual([
+      "enter",
+      "hold",
+      "hold",
+      "hold",
+      "hold",
+      "hold",
+      "exit",
+    ]);
+    expect(spec.last.intents[0]).toMatchObject({ side: "SELL", purpose: "end-of-day" });
+    expect(spec.last.reason).toBe("after 12:50 (15:50 moved back 03:00 to today's early close) New York");
   });
 });
 

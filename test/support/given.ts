@@ -89,6 +89,11 @@ export function givenStrategy(
       if (decision) decisions.push({ id, decision });
       return spec;
     },
+    /** The gateway's hours for a symbol, as a journaled `TradingHoursReceived` hands them to the runner. */
+    hours(payload: PayloadOf<"TradingHoursReceived">) {
+      runner.tradingHours(payload);
+      return spec;
+    },
     outcomes(
       bodies: readonly (EventBodyInput & { correlation?: string; causation?: string; id?: string })[],
     ) {
