@@ -426,8 +426,12 @@ describe("formats", () => {
     expect(connectionTime(summer)).toBe("20260706 09:30:00 EDT");
     expect(occLocalSymbol("SPY", "20260205", "P", 687.5)).toBe("SPY   260205P00687500");
     // 2026-07-03 is the Independence Day holiday (observed), then a weekend.
-    expect(sessionHours("2026-07-02", "0930", "1600", 5)).toBe(
+    expect(sessionHours("2026-07-02", "0930", "1600", "1300", 5)).toBe(
       "20260702:0930-20260702:1600;20260703:CLOSED;20260704:CLOSED;20260705:CLOSED;20260706:0930-20260706:1600",
+    );
+    // The Friday after Thanksgiving closes at 13:00; Thanksgiving itself is closed.
+    expect(sessionHours("2026-11-26", "0930", "1600", "1300", 3)).toBe(
+      "20261126:CLOSED;20261127:0930-20261127:1300;20261128:CLOSED",
     );
   });
 

@@ -25,6 +25,10 @@ export function register(program: Command): void {
     )
     .option("--max-version <n>", "highest server version to negotiate, 157–193 (an older gateway)")
     .option("--reject-short-options", "refuse SELL orders that would open a short option (error 201)")
+    .option(
+      "--market-data <kind>",
+      "the account's market data: live (subscribed), delayed (354 for real time, delayed after reqMarketDataType 3), none (354, 10168)",
+    )
     .option("--quiet", "do not log each request")
     .option(
       "--from-journal <file>",
@@ -43,6 +47,7 @@ export function register(program: Command): void {
         account?: string;
         maxVersion?: string;
         rejectShortOptions?: boolean;
+        marketData?: string;
         quiet?: boolean;
         fromJournal?: string;
         session?: string;
@@ -88,6 +93,11 @@ export function register(program: Command): void {
         if (opts.snapshotDelay !== undefined)
           scenario = { ...scenario, snapshotDelayMs: Number(opts.snapshotDelay) };
         if (opts.rejectShortOptions) scenario = { ...scenario, rejectShortOptions: true };
+        if (opts.marketData !== undefined) {
+          if (opts.marketData !== "live" && opts.marketData !== "delayed" && opts.marketData !== "none")
+            throw new UsageError(`--market-data ${opts.marketData}: expected live, delayed or none`);
+          scenario = { ...scenario, marketData: opts.marketData };
+        }
         const sim = await startSimulator({
           host: opts.host,
           port,

@@ -1,33 +1,27 @@
 /**
- * Market data requests: contract details, option parameters, historical bars and market data
- * (snapshots with option computations, or a streaming flood), with the scenario's faults.
+ * Market data requests: contract details, option parameters and historical bars, with the
+ * scenario's faults (snapshots and streaming are market-data-handlers.ts).
  */
 import { newYorkParts } from "../../events/index.js";
-import { asOption, type BookContract, requestContract, resolve } from "../book/index.js";
+import { type BookContract, requestContract, resolve } from "../book/index.js";
 import type { Values } from "../protocol/index.js";
 import {
   CONTRACT_DATA,
   CONTRACT_DATA_END,
   HISTORICAL_DATA,
   ibTime,
-  MARKET_DATA_TYPE,
   MIN_SERVER_VER,
   SECURITY_DEFINITION_OPTION_PARAMETER,
   SECURITY_DEFINITION_OPTION_PARAMETER_END,
   sessionHours,
-  TICK_OPTION_COMPUTATION,
-  TICK_PRICE,
-  TICK_REQ_PARAMS,
-  TICK_SIZE,
-  TICK_SNAPSHOT_END,
 } from "../protocol/index.js";
 import type { Handler, Session } from "./session.js";
 
 const NO_DEFINITION = "No security definition has been found for the request";
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** The resolved contract, or error 200 on the request id. */
-function known(session: Session, reqId: number, values: Values): BookContract | undefined {
+export function known(session: Session, reqId: number, values: Values): BookContract | undefined {
   const c = resolve(session.ctx.market, requestContract(values));
   if (!c) session.error(reqId, 200, NO_DEFINITION);
   return c;
@@ -74,9 +68,14 @@ const contractDetails: Handler = (session, v) => {
     category: isOption ? "" : "Equity Fund",
     subcategory: isOption ? "" : "Growth-Large Cap",
     timeZoneId: "US/Eastern",
-    // Stocks trade 04:00–20:00 (liquid 09:30–16:00); equity-ETF options 09:30–16:15.
-    tradingHours: isOption ? sessionHours(today, "0930", "1615") : sessionHours(today, "0400", "2000"),
-    liquidHours: isOption ? sessionHours(today, "0930", "1615") : sessionHours(today, "0930", "1600"),
+    // Stocks trade 04:00–20:00 (liquid 09:30–16:00); equity-ETF options 09:30–16:15. On an early
+    // close stocks end at 13:00 (extended hours at 17:00) and their options at 13:15.
+    tradingHours: isOption
+      ? sessionHours(today, "0930", "1615", "1315")
+      : sessionHours(today, "0400", "2000", "1700"),
+    liquidHours: isOption
+      ? sessionHours(today, "0930", "1615", "1315")
+      : sessionHours(today, "0930", "1600", "1300"),
     evRule: "",
     evMultiplier: 0,
     secIdList: [],
@@ -199,112 +198,9 @@ const historical: Handler = (session, v) => {
   });
 };
 
-const marketData: Handler = (session, v) => {
-  const { ctx } = session;
-  const reqId = Number(v.reqId);
-  const snapshot = v.snapshot === true;
-  const nth = session.countRequest("snapshot");
-  ctx.log({
-    event: "request",
-    kind: snapshot ? "snapshot" : "streaming",
-    reqId,
-    symbol: v.symbol,
-    secType: v.secType,
-    strike: v.strike,
-    right: v.right,
-    clientId: session.clientId,
-  });
-  const competing = ctx.scenario.competingSession;
-  if (competing && nth >= competing.fromRequest && nth < competing.fromRequest + competing.count) {
-    session.error(reqId, 10197, "No market data during competing live session");
-    return;
-  }
-  const c = known(session, reqId, v);
-  if (!c) return;
-  if (ctx.scenario.unanswered?.kind === "snapshot" && ctx.scenario.unanswered.nth === nth) {
-    ctx.log({ event: "fault", fault: "unanswered", kind: "snapshot", reqId });
-    return;
-  }
-  const now = ctx.nowMs();
-  const quote = ctx.book.quote(c, now);
-  const model = c.secType === "OPT" ? ctx.market.optionModel(asOption(c), now) : undefined;
-  // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
-  const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
-  const ticks = (): void => {
-    session.send(TICK_PRICE, {
-      tickerId: reqId,
-      tickType: 1,
-      price: quote.bid,
-      size: quote.bidSize / sizeUnit,
-      attrMask: 0,
-    });
-    session.send(TICK_PRICE, {
-      tickerId: reqId,
-      tickType: 2,
-      price: quote.ask,
-      size: quote.askSize / sizeUnit,
-      attrMask: 0,
-    });
-    session.send(TICK_PRICE, {
-      tickerId: reqId,
-      tickType: 4,
-      price: quote.last,
-      size: quote.lastSize / sizeUnit,
-      attrMask: 0,
-    });
-    session.send(TICK_SIZE, { tickerId: reqId, tickType: 8, size: 120_000 / sizeUnit });
-    if (!model) return;
-    for (const [tickType, optPrice] of [
-      [10, quote.bid],
-      [11, quote.ask],
-      [12, quote.last],
-      [13, round6(model.price)],
-    ] as const)
-      session.send(TICK_OPTION_COMPUTATION, {
-        tickerId: reqId,
-        tickType,
-        tickAttrib: 1,
-        impliedVol: round6(model.impliedVol),
-        delta: round6(model.delta),
-        optPrice,
-        pvDividend: 0,
-        gamma: round6(model.gamma),
-        vega: round6(model.vega),
-        theta: round6(model.theta),
-        undPrice: round6(model.underlying),
-      });
-  };
-  session.send(TICK_REQ_PARAMS, {
-    tickerId: reqId,
-    minTick: 0.01,
-    bboExchange: "9c0001",
-    snapshotPermissions: 3,
-  });
-  session.send(MARKET_DATA_TYPE, { reqId, marketDataType: 1 });
-  if (!snapshot) {
-    // alpha: streaming subscriptions piled up and overflowed the gateway's output buffer.
-    if (ctx.scenario.streamingFlood) {
-      for (let i = 0; i < 200; i++) ticks();
-      session.error(
-        -1,
-        2100,
-        "API client has been unsubscribed from account data. Output exceeded limit (was: 100413), removed first half",
-      );
-    } else ticks();
-    return;
-  }
-  ctx.later(ctx.scenario.snapshotDelayMs, () =>
-    session.batch(() => {
-      ticks();
-      session.send(TICK_SNAPSHOT_END, { reqId });
-    }),
-  );
-};
-
 /** Handlers by request message id. */
 export const MARKET_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
   [9, contractDetails],
   [78, optionParams],
   [20, historical],
-  [1, marketData],
 ];

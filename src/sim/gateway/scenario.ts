@@ -52,6 +52,12 @@ export const ScenarioSchema = z
      * paper account without permission for uncovered options does.
      */
     rejectShortOptions: z.boolean().default(false),
+    /**
+     * The account's market data: `live` (a real-time subscription), `delayed` (none, delayed data
+     * enabled: 354 for real time, delayed ticks after reqMarketDataType(3)), `none` (354, and
+     * 10168 for delayed). See market-data-handlers.ts.
+     */
+    marketData: z.enum(["live", "delayed", "none"]).default("live"),
   })
   .strict();
 

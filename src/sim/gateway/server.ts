@@ -9,6 +9,7 @@ import { SimBook } from "../book/index.js";
 import { lastTradingDay, regularHours, SimMarket } from "../market/index.js";
 import { CURRENT_TIME, FrameReader, listenOn, MANAGED_ACCTS, NEXT_VALID_ID } from "../protocol/index.js";
 import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
+import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
 import { type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
@@ -104,8 +105,7 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
       s.send(CURRENT_TIME, { time: Math.floor(s.ctx.nowMs() / 1000) });
     },
   ],
-  // Market data type, cancels of market data and history: nothing to answer.
-  [59, () => {}],
+  // Cancels of market data and history: nothing to answer.
   [2, () => {}],
   [25, () => {}],
 ];
@@ -113,6 +113,7 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
 const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...BASIC_HANDLERS,
   ...MARKET_HANDLERS,
+  ...MARKET_DATA_HANDLERS,
   ...ORDER_HANDLERS,
   ...ACCOUNT_HANDLERS,
 ]);

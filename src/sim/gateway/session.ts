@@ -67,6 +67,8 @@ export class Session {
   version = 0;
   clientId = -1;
   started = false;
+  /** The market data type this connection asked for (REQ_MARKET_DATA_TYPE); IB's default is 1, real time. */
+  marketDataType: 1 | 2 | 3 | 4 = 1;
   readonly subs: Subscriptions = {
     positions: false,
     accountUpdates: false,

@@ -1,5 +1,7 @@
 /**
- * The NYSE calendar the simulated market trades on: weekdays less the exchange holidays.
+ * The NYSE calendar the simulated market trades on: weekdays less the exchange holidays, with the
+ * early closes (13:00 New York) the exchange publishes: the day after Thanksgiving, Christmas Eve
+ * when it is a weekday and not itself the holiday, July 3 when July 4 is a weekday.
  */
 import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
 
@@ -37,6 +39,21 @@ const HOLIDAYS = new Set([
   "2027-12-24",
 ]);
 
+/** NYSE early closes (13:00; equity options 13:15), 2025–2027. */
+const EARLY_CLOSES = new Set([
+  "2025-07-03",
+  "2025-11-28",
+  "2025-12-24",
+  "2026-11-27",
+  "2026-12-24",
+  "2027-11-26",
+]);
+
+/** True on a trading day the exchange closes at 13:00. */
+export function isEarlyClose(date: string): boolean {
+  return EARLY_CLOSES.has(date);
+}
+
 /** True for a day the exchange opens. */
 export function isTradingDay(date: string): boolean {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
@@ -64,7 +81,10 @@ export function lastTradingDay(timeMs: number): string {
   return day;
 }
 
-/** 09:30 and 16:00 New York on `date`, in epoch ms. */
+/** 09:30 and 16:00 New York on `date` (13:00 on an early close), in epoch ms. */
 export function regularHours(date: string): { openMs: number; closeMs: number } {
-  return { openMs: newYorkTimeToMs(date, 9, 30), closeMs: newYorkTimeToMs(date, 16, 0) };
+  return {
+    openMs: newYorkTimeToMs(date, 9, 30),
+    closeMs: isEarlyClose(date) ? newYorkTimeToMs(date, 13, 0) : newYorkTimeToMs(date, 16, 0),
+  };
 }

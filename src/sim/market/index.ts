@@ -1,4 +1,11 @@
 /** The seeded market: the NYSE calendar, Black–Scholes, and the market itself (paths, bars, quotes, chains). */
 export { blackScholes } from "./black-scholes.js";
-export { addDays, isTradingDay, lastTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
+export {
+  addDays,
+  isEarlyClose,
+  isTradingDay,
+  lastTradingDay,
+  regularHours,
+  tradingDaysFrom,
+} from "./calendar.js";
 export { RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";

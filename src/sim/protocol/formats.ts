@@ -4,7 +4,7 @@
  * contract details.
  */
 import { newYorkParts } from "../../events/index.js";
-import { addDays, isTradingDay } from "../market/index.js";
+import { addDays, isEarlyClose, isTradingDay } from "../market/index.js";
 
 /** The gateway's "unset" double (Java `Double.MAX_VALUE`). */
 export const UNSET_DOUBLE = Number.MAX_VALUE;
@@ -65,14 +65,22 @@ export function occLocalSymbol(symbol: string, expiry: string, right: string, st
 
 /**
  * Trading or liquid hours for the NYSE calendar, seven calendar days from `date` (New York), in
- * the form TWS sends since 9.72: `20260204:0930-20260204:1600;20260207:CLOSED;…`.
+ * the form TWS sends since 9.72: `20260204:0930-20260204:1600;20260207:CLOSED;…`. On an early
+ * close the day ends at `earlyClose` (`20261127:0930-20261127:1300`).
  */
-export function sessionHours(date: string, open: string, close: string, days = 7): string {
+export function sessionHours(
+  date: string,
+  open: string,
+  close: string,
+  earlyClose: string,
+  days = 7,
+): string {
   const out: string[] = [];
   for (let i = 0; i < days; i++) {
     const day = addDays(date, i);
     const d = day.replaceAll("-", "");
-    out.push(isTradingDay(day) ? `${d}:${open}-${d}:${close}` : `${d}:CLOSED`);
+    const end = isEarlyClose(day) ? earlyClose : close;
+    out.push(isTradingDay(day) ? `${d}:${open}-${d}:${end}` : `${d}:CLOSED`);
   }
   return out.join(";");
 }
