@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import {
   acquireWriterLock,
   checkGuards,
+  describeDayHours,
   type Journal,
   JournalUnguarded,
   LIVE_STREAM,
@@ -40,8 +41,10 @@ import { HealthMonitor } from "./health.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
 import { MarketDataGatherer } from "./market-data.js";
+import { MarketDataChoice } from "./market-data-type.js";
 import { OrderRouter } from "./order-router.js";
 import { BrokerReconciler } from "./reconciler.js";
+import { SessionHours } from "./session-hours.js";
 import { gatewayConnected, gatewayNotice, sessionClosed, sessionOpened } from "./session-records.js";
 import { WireCapture } from "./wire-capture.js";
 
@@ -61,6 +64,14 @@ export interface LiveBotOptions {
 /** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
 const SIGNAL_SETTLE_MS = 5000;
 
+/**
+ * The gateway's hours say none of the symbols trades today (a holiday, a weekend): no session is
+ * opened and nothing is journaled.
+ */
+export class MarketClosedToday extends Error {
+  readonly code = "MARKET_CLOSED";
+}
+
 /** The live journal is broken: live refuses to append to it. */
 export class JournalIntegrityError extends Error {
   readonly code = "JOURNAL_BROKEN";
@@ -79,6 +90,8 @@ export class LiveBot {
   private journal: Journal | null = null;
   private session: LiveSession | null = null;
   private market: MarketDataGatherer | null = null;
+  private choice: MarketDataChoice | null = null;
+  private readonly hours: SessionHours;
   private reconciler: BrokerReconciler | null = null;
   private cycle: LiveCycle | null = null;
   private account = "";
@@ -103,6 +116,7 @@ export class LiveBot {
       guard: deadlineGuard(config.strategy.deadlineMs),
     });
     this.capture = config.capture ? new WireCapture(logger) : null;
+    this.hours = new SessionHours(logger);
     this.connection = new GatewayConnection(
       config,
       new ClientIdAllocator(`${options.journalPath}.clientid`),
@@ -150,11 +164,22 @@ export class LiveBot {
       this.account = guardAccounts(this.mode, this.connection.accounts, config.liveAccount);
       enforceInterval(config, this.connection.simulator);
       this.checkIntegrity();
+      // The day's hours decide whether there is a session at all; they are journaled right after it opens.
+      const hours = await this.hours.fetch(
+        this.connection.gateway!,
+        config.symbols,
+        config.requestTimeoutSeconds * 1000,
+        config.symbolPauseMs,
+        () => this.live.now(),
+        sleep,
+      );
+      if (this.hours.closedOn(config.symbols, this.live.id)) throw this.closedToday(this.live.id);
       this.opened = true;
       this.openSession();
       this.capture?.open(this.live);
       this.recordConnected();
       this.flushEarlyNotices();
+      this.live.record(hours);
       let cycle = this.warmUp() + 1;
       await this.recover();
       await this.reportAccount();
@@ -183,7 +208,7 @@ export class LiveBot {
       this.closeSession(reason, detail === "" ? undefined : detail);
       return summarize(this.book.state, this.live.id!, this.cyclesRun);
     } catch (error) {
-      if (!(error instanceof ConnectAborted))
+      if (!(error instanceof ConnectAborted || error instanceof MarketClosedToday))
         logger.error({ err: (error as Error).message }, "live mode stopped on an error");
       // A stop while reconnecting ends in ConnectAborted: the session was stopped, not broken.
       if (this.opened && error instanceof ConnectAborted) {
@@ -208,7 +233,8 @@ export class LiveBot {
 
   private wireSession(session: LiveSession): void {
     const { config, logger } = this.options;
-    this.market = new MarketDataGatherer(config, session, logger);
+    this.choice = new MarketDataChoice(config.marketData, session, logger);
+    this.market = new MarketDataGatherer(config, session, logger, this.choice);
     this.reconciler = new BrokerReconciler(session, this.book, config.symbols, logger);
     this.router = new OrderRouter(
       config,
@@ -216,6 +242,7 @@ export class LiveBot {
       this.book,
       () => ({ gateway: this.connection.gateway, clientId: this.connection.clientId, account: this.account }),
       logger,
+      (key) => this.market?.marketDataOf(key),
     );
     this.cycle = new LiveCycle({
       config,
@@ -224,6 +251,7 @@ export class LiveBot {
       connection: this.connection,
       health: this.health,
       market: this.market,
+      hours: this.hours,
       reconciler: this.reconciler,
       router: this.router,
       runner: this.runner,
@@ -240,6 +268,7 @@ export class LiveBot {
       for (const event of events) {
         if (isMarketEvent(event)) this.runner.observe(event);
         else if (isOrderOutcome(event)) this.runner.outcome(event);
+        else if (event.type === "TradingHoursReceived") this.runner.tradingHours(event.payload);
       }
     });
   }
@@ -284,6 +313,7 @@ export class LiveBot {
       if (event.type === "CycleStarted" || event.type === "CycleCompleted")
         lastCycle = Math.max(lastCycle, event.payload.cycle);
       if (event.type === "OptionChainReceived") this.market!.rememberChain(event.payload);
+      if (event.type === "TradingHoursReceived") this.hours.remember(event.payload);
     }
     // A symbol cut short by a crash never decided live: drop its half-seen events.
     if (this.runner.waitingSymbol !== null) this.runner.discardPending();
@@ -364,6 +394,17 @@ export class LiveBot {
 
   private recordConnected(): void {
     this.live.record([gatewayConnected(this.options.config, this.connection, this.live.now())]);
+    // IB keeps the market data type per connection: a delayed choice is asked for again.
+    if (this.connection.gateway) this.choice?.connected(this.connection.gateway);
+  }
+
+  /** No symbol trades on `date`: say when the next session is, from the gateway's own hours. */
+  private closedToday(date: string): MarketClosedToday {
+    const { symbols } = this.options.config;
+    const next = this.hours.nextSession(symbols, date);
+    return new MarketClosedToday(
+      `the gateway's liquid hours say ${symbols.join(", ")} do${symbols.length === 1 ? "es" : ""} not trade on ${date} (a holiday or a weekend): no session opened, nothing journaled${next ? `; the next session is ${next.session}, ${describeDayHours(next)}` : ""} — start journal live again then`,
+    );
   }
 
   private onDisconnected(reason: string): void {
@@ -400,6 +441,7 @@ export class LiveBot {
     );
     this.live.record([gatewayNotice(notice, this.live.now())]);
     this.router.orderNotice(notice.code, notice.reqId, notice.message);
+    this.choice?.noticed(notice, this.connection.gateway);
   }
 
   private flushEarlyNotices(): void {

@@ -64,6 +64,12 @@ export const LiveConfigSchema = z
     historySeconds: z.number().int().positive().default(3600),
     /** Pause between symbols (alpha: 200 ms between symbol processing). */
     symbolPauseMs: z.number().int().nonnegative().default(200),
+    /**
+     * Market data: `live` (real time only), `delayed` (reqMarketDataType 3: delayed where real time
+     * is not subscribed), `auto` (real time, and delayed after the gateway says it is not
+     * subscribed: 354, 10089, 10090, 10167, 10168). Quotes record what they are.
+     */
+    marketData: z.enum(["live", "delayed", "auto"]).default("auto"),
     /** Days to expiry at least (0 = same-day options allowed). */
     minDaysToExpiry: z.number().int().nonnegative().default(1),
     dryRun: z.boolean().default(true),
@@ -86,6 +92,8 @@ export const LiveConfigSchema = z
         dailyLossLimitUsd: z.number().positive().default(500),
         /** A SELL may open or grow a short option position only when this is true. */
         allowShortOptions: z.boolean().default(false),
+        /** Orders on delayed or frozen quotes: refused unless true, and never true for a live account. */
+        allowDelayedData: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -93,6 +101,7 @@ export const LiveConfigSchema = z
         maxOpenOrders: 3,
         dailyLossLimitUsd: 500,
         allowShortOptions: false,
+        allowDelayedData: false,
       }),
     health: z
       .object({ freeMemoryFloorMb: z.number().positive().default(1024) })
@@ -127,6 +136,7 @@ export interface LiveOverrides {
   liveAccount?: string;
   closeTimeoutSeconds?: number;
   capture?: boolean;
+  marketData?: "live" | "delayed" | "auto";
 }
 
 /** Where the settings that choose the trading mode came from, journaled in `SessionOpened`. */
@@ -209,6 +219,7 @@ export function resolveLiveConfig(
   }
   if (overrides.closeTimeoutSeconds !== undefined) merged.closeTimeoutSeconds = overrides.closeTimeoutSeconds;
   if (overrides.capture) merged.capture = true;
+  if (overrides.marketData !== undefined) merged.marketData = overrides.marketData;
   const parsed = LiveConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -237,6 +248,11 @@ export function enforceLimits(config: LiveConfig): void {
     refuse(`historySeconds ${config.historySeconds}`, LIMITS.maxHistorySeconds, "over");
   if (config.symbols.length > LIMITS.maxSymbols.value)
     refuse(`${config.symbols.length} symbols`, LIMITS.maxSymbols, "over");
+  // Real money never trades on 15-minute-old or frozen prices.
+  if (config.risk.allowDelayedData && config.liveAccount !== undefined && !config.dryRun)
+    throw new ConfigRefused(
+      `risk.allowDelayedData: true is for paper accounts and dry runs only, and this run sends orders with real money to ${config.liveAccount}: remove risk.allowDelayedData, subscribe to real-time data, or trade paper (--paper)`,
+    );
 }
 
 /**

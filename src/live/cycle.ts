@@ -6,7 +6,13 @@
  * decisions (an exit is checked against what the broker holds now, not last cycle).
  */
 import type { Logger } from "pino";
-import { isRegularTradingHours, type PayloadOf, type StoredEvent } from "../events/index.js";
+import {
+  type DayHours,
+  describeDayHours,
+  type PayloadOf,
+  type StoredEvent,
+  tradingSessionOf,
+} from "../events/index.js";
 import type { BookProjection } from "../projections/index.js";
 import { StrategyFailed, type StrategyRunner } from "../strategy/index.js";
 import type { LiveConfig } from "./config.js";
@@ -17,6 +23,7 @@ import type { LiveSession } from "./live-session.js";
 import { type CycleCounts, heldOptions, type MarketDataGatherer } from "./market-data.js";
 import type { OrderRouter } from "./order-router.js";
 import type { BrokerReconciler } from "./reconciler.js";
+import type { SessionHours } from "./session-hours.js";
 
 /** What a cycle works with: the bot's rooms, and the bot's own steps it calls back into. */
 export interface CycleParts {
@@ -26,6 +33,8 @@ export interface CycleParts {
   readonly connection: GatewayConnection;
   readonly health: HealthMonitor;
   readonly market: MarketDataGatherer;
+  /** The day's hours from the gateway (journaled at session open): when a trading cycle may run. */
+  readonly hours: SessionHours;
   readonly reconciler: BrokerReconciler;
   readonly router: OrderRouter;
   readonly runner: StrategyRunner;
@@ -127,10 +136,11 @@ export class LiveCycle {
         status: "skipped",
         detail: `gateway port ${config.gateway.port} is not accepting connections`,
       };
-    if (!isRegularTradingHours(gatewayMs))
+    const today = tradingSessionOf(gatewayMs);
+    if (!this.parts.hours.openAt(config.symbols, today, gatewayMs))
       return {
         status: "skipped",
-        detail: "outside regular trading hours (09:30–16:00 New York): waiting, not trading",
+        detail: outsideHours(this.parts.hours.day(config.symbols[0]!, today), gatewayMs),
       };
     if (connection.connectivityLost)
       return { status: "skipped", detail: "gateway reported connectivity lost (1100) and not yet restored" };
@@ -175,4 +185,14 @@ export class LiveCycle {
     logger.info({ cycle, symbol, action: decision.action, reason: decision.reason }, "decision");
     for (const intent of decision.intents) router.act(intent, stored as StoredEvent);
   }
+}
+
+/** Why a cycle does not trade now, by the day's hours (the default's words are the ones live always used). */
+function outsideHours(hours: DayHours, gatewayMs: number): string {
+  if (hours.source === "default")
+    return "outside regular trading hours (09:30–16:00 New York): waiting, not trading";
+  const said = `${describeDayHours(hours)}, the gateway's liquid hours`;
+  if (hours.openMs === null) return `the market is closed today (${said}): not trading`;
+  if (gatewayMs < hours.openMs) return `before today's open (${said}): waiting, not trading`;
+  return `after today's close (${said}): no trading until the next session`;
 }

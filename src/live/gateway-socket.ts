@@ -19,6 +19,15 @@ import {
 import { executionReport, openOrderReport } from "./ib-contracts.js";
 import { priceOrNull } from "./snapshot-ticks.js";
 
+/**
+ * Codes that are warnings about a request that goes on: 2100–2199, 10167 (not subscribed:
+ * "displaying delayed market data", the data follows) and 10090 (part of the data is not
+ * subscribed, the rest follows). Every other code on a request id ends it.
+ */
+export function endsNoRequest(code: number): boolean {
+  return (code >= 2100 && code < 2200) || code === 10167 || code === 10090;
+}
+
 interface Pending {
   reject(error: Error): void;
 }
@@ -42,9 +51,7 @@ export class GatewaySocket {
       const n = { code: code ?? 0, message, reqId: reqId ?? -1 };
       this.onNotice(n);
       const p = reqId !== undefined && reqId >= 0 ? this.pending.get(reqId) : undefined;
-      // Codes 2100–2199 are warnings that do not end a request.
-      if (p && !(n.code >= 2100 && n.code < 2200))
-        p.reject(new GatewayRequestError(n.code, n.reqId, message));
+      if (p && !endsNoRequest(n.code)) p.reject(new GatewayRequestError(n.code, n.reqId, message));
     };
     this.ib.on(EventName.error, (err: Error, code: number, reqId: number) =>
       notice(code, err.message, reqId),

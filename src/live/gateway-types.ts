@@ -2,7 +2,7 @@
  * The shapes our gateway interface speaks — notices, order answers, errors — free of the client's
  * types, so the rest of live mode (and its tests) never import `@stoqey/ib`.
  */
-import type { Contract, Greeks } from "../events/index.js";
+import type { Contract, Greeks, MarketDataType } from "../events/index.js";
 
 export interface GatewayNotice {
   code: number;
@@ -25,6 +25,17 @@ export interface SnapshotResult {
   lastSize: number | null;
   greeks: Greeks | null;
   complete: boolean;
+  /** What MARKET_DATA_TYPE (or the tick ids) said; null when neither came (nothing arrived). */
+  marketData: MarketDataType | null;
+}
+
+/** A symbol's hours from its contract details. */
+export interface ContractHours {
+  reqId: number;
+  conId: number;
+  timeZoneId: string;
+  tradingHours: string;
+  liquidHours: string;
 }
 
 export interface OrderEvents {

@@ -5,6 +5,7 @@
  * forever) and cancellation of what timed out. The connection itself is `GatewaySocket`.
  */
 import {
+  type ContractDetails,
   EventName,
   type Contract as IbContract,
   type Order as IbOrder,
@@ -15,7 +16,7 @@ import {
 } from "@stoqey/ib";
 import type { Bar, Contract, PayloadOf } from "../events/index.js";
 import { GatewaySocket } from "./gateway-socket.js";
-import type { OpenOrderReport, SnapshotResult } from "./gateway-types.js";
+import type { ContractHours, OpenOrderReport, SnapshotResult } from "./gateway-types.js";
 import { fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
 import { SnapshotTicks } from "./snapshot-ticks.js";
 
@@ -50,6 +51,41 @@ export class GatewayClient extends GatewaySocket {
       this.ib.reqContractDetails(reqId, { symbol, secType: SecType.STK, exchange: "SMART", currency: "USD" });
       return () => this.ib.off(EventName.contractDetails, onDetails).off(EventName.contractDetailsEnd, onEnd);
     });
+  }
+
+  /**
+   * A stock's trading and liquid hours and their time zone, from its contract details (IB's text,
+   * about a week ahead): what the day's session is, early closes and holidays included.
+   */
+  contractHours(symbol: string, timeoutMs: number): Promise<ContractHours> {
+    return this.request(`contract details ${symbol}`, timeoutMs, (reqId, resolve) => {
+      let found: ContractHours | null = null;
+      const onDetails = (id: number, details: ContractDetails) => {
+        if (id !== reqId || found) return;
+        found = {
+          reqId,
+          conId: details.contract.conId ?? 0,
+          timeZoneId: details.timeZoneId ?? "",
+          tradingHours: details.tradingHours ?? "",
+          liquidHours: details.liquidHours ?? "",
+        };
+      };
+      const onEnd = (id: number) => {
+        if (id === reqId)
+          resolve(found ?? { reqId, conId: 0, timeZoneId: "", tradingHours: "", liquidHours: "" });
+      };
+      this.ib.on(EventName.contractDetails, onDetails).on(EventName.contractDetailsEnd, onEnd);
+      this.ib.reqContractDetails(reqId, { symbol, secType: SecType.STK, exchange: "SMART", currency: "USD" });
+      return () => this.ib.off(EventName.contractDetails, onDetails).off(EventName.contractDetailsEnd, onEnd);
+    });
+  }
+
+  /**
+   * The market data type this connection's snapshots ask for (1 real time, 3 delayed where real
+   * time is not subscribed). IB keeps it per connection: ask again after every connect.
+   */
+  requestMarketDataType(type: 1 | 2 | 3 | 4): void {
+    this.ib.reqMarketDataType(type);
   }
 
   /** 1-minute RTH trade bars covering `durationSeconds` up to now. */
@@ -190,6 +226,9 @@ export class GatewayClient extends GatewaySocket {
       const onSize = (id: number, tickType: number | undefined, value: number | undefined) => {
         if (id === reqId) ticks.size(tickType, value);
       };
+      const onType = (id: number, type: number) => {
+        if (id === reqId) ticks.dataType(type);
+      };
       const onOption = (
         id: number,
         tickType: number,
@@ -211,6 +250,7 @@ export class GatewayClient extends GatewaySocket {
         this.ib
           .off(EventName.tickPrice, onPrice)
           .off(EventName.tickSize, onSize)
+          .off(EventName.marketDataType, onType)
           .off(EventName.tickOptionComputation, onOption)
           .off(EventName.tickSnapshotEnd, onEnd);
       };
@@ -233,6 +273,7 @@ export class GatewayClient extends GatewaySocket {
       this.ib
         .on(EventName.tickPrice, onPrice)
         .on(EventName.tickSize, onSize)
+        .on(EventName.marketDataType, onType)
         .on(EventName.tickOptionComputation, onOption)
         .on(EventName.tickSnapshotEnd, onEnd);
       this.ib.reqMktData(reqId, toIbContract(contract), "", true, false);

@@ -9,6 +9,7 @@ import {
   type Contract,
   contractKey,
   LIVE_STREAM,
+  type MarketDataType,
   type OptionContract,
   type PayloadOf,
 } from "../events/index.js";
@@ -16,6 +17,7 @@ import type { BookState } from "../projections/index.js";
 import { LIMITS, type LiveConfig } from "./config.js";
 import { type GatewayClient, GatewayRequestError, GatewayTimeout } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
+import type { MarketDataChoice } from "./market-data-type.js";
 
 /** Requests, errors and timeouts of one cycle (journaled in CycleCompleted). */
 export interface CycleCounts {
@@ -26,6 +28,8 @@ export interface CycleCounts {
 
 export class MarketDataGatherer {
   private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
+  /** The kind of data of each contract's last quote, by contract key (the risk rules read it). */
+  private readonly quotedAs = new Map<string, MarketDataType>();
   private pacingStrikes = 0;
   private pacingUntil = 0;
 
@@ -33,7 +37,13 @@ export class MarketDataGatherer {
     private readonly config: LiveConfig,
     private readonly session: LiveSession,
     private readonly logger: Logger,
+    private readonly choice: MarketDataChoice,
   ) {}
+
+  /** The kind of data the contract's last quote was (live, delayed, frozen…); undefined before one. */
+  marketDataOf(key: string): MarketDataType | undefined {
+    return this.quotedAs.get(key);
+  }
 
   /** A chain seen earlier in the session (restart: chains are not fetched twice). */
   rememberChain(chain: PayloadOf<"OptionChainReceived">): void {
@@ -134,19 +144,25 @@ export class MarketDataGatherer {
     gateway: GatewayClient,
     contract: Contract,
     counts: CycleCounts,
+    retry = true,
   ): Promise<PayloadOf<"QuoteSnapshot"> | null> {
     const timeout = this.config.requestTimeoutSeconds * 1000;
     const start = this.session.now();
+    const askedAs = this.choice.requested;
     counts.requests += 1;
     try {
       const { reqId, result } = await gateway.snapshot(contract, timeout);
       if (!result.complete) counts.timeouts += 1;
+      const { marketData, ...quote } = result;
       const payload: PayloadOf<"QuoteSnapshot"> = {
         contract,
-        ...result,
+        ...quote,
         greeks: contract.secType === "OPT" ? result.greeks : null,
         timing: { reqId, requestedAtMs: start, latencyMs: this.session.now() - start },
+        // What the gateway said it sent; with nothing at all, what was asked for.
+        marketData: marketData ?? (askedAs === 3 ? "delayed" : "live"),
       };
+      this.quotedAs.set(contractKey(contract), payload.marketData!);
       // An unanswered snapshot is journaled too, as an incomplete quote with no prices: what live
       // knew (nothing) shows in v_quotes, and the strategy and a replay see the same gap.
       this.session.record([{ type: "QuoteSnapshot", version: 1, ts: this.session.now(), payload }]);
@@ -154,6 +170,9 @@ export class MarketDataGatherer {
     } catch (error) {
       counts.errors += 1;
       if (!(error instanceof GatewayRequestError || error instanceof GatewayTimeout)) throw error;
+      // Refused for want of a real-time subscription, and the bot has just switched to delayed.
+      if (retry && error instanceof GatewayRequestError && this.choice.worthRetrying(askedAs, error.code))
+        return this.snapshot(gateway, contract, counts, false);
       return null;
     }
   }

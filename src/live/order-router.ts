@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import {
   contractKey,
   LIVE_STREAM,
+  type MarketDataType,
   type OrderIntent,
   type PayloadOf,
   type StoredEvent,
@@ -71,6 +72,8 @@ export class OrderRouter implements OrderEvents {
     private readonly book: BookProjection,
     private readonly target: () => RoutingTarget,
     private readonly logger: Logger,
+    /** The kind of data of a contract's last quote, by contract key (the `delayed-data` rule). */
+    private readonly quotedAs: (key: string) => MarketDataType | undefined = () => undefined,
   ) {}
 
   /** Learn from the session's journaled order events (a restart continues where the last run was). */
@@ -380,11 +383,12 @@ export class OrderRouter implements OrderEvents {
 
   /** The shared rules of the core (src/projections/risk.ts), after the reconciliation halt. */
   private riskCheck(intent: OrderIntent): RiskRefusal | null {
+    const key = contractKey(intent.contract);
     const book = riskExposure(this.book.state, { stream: LIVE_STREAM, session: this.session.id! }, intent);
+    const marketData = this.quotedAs(key);
+    const quoted = marketData === undefined ? book : { ...book, marketData };
     const exposure =
-      this.brokerPositions === null
-        ? book
-        : { ...book, broker: this.brokerPositions.get(contractKey(intent.contract)) ?? 0 };
+      this.brokerPositions === null ? quoted : { ...quoted, broker: this.brokerPositions.get(key) ?? 0 };
     if (this.entriesHalted !== null && !isReducing(intent, exposure.held))
       return { rule: "position-mismatch", detail: `entries halted: ${this.entriesHalted}` };
     return checkExposure(exposure, intent, this.config.risk);

@@ -41,6 +41,7 @@ export function sessionOpened(run: OpenedRun, connection: GatewayConnection, ts:
       },
       accounts: connection.accounts,
       risk: config.risk,
+      marketData: config.marketData,
       strategyDeadlineMs: config.strategy.deadlineMs,
     },
   };

@@ -7,6 +7,7 @@ import {
   JournalIntegrityError,
   LiveBot,
   type LiveConfig,
+  MarketClosedToday,
   type ModeSources,
   PeerNotTws,
   resolveLiveConfig,
@@ -49,6 +50,10 @@ export function register(program: Command): void {
       .option("--close-timeout <seconds>", "at the end, wait this long for working orders (default 120)")
       .option("--log-file <file>", "JSON-lines log file, rotated daily (default from config: logs/bot.log)")
       .option("--capture", "record every TWS frame both ways in the journal (config: capture: true)")
+      .option(
+        "--market-data <kind>",
+        "live (real time only), delayed (reqMarketDataType 3) or auto: real time, delayed when not subscribed (config marketData; default auto)",
+      )
       .option("--quiet", "no console log")
       .addHelpText(
         "after",
@@ -76,6 +81,7 @@ the mode and where each setting that chose it came from.`,
       closeTimeout?: string;
       logFile?: string;
       capture?: boolean;
+      marketData?: string;
       quiet?: boolean;
     }) => {
       const number = (flag: string, value: string | undefined, integer = true): number | undefined => {
@@ -85,6 +91,14 @@ the mode and where each setting that chose it came from.`,
           throw new UsageError(`--${flag} ${value}: expected a ${integer ? "whole " : ""}number ≥ 0`);
         return n;
       };
+      const marketData = opts.marketData;
+      if (
+        marketData !== undefined &&
+        marketData !== "live" &&
+        marketData !== "delayed" &&
+        marketData !== "auto"
+      )
+        throw new UsageError(`--market-data ${marketData}: expected live, delayed or auto`);
       let config: LiveConfig;
       let modeSources: ModeSources;
       try {
@@ -105,6 +119,7 @@ the mode and where each setting that chose it came from.`,
             : { intervalSeconds: number("interval", opts.interval, false)! }),
           ...(opts.paper ? { paper: true } : {}),
           ...(opts.capture ? { capture: true } : {}),
+          ...(marketData === undefined ? {} : { marketData }),
           ...(opts.liveAccount === undefined ? {} : { liveAccount: opts.liveAccount }),
           ...(opts.closeTimeout === undefined
             ? {}
@@ -161,6 +176,11 @@ the mode and where each setting that chose it came from.`,
         if (error instanceof ConnectAborted) {
           // Only a stop before the session opened reaches here: later ones end in SessionClosed.
           process.stdout.write(`${error.message}; nothing was journaled\n`);
+          return;
+        }
+        // A closed day is not a failure: there is nothing to trade, and systemd need not restart.
+        if (error instanceof MarketClosedToday) {
+          process.stdout.write(`${error.message}\n`);
           return;
         }
         if (error instanceof ConfigRefused || error instanceof JournalIntegrityError)
