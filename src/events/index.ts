@@ -62,7 +62,6 @@ export {
   InvalidEvent,
   isKnownType,
   isRealSessionDate,
-  isRegularTradingHours,
   isSafeStreamName,
   isWithinHours,
   type Journal,

@@ -158,11 +158,3 @@ export function newYorkTimeToMs(date: SessionId, hour: number, minute: number, s
   wallClockCache.set(key, guess);
   return guess;
 }
-
-/** Regular trading hours: 09:30–16:00 New York, Monday to Friday (holidays are the caller's calendar). */
-export function isRegularTradingHours(timeMs: number): boolean {
-  const p = newYorkParts(timeMs);
-  if (p.weekday === 0 || p.weekday === 6) return false;
-  const minutes = p.hour * 60 + p.minute;
-  return minutes >= 9 * 60 + 30 && minutes < 16 * 60;
-}
