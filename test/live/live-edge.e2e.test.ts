@@ -183,6 +183,23 @@ describe("integrity before trading", () => {
     expect(refused.stderr).toMatch(/broken at seq \d+/);
     expect(eventCount(journal)).toBe(before);
   });
+
+  it("refuses a journal whose triggers were dropped, even with every row intact, and says how to restore them", async () => {
+    const { sim, journal } = await h.setup();
+    const args = ["--journal", journal, "--port", String(sim.port), "--symbols", "SPY", "--interval", "1"];
+    const ok = await h.live([...args, "--cycles", "1"]).done;
+    expect(ok.code, ok.stderr).toBe(0);
+    const db = new Database(journal);
+    db.exec("DROP TRIGGER events_no_update");
+    db.close();
+    const before = eventCount(journal);
+    const refused = await h.live([...args, "--cycles", "1"]).done;
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(
+      /JournalUnguarded: .*trigger events_no_update is missing.*journal live refuses to write to it.*journal verify --repair-guards/,
+    );
+    expect(eventCount(journal)).toBe(before);
+  });
 });
 
 describe("reconciliation with the broker", () => {
