@@ -5,7 +5,16 @@
  * TEST_PG_URL, against the real cluster with a password in the URL.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -96,6 +105,14 @@ describe("a password in a URL is masked in every message", () => {
 });
 
 describe("the password reaches pg without a command line", () => {
+  it("in the README and the docs, no URL carries one (but the masked example)", () => {
+    for (const file of ["README.md", "docs/sql.md", "docs/pi.md", "deploy/journal-ship.service"]) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      const urls = [...text.matchAll(/postgres(?:ql)?:\/\/[^\s`"')]+/g)].map((m) => m[0]);
+      for (const url of urls) expect(url, `${file}: ${url}`).not.toMatch(/^[^/]+\/\/[^/@]*:(?!\*\*\*@)[^/@]*@/);
+    }
+  });
+
   const last = () => probe.logins.at(-1);
 
   it("--password-file: the first line of a file of mode 0600", async () => {
