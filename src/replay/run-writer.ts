@@ -6,7 +6,14 @@
  * created is removed again.
  */
 import { existsSync, rmSync } from "node:fs";
-import { type AppendBatch, type Journal, journalFiles, openJournal, SeededIdGen } from "../events/index.js";
+import {
+  type AppendBatch,
+  checkBeforeWriting,
+  type Journal,
+  journalFiles,
+  openJournal,
+  SeededIdGen,
+} from "../events/index.js";
 import type { SessionReplay } from "./engine.js";
 
 export class RunWriter {
@@ -60,6 +67,9 @@ export class RunWriter {
     if (this.path === null) return;
     if (!this.journal) {
       this.journal = openJournal(this.path, { idGen: new SeededIdGen(1) });
+      // As every writer: runs are appended only to a journal that verifies and keeps its guards
+      // (since its last verified point: replays come often and the output grows with each).
+      checkBeforeWriting(this.journal, "journal replay", "new");
       this.batch = this.journal.beginBatch();
     }
     this.journal.append(run.run, run.session, run.output);

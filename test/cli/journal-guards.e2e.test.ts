@@ -101,6 +101,24 @@ describe("every writer checks the journal before it writes", () => {
   });
 });
 
+describe("a replay's output journal is checked as every writer's", () => {
+  it("replay refuses to append its run to an output journal without its triggers", () => {
+    const source = dayOne();
+    const out = join(dir, "runs.db");
+    const replay = () =>
+      cli(["replay", "--session", "2026-02-04", "--journal", source, "--out", out, "--json"]);
+    expect(replay().status).toBe(0);
+    withDb(out, (db) => db.exec("DROP TRIGGER events_no_delete"));
+    const before = count(out);
+    const r = replay();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /JournalUnguarded: .*trigger events_no_delete is missing.*journal replay refuses/,
+    );
+    expect(count(out)).toBe(before);
+  }, 60_000);
+});
+
 describe("verify checks the guards", () => {
   it("a journal without its triggers: verify fails naming them, writers refuse it, --repair-guards restores them and changes no event", () => {
     const path = dayOne();
