@@ -163,12 +163,11 @@ async function readJob(): Promise<SqlJob | undefined> {
   return text.trim() === "" ? undefined : (JSON.parse(text) as SqlJob);
 }
 
+// First, while the parent still parses its command line (the thread's start-up overlaps it).
+dieWithParent();
 try {
   const job = await readJob();
-  if (job) {
-    dieWithParent();
-    process.exitCode = await run(job);
-  }
+  if (job) process.exitCode = await run(job);
 } catch (error) {
   process.stderr.write(`${error instanceof JournalError ? error.message : printable(String(error))}\n`);
   process.exitCode = 1;
