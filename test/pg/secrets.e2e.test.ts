@@ -109,7 +109,8 @@ describe("the password reaches pg without a command line", () => {
     for (const file of ["README.md", "docs/sql.md", "docs/pi.md", "deploy/journal-ship.service"]) {
       const text = readFileSync(join(ROOT, file), "utf8");
       const urls = [...text.matchAll(/postgres(?:ql)?:\/\/[^\s`"')]+/g)].map((m) => m[0]);
-      for (const url of urls) expect(url, `${file}: ${url}`).not.toMatch(/^[^/]+\/\/[^/@]*:(?!\*\*\*@)[^/@]*@/);
+      for (const url of urls)
+        expect(url, `${file}: ${url}`).not.toMatch(/^[^/]+\/\/[^/@]*:(?!\*\*\*@)[^/@]*@/);
     }
   });
 
