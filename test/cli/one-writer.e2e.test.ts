@@ -51,7 +51,7 @@ describe("the writer lock belongs to the file, not to the path given", () => {
     symlinkSync("../data/a.db", join(dir, "other", "b.db"));
     symlinkSync("data", join(dir, "linked"));
     const before = count(journal);
-    const holder = await startChild([LOCK_HOLDER, journal], "locked");
+    const holder = await startChild(["--expose-gc", LOCK_HOLDER, journal], "locked");
     try {
       for (const [spelling, cwd] of [
         ["other/b.db", dir],
@@ -72,6 +72,19 @@ describe("the writer lock belongs to the file, not to the path given", () => {
     const after = cli(["import", SAMPLE_0205, "--journal", "other/b.db"], dir);
     expect(after.status, after.stderr).toBe(0);
     expect(count(journal)).toBeGreaterThan(before);
+  });
+
+  it("a holder that dropped its lock handle and collected garbage still holds the lock", async () => {
+    const journal = join(dir, "collected.db");
+    copyFileSync(oneDay, journal);
+    // The fixture keeps no reference to its lock and runs gc() before it says "locked".
+    const holder = await startChild(["--expose-gc", LOCK_HOLDER, journal], "locked");
+    try {
+      const r = cli(["import", SAMPLE_0205, "--journal", journal], dir);
+      expectOneLineFailure(r, new RegExp(`is being written by pid ${holder.pid} `), "after gc");
+    } finally {
+      await stopChild(holder);
+    }
   });
 
   it("a journal with a second name (a hard link) is refused to every writer, since each name would get its own -wal", () => {

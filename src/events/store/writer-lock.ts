@@ -56,8 +56,11 @@ export interface WriterLock {
 }
 
 // POSIX locks belong to the process: a second open of the same file in this process would share
-// (and, on close, drop) them, so the process remembers which journals it already holds.
-const heldHere = new Map<string, LockHolder>();
+// (and, on close, drop) them, so the process remembers which journals it already holds. The map
+// also keeps the lock's connection reachable: a caller that drops the WriterLock must not lose the
+// lock to the garbage collector (better-sqlite3 closes a collected connection, and the kernel
+// then drops the lock while the process still writes).
+const heldHere = new Map<string, { holder: LockHolder; db: Database.Database }>();
 
 /**
  * Take the writer lock of `journalPath` or throw `JournalLocked` naming the holder.
@@ -70,7 +73,7 @@ export function acquireWriterLock(journalPath: string, command: string, nowIso: 
   // Named by both spellings when they differ, so the user sees why another path is refused.
   const named = real === resolve(journalPath) ? journalPath : `${journalPath} (${real})`;
   const here = heldHere.get(lockPath);
-  if (here) throw new JournalLocked(named, here);
+  if (here) throw new JournalLocked(named, here.holder);
   if (!existsSync(dirname(lockPath)))
     throw new JournalError(
       "JOURNAL_DIR_MISSING",
@@ -111,7 +114,7 @@ export function acquireWriterLock(journalPath: string, command: string, nowIso: 
     db.close();
     throw describeSqliteFailure(infoPath, error) ?? error;
   }
-  heldHere.set(lockPath, holder);
+  heldHere.set(lockPath, { holder, db });
   let released = false;
   return {
     holder,
