@@ -138,6 +138,7 @@ export {
   acquireWriterLock,
   asyncJournal,
   BackupFailed,
+  type BackupOptions,
   type BackupPhase,
   type BackupResult,
   backupJournal,

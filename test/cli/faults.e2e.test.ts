@@ -91,6 +91,18 @@ describe("a damaged journal file", () => {
     }
   }, 120_000);
 
+  it("a backup of it says the journal is damaged (not the copy), makes none and leaves no partial file", () => {
+    const out = join(dir, "backup-of-damaged.db");
+    const r = cli(["backup", "--journal", damaged, "--out", out], dir);
+    expectOneLineFailure(
+      r,
+      /BackupFailed: .*backup-of-damaged\.db: .*damaged\.db is damaged \(SQLITE_CORRUPT.*none was made — see `journal verify --journal .*damaged\.db`, and restore the last good backup with `journal restore/,
+      "backup",
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
+  });
+
   it("a zeroed header: every command says it is not a SQLite journal, or a damaged one to restore", () => {
     const headless = join(dir, "headless.db");
     copyFileSync(inject("sampleJournal"), headless);
@@ -136,7 +148,7 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
-  it("an import and a replay onto it say the disk is full; the journal is intact", () => {
+  it("an import, a replay and a backup onto it say the disk is full; the journal is intact", () => {
     fillDisk(96 << 10);
     const before = count(journal);
     for (const [args, words] of [
@@ -153,6 +165,10 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
           "--json",
         ],
         /replay\.db: the disk is full/,
+      ],
+      [
+        ["backup", "--journal", journal, "--out", join(disk, "backup.db")],
+        /BackupFailed: .*backup\.db: the disk is full/,
       ],
     ] as const) {
       const r = cli(args, dir);

@@ -3,7 +3,13 @@
  * views and backup, and the async face both stores implement. `journal-schema.ts` (kysely, the
  * source of the precompiled SQL) is left out on purpose: only its test loads it.
  */
-export { BackupFailed, type BackupPhase, type BackupResult, backupJournal } from "./backup.js";
+export {
+  BackupFailed,
+  type BackupOptions,
+  type BackupPhase,
+  type BackupResult,
+  backupJournal,
+} from "./backup.js";
 export { type OpenJournalOptions, openJournal } from "./journal.js";
 export {
   checkGuards,
