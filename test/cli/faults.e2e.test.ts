@@ -148,7 +148,7 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
-  it("an import, a replay and a backup onto it say the disk is full; the journal is intact", () => {
+  it("an import, a replay, a backup and a restore onto it say the disk is full; the journal is intact", () => {
     fillDisk(96 << 10);
     const before = count(journal);
     for (const [args, words] of [
@@ -169,6 +169,10 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
       [
         ["backup", "--journal", journal, "--out", join(disk, "backup.db")],
         /BackupFailed: .*backup\.db: the disk is full/,
+      ],
+      [
+        ["restore", "--from", inject("sampleJournal"), "--journal", journal],
+        /RestoreFailed: .*: the disk is full .*nothing was moved/,
       ],
     ] as const) {
       const r = cli(args, dir);

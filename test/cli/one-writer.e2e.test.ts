@@ -158,6 +158,7 @@ describe("SQLite's own lock held by another program", () => {
       ["import", SAMPLE_0205],
       ["rebuild"],
       ["replay", "--session", "2026-02-04", "--in-place", "--json"],
+      ["restore", "--from", inject("sampleJournal")],
     ];
     const shells: ChildProcess[] = [];
     try {

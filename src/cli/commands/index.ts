@@ -36,6 +36,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "copy the journal consistently while live writes it, verify the copy, then rename it into place",
     load: () => import("./backup.js"),
   },
+  restore: {
+    usage: "restore",
+    summary: "put a verified backup in the journal's place, keeping the old journal and its files aside",
+    load: () => import("./restore.js"),
+  },
   export: {
     usage: "export",
     summary: "write a session's events as JSON lines to stdout",

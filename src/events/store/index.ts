@@ -27,6 +27,7 @@ export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
 export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { POSTMORTEM_VIEWS } from "./views.js";
+export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
 export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
 export {
   acquireWriterLock,

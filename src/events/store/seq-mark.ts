@@ -114,6 +114,6 @@ export function journalBehind(path: string, has: number, mark: number, state: st
     path,
     has,
     mark,
-    `${state}, but ${markPath} records that seq ${mark} was committed: ${mark - has} event(s) are missing — its -wal was deleted (or not copied with it) after an unclean stop, or the machine lost power before they reached the disk. Nothing was changed or created. Put the -wal back, or restore from a \`journal backup\`; to accept the loss and continue from seq ${has}, delete ${markPath}`,
+    `${state}, but ${markPath} records that seq ${mark} was committed: ${mark - has} event(s) are missing — its -wal was deleted (or not copied with it) after an unclean stop, or the machine lost power before they reached the disk. Nothing was changed or created. Put the -wal back, or restore the last backup (\`journal restore --from BACKUP --journal ${path}\`); to accept the loss and continue from seq ${has}, delete ${markPath}`,
   );
 }
