@@ -310,6 +310,7 @@ function evolveSummary(
     case "CycleStarted":
     case "BarsReceived":
     case "OptionChainReceived":
+    case "OptionStrikesReceived":
     case "QuoteSnapshot":
     case "TradingHoursReceived":
     case "OrderSubmitted":

@@ -19,6 +19,7 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   CycleCompleted: 1,
   BarsReceived: 1,
   OptionChainReceived: 1,
+  OptionStrikesReceived: 1,
   QuoteSnapshot: 1,
   TradingHoursReceived: 1,
   DecisionMade: 1,

@@ -174,6 +174,22 @@ const OptionChainReceived = z.object({
   }),
 });
 
+/**
+ * The strikes listed for one expiry, from that expiry's own contract details: the option chain's
+ * strikes are the union over every expiry, and a strike missing from an expiry is IB's error 200.
+ * Asked for once per expiry per session; the near-the-money strikes are picked from these.
+ */
+const OptionStrikesReceived = z.object({
+  type: z.literal("OptionStrikesReceived"),
+  version: z.literal(1),
+  payload: z.object({
+    symbol: z.string().min(1),
+    expiry: z.string().regex(/^\d{8}$/),
+    strikes: z.array(z.number().positive()),
+    timing: RequestTimingSchema,
+  }),
+});
+
 const QuoteSnapshot = z.object({
   type: z.literal("QuoteSnapshot"),
   version: z.literal(1),
@@ -424,6 +440,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   CycleCompleted,
   BarsReceived,
   OptionChainReceived,
+  OptionStrikesReceived,
   QuoteSnapshot,
   TradingHoursReceived,
   DecisionMade,
