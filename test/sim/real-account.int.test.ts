@@ -186,3 +186,73 @@ describe("the NYSE's early closes", () => {
     expect((await snapshot(atClose.ib, 3, SPY)).prices).toEqual(after.prices);
   });
 });
+
+describe("listed contracts, as SPY's chain", () => {
+  const WEDNESDAY = newYorkTimeToMs("2026-02-04", 10, 0);
+
+  it("lists dailies, Fridays, monthlies and LEAPS; option parameters carry the union of their strikes", async () => {
+    const s = await sim({ startMs: WEDNESDAY });
+    const { ib } = await client(s.port);
+    const chain = await new Promise<{ expirations: string[]; strikes: number[] }>((resolve) => {
+      ib.once(EventName.securityDefinitionOptionParameter, (_id, _ex, _c, _tc, _m, expirations, strikes) =>
+        resolve({ expirations, strikes }),
+      );
+      ib.reqSecDefOptParams(1, "SPY", "", "STK", 756733);
+    });
+    // Ten dailies from today, then Fridays, third Fridays (Good Friday 2026-04-03 is not one) and January LEAPS.
+    expect(chain.expirations.slice(0, 10)).toEqual([
+      "20260204",
+      "20260205",
+      "20260206",
+      "20260209",
+      "20260210",
+      "20260211",
+      "20260212",
+      "20260213",
+      "20260217",
+      "20260218",
+    ]);
+    expect(chain.expirations).toEqual(
+      expect.arrayContaining(["20260220", "20260327", "20260320", "20261218"]),
+    );
+    expect(chain.expirations).toEqual(expect.arrayContaining(["20270115", "20280121"]));
+    expect(chain.expirations).toEqual([...chain.expirations].sort());
+    expect(chain.strikes).toEqual(expect.arrayContaining([690, 691, 420, 965]));
+  });
+
+  it("an expiry named without a strike lists its own strikes; a strike it does not list is error 200", async () => {
+    const s = await sim({ startMs: WEDNESDAY });
+    const { ib, errors } = await client(s.port);
+    const strikesOf = (reqId: number, expiry: string) =>
+      new Promise<number[]>((resolve) => {
+        const strikes: number[] = [];
+        ib.on(EventName.contractDetails, (id, details) => {
+          if (id === reqId) strikes.push(details.contract.strike!);
+        });
+        ib.on(EventName.contractDetailsEnd, (id) => {
+          if (id === reqId) resolve(strikes);
+        });
+        ib.reqContractDetails(reqId, { ...CALL, lastTradeDateOrContractMonth: expiry, strike: undefined });
+      });
+    const daily = await strikesOf(1, "20260205");
+    expect(daily.every((k, i) => i === 0 || k === daily[i - 1]! + 1)).toBe(true);
+    const leaps = await strikesOf(2, "20280121");
+    expect(leaps.length).toBeGreaterThan(10);
+    expect(leaps.every((k) => k % 5 === 0)).toBe(true);
+
+    const listed = await snapshot(ib, 3, { ...CALL, lastTradeDateOrContractMonth: "20280121", strike: 690 });
+    expect(listed.ended).toBe(true);
+    const unlisted = await snapshot(ib, 4, {
+      ...CALL,
+      lastTradeDateOrContractMonth: "20280121",
+      strike: 691,
+    });
+    expect(unlisted.ended).toBe(false);
+    const noExpiry = await snapshot(ib, 5, { ...CALL, lastTradeDateOrContractMonth: "20260207" });
+    expect(noExpiry.ended).toBe(false);
+    expect(errors).toEqual([
+      { reqId: 4, code: 200 },
+      { reqId: 5, code: 200 },
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Contracts as requests name them, resolved against the simulated universe: the stocks in
- * SYMBOLS and their options (any expiry YYYYMMDD, strike > 0, right C/P).
+ * SYMBOLS and their options — at an instant, only those the chain lists then (expiry and strike,
+ * as SPY's chain does); anything else is IB's error 200.
  */
 import { type SimMarket, SYMBOLS } from "../market/index.js";
 import { occLocalSymbol } from "../protocol/index.js";
@@ -41,8 +42,9 @@ const byConId = new WeakMap<SimMarket, Map<number, BookContract>>();
 /**
  * The simulated contract a request names, or undefined (the gateway answers 200). A request with
  * only a conId resolves when the conId is a stock's or an option's the simulator has already shown.
+ * With `nowMs`, an option resolves only if the chain lists its expiry and strike at that instant.
  */
-export function resolve(market: SimMarket, c: RequestContract): BookContract | undefined {
+export function resolve(market: SimMarket, c: RequestContract, nowMs?: number): BookContract | undefined {
   let known = byConId.get(market);
   if (!known) {
     known = new Map();
@@ -53,8 +55,38 @@ export function resolve(market: SimMarket, c: RequestContract): BookContract | u
     return stock ? resolveBySymbol(market, { ...c, symbol: stock, secType: "STK" }) : known.get(c.conId);
   }
   const resolved = resolveBySymbol(market, c);
+  if (
+    resolved?.secType === "OPT" &&
+    nowMs !== undefined &&
+    !market.isListed(resolved.symbol, resolved.lastTradeDateOrContractMonth, resolved.strike, nowMs)
+  )
+    return undefined;
   if (resolved?.secType === "OPT" && known.size < 100_000) known.set(resolved.conId, resolved);
   return resolved;
+}
+
+/**
+ * The listed options a request names without a strike (or a right): every contract of that expiry
+ * (every listed expiry when none is named), as contract details answer such a request.
+ */
+export function listedOptions(market: SimMarket, c: RequestContract, nowMs: number): BookContract[] {
+  if (c.secType !== "OPT" || !market.spec(c.symbol)) return [];
+  const expiries = /^\d{8}$/.test(c.lastTradeDateOrContractMonth)
+    ? [c.lastTradeDateOrContractMonth]
+    : market.expirations(nowMs);
+  const rights = c.right === "C" || c.right === "P" ? [c.right] : (["C", "P"] as const);
+  const out: BookContract[] = [];
+  for (const expiry of expiries)
+    for (const strike of market.strikesFor(c.symbol, expiry, nowMs))
+      for (const right of rights) {
+        const contract = resolve(
+          market,
+          { ...c, lastTradeDateOrContractMonth: expiry, strike, right },
+          nowMs,
+        );
+        if (contract) out.push(contract);
+      }
+  return out;
 }
 
 function resolveBySymbol(market: SimMarket, c: RequestContract): BookContract | undefined {

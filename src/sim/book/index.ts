@@ -7,4 +7,4 @@ export {
   type Holding,
   SimBook,
 } from "./book.js";
-export { contractValues, requestContract, resolve } from "./contracts.js";
+export { contractValues, listedOptions, requestContract, resolve } from "./contracts.js";

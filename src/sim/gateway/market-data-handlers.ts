@@ -26,6 +26,7 @@ import {
   TICK_SNAPSHOT_END,
 } from "../protocol/index.js";
 import { known, round6 } from "./market-handlers.js";
+import { unanswered } from "./scenario.js";
 import type { Handler } from "./session.js";
 
 /** IB's market data types: 1 real time, 2 frozen, 3 delayed, 4 delayed-frozen. */
@@ -119,7 +120,7 @@ const marketData: Handler = (session, v) => {
     session.error(reqId, served.code, served.message);
     return;
   }
-  if (ctx.scenario.unanswered?.kind === "snapshot" && ctx.scenario.unanswered.nth === nth) {
+  if (unanswered(ctx.scenario, "snapshot", nth)) {
     ctx.log({ event: "fault", fault: "unanswered", kind: "snapshot", reqId });
     return;
   }

@@ -3,7 +3,7 @@
  * scenario's faults (snapshots and streaming are market-data-handlers.ts).
  */
 import { newYorkParts } from "../../events/index.js";
-import { type BookContract, requestContract, resolve } from "../book/index.js";
+import { type BookContract, listedOptions, requestContract, resolve } from "../book/index.js";
 import type { Values } from "../protocol/index.js";
 import {
   CONTRACT_DATA,
@@ -15,23 +15,48 @@ import {
   SECURITY_DEFINITION_OPTION_PARAMETER_END,
   sessionHours,
 } from "../protocol/index.js";
+import { unanswered } from "./scenario.js";
 import type { Handler, Session } from "./session.js";
 
 const NO_DEFINITION = "No security definition has been found for the request";
 export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** The resolved contract, or error 200 on the request id. */
+/** The resolved contract (an option only if the chain lists it now), or error 200 on the request id. */
 export function known(session: Session, reqId: number, values: Values): BookContract | undefined {
-  const c = resolve(session.ctx.market, requestContract(values));
+  const c = resolve(session.ctx.market, requestContract(values), session.ctx.nowMs());
   if (!c) session.error(reqId, 200, NO_DEFINITION);
   return c;
 }
 
+/**
+ * Contract details: one contract, or for an option named without a strike every listed contract of
+ * its expiry (the way a client learns an expiry's own strikes), then the end marker.
+ */
 const contractDetails: Handler = (session, v) => {
-  session.countRequest("contract-details");
+  const nth = session.countRequest("contract-details");
   const reqId = Number(v.reqId);
+  if (unanswered(session.ctx.scenario, "contract-details", nth)) {
+    session.ctx.log({ event: "fault", fault: "unanswered", kind: "contract-details", reqId });
+    return;
+  }
+  const request = requestContract(v);
+  if (request.secType === "OPT" && !(request.strike > 0)) {
+    const listed = listedOptions(session.ctx.market, request, session.ctx.nowMs());
+    if (listed.length === 0) {
+      session.error(reqId, 200, NO_DEFINITION);
+      return;
+    }
+    for (const c of listed) contractData(session, reqId, c);
+    session.send(CONTRACT_DATA_END, { reqId });
+    return;
+  }
   const c = known(session, reqId, v);
   if (!c) return;
+  contractData(session, reqId, c);
+  session.send(CONTRACT_DATA_END, { reqId });
+};
+
+function contractData(session: Session, reqId: number, c: BookContract): void {
   const { market } = session.ctx;
   const spec = market.spec(c.symbol)!;
   const isOption = c.secType === "OPT";
@@ -91,8 +116,7 @@ const contractDetails: Handler = (session, v) => {
     suggestedSizeIncrement: isOption ? 1 : 100,
     ineligibilityReasonList: [],
   });
-  session.send(CONTRACT_DATA_END, { reqId });
-};
+}
 
 const optionParams: Handler = (session, v) => {
   session.countRequest("option-params");
@@ -145,7 +169,7 @@ const historical: Handler = (session, v) => {
     duration,
     clientId: session.clientId,
   });
-  if (ctx.scenario.unanswered?.kind === "historical" && ctx.scenario.unanswered.nth === nth) {
+  if (unanswered(ctx.scenario, "historical", nth)) {
     ctx.log({ event: "fault", fault: "unanswered", kind: "historical", reqId });
     return;
   }

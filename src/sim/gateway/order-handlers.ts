@@ -245,7 +245,7 @@ const placeOrder: Handler = (session, v) => {
     if (!ctx.book.modify(existing, quantity, lmtPrice)) session.error(orderId, 103, "Duplicate order id");
     return;
   }
-  const contract = resolve(ctx.market, requestContract(v));
+  const contract = resolve(ctx.market, requestContract(v), ctx.nowMs());
   if (!contract) {
     session.error(orderId, 200, "No security definition has been found for the request");
     return;

@@ -35,9 +35,13 @@ export const ScenarioSchema = z
     fillDelayMs: z.number().int().nonnegative().default(2),
     /** Close the socket after the Nth request of the run (a gateway restart). */
     dropAfterRequests: z.number().int().positive().optional(),
-    /** Never answer the Nth request of this kind (the client's timeout must fire). */
+    /** Never answer the Nth request of this kind, nor the `count` − 1 after it (the client's timeout must fire). */
     unanswered: z
-      .object({ kind: z.enum(["historical", "snapshot"]), nth: z.number().int().positive() })
+      .object({
+        kind: z.enum(["historical", "snapshot", "contract-details"]),
+        nth: z.number().int().positive(),
+        count: z.number().int().positive().default(1),
+      })
       .optional(),
     /** Error 10197 on market data requests from the Nth on (a competing live session). */
     competingSession: z
@@ -62,6 +66,16 @@ export const ScenarioSchema = z
   .strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
+
+/** True when the scenario leaves the `nth` request of `kind` unanswered. */
+export function unanswered(
+  scenario: Scenario,
+  kind: "historical" | "snapshot" | "contract-details",
+  nth: number,
+): boolean {
+  const fault = scenario.unanswered;
+  return fault?.kind === kind && nth >= fault.nth && nth < fault.nth + fault.count;
+}
 /** A scenario as written (defaults not yet applied), e.g. in a test or a YAML file. */
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 

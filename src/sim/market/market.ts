@@ -5,7 +5,7 @@
  */
 import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
 import { blackScholes, type OptionModel } from "./black-scholes.js";
-import { isTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
+import { addDays, isTradingDay, regularHours, tradingDaysFrom } from "./calendar.js";
 
 export interface SymbolSpec {
   conId: number;
@@ -99,6 +99,8 @@ export interface SimOption {
 /** The seeded market. Day paths are cached (390 points per symbol and day). */
 export class SimMarket {
   private readonly paths = new Map<string, Float64Array>();
+  private readonly expiryLists = new Map<string, ReadonlySet<string>>();
+  private readonly strikeLists = new Map<string, readonly number[]>();
 
   constructor(readonly seed: number) {}
 
@@ -182,18 +184,83 @@ export class SimMarket {
     return { bid, ask: round2(bid + 0.02), last: round2(p), bidSize: 300, askSize: 400, lastSize: 100 };
   }
 
-  /** Expirations (YYYYMMDD): the next ten trading days, as SPY's dailies. */
+  /**
+   * Expirations (YYYYMMDD) as SPY's chain lists them: a daily for each of the next ten trading days,
+   * the Fridays of the next eight weeks, the third Fridays of the next twelve months, and January's
+   * of the next two years (LEAPS). An expiry on a holiday moves to the trading day before it.
+   */
   expirations(timeMs: number): string[] {
-    return tradingDaysFrom(newYorkParts(timeMs).date, 10).map((d) => d.replaceAll("-", ""));
+    return [...this.expirySet(newYorkParts(timeMs).date)];
   }
 
-  /** Strikes every $1 within ±10 % of the day's open. */
-  strikes(symbol: string, timeMs: number): number[] {
+  /**
+   * The strikes listed for one expiry, as SPY's are: $1 within ±10 % of the day's open up to 45
+   * days out; $1 within ±3 % and $5 within ±25 % to a year; $5 within ±40 % beyond (LEAPS). An
+   * expiry that is not listed has none.
+   */
+  strikesFor(symbol: string, expiry: string, timeMs: number): readonly number[] {
     const date = newYorkParts(timeMs).date;
-    const open = this.dayPath(symbol, isTradingDay(date) ? date : lastTradingDayBefore(date))[0]!;
-    const out: number[] = [];
-    for (let k = Math.ceil(open * 0.9); k <= Math.floor(open * 1.1); k++) out.push(k);
-    return out;
+    const key = `${symbol}|${date}|${expiry}`;
+    const cached = this.strikeLists.get(key);
+    if (cached) return cached;
+    let strikes: number[] = [];
+    if (this.expirySet(date).has(expiry)) {
+      const open = this.dayPath(symbol, isTradingDay(date) ? date : lastTradingDayBefore(date))[0]!;
+      const days = (dateUtc(expiry) - dateUtc(date.replaceAll("-", ""))) / 86_400_000;
+      const grid = (from: number, to: number, step: number) => {
+        const out: number[] = [];
+        for (let k = Math.ceil((open * from) / step) * step; k <= open * to; k += step) out.push(k);
+        return out;
+      };
+      if (days <= 45) strikes = grid(0.9, 1.1, 1);
+      else if (days <= 366) strikes = [...new Set([...grid(0.75, 1.25, 5), ...grid(0.97, 1.03, 1)])];
+      else strikes = grid(0.6, 1.4, 5);
+      strikes.sort((a, b) => a - b);
+    }
+    if (this.strikeLists.size > 512) this.strikeLists.clear();
+    this.strikeLists.set(key, strikes);
+    return strikes;
+  }
+
+  /** True when the chain lists `strike` for `expiry` (a request for another gets error 200). */
+  isListed(symbol: string, expiry: string, strike: number, timeMs: number): boolean {
+    return this.strikesFor(symbol, expiry, timeMs).includes(strike);
+  }
+
+  /** Every strike of every expiry: what option parameters (SECURITY_DEFINITION_OPTION_PARAMETER) list, as IB's do. */
+  strikes(symbol: string, timeMs: number): number[] {
+    const all = new Set<number>();
+    for (const expiry of this.expirations(timeMs))
+      for (const k of this.strikesFor(symbol, expiry, timeMs)) all.add(k);
+    return [...all].sort((a, b) => a - b);
+  }
+
+  private expirySet(date: string): ReadonlySet<string> {
+    let set = this.expiryLists.get(date);
+    if (set) return set;
+    const days = new Set(tradingDaysFrom(date, 10));
+    const onOrBefore = (day: string) => {
+      let d = day;
+      while (!isTradingDay(d)) d = addDays(d, -1);
+      return d;
+    };
+    for (let d = date, n = 0; n < 8; d = addDays(d, 1)) {
+      if (weekdayOf(d) !== 5) continue;
+      days.add(onOrBefore(d));
+      n += 1;
+    }
+    const [y, m] = date.split("-").map(Number) as [number, number];
+    for (let i = 0; i < 12; i++) days.add(onOrBefore(thirdFriday(y, m - 1 + i)));
+    for (const year of [y + 1, y + 2]) days.add(onOrBefore(thirdFriday(year, 0)));
+    set = new Set(
+      [...days]
+        .filter((d) => d >= date)
+        .sort()
+        .map((d) => d.replaceAll("-", "")),
+    );
+    if (this.expiryLists.size > 64) this.expiryLists.clear();
+    this.expiryLists.set(date, set);
+    return set;
   }
 
   /** Implied volatility with a smile: higher away from the money, puts richer (skew). */
@@ -236,6 +303,20 @@ export class SimMarket {
       (hash32(`${option.symbol}|${option.expiry}|${option.strike}|${option.right}`) % 400_000_000)
     );
   }
+}
+
+/** Midnight UTC of a YYYYMMDD date, for day counts. */
+const dateUtc = (yyyymmdd: string) =>
+  Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8)));
+
+/** 0 Sunday … 6 Saturday. */
+const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+
+/** The third Friday of a month (`month` from 0, past 11 rolls into the next years), YYYY-MM-DD. */
+function thirdFriday(year: number, month: number): string {
+  const first = new Date(Date.UTC(year, month, 1));
+  const day = 1 + ((5 - first.getUTCDay() + 7) % 7) + 14;
+  return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);
 }
 
 function previousDay(date: string): string {
