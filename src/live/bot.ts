@@ -179,7 +179,8 @@ export class LiveBot {
       this.capture?.open(this.live);
       this.recordConnected();
       this.flushEarlyNotices();
-      this.live.record(hours);
+      // Stamped as journaled: they were asked for before the session they belong to opened.
+      this.live.record(hours.map((event) => ({ ...event, ts: this.live.now() })));
       let cycle = this.warmUp() + 1;
       await this.recover();
       await this.reportAccount();

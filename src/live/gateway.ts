@@ -10,6 +10,7 @@ import {
   type Contract as IbContract,
   type Order as IbOrder,
   type OrderState as IbOrderState,
+  OptionType,
   OrderAction,
   OrderType,
   SecType,
@@ -76,6 +77,37 @@ export class GatewayClient extends GatewaySocket {
       };
       this.ib.on(EventName.contractDetails, onDetails).on(EventName.contractDetailsEnd, onEnd);
       this.ib.reqContractDetails(reqId, { symbol, secType: SecType.STK, exchange: "SMART", currency: "USD" });
+      return () => this.ib.off(EventName.contractDetails, onDetails).off(EventName.contractDetailsEnd, onEnd);
+    });
+  }
+
+  /**
+   * The strikes listed for one expiry: the contract details of its calls (IB lists every contract of
+   * an expiry asked for without a strike; the puts have the same strikes). The option chain's
+   * strikes are the union over all expiries, so some of them do not exist for a given expiry.
+   */
+  optionStrikes(
+    symbol: string,
+    expiry: string,
+    timeoutMs: number,
+  ): Promise<{ reqId: number; strikes: number[] }> {
+    return this.request(`contract details ${symbol} ${expiry}`, timeoutMs, (reqId, resolve) => {
+      const strikes = new Set<number>();
+      const onDetails = (id: number, details: ContractDetails) => {
+        if (id === reqId && details.contract.strike) strikes.add(details.contract.strike);
+      };
+      const onEnd = (id: number) => {
+        if (id === reqId) resolve({ reqId, strikes: [...strikes].sort((a, b) => a - b) });
+      };
+      this.ib.on(EventName.contractDetails, onDetails).on(EventName.contractDetailsEnd, onEnd);
+      this.ib.reqContractDetails(reqId, {
+        symbol,
+        secType: SecType.OPT,
+        lastTradeDateOrContractMonth: expiry,
+        right: OptionType.Call,
+        exchange: "SMART",
+        currency: "USD",
+      });
       return () => this.ib.off(EventName.contractDetails, onDetails).off(EventName.contractDetailsEnd, onEnd);
     });
   }

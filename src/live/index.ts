@@ -29,7 +29,7 @@ export { endsNoRequest } from "./gateway-socket.js";
 export { probePort } from "./health.js";
 export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { createLogger } from "./logger.js";
-export { pickOptions, snapshotSet } from "./market-data.js";
+export { nearestExpiry, pickOptions, snapshotSet } from "./market-data.js";
 export { type PositionDiff, positionDiffs } from "./reconciler.js";
 export { MARKET_DATA_TYPES, SnapshotTicks } from "./snapshot-ticks.js";
 export { PeerNotTws } from "./tws-probe.js";

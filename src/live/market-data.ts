@@ -1,7 +1,10 @@
 /**
  * The cycle's market data for one symbol: 1-minute RTH bars, the option chain (once per session),
  * an underlying snapshot and snapshots of the near-the-money options plus every option the book
- * holds. Each answer is journaled as it arrives; the strategy sees it through the session's
+ * holds. The near strikes are those the chosen expiry lists (its own contract details, once per
+ * expiry per session): the chain's strikes are the union over all expiries, and a strike an expiry
+ * does not list is IB's error 200 — journaled as the gateway's notice, and that strike skipped for
+ * the rest of the session. Each answer is journaled as it arrives; the strategy sees it through the session's
  * listeners. Snapshots only, never streaming (alpha: streaming overflowed the gateway's buffer).
  */
 import type { Logger } from "pino";
@@ -28,6 +31,10 @@ export interface CycleCounts {
 
 export class MarketDataGatherer {
   private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
+  /** The strikes each expiry lists, by `SYMBOL EXPIRY` (from OptionStrikesReceived). */
+  private readonly listed = new Map<string, readonly number[]>();
+  /** Strikes the gateway answered 200 for, by `SYMBOL EXPIRY`: not asked for again this session. */
+  private readonly unlisted = new Map<string, Set<number>>();
   /** The kind of data of each contract's last quote, by contract key (the risk rules read it). */
   private readonly quotedAs = new Map<string, MarketDataType>();
   private pacingStrikes = 0;
@@ -48,6 +55,11 @@ export class MarketDataGatherer {
   /** A chain seen earlier in the session (restart: chains are not fetched twice). */
   rememberChain(chain: PayloadOf<"OptionChainReceived">): void {
     this.chains.set(chain.symbol, chain);
+  }
+
+  /** An expiry's strikes seen earlier in the session (restart: not fetched twice). */
+  rememberStrikes(strikes: PayloadOf<"OptionStrikesReceived">): void {
+    this.listed.set(`${strikes.symbol} ${strikes.expiry}`, strikes.strikes);
   }
 
   /** Gather and journal one symbol's market data; `held` are the options the book holds. */
@@ -133,11 +145,52 @@ export class MarketDataGatherer {
     const underlying = await this.snapshot(gateway, stock, counts);
     const spot = underlying?.lastUsd ?? midOf(underlying) ?? null;
     const chain = this.chains.get(symbol);
+    const { minDaysToExpiry } = this.config;
+    const expiry = chain ? nearestExpiry(chain, minDaysToExpiry, this.session.id!) : undefined;
+    const listed =
+      chain && expiry && spot !== null
+        ? await this.strikesOf(symbol, expiry, chain, () =>
+            attempt("expiry strikes", () => gateway.optionStrikes(symbol, expiry, timeout)),
+          )
+        : undefined;
     const options =
       spot !== null && chain
-        ? snapshotSet(chain, spot, this.config.strikes, this.config.minDaysToExpiry, this.session.id!, held)
+        ? snapshotSet(chain, spot, this.config.strikes, minDaysToExpiry, this.session.id!, held, listed)
         : held;
     await Promise.all(options.map((contract) => this.snapshot(gateway, contract, counts)));
+  }
+
+  /**
+   * The strikes `expiry` lists, less those the gateway refused: asked for once per expiry per session
+   * and journaled. Without an answer (a timeout, an error) the chain's strikes stand in this cycle,
+   * and the next cycle asks again.
+   */
+  private async strikesOf(
+    symbol: string,
+    expiry: string,
+    chain: PayloadOf<"OptionChainReceived">,
+    ask: () => Promise<{ reqId: number; strikes: number[] } | null>,
+  ): Promise<readonly number[]> {
+    const key = `${symbol} ${expiry}`;
+    let strikes = this.listed.get(key);
+    if (!strikes) {
+      const start = this.session.now();
+      const answer = await ask();
+      if (answer) {
+        const payload: PayloadOf<"OptionStrikesReceived"> = {
+          symbol,
+          expiry,
+          strikes: answer.strikes,
+          timing: { reqId: answer.reqId, requestedAtMs: start, latencyMs: this.session.now() - start },
+        };
+        this.session.record([{ type: "OptionStrikesReceived", version: 1, ts: this.session.now(), payload }]);
+        this.listed.set(key, answer.strikes);
+        strikes = answer.strikes;
+      }
+    }
+    const refused = this.unlisted.get(key);
+    const known = strikes ?? chain.strikes;
+    return refused ? known.filter((k) => !refused.has(k)) : known;
   }
 
   private async snapshot(
@@ -170,11 +223,25 @@ export class MarketDataGatherer {
     } catch (error) {
       counts.errors += 1;
       if (!(error instanceof GatewayRequestError || error instanceof GatewayTimeout)) throw error;
+      if (error instanceof GatewayRequestError && error.code === 200 && contract.secType === "OPT")
+        this.skipStrike(contract);
       // Refused for want of a real-time subscription, and the bot has just switched to delayed.
       if (retry && error instanceof GatewayRequestError && this.choice.worthRetrying(askedAs, error.code))
         return this.snapshot(gateway, contract, counts, false);
       return null;
     }
+  }
+
+  /** The gateway has no such contract (200, journaled as its notice): that strike of that expiry is not asked for again. */
+  private skipStrike(contract: OptionContract): void {
+    const key = `${contract.symbol} ${contract.expiry}`;
+    const refused = this.unlisted.get(key) ?? new Set<number>();
+    refused.add(contract.strike);
+    this.unlisted.set(key, refused);
+    this.logger.warn(
+      { contract: contractKey(contract) },
+      "the gateway lists no such option (200): strike skipped for the rest of the session",
+    );
   }
 
   /** Back off historical requests after a pacing violation: exponential, with jitter. */
@@ -202,7 +269,8 @@ function midOf(quote: PayloadOf<"QuoteSnapshot"> | null): number | null {
 /**
  * The options to snapshot: every option the book holds (its exit must be priced), then calls and
  * puts of the strikes nearest the spot: `strikes` strike lines (expiry and strike) in all and
- * never more than the alpha's limit of 5, the held ones counted first.
+ * never more than the alpha's limit of 5, the held ones counted first. `listed`: the strikes the
+ * chosen expiry lists (default: the chain's, the union over all expiries).
  */
 export function snapshotSet(
   chain: PayloadOf<"OptionChainReceived">,
@@ -211,12 +279,15 @@ export function snapshotSet(
   minDays: number,
   session: string,
   held: readonly OptionContract[],
+  listed?: readonly number[],
 ): OptionContract[] {
   const heldHere = held.filter((c) => c.symbol === chain.symbol);
   const line = (c: OptionContract) => `${c.expiry} ${c.strike}`;
   const heldLines = new Set(heldHere.map(line));
   const budget = Math.min(strikes, LIMITS.maxStrikes.value);
-  const near = pickOptions(chain, spot, budget, minDays, session).filter((c) => !heldLines.has(line(c)));
+  const near = pickOptions(chain, spot, budget, minDays, session, listed).filter(
+    (c) => !heldLines.has(line(c)),
+  );
   const nearStrikes = [...new Set(near.map((c) => c.strike))]
     .sort((a, b) => Math.abs(a - spot) - Math.abs(b - spot) || a - b)
     .slice(0, Math.max(0, budget - heldLines.size));
@@ -226,22 +297,35 @@ export function snapshotSet(
   return [...out.values()];
 }
 
-/** The nearest expiry at least `minDays` out, and the `strikes` strikes nearest the spot, call and put each. */
+/** The nearest expiry of the chain at least `minDays` calendar days after `session`. */
+export function nearestExpiry(
+  chain: PayloadOf<"OptionChainReceived">,
+  minDays: number,
+  session: string,
+): string | undefined {
+  const today = Number(session.replaceAll("-", ""));
+  const [y, m, d] = session.split("-").map(Number) as [number, number, number];
+  const earliest = Number(
+    new Date(Date.UTC(y, m - 1, d + minDays)).toISOString().slice(0, 10).replaceAll("-", ""),
+  );
+  return chain.expirations.find((e) => Number(e) >= Math.max(today, earliest));
+}
+
+/**
+ * The nearest expiry at least `minDays` out, and the `strikes` strikes nearest the spot, call and
+ * put each, from `listed` (the expiry's own strikes; default the chain's).
+ */
 export function pickOptions(
   chain: PayloadOf<"OptionChainReceived">,
   spot: number,
   strikes: number,
   minDays: number,
   session: string,
+  listed: readonly number[] = chain.strikes,
 ): OptionContract[] {
-  const today = Number(session.replaceAll("-", ""));
-  const [y, m, d] = session.split("-").map(Number) as [number, number, number];
-  const earliest = Number(
-    new Date(Date.UTC(y, m - 1, d + minDays)).toISOString().slice(0, 10).replaceAll("-", ""),
-  );
-  const expiry = chain.expirations.find((e) => Number(e) >= Math.max(today, earliest));
+  const expiry = nearestExpiry(chain, minDays, session);
   if (!expiry) return [];
-  const nearest = [...chain.strikes]
+  const nearest = [...listed]
     .sort((a, b) => Math.abs(a - spot) - Math.abs(b - spot) || a - b)
     .slice(0, strikes)
     .sort((a, b) => a - b);

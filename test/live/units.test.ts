@@ -10,6 +10,7 @@ import {
   guardAccounts,
   guardPort,
   isSimulatorAccounts,
+  nearestExpiry,
   pickOptions,
   positionDiffs,
   snapshotSet,
@@ -57,6 +58,21 @@ describe("near-ATM option selection", () => {
     expect(pickOptions(chain, 689.6, 1, 0, "2026-02-04").map((c) => c.expiry)).toEqual([
       "20260204",
       "20260204",
+    ]);
+  });
+
+  it("takes the strikes the chosen expiry lists when given, not the chain's union", () => {
+    const picked = pickOptions(chain, 689.6, 3, 1, "2026-02-04", [680, 685, 690, 695, 700]);
+    expect([...new Set(picked.map((c) => c.strike))]).toEqual([685, 690, 695]);
+    expect(nearestExpiry(chain, 1, "2026-02-04")).toBe("20260205");
+    const withHeld = snapshotSet(chain, 689.6, 3, 1, "2026-02-04", [], [685, 690, 695]);
+    expect(withHeld.map((c) => `${c.strike}${c.right}`)).toEqual([
+      "685C",
+      "685P",
+      "690C",
+      "690P",
+      "695C",
+      "695P",
     ]);
   });
 
