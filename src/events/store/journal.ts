@@ -62,8 +62,8 @@ import { openDatabase } from "./journal-open.js";
 import { type FilterStatement, journalStatements, migrate, refreshViews } from "./journal-sql.js";
 import { StatementWouldWrite, statementWrites } from "./read-only-sql.js";
 import { retriedEvent } from "./same-event.js";
-import { describeSqliteFailure, eachInWords, inWords } from "./sqlite-failure.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
+import { describeSqliteFailure, eachInWords, inWords, streamInWords } from "./sqlite-failure.js";
 import { storedFromColumns, storedFromRow } from "./stored-event.js";
 
 export interface OpenJournalOptions {
@@ -102,6 +102,8 @@ class SqliteJournal implements Journal {
   private readonly prepared = new Map<string, Database.Statement>();
   private synchronous: "NORMAL" | "FULL" = "NORMAL";
   private readonly seqMark: SeqMark | undefined;
+  /** `read`, with SQLite's environment failures (damage, a full disk, a lock) in words. */
+  private readonly worded = <T>(read: () => T): T => inWords(this.location, read);
   /** The last seq written by the current (outer) transaction, for the seq mark once it commits. */
   private pendingSeq: number | undefined;
 
@@ -147,10 +149,10 @@ class SqliteJournal implements Journal {
     }
     this.sql = {
       run: (text, params = []) => {
-        this.guard(() => this.stmt(text).run(...(params as unknown[])));
+        this.worded(() => this.stmt(text).run(...(params as unknown[])));
       },
       all: <Row>(text: string, params: readonly unknown[] = []) =>
-        this.guard(() => this.stmt(text).all(...(params as unknown[])) as Row[]),
+        this.worded(() => this.stmt(text).all(...(params as unknown[])) as Row[]),
       transaction: <T>(fn: () => T): T => {
         if (this.db.inTransaction) return fn();
         let result: T;
@@ -170,7 +172,8 @@ class SqliteJournal implements Journal {
         return {
           columns: statement.columns().map((c) => c.name),
           // Integers as bigint, so a value beyond 2^53 is shown exactly (`SELECT 9007199254740993`).
-          rows: this.guardIterator(
+          rows: eachInWords(
+            this.location,
             statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>,
           ),
         };
@@ -348,7 +351,9 @@ class SqliteJournal implements Journal {
     let after = (filter.fromSeq ?? 1) - 1;
     for (;;) {
       // Rows as arrays (column order of the table): cheaper than an object per row.
-      const rows = this.guard(() => stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[]);
+      const rows = this.worded(
+        () => stmt.all(...statement.params(filter, after, READ_PAGE)) as EventColumns[],
+      );
       for (const r of rows) yield storedFromColumns(this.location, r);
       if (rows.length < READ_PAGE) return;
       after = rows[rows.length - 1]![0];
@@ -356,7 +361,7 @@ class SqliteJournal implements Journal {
   }
 
   get(id: string): StoredEvent | undefined {
-    const row = this.guard(() => this.stmt(this.statements.byId).get(id) as EventRow | undefined);
+    const row = this.worded(() => this.stmt(this.statements.byId).get(id) as EventRow | undefined);
     return row ? storedFromRow(this.location, row) : undefined;
   }
 
@@ -366,17 +371,17 @@ class SqliteJournal implements Journal {
   }
 
   lastSeq(): number {
-    const row = this.guard(() => this.stmt(this.statements.lastRow).get() as { seq: number } | undefined);
+    const row = this.worded(() => this.stmt(this.statements.lastRow).get() as { seq: number } | undefined);
     return row?.seq ?? 0;
   }
 
   sessions(stream?: StreamId): SessionSummaryRow[] {
-    const rows = this.guard(() => this.stmt(this.statements.sessions).all() as SessionSummaryRow[]);
+    const rows = this.worded(() => this.stmt(this.statements.sessions).all() as SessionSummaryRow[]);
     return stream === undefined ? rows : rows.filter((r) => r.stream === stream);
   }
 
   sessionIds(stream?: StreamId): SessionId[] {
-    const rows = this.guard(() =>
+    const rows = this.worded(() =>
       stream === undefined
         ? this.stmt(this.statements.sessionIds).all()
         : this.stmt(this.statements.sessionIdsOfStream).all(stream, stream),
@@ -385,15 +390,15 @@ class SqliteJournal implements Journal {
   }
 
   verify(): VerifyReport {
-    return this.recordVerified(this.guard(() => verifyAll(this.verifyContext(), this.verifiedPoint())));
+    return this.recordVerified(this.worded(() => verifyAll(this.verifyContext(), this.verifiedPoint())));
   }
 
   verifySince(): VerifyReport {
-    return this.recordVerified(this.guard(() => verifyNew(this.verifyContext(), this.verifiedPoint())));
+    return this.recordVerified(this.worded(() => verifyNew(this.verifyContext(), this.verifiedPoint())));
   }
 
   verifySession(sessions: SessionId | readonly SessionId[]): VerifyReport {
-    return this.guard(() =>
+    return this.worded(() =>
       verifySessions(this.verifyContext(), typeof sessions === "string" ? [sessions] : sessions),
     );
   }
@@ -413,18 +418,13 @@ class SqliteJournal implements Journal {
     filter: Pick<EventFilter, "stream" | "fromTs" | "toTs"> = {},
   ): VerifiedSessionStream {
     const ctx = this.verifyContext();
-    const stream = this.guard(() =>
+    return streamInWords(this.location, () =>
       streamCheckedSession(ctx, this.db, session, filter, () => trustedUpTo(ctx, this.verifiedPoint())),
     );
-    return {
-      events: this.guardIterator(stream.events),
-      report: () => this.guard(() => stream.report()),
-      close: () => stream.close(),
-    };
   }
 
   verifiedUpTo(): number {
-    return this.guard(() => this.verifiedPoint()?.seq ?? 0);
+    return this.worded(() => this.verifiedPoint()?.seq ?? 0);
   }
 
   async backupTo(destination: string): Promise<void> {
@@ -458,16 +458,6 @@ class SqliteJournal implements Journal {
       if (!describeSqliteFailure(this.location, error)) throw error;
     }
     return report;
-  }
-
-  /** `read`, with SQLite's environment failures (damage, a full disk, a lock) put in words. */
-  private guard<T>(read: () => T): T {
-    return inWords(this.location, read);
-  }
-
-  /** `rows`, each step guarded: a damaged page may be met at any row. */
-  private guardIterator<T>(rows: IterableIterator<T>): IterableIterator<T> {
-    return eachInWords(this.location, rows);
   }
 
   addProjection(projection: InlineProjection): void {

@@ -5,6 +5,7 @@
  */
 import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
+import type { VerifiedSessionStream } from "../catalogue/index.js";
 import { JournalError, JournalUnavailable, JournalWriteFailed } from "../catalogue/index.js";
 
 /** SQLite's own lock on the journal is held by another program (SQLITE_BUSY after the busy timeout). */
@@ -119,4 +120,14 @@ export function eachInWords<T>(path: string, rows: IterableIterator<T>): Iterabl
     [Symbol.iterator]: () => guarded,
   };
   return guarded;
+}
+
+/** A verified session stream (integrity's) whose opening, rows and verdict are all in words. */
+export function streamInWords(path: string, open: () => VerifiedSessionStream): VerifiedSessionStream {
+  const stream = inWords(path, open);
+  return {
+    events: eachInWords(path, stream.events),
+    report: () => inWords(path, () => stream.report()),
+    close: () => stream.close(),
+  };
 }
