@@ -141,7 +141,9 @@ export function isJournalFile(path: string): boolean | "unreadable" {
     // A file URL encodes `?` and `#` in the name, which encodeURI would leave to end the path.
     const db = new Database(`${pathToFileURL(resolve(path)).href}?immutable=1`, { readonly: true });
     try {
-      return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+      return (
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined
+      );
     } finally {
       db.close();
     }
