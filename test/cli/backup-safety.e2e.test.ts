@@ -17,6 +17,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  watch,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +25,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { JOURNAL_WRITER } from "../support/journal-writer.js";
-import { cli, expectOneLineFailure, stopChild } from "./support/run-cli.js";
+import { BIN, cli, expectOneLineFailure, stopChild } from "./support/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "backup-safety-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,6 +145,32 @@ describe("what --out may replace", () => {
     expect(r.status, r.stderr).toBe(0);
     const left = readdirSync(dir).filter((f) => f.includes(".partial-"));
     expect(left.sort()).toEqual(kept.sort());
+  });
+
+  it("a backup SIGKILLed half-way leaves its partial file; the next backup to the same target removes it", async () => {
+    const journal = fresh("killed-source.db");
+    const target = join(dir, "killed-target.db");
+    const watcher = watch(dir);
+    const started = spawn(process.execPath, [BIN, "backup", "--journal", journal, "--out", target], {
+      stdio: "ignore",
+    });
+    // Killed the moment its partial file appears: the copy and its verification take far longer.
+    const partial = await new Promise<string>((resolve) =>
+      watcher.on("change", (_event, name) => {
+        if (String(name).startsWith(".killed-target.db.partial-")) {
+          started.kill("SIGKILL");
+          resolve(String(name));
+        }
+      }),
+    );
+    watcher.close();
+    await new Promise((r) => started.once("exit", r));
+    expect(started.signalCode).toBe("SIGKILL");
+    expect(existsSync(join(dir, partial))).toBe(true);
+    expect(existsSync(target)).toBe(false);
+    const next = cli(["backup", "--journal", journal, "--out", target], dir);
+    expect(next.status, next.stderr).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith(".killed-target.db.partial-"))).toEqual([]);
   });
 
   it("the copy keeps the source's file mode: a mode-600 journal gives a mode-600 backup, even over a mode-644 one", () => {
