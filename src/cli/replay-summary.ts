@@ -54,6 +54,36 @@ function figures(results: readonly ReplayedSession[]) {
 }
 
 /**
+ * A simulated run's baseline (live's strategy and parameters through the same fill model), the
+ * change's effect (what-if − baseline) and the fill model's error (baseline − live), over some
+ * sessions; null unless every one of them has a baseline.
+ */
+function baselineOf(results: readonly ReplayedSession[]) {
+  if (results.length === 0 || !results.every((r) => r.baseline)) return null;
+  const netPnl = total(results, (r) => r.baseline!.summary.netPnlUsd);
+  const replay = total(results, (r) => r.replay.netPnlUsd);
+  const live = total(results, (r) => r.live.netPnlUsd);
+  const traded = total(results, (r) => r.live.tradedPnlUsd);
+  const fills = total(results, (r) => r.modelError?.fills ?? 0);
+  const modelTotal = total(results, (r) => r.modelError?.totalUsd ?? 0);
+  return {
+    ...(results.length === 1 ? { run: results[0]!.baseline!.run } : {}),
+    trades: total(results, (r) => r.baseline!.summary.trades),
+    netPnl,
+    maxDrawdown: Math.max(0, ...results.map((r) => r.baseline!.summary.maxDrawdownUsd)),
+    effect: Math.round((replay - netPnl) * 100) / 100,
+    fillModelError: Math.round((netPnl - live) * 100) / 100,
+    /** The fill model's error as a share of the day's Σ|live trade P&L|. */
+    fillModelErrorShare: traded === 0 ? null : Math.round((Math.abs(netPnl - live) / traded) * 1000) / 1000,
+    liveFills: {
+      fills,
+      totalUsd: modelTotal,
+      perFillUsd: fills === 0 ? null : Math.round((modelTotal / fills) * 100) / 100,
+    },
+  };
+}
+
+/**
  * The machine-readable summary: the totals at the top level (with `session` and `run` when one
  * session was replayed), `sessions` with one row per session, and every changed decision.
  */
@@ -62,10 +92,13 @@ export function jsonSummary(results: readonly ReplayedSession[], out: string) {
     ...(results.length === 1 ? { session: results[0]!.session, run: results[0]!.run } : {}),
     out,
     ...figures(results),
+    baseline: baselineOf(results),
     sessions: results.map((r) => ({
       session: r.session,
       run: r.run,
       ...figures([r]),
+      baseline: baselineOf([r]),
+      modelError: r.modelError ?? null,
       // Every figure of both sides, as the report's data block and the SQL tables hold them.
       figures: { live: r.live, replay: r.replay },
       outcomeParity: outcomeParity(r.live, r.replay, r.parity),
@@ -85,6 +118,39 @@ export function jsonSummary(results: readonly ReplayedSession[], out: string) {
 }
 
 const usd = (n: number) => n.toFixed(2);
+const signed = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(2)}`;
+
+/** A simulated run beside live and its baseline: three rows, then what each difference means. */
+function baselineLines(r: ReplayedSession): string[] {
+  if (r.outcomes !== "simulated") return [];
+  const error = r.modelError;
+  const errorLine = error
+    ? `fill model ${error.model} on live's ${error.fills} fill(s): ${error.perFillUsd === null ? "—" : `${signed(error.perFillUsd)} USD per fill`} (mean |error| ${error.meanAbsUsd === null ? "—" : usd(error.meanAbsUsd)}), ${signed(error.totalUsd)} in all`
+    : null;
+  const b = baselineOf([r]);
+  if (!b)
+    return [
+      `
+${r.session}: no baseline (live's strategy is not named by a SessionOpened, or not in this checkout): the what-if stands alone`,
+      ...(errorLine ? [errorLine] : []),
+    ];
+  const isBaseline = r.baseline!.run === r.run;
+  const rows = [
+    ["live (recorded)", r.live.trades, usd(r.live.netPnlUsd), usd(r.live.maxDrawdownUsd)],
+    ["baseline (live's strategy, fill model)", b.trades, usd(b.netPnl), usd(b.maxDrawdown)],
+    ...(isBaseline
+      ? []
+      : [["what-if", r.replay.trades, usd(r.replay.netPnlUsd), usd(r.replay.maxDrawdownUsd)]]),
+  ];
+  return [
+    `
+${r.session}:`,
+    renderColumns(["", "trades", "net P&L", "max DD"], rows, { rightFrom: 1 }),
+    ...(isBaseline ? [] : [`effect of the change (what-if − baseline): ${signed(b.effect)} USD`]),
+    `fill model's error (baseline − live): ${signed(b.fillModelError)} USD${b.fillModelErrorShare === null ? "" : ` (${(b.fillModelErrorShare * 100).toFixed(1)} % of the day's traded |P&L|)`}`,
+    ...(errorLine ? [errorLine] : []),
+  ];
+}
 
 /** Words wrapped to `width` columns, continuation lines indented. */
 function wrap(text: string, width: number, indent: string): string[] {
@@ -201,7 +267,7 @@ export function humanSummary(results: readonly ReplayedSession[], out: string, w
       ),
     );
   }
-  for (const r of results) lines.push(...outcomeLines(r));
+  for (const r of results) lines.push(...outcomeLines(r), ...baselineLines(r));
   const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
   if (unfilled > 0)
     lines.push(`\n${unfilled} order(s) not filled: no later quote of the contract that session`);

@@ -73,3 +73,59 @@ export function tripFills(trip: RoundTrip, fills: readonly ModelledFill[]): Mode
     (f) => f.contractKey === trip.contractKey && f.seq >= trip.openedSeq && f.seq <= trip.closedSeq,
   );
 }
+
+/**
+ * One real fill against the quote its decision saw: the price the strategy looked at (the ask to
+ * buy, the bid to sell, of the fill's contract in the decision's `saw`), next to what the broker
+ * gave. `slipMicros` > 0: the fill was worse than that quote. The decision-quote fill model is
+ * calibrated on these.
+ */
+export interface DecisionSlippage {
+  readonly seq: number;
+  readonly symbol: string;
+  readonly side: "BUY" | "SELL";
+  readonly units: number;
+  readonly quoteMicros: Micros;
+  readonly realMicros: Micros;
+  readonly slipMicros: Micros;
+}
+
+/** Every real fill of one stream's session events with its decision's quote (fills whose decision saw no quote of the contract are left out). */
+export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippage[] {
+  const quotes = new Map<string, { key: string; bid: number | null; ask: number | null }>();
+  const saw = new Map<string, readonly string[]>();
+  for (const e of events) {
+    if (e.type === "QuoteSnapshot")
+      quotes.set(e.id, {
+        key: contractKey(e.payload.contract),
+        bid: e.payload.bidUsd,
+        ask: e.payload.askUsd,
+      });
+    else if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
+  }
+  const out: DecisionSlippage[] = [];
+  for (const e of events) {
+    if (e.type !== "OrderFilled" || e.payload.simulated === true || e.correlation === null) continue;
+    const key = contractKey(e.payload.contract);
+    let quote: { bid: number | null; ask: number | null } | undefined;
+    for (const id of saw.get(e.correlation) ?? []) {
+      const q = quotes.get(id);
+      if (q?.key === key) quote = q;
+    }
+    const price = e.payload.side === "BUY" ? quote?.ask : quote?.bid;
+    if (price === undefined || price === null || price <= 0) continue;
+    const real = toMicros(e.payload.priceUsd);
+    const at = toMicros(price);
+    const multiplier = e.payload.contract.secType === "OPT" ? e.payload.contract.multiplier : 1;
+    out.push({
+      seq: e.seq,
+      symbol: e.payload.contract.symbol,
+      side: e.payload.side,
+      units: e.payload.quantity * multiplier,
+      quoteMicros: at,
+      realMicros: real,
+      slipMicros: (real - at) * (e.payload.side === "BUY" ? 1 : -1),
+    });
+  }
+  return out;
+}

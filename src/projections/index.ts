@@ -11,7 +11,14 @@ export {
   reconcile,
   type SessionSummary,
 } from "./book.js";
-export { type ModelledFill, modelErrorMicros, modelledFills, tripFills } from "./fill-model-error.js";
+export {
+  type DecisionSlippage,
+  decisionSlippage,
+  type ModelledFill,
+  modelErrorMicros,
+  modelledFills,
+  tripFills,
+} from "./fill-model-error.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,

@@ -152,6 +152,8 @@ export interface SessionFigures {
   netPnlUsd: number;
   /** Σ closed round trips' P&L (net of their fees); net − this is what is still open. */
   closedPnlUsd: number;
+  /** Σ |closed round trip P&L|: how much the day traded, the scale a fill model's error is held to. */
+  tradedPnlUsd: number;
   openPnlUsd: number;
   maxDrawdownUsd: number;
   maxExposureUsd: number;
@@ -244,6 +246,7 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     feesUsd: toUsd(s.feesMicros),
     netPnlUsd: toUsd(s.netPnlMicros),
     closedPnlUsd: toUsd(closed),
+    tradedPnlUsd: toUsd(trades.reduce((a, t) => a + Math.abs(t.pnlMicros), 0)),
     openPnlUsd: toUsd(s.netPnlMicros - closed),
     maxDrawdownUsd: toUsd(s.maxDrawdownMicros),
     maxExposureUsd: toUsd(s.maxExposureMicros),

@@ -7,30 +7,22 @@
  * - `recorded`, the parity check: the order events the source journal recorded for live's orders,
  *   fed where they sit and copied into the run, so decisions, trades and P&L equal live's.
  * - `simulated`, the what-if: each intent passes the shared risk rules against the run's own book,
- *   then fills by the fill model at the next quote of its contract; an order no later quote fills
- *   stays working (the strategy keeps waiting) and is reported as unfilled.
+ *   then fills by the fill model (simulated-broker.ts): at its decision's quote, or at a later quote
+ *   of its contract; an order no quote fills stays working (the strategy keeps waiting) and is
+ *   reported as unfilled.
  * `auto` (the default) is `recorded` when the strategy, its version and its parameters are live's,
  * else `simulated`.
  */
 import {
   canonicalJson,
-  contractKey,
   type EventBody,
   JournalError,
-  type MarketDataType,
   type NewEvent,
-  type OrderIntent,
   type PayloadOf,
   SeededIdGen,
   type StoredEvent,
 } from "../events/index.js";
-import {
-  BOOK_EVENT_TYPES,
-  checkRisk,
-  DEFAULT_RISK_LIMITS,
-  isWorking,
-  type RiskLimits,
-} from "../projections/index.js";
+import { BOOK_EVENT_TYPES, DEFAULT_RISK_LIMITS, isWorking, type RiskLimits } from "../projections/index.js";
 import {
   type AnyStrategy,
   DEFAULT_STRATEGY_DEADLINE_MS,
@@ -43,6 +35,7 @@ import {
   strategyRef,
 } from "../strategy/index.js";
 import type { FillModel } from "./fill-model.js";
+import type { ModelError } from "./model-error.js";
 import { RunLog } from "./run-log.js";
 import {
   compareDecisions,
@@ -52,6 +45,7 @@ import {
   type RunSummary,
   summarize,
 } from "./run-summary.js";
+import { SimulatedBroker } from "./simulated-broker.js";
 
 export type { Parity, ParityDiff, RunSummary } from "./run-summary.js";
 
@@ -59,7 +53,9 @@ export type { Parity, ParityDiff, RunSummary } from "./run-summary.js";
  * What a replay reports of a session once its run is in the output journal: everything but the
  * run's events (a long replay would otherwise hold every run in memory to the end).
  */
-export type ReplayedSession = Omit<SessionReplay, "output">;
+export type ReplayedSession = Omit<SessionReplay, "output" | "baseline"> & {
+  baseline?: { run: string; summary: RunSummary };
+};
 
 /** Where a run's order outcomes come from (see the module comment). */
 export type OutcomeMode = "recorded" | "simulated";
@@ -81,6 +77,14 @@ export interface SessionReplay {
   unfilled: number;
   /** Decisions whose action, intents or reason changed from live (what-if and parity alike). */
   changed: ParityDiff[];
+  /**
+   * Simulated runs: live's own strategy and parameters through the same fill model and risk rules
+   * (this run itself when it is live's strategy; absent without a SessionOpened to name it). The
+   * change's effect is replay − baseline; the fill model's error is baseline − live.
+   */
+  baseline?: { run: string; summary: RunSummary; output: NewEvent[] };
+  /** Simulated runs: the fill model's error on live's own fills. */
+  modelError?: ModelError;
 }
 
 export interface ReplayInput {
@@ -107,15 +111,6 @@ export class RecordedOutcomesRefused extends JournalError {
   constructor(message: string) {
     super("RECORDED_OUTCOMES_REFUSED", message);
   }
-}
-
-interface PendingOrder {
-  intent: OrderIntent;
-  /** `contractKey` of the intent's contract, once (every later quote is held against it). */
-  key: string;
-  orderId: number;
-  decisionId: string;
-  intendedId: string;
 }
 
 function hashText(text: string): number {
@@ -234,12 +229,6 @@ export function replaySession(input: ReplayInput): SessionReplay {
   const runner = new StrategyRunner(input.strategy, params);
   // The limits live ran with (journaled since SessionOpened carries them), else the config defaults.
   const limits = input.riskLimits ?? opened?.payload.risk ?? DEFAULT_RISK_LIMITS;
-  const scope = { stream: run, session: input.session };
-  const pending: PendingOrder[] = [];
-  /** The kind of data of each contract's last quote: the shared rules refuse orders on delayed data. */
-  const quoted = new Map<string, MarketDataType>();
-  let nextOrderId = 1;
-  let execSeq = 0;
   /** Recorded mode: source event id → the id of its counterpart in the run. */
   const idMap = new Map<string, string>();
   const mapped = (id: string | null) => (id === null ? null : (idMap.get(id) ?? null));
@@ -250,6 +239,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
     if (isOrderOutcome(stored)) runner.outcome(stored);
     return stored;
   };
+  const broker = new SimulatedBroker(run, log, ids, input.fillModel, limits, outcome);
 
   const feed = new SessionFeed(
     runner,
@@ -267,38 +257,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
         payload: decision,
       });
       if (mode === "recorded") return;
-      for (const intent of decision.intents) {
-        const base = { ts: at.ts, causation: decisionId, correlation: decisionId };
-        const refusal = checkRisk(log.book, scope, intent, limits, quoted.get(contractKey(intent.contract)));
-        if (refusal) {
-          outcome({
-            ...base,
-            id: ids.next(at.ts),
-            type: "OrderRefused",
-            version: 1,
-            payload: { intent, ...refusal },
-          });
-          continue;
-        }
-        const intendedId = ids.next(at.ts);
-        outcome({
-          ...base,
-          id: intendedId,
-          type: "OrderIntended",
-          version: 1,
-          payload: { intent, dryRun: false },
-        });
-        const orderId = nextOrderId++;
-        outcome({
-          ...base,
-          causation: intendedId,
-          id: ids.next(at.ts),
-          type: "OrderSubmitted",
-          version: 1,
-          payload: { orderId, clientId: 0, intent },
-        });
-        pending.push({ intent, key: contractKey(intent.contract), orderId, decisionId, intendedId });
-      }
+      broker.decide(decision, at, decisionId);
     },
     { outcomes: mode === "recorded" ? "recorded" : "caller", newDecisionId: (at) => ids.next(at.ts) },
   );
@@ -332,13 +291,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
       }
       return;
     }
-    if (event.type === "QuoteSnapshot") {
-      if (event.payload.marketData !== undefined)
-        quoted.set(contractKey(event.payload.contract), event.payload.marketData);
-      log.mark(event);
-      // Fills first: a quote fills only orders decided before it arrived.
-      if (pending.length > 0) fillAgainst(event);
-    }
+    if (event.type === "QuoteSnapshot") log.mark(event);
+    broker.observe(event);
     feed.push(event);
   };
   // A strategy that never returns is stopped at its deadline, a cycle at a time: one watchdog per
@@ -368,50 +322,6 @@ export function replaySession(input: ReplayInput): SessionReplay {
     cycleEvents.push(event);
   }
   runCycle();
-
-  function fillAgainst(quote: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>): void {
-    const key = contractKey(quote.payload.contract);
-    for (let i = 0; i < pending.length; ) {
-      const order = pending[i]!;
-      const price = order.key === key ? input.fillModel.fillPrice(order.intent, quote.payload) : null;
-      if (price === null) {
-        i++;
-        continue;
-      }
-      pending.splice(i, 1);
-      const execId = `sim-${run.slice(7, 17)}-${++execSeq}`;
-      const base = { ts: quote.ts, causation: order.intendedId, correlation: order.decisionId };
-      outcome({
-        ...base,
-        id: ids.next(quote.ts),
-        type: "OrderFilled",
-        version: 1,
-        payload: {
-          orderId: order.orderId,
-          execId,
-          contract: order.intent.contract,
-          side: order.intent.side,
-          quantity: order.intent.quantity,
-          priceUsd: price,
-          exchange: "REPLAY",
-          simulated: true,
-        },
-      });
-      outcome({
-        ...base,
-        id: ids.next(quote.ts),
-        type: "CommissionReported",
-        version: 1,
-        payload: {
-          execId,
-          orderId: order.orderId,
-          commissionUsd: input.fillModel.commission(order.intent.contract, order.intent.quantity),
-          currency: "USD",
-          realizedPnlUsd: null,
-        },
-      });
-    }
-  }
 
   // Parity (or, for a what-if, the decisions that changed).
   const { equal, diffs } = compareDecisions(liveDecisions, replayDecisions);

@@ -1,12 +1,17 @@
 /**
  * Fill models: how a replay turns order intents into fills against the captured quotes.
  *
- * `next-quote` (the default): a market order fills at the ask (buy) or bid (sell) of the NEXT
- * captured snapshot of that contract after the decision — the price the bot would have met one
- * snapshot later — plus commission. No later snapshot, no fill (reported as unfilled). Limit
- * orders fill at their limit when that next quote crosses it, otherwise stay unfilled.
+ * `decision-quote` (the default): an order fills at the quote its decision saw, on the side it
+ * crosses (a buy at the ask, a sell at the bid), moved by the slippage measured on the session's
+ * own live fills (their price against their decision's quote, the median per symbol and side) —
+ * live fills within seconds of the quote it decided on. A limit order fills there only where its
+ * limit is marketable; otherwise it rests and may fill on a later quote at its limit.
+ * `next-quote`: a market order fills at the ask (buy) or bid (sell) of the NEXT captured snapshot
+ * of that contract after the decision (five minutes later at 300 s cycles). `mid`: the next
+ * snapshot's mid (an optimistic bound). No quote to fill at, no fill (reported as unfilled).
  */
 import type { Contract, OrderIntent, PayloadOf } from "../events/index.js";
+import type { DecisionSlippage } from "../projections/index.js";
 
 export interface CommissionSchedule {
   /** Per option contract, USD (IB's tiered US options rate is about 0.65). */
@@ -21,6 +26,11 @@ export interface FillModel {
   readonly params: Record<string, unknown>;
   /** The fill price for `intent` against a quote seen after it, or null if that quote does not fill it. */
   fillPrice(intent: OrderIntent, quote: PayloadOf<"QuoteSnapshot">): number | null;
+  /**
+   * The fill price at the quote the decision itself saw, or null to wait for a later quote. Absent:
+   * the model fills only on later quotes.
+   */
+  fillAtDecision?(intent: OrderIntent, seen: PayloadOf<"QuoteSnapshot">): number | null;
   commission(contract: Contract, quantity: number): number;
 }
 
@@ -65,9 +75,98 @@ export function midFillModel(commissions: CommissionSchedule = DEFAULT_COMMISSIO
   };
 }
 
-/** A fill model by name. */
-export function fillModelByName(name: string): FillModel | undefined {
+/** The slippage the decision-quote model applies, USD per unit, adverse positive. */
+export interface SlippageTable {
+  /** `SYMBOL SIDE` → median USD per unit, with the count and the spread it came from. */
+  readonly bySymbolSide: Readonly<
+    Record<string, { medianUsd: number; p25Usd: number; p75Usd: number; fills: number }>
+  >;
+  /** Where a symbol and side has fewer than `MIN_FILLS` fills: the median over all of them, else 0. */
+  readonly defaultUsd: number;
+}
+
+/** Fewer fills than this for a symbol and side: the median over all sides is used instead. */
+const MIN_FILLS = 3;
+
+/** The slippage table from live fills against their decisions' quotes (`decisionSlippage`). */
+export function slippageTable(samples: readonly DecisionSlippage[]): SlippageTable {
+  const groups = new Map<string, number[]>();
+  for (const s of samples) {
+    const key = `${s.symbol} ${s.side}`;
+    groups.set(key, [...(groups.get(key) ?? []), s.slipMicros]);
+  }
+  const bySymbolSide: Record<string, { medianUsd: number; p25Usd: number; p75Usd: number; fills: number }> =
+    {};
+  for (const [key, slips] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    if (slips.length < MIN_FILLS) continue;
+    bySymbolSide[key] = {
+      medianUsd: toCents(quantile(slips, 0.5)),
+      p25Usd: toCents(quantile(slips, 0.25)),
+      p75Usd: toCents(quantile(slips, 0.75)),
+      fills: slips.length,
+    };
+  }
+  const all = samples.map((s) => s.slipMicros);
+  return { bySymbolSide, defaultUsd: all.length >= MIN_FILLS ? toCents(quantile(all, 0.5)) : 0 };
+}
+
+/** The default fill model, calibrated on `slippage` (see the module comment). */
+export function decisionQuoteFillModel(
+  slippage: SlippageTable = { bySymbolSide: {}, defaultUsd: 0 },
+  commissions: CommissionSchedule = DEFAULT_COMMISSIONS,
+): FillModel {
+  const base = nextQuoteFillModel(commissions);
+  const slip = (intent: OrderIntent) =>
+    slippage.bySymbolSide[`${intent.contract.symbol} ${intent.side}`]?.medianUsd ?? slippage.defaultUsd;
+  // Never better than the other side of the quote, never below a cent: a slippage is a cost model.
+  const at = (intent: OrderIntent, quote: PayloadOf<"QuoteSnapshot">): number | null => {
+    const price = intent.side === "BUY" ? quote.askUsd : quote.bidUsd;
+    if (price === null || price <= 0) return null;
+    const moved = intent.side === "BUY" ? price + slip(intent) : price - slip(intent);
+    return Math.max(0.01, Math.round(moved * 100) / 100);
+  };
+  return {
+    name: "decision-quote",
+    params: { ...commissions, slippage },
+    commission: base.commission,
+    fillAtDecision(intent, seen) {
+      const price = at(intent, seen);
+      if (price === null || intent.orderType === "MKT") return price;
+      const limit = intent.limitPriceUsd ?? Number.NaN;
+      // A marketable limit fills at the market, never past its limit; another one rests.
+      if (intent.side === "BUY") return price <= limit ? price : null;
+      return price >= limit ? price : null;
+    },
+    fillPrice(intent, quote) {
+      if (intent.orderType === "MKT") return at(intent, quote);
+      return base.fillPrice(intent, quote);
+    },
+  };
+}
+
+/** The fill models by name, for `--fill-model`. */
+export const FILL_MODEL_NAMES = ["decision-quote", "next-quote", "mid"] as const;
+
+/** A fill model by name; `decision-quote` is calibrated on `samples` (the session's live fills). */
+export function fillModelByName(
+  name: string,
+  samples: readonly DecisionSlippage[] = [],
+): FillModel | undefined {
+  if (name === "decision-quote") return decisionQuoteFillModel(slippageTable(samples));
   if (name === "next-quote") return nextQuoteFillModel();
   if (name === "mid") return midFillModel();
   return undefined;
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** µ$ per unit → USD rounded to the cent (option prices tick in cents). */
+function toCents(micros: number): number {
+  return Math.round(micros / 10_000) / 100;
 }

@@ -13,10 +13,14 @@ export {
 export {
   type CommissionSchedule,
   DEFAULT_COMMISSIONS,
+  decisionQuoteFillModel,
+  FILL_MODEL_NAMES,
   type FillModel,
   fillModelByName,
   midFillModel,
   nextQuoteFillModel,
+  type SlippageTable,
+  slippageTable,
 } from "./fill-model.js";
 export { expandSessions, type ReplayOptions, ReplayRefused, runReplay } from "./replay.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";

@@ -108,8 +108,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     done += 1;
     // A thread may still finish a queued session after the replay failed: it is not progress.
     if (!failed) options.onProgress?.(done, jobs.length, result.session);
-    const { output: _written, ...reported } = result;
-    return reported;
+    const { output: _written, baseline, ...reported } = result;
+    return baseline ? { ...reported, baseline: { run: baseline.run, summary: baseline.summary } } : reported;
   };
   try {
     const results =

@@ -73,5 +73,8 @@ export class RunWriter {
       this.batch = this.journal.beginBatch();
     }
     this.journal.append(run.run, run.session, run.output);
+    // A what-if's baseline is a run of its own, beside it (the run itself when it is the baseline).
+    if (run.baseline && run.baseline.run !== run.run)
+      this.journal.append(run.baseline.run, run.session, run.baseline.output);
   }
 }

@@ -10,9 +10,11 @@ import {
   openJournal,
   type StoredEvent,
 } from "../events/index.js";
+import { decisionSlippage } from "../projections/index.js";
 import { StrategyFailed } from "../strategy/index.js";
 import { concatEvents, type OutcomeMode, replaySession, type SessionReplay, untilOpened } from "./engine.js";
-import { fillModelByName } from "./fill-model.js";
+import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
+import { modelErrorOnLiveFills } from "./model-error.js";
 import { ReplayRefused } from "./refused.js";
 import { loadStrategy } from "./strategy-loader.js";
 
@@ -64,8 +66,8 @@ async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
       ok = true;
       return result;
     }
-    // The session is checked as the run reads it (one pass, the day never all in memory); what
-    // the run made of it counts only once the whole session has passed.
+    // The session is checked as the run reads it (one pass); what the run made of it counts only
+    // once the whole session has passed.
     const stream = source.streamVerifiedSession(job.session, filter);
     let result: SessionReplay;
     try {
@@ -108,9 +110,12 @@ export function closeSessionSources(): void {
   sources.clear();
 }
 
-async function replayEvents(job: SessionJob, events: Iterable<StoredEvent>): Promise<SessionReplay> {
+async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promise<SessionReplay> {
   let name = job.strategy;
-  let source = events;
+  // The day in memory (a few thousand events): the fill model is calibrated on its live fills
+  // before the first decision needs them.
+  const events = [...read];
+  let source: Iterable<StoredEvent> = events;
   if (name === null) {
     // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
     const { head, opened, rest } = untilOpened(events);
@@ -119,9 +124,10 @@ async function replayEvents(job: SessionJob, events: Iterable<StoredEvent>): Pro
     source = concatEvents(head, rest);
   }
   const strategy = await loadStrategy(name);
-  const fillModel = fillModelByName(job.fillModel);
-  if (!fillModel) throw new Error(`unknown fill model "${job.fillModel}" (known: next-quote, mid)`);
-  return replaySession({
+  const fillModel = fillModelByName(job.fillModel, decisionSlippage(events));
+  if (!fillModel)
+    throw new Error(`unknown fill model "${job.fillModel}" (known: ${FILL_MODEL_NAMES.join(", ")})`);
+  const input = {
     session: job.session,
     sourceJournal: isPostgresUrl(job.sourcePath) ? maskPassword(job.sourcePath) : job.sourcePath,
     sourceStream: job.sourceStream,
@@ -130,8 +136,31 @@ async function replayEvents(job: SessionJob, events: Iterable<StoredEvent>): Pro
     paramOverrides: job.paramOverrides,
     fillModel,
     codeVersion: job.codeVersion,
-    outcomes: job.outcomes ?? "auto",
+    outcomes: job.outcomes ?? ("auto" as const),
+  };
+  const result = replaySession(input);
+  if (result.outcomes !== "simulated") return result;
+  const modelError = modelErrorOnLiveFills(events, fillModel);
+  // Live's own strategy and parameters: this run is the baseline.
+  if (result.parity !== null)
+    return { ...result, modelError, baseline: { run: result.run, summary: result.replay, output: [] } };
+  const opened = untilOpened(events).opened;
+  if (!opened) return { ...result, modelError };
+  let liveStrategy: Awaited<ReturnType<typeof loadStrategy>>;
+  try {
+    liveStrategy = await loadStrategy(opened.payload.strategy.name);
+  } catch {
+    // Live's strategy is not in this checkout: the what-if stands alone (the summary says so).
+    return { ...result, modelError };
+  }
+  const base = replaySession({
+    ...input,
+    events,
+    strategy: liveStrategy,
+    paramOverrides: {},
+    outcomes: "simulated",
   });
+  return { ...result, modelError, baseline: { run: base.run, summary: base.replay, output: base.output } };
 }
 
 /** The same events from the fleet's journal: one bot's chain, in its seq order. */

@@ -183,7 +183,7 @@ describe("bad choices and missing things", () => {
     const r = cli(["replay", "--journal", journal, "--session", "2026-02-04", "--fill-model", "best"]);
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(STACK_FRAME);
-    expect(r.stderr).toMatch(/Allowed choices are next-quote, mid/);
+    expect(r.stderr).toMatch(/Allowed choices are decision-quote, next-quote, mid/);
   });
 
   it("an unknown command suggests the nearest one (exit 2)", () => {

@@ -12,6 +12,7 @@ import {
 } from "../../events/index.js";
 import {
   expandSessions,
+  FILL_MODEL_NAMES,
   loadStrategy,
   type ReplayedSession,
   runReplay,
@@ -26,7 +27,7 @@ import { UsageError } from "../usage-error.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEFAULT_OUT = "data/replay.db";
-const FILL_MODELS = ["next-quote", "mid"];
+const FILL_MODELS = [...FILL_MODEL_NAMES];
 
 /** `journal replay` / `replay`: rerun a strategy over captured sessions, without the gateway. */
 export function register(program: Command): void {
@@ -50,7 +51,12 @@ export function register(program: Command): void {
       .option("--from <time>", "start at this New York time of day (HH:MM) or ISO instant")
       .option("--to <time>", "stop at this New York time of day (HH:MM) or ISO instant")
       .addOption(
-        new Option("--fill-model <name>", "how orders fill").choices(FILL_MODELS).default("next-quote"),
+        new Option(
+          "--fill-model <name>",
+          "how orders fill: at the decision's quote with the slippage of the session's live fills, at the next quote, or at its mid",
+        )
+          .choices(FILL_MODELS)
+          .default("decision-quote"),
       )
       .addOption(
         new Option(
