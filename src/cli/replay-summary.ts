@@ -147,7 +147,9 @@ ${r.session}: no baseline (live's strategy is not named by a SessionOpened, or n
 ${r.session}:`,
     renderColumns(["", "trades", "net P&L", "max DD"], rows, { rightFrom: 1 }),
     ...(isBaseline ? [] : [`effect of the change (what-if − baseline): ${signed(b.effect)} USD`]),
-    `fill model's error (baseline − live): ${signed(b.fillModelError)} USD${b.fillModelErrorShare === null ? "" : ` (${(b.fillModelErrorShare * 100).toFixed(1)} % of the day's traded |P&L|)`}`,
+    r.windowed
+      ? "fill model's error: not shown for --from/--to (the runs decided in the window, live's figures are the whole day's); see the line below"
+      : `fill model's error (baseline − live): ${signed(b.fillModelError)} USD${b.fillModelErrorShare === null ? "" : ` (${(b.fillModelErrorShare * 100).toFixed(1)} % of the day's traded |P&L|)`}`,
     ...(errorLine ? [errorLine] : []),
   ];
 }

@@ -26,7 +26,9 @@ import { BOOK_EVENT_TYPES, DEFAULT_RISK_LIMITS, isWorking, type RiskLimits } fro
 import {
   type AnyStrategy,
   DEFAULT_STRATEGY_DEADLINE_MS,
+  type DecisionWindow,
   deadlineGuard,
+  inWindow,
   isOrderOutcome,
   SessionFeed,
   StrategyDeadlineExceeded,
@@ -85,6 +87,8 @@ export interface SessionReplay {
   baseline?: { run: string; summary: RunSummary; output: NewEvent[] };
   /** Simulated runs: the fill model's error on live's own fills. */
   modelError?: ModelError;
+  /** Only some cycles decided (`--from`/`--to`); live's figures are still the whole day's. */
+  windowed?: boolean;
 }
 
 export interface ReplayInput {
@@ -102,6 +106,8 @@ export interface ReplayInput {
   outcomes?: OutcomeMode | "auto";
   /** The risk limits of a simulated run (default: live's, from SessionOpened, else the config defaults). */
   riskLimits?: RiskLimits;
+  /** Only cycles that start in this window decide (`--from`/`--to`); every event is still fed. */
+  window?: DecisionWindow;
   /** Each strategy call's deadline, ms (default live's, from SessionOpened, else 3000; 0: none). */
   strategyDeadlineMs?: number;
 }
@@ -259,7 +265,11 @@ export function replaySession(input: ReplayInput): SessionReplay {
       if (mode === "recorded") return;
       broker.decide(decision, at, decisionId);
     },
-    { outcomes: mode === "recorded" ? "recorded" : "caller", newDecisionId: (at) => ids.next(at.ts) },
+    {
+      outcomes: mode === "recorded" ? "recorded" : "caller",
+      newDecisionId: (at) => ids.next(at.ts),
+      ...(input.window === undefined ? {} : { window: input.window }),
+    },
   );
 
   /** What the end of the run folds: the source's book events (`KEPT_TYPES`), in order. */
@@ -271,7 +281,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
     read += 1;
     lastTs = event.ts;
     if (KEPT_TYPES.has(event.type)) source.push(event);
-    if (event.type === "DecisionMade")
+    if (event.type === "DecisionMade" && inWindow(input.window, feed.currentCycleTs ?? event.ts))
       liveDecisions.set(`${event.payload.cycle}|${event.payload.symbol}`, event.payload);
     if (mode === "recorded") {
       feed.push(event);
@@ -376,5 +386,6 @@ export function replaySession(input: ReplayInput): SessionReplay {
     parity,
     unfilled,
     changed,
+    ...(input.window?.fromTs !== undefined || input.window?.toTs !== undefined ? { windowed: true } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { concatEvents, type OutcomeMode, replaySession, type SessionReplay, unti
 import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
 import { modelErrorOnLiveFills } from "./model-error.js";
 import { ReplayRefused } from "./refused.js";
-import { loadStrategy } from "./strategy-loader.js";
+import { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 
 export interface SessionJob {
   sourcePath: string;
@@ -51,12 +51,9 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
 }
 
 async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
-  const filter = {
-    stream: job.sourceStream,
-    session: job.session,
-    ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
-    ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
-  };
+  // The whole day is read whatever the window: its opening events name the strategy and warm it
+  // up; `--from`/`--to` limit which cycles decide (the engine's window).
+  const filter = { stream: job.sourceStream, session: job.session };
   if (isPostgresUrl(job.sourcePath)) return replayEvents(job, await readFleet(job, filter));
   const source = sourceJournal(job.sourcePath);
   let ok = false;
@@ -119,7 +116,10 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   if (name === null) {
     // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
     const { head, opened, rest } = untilOpened(events);
-    if (!opened) throw new Error(`session ${job.session} has no SessionOpened: pass --strategy`);
+    if (!opened)
+      throw new StrategyRejected(
+        `session ${job.session} has no SessionOpened to name the strategy live ran: pass --strategy NAME (journal strategies lists them) or a module path`,
+      );
     name = opened.payload.strategy.name;
     source = concatEvents(head, rest);
   }
@@ -137,6 +137,10 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
     fillModel,
     codeVersion: job.codeVersion,
     outcomes: job.outcomes ?? ("auto" as const),
+    window: {
+      ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
+      ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
+    },
   };
   const result = replaySession(input);
   if (result.outcomes !== "simulated") return result;

@@ -15,5 +15,11 @@ export {
   type StrategyRunnerOptions,
   symbolOf,
 } from "./runner.js";
-export { type DecisionListener, SessionFeed, type SessionFeedOptions } from "./session-feed.js";
+export {
+  type DecisionListener,
+  type DecisionWindow,
+  inWindow,
+  SessionFeed,
+  type SessionFeedOptions,
+} from "./session-feed.js";
 export { TrendVwapParams, type TrendVwapState, trendVwap } from "./trend-vwap.js";

@@ -29,8 +29,27 @@ import type { PayloadOf, StoredEvent } from "../events/index.js";
 import { isOrderOutcome } from "./contract.js";
 import { isMarketEvent, StrategyFailed, type StrategyRunner, symbolOf } from "./runner.js";
 
+/** The times whose cycles decide, epoch ms (either end open). */
+export interface DecisionWindow {
+  readonly fromTs?: number;
+  readonly toTs?: number;
+}
+
+/** True when `ts` is inside `window` (no window: always). */
+export function inWindow(window: DecisionWindow | undefined, ts: number): boolean {
+  if (!window) return true;
+  return (
+    (window.fromTs === undefined || ts >= window.fromTs) && (window.toTs === undefined || ts <= window.toTs)
+  );
+}
+
 export interface SessionFeedOptions {
   outcomes: "recorded" | "caller";
+  /**
+   * Only cycles whose CycleStarted falls in the window decide; outside it the strategy observes
+   * (its indicators warm up) and decides nothing (`replay --from/--to`).
+   */
+  window?: DecisionWindow;
   /** An id for a decision made at `at` (always used with "caller"; with "recorded" only when the source has no DecisionMade for it). */
   newDecisionId: (at: StoredEvent) => string;
 }
@@ -50,6 +69,7 @@ interface PendingFailure {
 
 export class SessionFeed {
   private cycle = 0;
+  private cycleTs: number | null = null;
   private failure: PendingFailure | null = null;
 
   constructor(
@@ -61,6 +81,11 @@ export class SessionFeed {
   /** The cycle number of the latest CycleStarted seen. */
   get currentCycle(): number {
     return this.cycle;
+  }
+
+  /** The time of the latest CycleStarted seen (null before the first). */
+  get currentCycleTs(): number | null {
+    return this.cycleTs;
   }
 
   push(event: StoredEvent): void {
@@ -90,6 +115,7 @@ export class SessionFeed {
       case "CycleStarted":
         this.flush(event);
         this.cycle = event.payload.cycle;
+        this.cycleTs = event.ts;
         return;
       case "CycleCompleted":
         // A failed cycle drops what it observed and did not decide: live discards it the same way.
@@ -140,6 +166,10 @@ export class SessionFeed {
   private flush(at: StoredEvent): void {
     const waiting = this.runner.waitingSymbol;
     if (waiting === null) return;
+    if (!inWindow(this.options.window, this.cycleTs ?? at.ts)) {
+      this.runner.discardPending();
+      return;
+    }
     const own =
       this.options.outcomes === "recorded" && at.type === "DecisionMade" && at.payload.symbol === waiting;
     const decisionId = own ? at.id : this.options.newDecisionId(at);

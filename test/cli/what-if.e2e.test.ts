@@ -109,3 +109,43 @@ describe("every what-if beside its baseline", () => {
     expect(human.stdout).toContain("effect of the change (what-if − baseline)");
   });
 });
+
+describe("--from/--to", () => {
+  it("the day's opening events are fed and only the window's cycles decide; live's decisions outside it are not counted missing", () => {
+    const out = "window.db";
+    const s = replay(out, "--session", "2026-02-04", "--from", "10:00", "--to", "12:00") as Summary & {
+      decisions: number;
+      parity: { equal: number; differ: number; missing: number };
+    };
+    expect(s.decisions).toBeGreaterThan(10);
+    expect(s.decisions).toBeLessThan(152);
+    expect(s.parity).toEqual({ equal: s.decisions, differ: 0, missing: 0 });
+    const db = new Database(join(dir, out), { readonly: true });
+    try {
+      const [span] = db
+        .prepare("SELECT min(ts) AS first, max(ts) AS last FROM events WHERE type = 'DecisionMade'")
+        .all() as { first: number; last: number }[];
+      // 10:00 and 12:00 New York on 2026-02-04 (EST, UTC−5), plus the cycle's own few seconds.
+      expect(span!.first).toBeGreaterThanOrEqual(Date.UTC(2026, 1, 4, 15, 0));
+      expect(span!.last).toBeLessThanOrEqual(Date.UTC(2026, 1, 4, 17, 0) + 60_000);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a what-if in a window runs beside its baseline in the same window", () => {
+    const s = replay(
+      "window-what-if.db",
+      "--session",
+      "2026-02-04",
+      "--from",
+      "10:00",
+      "--to",
+      "12:00",
+      "--param",
+      "stopLossPct=0.3",
+    );
+    expect(s.baseline).not.toBeNull();
+    expect(s.baseline!.effect).toBe(Math.round((s.netPnl - s.baseline!.netPnl) * 100) / 100);
+  });
+});
