@@ -92,23 +92,29 @@ export interface DecisionSlippage {
 
 /** Every real fill of one stream's session events with its decision's quote (fills whose decision saw no quote of the contract are left out). */
 export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippage[] {
-  const quotes = new Map<string, { key: string; bid: number | null; ask: number | null }>();
+  // Two passes: the quotes a fill's decision saw are known only once the decision is read, and a
+  // day holds thousands of quotes and a few dozen fills (a what-if reads this for every session).
+  const fills: Extract<StoredEvent, { type: "OrderFilled" }>[] = [];
   const saw = new Map<string, readonly string[]>();
   for (const e of events) {
-    if (e.type === "QuoteSnapshot")
+    if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
+    else if (e.type === "OrderFilled" && e.payload.simulated !== true && e.correlation !== null)
+      fills.push(e);
+  }
+  const wanted = new Set(fills.flatMap((f) => saw.get(f.correlation!) ?? []));
+  const quotes = new Map<string, { key: string; bid: number | null; ask: number | null }>();
+  for (const e of events)
+    if (e.type === "QuoteSnapshot" && wanted.has(e.id))
       quotes.set(e.id, {
         key: contractKey(e.payload.contract),
         bid: e.payload.bidUsd,
         ask: e.payload.askUsd,
       });
-    else if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
-  }
   const out: DecisionSlippage[] = [];
-  for (const e of events) {
-    if (e.type !== "OrderFilled" || e.payload.simulated === true || e.correlation === null) continue;
+  for (const e of fills) {
     const key = contractKey(e.payload.contract);
     let quote: { bid: number | null; ask: number | null } | undefined;
-    for (const id of saw.get(e.correlation) ?? []) {
+    for (const id of saw.get(e.correlation!) ?? []) {
       const q = quotes.get(id);
       if (q?.key === key) quote = q;
     }

@@ -164,31 +164,46 @@ const KEPT_TYPES: ReadonlySet<string> = new Set(BOOK_EVENT_TYPES);
  * are fed to the strategy and dropped, so a day is never all in memory (its bars were most of a
  * replay's garbage collection when it was).
  */
-export function replaySession(input: ReplayInput): SessionReplay {
-  const { head, opened, rest } = untilOpened(input.events);
+/** What a run of `strategy` over a session opened by `opened` is: its parameters and its outcomes. */
+export function planRun(
+  session: string,
+  opened: OpenedEvent | undefined,
+  strategy: AnyStrategy,
+  paramOverrides: Record<string, unknown>,
+  requested: OutcomeMode | "auto",
+): { params: Record<string, unknown>; sameStrategy: boolean; mode: OutcomeMode } {
   const liveParams = opened?.payload.params ?? {};
-  const parsed = input.strategy.params.safeParse({
-    ...(opened?.payload.strategy.name === input.strategy.name ? liveParams : {}),
-    ...input.paramOverrides,
+  const parsed = strategy.params.safeParse({
+    ...(opened?.payload.strategy.name === strategy.name ? liveParams : {}),
+    ...paramOverrides,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(
-      `parameter "${issue?.path.join(".")}" of strategy ${input.strategy.name}: ${issue?.message}`,
-    );
+    throw new Error(`parameter "${issue?.path.join(".")}" of strategy ${strategy.name}: ${issue?.message}`);
   }
   const params = parsed.data as Record<string, unknown>;
   const sameStrategy =
     opened !== undefined &&
-    opened.payload.strategy.name === input.strategy.name &&
-    opened.payload.strategy.version === input.strategy.version &&
-    canonicalJson(input.strategy.params.parse(liveParams)) === canonicalJson(params);
-  const requested = input.outcomes ?? "auto";
+    opened.payload.strategy.name === strategy.name &&
+    opened.payload.strategy.version === strategy.version &&
+    canonicalJson(strategy.params.parse(liveParams)) === canonicalJson(params);
   if (requested === "recorded" && !sameStrategy)
     throw new RecordedOutcomesRefused(
-      `session ${input.session}: recorded outcomes answer live's own decisions (${opened ? `${opened.payload.strategy.name} ${opened.payload.strategy.version}` : "no SessionOpened"}), not ${input.strategy.name} ${input.strategy.version} with these parameters — use --outcomes simulated for a what-if`,
+      `session ${session}: recorded outcomes answer live's own decisions (${opened ? `${opened.payload.strategy.name} ${opened.payload.strategy.version}` : "no SessionOpened"}), not ${strategy.name} ${strategy.version} with these parameters — use --outcomes simulated for a what-if`,
     );
   const mode: OutcomeMode = requested === "auto" ? (sameStrategy ? "recorded" : "simulated") : requested;
+  return { params, sameStrategy, mode };
+}
+
+export function replaySession(input: ReplayInput): SessionReplay {
+  const { head, opened, rest } = untilOpened(input.events);
+  const { params, sameStrategy, mode } = planRun(
+    input.session,
+    opened,
+    input.strategy,
+    input.paramOverrides,
+    input.outcomes ?? "auto",
+  );
 
   // The run id and every event id come from the inputs, so the same replay twice is byte-identical.
   const seed = hashText(

@@ -93,7 +93,9 @@ export function slippageTable(samples: readonly DecisionSlippage[]): SlippageTab
   const groups = new Map<string, number[]>();
   for (const s of samples) {
     const key = `${s.symbol} ${s.side}`;
-    groups.set(key, [...(groups.get(key) ?? []), s.slipMicros]);
+    const list = groups.get(key);
+    if (list) list.push(s.slipMicros);
+    else groups.set(key, [s.slipMicros]);
   }
   const bySymbolSide: Record<string, { medianUsd: number; p25Usd: number; p75Usd: number; fills: number }> =
     {};

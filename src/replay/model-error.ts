@@ -31,58 +31,68 @@ type QuoteEvent = StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>;
 
 /** The model's error on the real fills among `events` (one stream's session, in seq order). */
 export function modelErrorOnLiveFills(events: readonly StoredEvent[], model: FillModel): ModelError {
-  const quotesById = new Map<string, QuoteEvent>();
-  const quotesByKey = new Map<string, QuoteEvent[]>();
+  // The quotes are looked at only where a fill needs them: a day holds thousands, and a few dozen fills.
   const saw = new Map<string, readonly string[]>();
-  const intents = new Map<number, { intent: OrderIntent; afterSeq: number }>();
-  const intendedSeq = new Map<string, number>();
-  for (const e of events) {
-    if (e.type === "QuoteSnapshot") {
-      const q = e as QuoteEvent;
-      quotesById.set(e.id, q);
-      const key = contractKey(q.payload.contract);
-      quotesByKey.set(key, [...(quotesByKey.get(key) ?? []), q]);
-    } else if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
-    else if (e.type === "OrderIntended") intendedSeq.set(e.id, e.seq);
+  const intents = new Map<number, { intent: OrderIntent; afterIndex: number }>();
+  const intendedAt = new Map<string, number>();
+  const fills: { index: number; event: Extract<StoredEvent, { type: "OrderFilled" }> }[] = [];
+  events.forEach((e, index) => {
+    if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
+    else if (e.type === "OrderIntended") intendedAt.set(e.id, index);
     else if (e.type === "OrderSubmitted")
       intents.set(e.payload.orderId, {
         intent: e.payload.intent,
-        afterSeq: (e.causation === null ? undefined : intendedSeq.get(e.causation)) ?? e.seq,
+        afterIndex: (e.causation === null ? undefined : intendedAt.get(e.causation)) ?? index,
       });
-  }
-  let fills = 0;
+    else if (e.type === "OrderFilled" && e.payload.simulated !== true) fills.push({ index, event: e });
+  });
+  const wanted = new Set(
+    fills.flatMap(({ event }) => (event.correlation ? (saw.get(event.correlation) ?? []) : [])),
+  );
+  const seenQuotes = new Map<string, QuoteEvent>();
+  for (const e of events)
+    if (e.type === "QuoteSnapshot" && wanted.has(e.id)) seenQuotes.set(e.id, e as QuoteEvent);
+  let priced = 0;
   let total = 0;
   let absolute = 0;
-  for (const e of events) {
-    if (e.type !== "OrderFilled" || e.payload.simulated === true) continue;
+  for (const { event: e } of fills) {
     const order = intents.get(e.payload.orderId);
     if (!order) continue;
     const key = contractKey(e.payload.contract);
     let seen: Quote | undefined;
     for (const id of e.correlation === null ? [] : (saw.get(e.correlation) ?? [])) {
-      const q = quotesById.get(id);
+      const q = seenQuotes.get(id);
       if (q && contractKey(q.payload.contract) === key) seen = q.payload;
     }
     const intent = { ...order.intent, quantity: e.payload.quantity };
     let price = seen && model.fillAtDecision ? model.fillAtDecision(intent, seen) : null;
     if (price === null) {
-      const next = quotesByKey.get(key)?.find((q) => q.seq > order.afterSeq);
+      const next = nextQuote(events, order.afterIndex, key);
       price = next ? model.fillPrice(intent, next.payload) : null;
     }
     if (price === null) continue;
     const units =
       e.payload.quantity * (e.payload.contract.secType === "OPT" ? e.payload.contract.multiplier : 1);
     const error = (e.payload.priceUsd - price) * (e.payload.side === "BUY" ? 1 : -1) * units;
-    fills += 1;
+    priced += 1;
     total += error;
     absolute += Math.abs(error);
   }
   const cents = (usd: number) => Math.round(usd * 100) / 100;
   return {
     model: model.name,
-    fills,
+    fills: priced,
     totalUsd: cents(total),
-    perFillUsd: fills === 0 ? null : cents(total / fills),
-    meanAbsUsd: fills === 0 ? null : cents(absolute / fills),
+    perFillUsd: priced === 0 ? null : cents(total / priced),
+    meanAbsUsd: priced === 0 ? null : cents(absolute / priced),
   };
+}
+
+/** The first quote of `key` after position `after` in `events`. */
+function nextQuote(events: readonly StoredEvent[], after: number, key: string): QuoteEvent | undefined {
+  for (let i = after + 1; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type === "QuoteSnapshot" && contractKey(e.payload.contract) === key) return e as QuoteEvent;
+  }
+  return undefined;
 }

@@ -12,7 +12,14 @@ import {
 } from "../events/index.js";
 import { decisionSlippage } from "../projections/index.js";
 import { StrategyFailed } from "../strategy/index.js";
-import { concatEvents, type OutcomeMode, replaySession, type SessionReplay, untilOpened } from "./engine.js";
+import {
+  concatEvents,
+  type OutcomeMode,
+  planRun,
+  replaySession,
+  type SessionReplay,
+  untilOpened,
+} from "./engine.js";
 import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
 import { modelErrorOnLiveFills } from "./model-error.js";
 import { ReplayRefused } from "./refused.js";
@@ -108,35 +115,34 @@ export function closeSessionSources(): void {
 }
 
 async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promise<SessionReplay> {
-  let name = job.strategy;
-  // The day in memory (a few thousand events): the fill model is calibrated on its live fills
-  // before the first decision needs them.
-  const events = [...read];
-  let source: Iterable<StoredEvent> = events;
-  if (name === null) {
-    // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
-    const { head, opened, rest } = untilOpened(events);
-    if (!opened)
-      throw new StrategyRejected(
-        `session ${job.session} has no SessionOpened to name the strategy live ran: pass --strategy NAME (journal strategies lists them) or a module path`,
-      );
-    name = opened.payload.strategy.name;
-    source = concatEvents(head, rest);
-  }
-  const strategy = await loadStrategy(name);
-  const fillModel = fillModelByName(job.fillModel, decisionSlippage(events));
+  // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
+  const { head, opened, rest } = untilOpened(read);
+  if (job.strategy === null && !opened)
+    throw new StrategyRejected(
+      `session ${job.session} has no SessionOpened to name the strategy live ran: pass --strategy NAME (journal strategies lists them) or a module path`,
+    );
+  const strategy = await loadStrategy(job.strategy ?? opened!.payload.strategy.name);
+  const outcomes = job.outcomes ?? "auto";
+  const { mode } = planRun(job.session, opened, strategy, job.paramOverrides, outcomes);
+  // A simulated run needs the whole day at hand: its fill model is calibrated on the day's live
+  // fills before its first decision, and its baseline replays the day again. A recorded run
+  // streams (the day never all in memory: its bars were most of a replay's garbage).
+  const events: Iterable<StoredEvent> =
+    mode === "simulated" ? [...concatEvents(head, rest)] : concatEvents(head, rest);
+  const day = mode === "simulated" ? (events as StoredEvent[]) : [];
+  const fillModel = fillModelByName(job.fillModel, decisionSlippage(day));
   if (!fillModel)
     throw new Error(`unknown fill model "${job.fillModel}" (known: ${FILL_MODEL_NAMES.join(", ")})`);
   const input = {
     session: job.session,
     sourceJournal: isPostgresUrl(job.sourcePath) ? maskPassword(job.sourcePath) : job.sourcePath,
     sourceStream: job.sourceStream,
-    events: source,
+    events,
     strategy,
     paramOverrides: job.paramOverrides,
     fillModel,
     codeVersion: job.codeVersion,
-    outcomes: job.outcomes ?? ("auto" as const),
+    outcomes,
     window: {
       ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
       ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
@@ -144,11 +150,10 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   };
   const result = replaySession(input);
   if (result.outcomes !== "simulated") return result;
-  const modelError = modelErrorOnLiveFills(events, fillModel);
+  const modelError = modelErrorOnLiveFills(day, fillModel);
   // Live's own strategy and parameters: this run is the baseline.
   if (result.parity !== null)
     return { ...result, modelError, baseline: { run: result.run, summary: result.replay, output: [] } };
-  const opened = untilOpened(events).opened;
   if (!opened) return { ...result, modelError };
   let liveStrategy: Awaited<ReturnType<typeof loadStrategy>>;
   try {
@@ -159,7 +164,7 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   }
   const base = replaySession({
     ...input,
-    events,
+    events: day,
     strategy: liveStrategy,
     paramOverrides: {},
     outcomes: "simulated",
