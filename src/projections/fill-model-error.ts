@@ -88,6 +88,8 @@ export interface DecisionSlippage {
   readonly quoteMicros: Micros;
   readonly realMicros: Micros;
   readonly slipMicros: Micros;
+  /** The fill's time after its decision's, ms: when live learned of it. */
+  readonly latencyMs: number;
 }
 
 /** Every real fill of one stream's session events with its decision's quote (fills whose decision saw no quote of the contract are left out). */
@@ -96,9 +98,12 @@ export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippa
   // day holds thousands of quotes and a few dozen fills (a what-if reads this for every session).
   const fills: Extract<StoredEvent, { type: "OrderFilled" }>[] = [];
   const saw = new Map<string, readonly string[]>();
+  const decidedAt = new Map<string, number>();
   for (const e of events) {
-    if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
-    else if (e.type === "OrderFilled" && e.payload.simulated !== true && e.correlation !== null)
+    if (e.type === "DecisionMade") {
+      saw.set(e.id, e.payload.saw);
+      decidedAt.set(e.id, e.ts);
+    } else if (e.type === "OrderFilled" && e.payload.simulated !== true && e.correlation !== null)
       fills.push(e);
   }
   const wanted = new Set(fills.flatMap((f) => saw.get(f.correlation!) ?? []));
@@ -131,6 +136,7 @@ export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippa
       quoteMicros: at,
       realMicros: real,
       slipMicros: (real - at) * (e.payload.side === "BUY" ? 1 : -1),
+      latencyMs: Math.max(0, e.ts - (decidedAt.get(e.correlation!) ?? e.ts)),
     });
   }
   return out;

@@ -347,6 +347,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
     cycleEvents.push(event);
   }
   runCycle();
+  // Fills due after the last source event are reported at their time, before the day is summed.
+  broker.report(Number.POSITIVE_INFINITY);
 
   // Parity (or, for a what-if, the decisions that changed).
   const { equal, diffs } = compareDecisions(liveDecisions, replayDecisions);

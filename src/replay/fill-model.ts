@@ -5,7 +5,8 @@
  * crosses (a buy at the ask, a sell at the bid), moved by the slippage measured on the session's
  * own live fills (their price against their decision's quote, the median per symbol and side) —
  * live fills within seconds of the quote it decided on. A limit order fills there only where its
- * limit is marketable; otherwise it rests and may fill on a later quote at its limit.
+ * limit is marketable; otherwise it rests and may fill on a later quote at its limit. The fill is
+ * reported the median live delay after its decision (rules on holding time see it when live did).
  * `next-quote`: a market order fills at the ask (buy) or bid (sell) of the NEXT captured snapshot
  * of that contract after the decision (five minutes later at 300 s cycles). `mid`: the next
  * snapshot's mid (an optimistic bound). No quote to fill at, no fill (reported as unfilled).
@@ -31,6 +32,8 @@ export interface FillModel {
    * the model fills only on later quotes.
    */
   fillAtDecision?(intent: OrderIntent, seen: PayloadOf<"QuoteSnapshot">): number | null;
+  /** How long after its decision a fill at the decision's quote is reported, ms (live's own delay). */
+  readonly latencyMs?: number;
   commission(contract: Contract, quantity: number): number;
 }
 
@@ -83,6 +86,8 @@ export interface SlippageTable {
   >;
   /** Where a symbol and side has fewer than `MIN_FILLS` fills: the median over all of them, else 0. */
   readonly defaultUsd: number;
+  /** The median time from a live decision to its fill, ms (0 without `MIN_FILLS` fills). */
+  readonly latencyMs?: number;
 }
 
 /** Fewer fills than this for a symbol and side: the median over all sides is used instead. */
@@ -109,7 +114,19 @@ export function slippageTable(samples: readonly DecisionSlippage[]): SlippageTab
     };
   }
   const all = samples.map((s) => s.slipMicros);
-  return { bySymbolSide, defaultUsd: all.length >= MIN_FILLS ? toCents(quantile(all, 0.5)) : 0 };
+  const enough = all.length >= MIN_FILLS;
+  return {
+    bySymbolSide,
+    defaultUsd: enough ? toCents(quantile(all, 0.5)) : 0,
+    latencyMs: enough
+      ? Math.round(
+          quantile(
+            samples.map((s) => s.latencyMs),
+            0.5,
+          ),
+        )
+      : 0,
+  };
 }
 
 /** The default fill model, calibrated on `slippage` (see the module comment). */
@@ -131,6 +148,7 @@ export function decisionQuoteFillModel(
     name: "decision-quote",
     params: { ...commissions, slippage },
     commission: base.commission,
+    latencyMs: slippage.latencyMs ?? 0,
     fillAtDecision(intent, seen) {
       const price = at(intent, seen);
       if (price === null || intent.orderType === "MKT") return price;

@@ -36,6 +36,8 @@ export class SimulatedBroker {
   private readonly cycleQuotes = new Map<string, QuoteEvent>();
   /** The kind of data of each contract's last quote: the shared rules refuse orders on delayed data. */
   private readonly quoted = new Map<string, MarketDataType>();
+  /** Fills at a decision's quote, reported when live's would have been (`latencyMs` later). */
+  private readonly due: { order: PendingOrder; priceUsd: number; ts: number }[] = [];
   private nextOrderId = 1;
   private execSeq = 0;
 
@@ -50,6 +52,7 @@ export class SimulatedBroker {
 
   /** A source event passes: quotes fill what rests, and are remembered for the cycle's decisions. */
   observe(event: StoredEvent): void {
+    this.report(event.ts);
     if (event.type === "CycleStarted") this.cycleQuotes.clear();
     if (event.type !== "QuoteSnapshot") return;
     const quote = event as QuoteEvent;
@@ -99,7 +102,16 @@ export class SimulatedBroker {
       const price =
         seen && this.model.fillAtDecision ? this.model.fillAtDecision(intent, seen.payload) : null;
       if (price === null) this.pending.push(order);
-      else this.fill(order, price, at.ts);
+      else if (!this.model.latencyMs) this.fill(order, price, at.ts);
+      else this.due.push({ order, priceUsd: price, ts: at.ts + this.model.latencyMs });
+    }
+  }
+
+  /** Report the fills due by `ts` (all of them at the end of the session: `report(Infinity)`). */
+  report(ts: number): void {
+    while (this.due.length > 0 && this.due[0]!.ts <= ts) {
+      const { order, priceUsd, ts: at } = this.due.shift()!;
+      this.fill(order, priceUsd, at);
     }
   }
 

@@ -47,6 +47,7 @@ const sample = (side: "BUY" | "SELL", slipUsd: number): DecisionSlippage => ({
   quoteMicros: 2_000_000,
   realMicros: 2_000_000 + slipUsd * 1e6 * (side === "BUY" ? 1 : -1),
   slipMicros: Math.round(slipUsd * 1e6),
+  latencyMs: 1000,
 });
 
 describe("slippageTable", () => {
@@ -60,6 +61,7 @@ describe("slippageTable", () => {
     expect(table.bySymbolSide["SPY BUY"]).toEqual({ medianUsd: 0.03, p25Usd: 0.02, p75Usd: 0.04, fills: 3 });
     expect(table.bySymbolSide["SPY SELL"]).toBeUndefined();
     expect(table.defaultUsd).toBe(0.04);
+    expect(table.latencyMs).toBe(1000);
     expect(slippageTable([]).defaultUsd).toBe(0);
   });
 });

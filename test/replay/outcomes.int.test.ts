@@ -27,11 +27,12 @@ async function record(
   params: Record<string, unknown>,
   cycles: number,
   risk: { dailyLossLimitUsd?: number } = {},
+  speed = 300,
 ): Promise<void> {
   const sim = await startSimulator({
     seed: 42,
     startMs: newYorkTimeToMs(SESSION, 10, 0),
-    speed: 300,
+    speed,
     scenario: { snapshotDelayMs: 5 },
   });
   try {
@@ -178,10 +179,14 @@ describe("a session recorded by live with refused and unfilled orders replays at
     expectFullParity(result, trend);
   });
 
-  it("live's own strategy through the default fill model lands within 10 % of the day's traded |P&L| of live", async () => {
-    const result = await replay(trendJournal, null, "trend-baseline.db", "simulated", "decision-quote");
+  it("a fresh session: live's own strategy through the default fill model lands within 10 % of the day's traded |P&L| of live", async () => {
+    // Recorded at 60× real time, not 300×: the live fills this is held to move with the machine's
+    // load by (real latency × speed) of simulated market, and at 300× a loaded run's were noise.
+    const fresh = join(dir, "trend-fresh.db");
+    await record(fresh, trendVwap, { maxHoldMinutes: 5 }, 24, {}, 60);
+    const result = await replay(fresh, null, "trend-baseline.db", "simulated", "decision-quote");
     expect(result.baseline?.run).toBe(result.run);
-    expect(result.live.tradedPnlUsd).toBeGreaterThan(0);
+    expect(result.live.trades, "the fresh session traded").toBeGreaterThanOrEqual(2);
     const error = Math.abs(result.replay.netPnlUsd - result.live.netPnlUsd);
     expect(
       error,
@@ -192,7 +197,7 @@ describe("a session recorded by live with refused and unfilled orders replays at
     // decision's snapshot and the fill is 3 s of simulated market, and the live fills themselves
     // move with the load.
     expect(result.modelError!.fills).toBe(result.live.fills);
-  });
+  }, 120_000);
 
   it("the same decisions against the fill model and the shared risk rules: a simulated run, reported as such", async () => {
     const result = await replay(trendJournal, null, "trend-sim.db", "simulated");
