@@ -25,11 +25,10 @@ export {
 export { writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
-export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
 export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
-export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
 export { POSTMORTEM_VIEWS } from "./views.js";
-export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";
+export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
+export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
 export {
   acquireWriterLock,
   JournalLocked,
@@ -37,3 +36,4 @@ export {
   type WriterLock,
   writerLockPath,
 } from "./writer-lock.js";
+export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";
