@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BIN, cli, expectOneLineFailure, SAMPLE_0204, SAMPLE_0205 } from "./support/run-cli.js";
+import { BIN, cli, expectOneLineFailure, SAMPLE_0204, SAMPLE_0205, zeroPage } from "./support/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "faults-"));
 const disk = join(dir, "small-disk");
@@ -42,26 +42,6 @@ const count = (path: string) => {
     db.close();
   }
 };
-
-/** Zero one page of the database file: the one holding the `offset`-th leaf of `table`, or page 1. */
-function zeroPage(path: string, which: { table: string; offset: number } | "header"): void {
-  const db = new Database(path, { readonly: true });
-  const pageSize = db.pragma("page_size", { simple: true }) as number;
-  const page =
-    which === "header"
-      ? 1
-      : (
-          db
-            .prepare(
-              "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET ?",
-            )
-            .get(which.table, which.offset) as { pageno: number }
-        ).pageno;
-  db.close();
-  const fd = openSync(path, "r+");
-  writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (page - 1) * pageSize);
-  closeSync(fd);
-}
 
 describe("a damaged journal file", () => {
   const damaged = join(dir, "damaged.db");

@@ -29,6 +29,7 @@ import {
   SAMPLE_0205,
   startChild,
   stopChild,
+  zeroPage,
 } from "./support/run-cli.js";
 
 const h = liveHarness("restore-");
@@ -245,6 +246,30 @@ describe("journal restore refuses what would destroy, and moves nothing then", (
 });
 
 describe("journal restore puts things right", () => {
+  it("a journal with a zeroed page (JournalDamaged, pointing at restore) is restored from its backup; the damaged file is kept aside", () => {
+    const dir = join(h.dir, "damaged");
+    mkdirSync(dir);
+    const journal = join(dir, "journal.db");
+    copyFileSync(inject("sampleJournal"), journal);
+    expect(cli(["backup", "--journal", "journal.db", "--out", "backup.db"], dir).status).toBe(0);
+    zeroPage(journal, { table: "events", offset: 40 });
+    const bytes = readFileSync(journal);
+    const refused = cli(["sessions", "--journal", "journal.db"], dir);
+    expectOneLineFailure(
+      refused,
+      /JournalDamaged: journal\.db: .*journal restore --from BACKUP --journal journal\.db/,
+      "damaged",
+    );
+    const r = cli(["restore", "--from", "backup.db", "--journal", "journal.db"], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const aside = readdirSync(dir).find((f) => f.startsWith("journal.db.before-restore-"))!;
+    expect(readFileSync(join(dir, aside, "journal.db")).equals(bytes)).toBe(true);
+    for (const args of [["sessions"], ["verify"], ["export", "--session", "2026-02-05"], ["rebuild"]]) {
+      const again = cli([...args, "--journal", "journal.db"], dir);
+      expect(again.status, `${args[0]}: ${again.stderr}`).toBe(0);
+    }
+  });
+
   it("after `cp backup.db journal.db` (the old advice) every command refused it; a restore through a symlinked path works, the mark beside the link moved aside too", () => {
     const dir = join(h.dir, "after-cp");
     mkdirSync(join(dir, "data"), { recursive: true });

@@ -73,12 +73,13 @@ export async function restoreJournal(
   if (!existsSync(dir))
     throw new JournalUnavailable(journalPath, `directory ${dir} does not exist; create it first`);
   const lock = acquireWriterLock(journalPath, options.command ?? "journal restore", options.nowIso);
-  const sqliteLock = holdSqliteWriteLock(real);
+  let sqliteLock: { release(): void } | undefined;
   const tmp = join(dir, `.${basename(real)}.restore-${process.pid}`);
   const cleanTmp = () => {
     for (const p of journalFiles(tmp)) rmSync(p, { force: true });
   };
   try {
+    sqliteLock = holdSqliteWriteLock(real);
     cleanTmp();
     const fail = (reason: string) => new RestoreFailed(from, journalPath, reason);
     let events: number;
@@ -94,12 +95,14 @@ export async function restoreJournal(
       cleanTmp();
       throw error;
     }
-    const aside = moveAside(journalPath, real, options.nowIso);
+    let aside: RestoreResult["aside"];
     try {
+      aside = moveAside(journalPath, real, options.nowIso);
       renameSync(tmp, real);
       fsyncPath(dir);
     } catch (error) {
       cleanTmp();
+      if (error instanceof JournalError) throw error;
       throw describeSqliteFailure(real, error) ?? error;
     }
     return { journal: journalPath, from, events, ...(aside ? { aside } : {}) };
@@ -114,10 +117,11 @@ export async function restoreJournal(
  * cannot open after `sudo journal restore` would stop the bot at its next start).
  */
 function keepOwnership(real: string, tmp: string): void {
-  if (!existsSync(real)) return;
-  const old = statSync(real);
-  chmodSync(tmp, old.mode & 0o7777);
-  if (process.getuid?.() === 0) chownSync(tmp, old.uid, old.gid);
+  const old = existsSync(real) ? statSync(real) : undefined;
+  if (old) chmodSync(tmp, old.mode & 0o7777);
+  // No journal there yet: the folder's owner is the bot's user.
+  const owner = old ?? statSync(dirname(real));
+  if (process.getuid?.() === 0) chownSync(tmp, owner.uid, owner.gid);
 }
 
 /** Move the journal's database and side files into a new folder beside it; undefined when there are none. */
@@ -139,7 +143,15 @@ function moveAside(journalPath: string, real: string, nowIso: string): RestoreRe
   for (const path of present) {
     let name = basename(path);
     if (moved.includes(name)) name = `link-${name}`;
-    renameSync(path, join(folder, name));
+    try {
+      renameSync(path, join(folder, name));
+    } catch (error) {
+      // Half moved: say exactly where each file is, so nothing is lost by a second attempt.
+      throw new JournalError(
+        "RESTORE_HALF_MOVED",
+        `RestoreFailed: ${journalPath}: moving ${path} aside failed (${(error as Error).message}); already in ${folder}: ${moved.join(", ") || "nothing"}. Nothing was deleted: fix the cause and run the restore again (it moves what is left), or move the files back by hand`,
+      );
+    }
     moved.push(name);
   }
   fsyncPath(folder);

@@ -3,7 +3,9 @@
  * disks: a child process, its exit code and output, and the check that a failure reads as one line.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { expect } from "vitest";
 
 export const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -67,4 +69,24 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   const gone = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGKILL");
   await gone;
+}
+
+/** Zero one page of the database file: the one holding the `offset`-th leaf of `table`, or page 1. */
+export function zeroPage(path: string, which: { table: string; offset: number } | "header"): void {
+  const db = new Database(path, { readonly: true });
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  const page =
+    which === "header"
+      ? 1
+      : (
+          db
+            .prepare(
+              "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET ?",
+            )
+            .get(which.table, which.offset) as { pageno: number }
+        ).pageno;
+  db.close();
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (page - 1) * pageSize);
+  closeSync(fd);
 }
