@@ -6,11 +6,12 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { EventName, IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import { SecType } from "@stoqey/ib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { JournalUnavailable, openJournal } from "../../src/events/index.js";
 import { eventsOfType, journalEvents, liveHarness, until } from "../support/live-harness.js";
+import { tradeOutsideTheBot } from "../support/outside-trade.js";
 
 const h = liveHarness("live-edge-");
 afterEach(() => h.cleanup());
@@ -38,30 +39,14 @@ function eventCount(path: string): number {
 }
 
 /** Another API client on the same account buys `quantity` SPY shares (a trade the bot did not make). */
-async function buyOutsideTheBot(port: number, quantity: number): Promise<void> {
-  const ib = new IBApi({ host: "127.0.0.1", port });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no fill for the outside order")), 10_000);
-      ib.once(EventName.nextValidId, (orderId: number) => {
-        ib.on(EventName.orderStatus, (id, status) => {
-          if (id === orderId && status === "Filled") {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        ib.placeOrder(
-          orderId,
-          { symbol: "SPY", secType: SecType.STK, exchange: "SMART", currency: "USD" },
-          { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: quantity, transmit: true },
-        );
-      });
-      ib.connect(901);
-    });
-  } finally {
-    ib.disconnect();
-  }
-}
+const buyOutsideTheBot = (port: number, quantity: number) =>
+  tradeOutsideTheBot(
+    port,
+    { symbol: "SPY", secType: SecType.STK, exchange: "SMART", currency: "USD" },
+    "BUY",
+    quantity,
+    901,
+  );
 
 describe("account guard", () => {
   it("--paper against a non-paper account (U1234567) is refused naming the account and the flag; nothing sent or journaled", async () => {

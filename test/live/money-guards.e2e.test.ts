@@ -8,11 +8,12 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { EventName, IBApi, OptionType, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import { OptionType, SecType } from "@stoqey/ib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type OptionContract, openJournal } from "../../src/events/index.js";
 import { journalEvents, liveHarness, eventsOfType as of, until } from "../support/live-harness.js";
+import { tradeOutsideTheBot } from "../support/outside-trade.js";
 
 const h = liveHarness("money-guards-");
 const servers: Server[] = [];
@@ -53,39 +54,23 @@ async function hostile(onSocket: (socket: import("node:net").Socket) => void): P
 }
 
 /** Another API client on the same account sells `contract` (the bot's call): the broker is flat. */
-async function sellOutsideTheBot(port: number, contract: OptionContract): Promise<void> {
-  const ib = new IBApi({ host: "127.0.0.1", port });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no fill for the outside sale")), 10_000);
-      ib.once(EventName.nextValidId, (orderId: number) => {
-        ib.on(EventName.orderStatus, (id, status) => {
-          if (id === orderId && status === "Filled") {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        ib.placeOrder(
-          orderId,
-          {
-            symbol: contract.symbol,
-            secType: SecType.OPT,
-            exchange: "SMART",
-            currency: "USD",
-            lastTradeDateOrContractMonth: contract.expiry,
-            strike: contract.strike,
-            right: contract.right === "C" ? OptionType.Call : OptionType.Put,
-            multiplier: contract.multiplier,
-          },
-          { action: OrderAction.SELL, orderType: OrderType.MKT, totalQuantity: 1, transmit: true },
-        );
-      });
-      ib.connect(902);
-    });
-  } finally {
-    ib.disconnect();
-  }
-}
+const sellOutsideTheBot = (port: number, contract: OptionContract) =>
+  tradeOutsideTheBot(
+    port,
+    {
+      symbol: contract.symbol,
+      secType: SecType.OPT,
+      exchange: "SMART",
+      currency: "USD",
+      lastTradeDateOrContractMonth: contract.expiry,
+      strike: contract.strike,
+      right: contract.right === "C" ? OptionType.Call : OptionType.Put,
+      multiplier: contract.multiplier,
+    },
+    "SELL",
+    1,
+    902,
+  );
 
 describe("modes never widen by accident", () => {
   it("--paper with --live-account is a usage error naming both, against a live account: no session, nothing sent", async () => {
