@@ -11,10 +11,10 @@ import type { Logger } from "pino";
 import {
   acquireWriterLock,
   checkGuards,
-  describeDayHours,
   type Journal,
   JournalUnguarded,
   LIVE_STREAM,
+  type NewEvent,
   noticeSeverity,
   openJournal,
   type PayloadOf,
@@ -44,7 +44,7 @@ import { MarketDataGatherer } from "./market-data.js";
 import { MarketDataChoice } from "./market-data-type.js";
 import { OrderRouter } from "./order-router.js";
 import { BrokerReconciler } from "./reconciler.js";
-import { SessionHours } from "./session-hours.js";
+import { MarketClosedToday, SessionHours } from "./session-hours.js";
 import { gatewayConnected, gatewayNotice, sessionClosed, sessionOpened } from "./session-records.js";
 import { WireCapture } from "./wire-capture.js";
 
@@ -63,14 +63,6 @@ export interface LiveBotOptions {
 
 /** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
 const SIGNAL_SETTLE_MS = 5000;
-
-/**
- * The gateway's hours say none of the symbols trades today (a holiday, a weekend): no session is
- * opened and nothing is journaled.
- */
-export class MarketClosedToday extends Error {
-  readonly code = "MARKET_CLOSED";
-}
 
 /** The live journal is broken: live refuses to append to it. */
 export class JournalIntegrityError extends Error {
@@ -156,24 +148,7 @@ export class LiveBot {
       this.session = new LiveSession(this.journal);
       this.wireSession(this.session);
       await this.capture?.start(this.connection, config.gateway);
-      const gatewayMs = await this.connection.connect();
-      this.live.anchorClock(gatewayMs);
-      this.live.id ??= tradingSessionOf(gatewayMs);
-      // Refused before anything is journaled: a wrong account or a config past a limit leaves
-      // the journal as it was and sends nothing.
-      this.account = guardAccounts(this.mode, this.connection.accounts, config.liveAccount);
-      enforceInterval(config, this.connection.simulator);
-      this.checkIntegrity();
-      // The day's hours decide whether there is a session at all; they are journaled right after it opens.
-      const hours = await this.hours.fetch(
-        this.connection.gateway!,
-        config.symbols,
-        config.requestTimeoutSeconds * 1000,
-        config.symbolPauseMs,
-        () => this.live.now(),
-        sleep,
-      );
-      if (this.hours.closedOn(config.symbols, this.live.id)) throw this.closedToday(this.live.id);
+      const hours = await this.connectForTheDay();
       this.opened = true;
       this.openSession();
       this.capture?.open(this.live);
@@ -224,6 +199,48 @@ export class LiveBot {
       await this.capture?.close();
       this.journal?.close();
       lock?.release();
+    }
+  }
+
+  /**
+   * Connect, check, and learn the day's hours, which decide whether there is a session at all
+   * (they are journaled right after it opens). On a day no symbol trades, a trial (`cycles`) stops
+   * (MarketClosedToday); a bot left running disconnects and waits for the next session, so an
+   * unattended Pi opens it by itself (systemd restarts only a failed bot, not a clean exit).
+   */
+  private async connectForTheDay(): Promise<NewEvent[]> {
+    const { config, logger } = this.options;
+    for (;;) {
+      const gatewayMs = await this.connection.connect();
+      this.live.anchorClock(gatewayMs);
+      this.live.id = tradingSessionOf(gatewayMs);
+      // Refused before anything is journaled: a wrong account or a config past a limit leaves
+      // the journal as it was and sends nothing.
+      this.account = guardAccounts(this.mode, this.connection.accounts, config.liveAccount);
+      enforceInterval(config, this.connection.simulator);
+      this.checkIntegrity();
+      const hours = await this.hours.fetch(
+        this.connection.gateway!,
+        config.symbols,
+        config.requestTimeoutSeconds * 1000,
+        config.symbolPauseMs,
+        () => this.live.now(),
+        sleep,
+      );
+      const today = this.live.id;
+      if (!this.hours.closedOn(config.symbols, today)) return hours;
+      const closed = this.hours.closedToday(config.symbols, today);
+      const waitMs = this.options.cycles === undefined ? closed.waitMs(this.live.now()) : null;
+      if (waitMs === null) throw closed;
+      const message = `${closed.message.split(" — ")[0]}; waiting ${Math.round(waitMs / 60_000)} min for it (SIGTERM stops)`;
+      logger.info({ next: closed.next?.session, waitMs }, message);
+      process.stderr.write(`${message}\n`);
+      this.connection.disconnect();
+      // A day that opened no session journals none of its notices.
+      this.earlyNotices.length = 0;
+      await this.sleepInterruptibly(waitMs);
+      if (this.stopping)
+        throw new ConnectAborted(`stopped while waiting for the next session (${closed.next?.session})`);
     }
   }
 
@@ -397,15 +414,6 @@ export class LiveBot {
     this.live.record([gatewayConnected(this.options.config, this.connection, this.live.now())]);
     // IB keeps the market data type per connection: a delayed choice is asked for again.
     if (this.connection.gateway) this.choice?.connected(this.connection.gateway);
-  }
-
-  /** No symbol trades on `date`: say when the next session is, from the gateway's own hours. */
-  private closedToday(date: string): MarketClosedToday {
-    const { symbols } = this.options.config;
-    const next = this.hours.nextSession(symbols, date);
-    return new MarketClosedToday(
-      `the gateway's liquid hours say ${symbols.join(", ")} do${symbols.length === 1 ? "es" : ""} not trade on ${date} (a holiday or a weekend): no session opened, nothing journaled${next ? `; the next session is ${next.session}, ${describeDayHours(next)}` : ""} — start journal live again then`,
-    );
   }
 
   private onDisconnected(reason: string): void {

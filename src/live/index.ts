@@ -7,7 +7,7 @@ export {
   type TradingMode,
   tradingMode,
 } from "./account-guard.js";
-export { JournalIntegrityError, LiveBot, type LiveBotOptions, MarketClosedToday } from "./bot.js";
+export { JournalIntegrityError, LiveBot, type LiveBotOptions } from "./bot.js";
 export { ClientIdAllocator } from "./client-id.js";
 export {
   ConfigRefused,
@@ -31,5 +31,6 @@ export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { createLogger } from "./logger.js";
 export { nearestExpiry, pickOptions, snapshotSet } from "./market-data.js";
 export { type PositionDiff, positionDiffs } from "./reconciler.js";
+export { MarketClosedToday } from "./session-hours.js";
 export { MARKET_DATA_TYPES, SnapshotTicks } from "./snapshot-ticks.js";
 export { PeerNotTws } from "./tws-probe.js";

@@ -12,6 +12,7 @@ import {
   type DayHours,
   dayHoursOf,
   defaultDayHours,
+  describeDayHours,
   isWithinHours,
   type NewEvent,
   type PayloadOf,
@@ -19,6 +20,31 @@ import {
   type SessionId,
 } from "../events/index.js";
 import { type GatewayClient, GatewayRequestError, GatewayTimeout } from "./gateway.js";
+
+/** On a closed day a bot left running comes back this long before the next session's open. */
+const WAKE_BEFORE_OPEN_MS = 10 * 60_000;
+/** Timers hold at most 2^31 − 1 ms (about 24 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The gateway's hours say none of the symbols trades today (a holiday, a weekend): no session is
+ * opened and nothing is journaled. `next` is the next session the hours list, if any.
+ */
+export class MarketClosedToday extends Error {
+  readonly code = "MARKET_CLOSED";
+  constructor(
+    message: string,
+    readonly next: DayHours | undefined,
+  ) {
+    super(message);
+  }
+
+  /** How long to wait at `nowMs` to be back shortly before the next open; null when none is known. */
+  waitMs(nowMs: number): number | null {
+    if (this.next?.openMs == null) return null;
+    return Math.min(MAX_TIMER_MS, Math.max(60_000, this.next.openMs - WAKE_BEFORE_OPEN_MS - nowMs));
+  }
+}
 
 export class SessionHours {
   private readonly bySymbol = new Map<string, PayloadOf<"TradingHoursReceived">>();
@@ -84,6 +110,15 @@ export class SessionHours {
   /** True when the gateway's hours say no symbol opens on `date` (a holiday, a weekend). */
   closedOn(symbols: readonly string[], date: SessionId): boolean {
     return symbols.every((symbol) => this.day(symbol, date).openMs === null);
+  }
+
+  /** Why there is no session on `date`, naming the next one. */
+  closedToday(symbols: readonly string[], date: SessionId): MarketClosedToday {
+    const next = this.nextSession(symbols, date);
+    return new MarketClosedToday(
+      `the gateway's liquid hours say ${symbols.join(", ")} do${symbols.length === 1 ? "es" : ""} not trade on ${date} (a holiday or a weekend): no session opened, nothing journaled${next ? `; the next session is ${next.session}, ${describeDayHours(next)}` : ""} — start journal live again then`,
+      next,
+    );
   }
 
   /** The first day after `date` that one of the symbols trades, by the gateway's hours (undefined past them). */

@@ -193,5 +193,19 @@ describe("the day's hours from the gateway", () => {
     expect(run.stdout).toMatch(/SPY does not trade on 2026-11-26 .*no session opened, nothing journaled/);
     expect(run.stdout).toMatch(/the next session is 2026-11-27, 09:30–13:00 New York/);
     expect(journalEvents(journal)).toEqual([]);
+
+    // Left running (no --cycles, as systemd runs it): it waits for that session instead of exiting.
+    const service = h.live(["--journal", journal, "--port", String(sim.port)]);
+    await until("the waiting message", () => service.output().stderr.includes("waiting"), 30_000);
+    expect(service.output().stderr).toMatch(
+      /next session is 2026-11-27, 09:30–13:00 New York; waiting \d+ min for it/,
+    );
+    service.child.kill("SIGTERM");
+    const stopped = await service.done;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toMatch(
+      /stopped while waiting for the next session \(2026-11-27\); nothing was journaled/,
+    );
+    expect(journalEvents(journal)).toEqual([]);
   });
 });

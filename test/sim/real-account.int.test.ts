@@ -232,7 +232,8 @@ describe("listed contracts, as SPY's chain", () => {
         ib.on(EventName.contractDetailsEnd, (id) => {
           if (id === reqId) resolve(strikes);
         });
-        ib.reqContractDetails(reqId, { ...CALL, lastTradeDateOrContractMonth: expiry, strike: undefined });
+        const { strike: _none, ...call } = CALL;
+        ib.reqContractDetails(reqId, { ...call, lastTradeDateOrContractMonth: expiry });
       });
     const daily = await strikesOf(1, "20260205");
     expect(daily.every((k, i) => i === 0 || k === daily[i - 1]! + 1)).toBe(true);
