@@ -20,7 +20,7 @@ describe("exitCodeOf for a raw SQLite failure", () => {
       return true;
     });
 
-  it("words a damaged file, a busy lock and a full disk, naming the --journal of the command line", async () => {
+  it("words a damaged file, a busy lock and a full file (a size limit: this disk has room), naming the --journal of the command line", async () => {
     capture();
     const argv = ["node", "journal", "sessions", "--journal", "data/pi.db"];
     for (const [code, message, words] of [
@@ -34,7 +34,11 @@ describe("exitCodeOf for a raw SQLite failure", () => {
         "database is locked",
         /^JournalBusy: data\/pi\.db: the journal is locked by another process/,
       ],
-      ["SQLITE_FULL", "database or disk is full", /^JournalWriteFailed: data\/pi\.db: the disk is full/],
+      [
+        "SQLITE_FULL",
+        "database or disk is full",
+        /^JournalWriteFailed: data\/pi\.db: the journal reached a size limit \(SQLITE_FULL, yet/,
+      ],
     ] as const) {
       printed = "";
       expect(await exitCodeOf(sqliteError(code, message), argv)).toBe(1);

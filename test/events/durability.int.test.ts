@@ -75,7 +75,7 @@ describe("a journal that lost its -wal is refused, never replaced", () => {
       expect(error.message).toMatch(
         /(missing or empty|no events table), but .*young\.db-seq records that seq \d+ was committed/,
       );
-      expect(error.message).toMatch(/journal backup/);
+      expect(error.message).toMatch(/journal restore --from BACKUP/);
     }
     // Nothing was initialised in its place.
     expect(statSync(path).size).toBe(size);
@@ -145,12 +145,12 @@ describe("disk full", () => {
     throw new Error("never filled up");
   }
 
-  it("says the disk is full, names the file and what to do, and keeps every committed event (page limit)", () => {
+  it("says a journal at its page limit reached a size limit (the disk has room), names the file and what to do, and keeps every committed event", () => {
     const path = join(dir, "limited.db");
     const { error, stored } = fillUp(path, 200);
     expect(error.code).toBe("JOURNAL_WRITE_FAILED");
     expect(error.message).toMatch(
-      /limited\.db: the disk is full .*journal is intact — free space on the disk holding .* \(df -h/,
+      /limited\.db: the journal reached a size limit \(SQLITE_FULL, yet .* free on the disk holding .*max_page_count.*raise the limit.*nothing of a failed write is in it/,
     );
     const j = openJournal(path, { readonly: true });
     expect(j.lastSeq()).toBe(stored);

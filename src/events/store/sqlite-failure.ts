@@ -57,7 +57,11 @@ export function diskReason(path: string, error: unknown): string | undefined {
   if (!full && !c.startsWith("SQLITE_IOERR") && c !== "EIO") return undefined;
   const free = freeBytes(dir);
   const left = free === undefined ? "" : `, ${size(free)} free`;
-  if (full || (free !== undefined && free < FULL_BELOW_BYTES))
+  const roomy = free !== undefined && free >= FULL_BELOW_BYTES;
+  // SQLITE_FULL with room on the disk is a limit on the file, not the disk.
+  if (c === "SQLITE_FULL" && roomy)
+    return `the journal reached a size limit (SQLITE_FULL, yet ${size(free)} free on the disk holding ${dir}: SQLite's max_page_count, or a file size limit such as ulimit -f): raise the limit, or free space (df -h ${dir}), and retry`;
+  if (full || !roomy)
     return `the disk is full (${c}${left} on the disk holding ${dir}): free space there (df -h ${dir}) and retry`;
   return `the disk reported an I/O error (${c}${left}): check the disk (dmesg, df -h ${dir}), then run \`journal verify --journal ${path}\``;
 }
