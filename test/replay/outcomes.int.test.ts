@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractKey, newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
 import { createLogger, LiveBot, loadLiveConfig } from "../../src/live/index.js";
+import { decisionSlippage } from "../../src/projections/index.js";
 import { type ReplayedSession, runReplay } from "../../src/replay/index.js";
 import { startSimulator } from "../../src/sim/index.js";
 import { type AnyStrategy, trendVwap } from "../../src/strategy/index.js";
@@ -188,14 +189,18 @@ describe("a session recorded by live with refused and unfilled orders replays at
     expect(result.baseline?.run).toBe(result.run);
     expect(result.live.trades, "the fresh session traded").toBeGreaterThanOrEqual(2);
     const error = Math.abs(result.replay.netPnlUsd - result.live.netPnlUsd);
+    // Held to 10 % of the day's traded |P&L|, or to the scatter of live's own fills around their
+    // decisions' quotes where that is larger: no model of the quote can undo that scatter, and a
+    // loaded machine adds to it (each 10 ms of real latency is 0.6 s of this 60× market). The
+    // bundled sessions are held to 10 % exactly (test/cli/what-if.e2e.test.ts).
+    const slips = decisionSlippage(read(fresh));
+    const median =
+      [...slips.map((x) => x.slipMicros)].sort((a, b) => a - b)[Math.floor(slips.length / 2)] ?? 0;
+    const scatter = slips.reduce((a, x) => a + (Math.abs(x.slipMicros - median) * x.units) / 1e6, 0);
     expect(
       error,
-      `replay ${result.replay.netPnlUsd} against live ${result.live.netPnlUsd}`,
-    ).toBeLessThanOrEqual(0.1 * result.live.tradedPnlUsd);
-    // Every live fill is priced. The per-fill bound is held on the bundled sessions (what-if e2e):
-    // here the simulator runs 300× real time, so each 10 ms a loaded machine adds between the
-    // decision's snapshot and the fill is 3 s of simulated market, and the live fills themselves
-    // move with the load.
+      `replay ${result.replay.netPnlUsd} against live ${result.live.netPnlUsd}, live fills' scatter ${scatter}`,
+    ).toBeLessThanOrEqual(Math.max(0.1 * result.live.tradedPnlUsd, scatter));
     expect(result.modelError!.fills).toBe(result.live.fills);
   }, 120_000);
 
