@@ -25,10 +25,11 @@ export {
 export { writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
-export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
-export { POSTMORTEM_VIEWS } from "./views.js";
 export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
+export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
+export { POSTMORTEM_VIEWS } from "./views.js";
+export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";
 export {
   acquireWriterLock,
   JournalLocked,
@@ -36,4 +37,3 @@ export {
   type WriterLock,
   writerLockPath,
 } from "./writer-lock.js";
-export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";
