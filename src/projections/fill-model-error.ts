@@ -4,7 +4,7 @@
  * of the contract after the order was intended, at the ask to buy and the bid to sell — next to
  * the real price. docs/sql.md query 12 computes the same in SQL.
  */
-import { contractKey, type StoredEvent } from "../events/index.js";
+import { contractKey, type PayloadOf, type StoredEvent } from "../events/index.js";
 import { type Micros, toMicros } from "./money.js";
 import type { RoundTrip } from "./round-trips.js";
 
@@ -92,38 +92,52 @@ export interface DecisionSlippage {
   readonly latencyMs: number;
 }
 
-/** Every real fill of one stream's session events with its decision's quote (fills whose decision saw no quote of the contract are left out). */
-export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippage[] {
-  // Two passes: the quotes a fill's decision saw are known only once the decision is read, and a
-  // day holds thousands of quotes and a few dozen fills (a what-if reads this for every session).
-  const fills: Extract<StoredEvent, { type: "OrderFilled" }>[] = [];
-  const saw = new Map<string, readonly string[]>();
-  const decidedAt = new Map<string, number>();
-  for (const e of events) {
-    if (e.type === "DecisionMade") {
-      saw.set(e.id, e.payload.saw);
-      decidedAt.set(e.id, e.ts);
-    } else if (e.type === "OrderFilled" && e.payload.simulated !== true && e.correlation !== null)
-      fills.push(e);
-  }
-  const wanted = new Set(fills.flatMap((f) => saw.get(f.correlation!) ?? []));
-  const quotes = new Map<string, { key: string; bid: number | null; ask: number | null }>();
-  for (const e of events)
-    if (e.type === "QuoteSnapshot" && wanted.has(e.id))
-      quotes.set(e.id, {
-        key: contractKey(e.payload.contract),
-        bid: e.payload.bidUsd,
-        ask: e.payload.askUsd,
-      });
-  const out: DecisionSlippage[] = [];
-  for (const e of fills) {
-    const key = contractKey(e.payload.contract);
-    let quote: { bid: number | null; ask: number | null } | undefined;
-    for (const id of saw.get(e.correlation!) ?? []) {
+type FillEvent = Extract<StoredEvent, { type: "OrderFilled" }>;
+
+/** A real fill, with the quote of its contract its decision saw (if any) and when it decided. */
+export interface LiveFillAtDecision {
+  readonly fill: FillEvent;
+  /** Position of the fill in the events walked. */
+  readonly index: number;
+  readonly seen: PayloadOf<"QuoteSnapshot"> | undefined;
+  readonly decidedTs: number | undefined;
+}
+
+/**
+ * Every real fill of one stream's session events with its decision's quote: the latest quote of
+ * the fill's contract among the decision's `saw`. Two passes: the quotes a decision saw are known
+ * only once it is read, and a day holds thousands of quotes and a few dozen fills (a what-if reads
+ * this for every session).
+ */
+export function liveFillsAtDecision(events: readonly StoredEvent[]): LiveFillAtDecision[] {
+  const fills: { fill: FillEvent; index: number }[] = [];
+  const decisions = new Map<string, { saw: readonly string[]; ts: number }>();
+  events.forEach((e, index) => {
+    if (e.type === "DecisionMade") decisions.set(e.id, { saw: e.payload.saw, ts: e.ts });
+    else if (e.type === "OrderFilled" && e.payload.simulated !== true) fills.push({ fill: e, index });
+  });
+  const decisionOf = (fill: FillEvent) =>
+    fill.correlation === null ? undefined : decisions.get(fill.correlation);
+  const wanted = new Set(fills.flatMap(({ fill }) => decisionOf(fill)?.saw ?? []));
+  const quotes = new Map<string, PayloadOf<"QuoteSnapshot">>();
+  for (const e of events) if (e.type === "QuoteSnapshot" && wanted.has(e.id)) quotes.set(e.id, e.payload);
+  return fills.map(({ fill, index }) => {
+    const decision = decisionOf(fill);
+    const key = contractKey(fill.payload.contract);
+    let seen: PayloadOf<"QuoteSnapshot"> | undefined;
+    for (const id of decision?.saw ?? []) {
       const q = quotes.get(id);
-      if (q?.key === key) quote = q;
+      if (q && contractKey(q.contract) === key) seen = q;
     }
-    const price = e.payload.side === "BUY" ? quote?.ask : quote?.bid;
+    return { fill, index, seen, decidedTs: decision?.ts };
+  });
+}
+
+/** Every real fill with its decision's quote, priced (fills whose decision saw no price on their side are left out). */
+export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippage[] {
+  const out: DecisionSlippage[] = [];
+  for (const { fill: e, seen, decidedTs } of liveFillsAtDecision(events)) {
+    const price = e.payload.side === "BUY" ? seen?.askUsd : seen?.bidUsd;
     if (price === undefined || price === null || price <= 0) continue;
     const real = toMicros(e.payload.priceUsd);
     const at = toMicros(price);
@@ -136,7 +150,7 @@ export function decisionSlippage(events: readonly StoredEvent[]): DecisionSlippa
       quoteMicros: at,
       realMicros: real,
       slipMicros: (real - at) * (e.payload.side === "BUY" ? 1 : -1),
-      latencyMs: Math.max(0, e.ts - (decidedAt.get(e.correlation!) ?? e.ts)),
+      latencyMs: Math.max(0, e.ts - (decidedTs ?? e.ts)),
     });
   }
   return out;

@@ -14,6 +14,8 @@ export {
 export {
   type DecisionSlippage,
   decisionSlippage,
+  type LiveFillAtDecision,
+  liveFillsAtDecision,
   type ModelledFill,
   modelErrorMicros,
   modelledFills,

@@ -4,13 +4,8 @@
  * model fills there, else at the first quote of the contract after the order was intended — next
  * to the price the broker gave. Every simulated replay prints it: a what-if is only as good as it.
  */
-import {
-  contractKey,
-  type EventBody,
-  type OrderIntent,
-  type PayloadOf,
-  type StoredEvent,
-} from "../events/index.js";
+import { contractKey, type EventBody, type OrderIntent, type StoredEvent } from "../events/index.js";
+import { liveFillsAtDecision } from "../projections/index.js";
 import type { FillModel } from "./fill-model.js";
 
 /** The model against live's fills, USD (adverse positive: the model was too kind by that much). */
@@ -26,48 +21,30 @@ export interface ModelError {
   readonly meanAbsUsd: number | null;
 }
 
-type Quote = PayloadOf<"QuoteSnapshot">;
 type QuoteEvent = StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>;
 
 /** The model's error on the real fills among `events` (one stream's session, in seq order). */
 export function modelErrorOnLiveFills(events: readonly StoredEvent[], model: FillModel): ModelError {
-  // The quotes are looked at only where a fill needs them: a day holds thousands, and a few dozen fills.
-  const saw = new Map<string, readonly string[]>();
   const intents = new Map<number, { intent: OrderIntent; afterIndex: number }>();
   const intendedAt = new Map<string, number>();
-  const fills: { index: number; event: Extract<StoredEvent, { type: "OrderFilled" }> }[] = [];
   events.forEach((e, index) => {
-    if (e.type === "DecisionMade") saw.set(e.id, e.payload.saw);
-    else if (e.type === "OrderIntended") intendedAt.set(e.id, index);
+    if (e.type === "OrderIntended") intendedAt.set(e.id, index);
     else if (e.type === "OrderSubmitted")
       intents.set(e.payload.orderId, {
         intent: e.payload.intent,
         afterIndex: (e.causation === null ? undefined : intendedAt.get(e.causation)) ?? index,
       });
-    else if (e.type === "OrderFilled" && e.payload.simulated !== true) fills.push({ index, event: e });
   });
-  const wanted = new Set(
-    fills.flatMap(({ event }) => (event.correlation ? (saw.get(event.correlation) ?? []) : [])),
-  );
-  const seenQuotes = new Map<string, QuoteEvent>();
-  for (const e of events)
-    if (e.type === "QuoteSnapshot" && wanted.has(e.id)) seenQuotes.set(e.id, e as QuoteEvent);
   let priced = 0;
   let total = 0;
   let absolute = 0;
-  for (const { event: e } of fills) {
+  for (const { fill: e, seen } of liveFillsAtDecision(events)) {
     const order = intents.get(e.payload.orderId);
     if (!order) continue;
-    const key = contractKey(e.payload.contract);
-    let seen: Quote | undefined;
-    for (const id of e.correlation === null ? [] : (saw.get(e.correlation) ?? [])) {
-      const q = seenQuotes.get(id);
-      if (q && contractKey(q.payload.contract) === key) seen = q.payload;
-    }
     const intent = { ...order.intent, quantity: e.payload.quantity };
     let price = seen && model.fillAtDecision ? model.fillAtDecision(intent, seen) : null;
     if (price === null) {
-      const next = nextQuote(events, order.afterIndex, key);
+      const next = nextQuote(events, order.afterIndex, contractKey(e.payload.contract));
       price = next ? model.fillPrice(intent, next.payload) : null;
     }
     if (price === null) continue;

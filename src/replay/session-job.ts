@@ -127,9 +127,8 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   // A simulated run needs the whole day at hand: its fill model is calibrated on the day's live
   // fills before its first decision, and its baseline replays the day again. A recorded run
   // streams (the day never all in memory: its bars were most of a replay's garbage).
-  const events: Iterable<StoredEvent> =
-    mode === "simulated" ? [...concatEvents(head, rest)] : concatEvents(head, rest);
-  const day = mode === "simulated" ? (events as StoredEvent[]) : [];
+  const day = mode === "simulated" ? [...concatEvents(head, rest)] : [];
+  const events: Iterable<StoredEvent> = mode === "simulated" ? day : concatEvents(head, rest);
   const fillModel = fillModelByName(job.fillModel, decisionSlippage(day));
   if (!fillModel)
     throw new Error(`unknown fill model "${job.fillModel}" (known: ${FILL_MODEL_NAMES.join(", ")})`);

@@ -22,6 +22,7 @@ export {
   blackScholes,
   isTradingDay,
   lastTradingDay,
+  mulberry32,
   RISK_FREE_RATE,
   regularHours,
   SimMarket,

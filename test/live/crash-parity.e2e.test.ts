@@ -7,6 +7,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/sim/index.js";
 import { journalEvents, liveHarness, eventsOfType as of, until } from "../support/live-harness.js";
 
 const h = liveHarness("crash-parity-");
@@ -39,23 +40,12 @@ const sessionsOpened = (path: string) =>
 const lastType = (path: string) =>
   query<{ type: string }>(path, "SELECT type FROM events ORDER BY seq DESC LIMIT 1")?.type;
 
-/** mulberry32: the kill moments are seeded, so a failure names moments that can be rerun. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("parity after crashes", () => {
   it("a session SIGKILLed at 12 seeded moments and restarted each time replays at 100 % (0 differ, 0 missing)", async () => {
     const { sim, journal } = await h.setup();
     const args = ["--journal", journal, "--port", String(sim.port), "--interval", "1", "--paper"];
-    const random = seeded(20260204);
+    // Seeded (the simulator's own generator): a failure names moments that can be rerun.
+    const random = mulberry32(20260204);
     const moments: number[] = [];
     for (let kill = 0; kill < 12; kill++) {
       const run = h.live([...args, "--cycles", "200"]);

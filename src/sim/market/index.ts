@@ -8,4 +8,4 @@ export {
   regularHours,
   tradingDaysFrom,
 } from "./calendar.js";
-export { RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";
+export { mulberry32, RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";

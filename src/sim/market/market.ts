@@ -51,7 +51,7 @@ function hash32(text: string): number {
 }
 
 /** mulberry32: small, fast, seedable; the only randomness of the simulator. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
