@@ -151,9 +151,9 @@ export function syntheticSession(session: string, cycles: number): NewEvent[] {
     }
     out.push({
       type: "CycleCompleted",
-      version: 1,
+      version: 2,
       ts: t + 50,
-      payload: { cycle: c, status: "ok", durationMs: 50, requests: 24, errors: 0, timeouts: 0 },
+      payload: { cycle: c, status: "ok", durationMs: 50, requests: 24, errors: 0, timeouts: 0, inputs: null },
     });
   }
   return out;

@@ -11,6 +11,7 @@ export type {
   BarSchema,
   Contract,
   ContractSchema,
+  CycleInputs,
   EventBody,
   EventBodyInput,
   EventOf,
@@ -39,6 +40,7 @@ export type {
   StockContractSchema,
   StrategyRef,
   StrategyRefSchema,
+  SymbolInputs,
 } from "./catalogue/index.js";
 export {
   type AppendBatch,

@@ -25,6 +25,7 @@ import {
 import { BookProjection } from "../projections/index.js";
 import {
   type AnyStrategy,
+  DEFAULT_CYCLE_MS,
   deadlineGuard,
   isMarketEvent,
   isOrderOutcome,
@@ -287,6 +288,10 @@ export class LiveBot {
         if (isMarketEvent(event)) this.runner.observe(event);
         else if (isOrderOutcome(event)) this.runner.outcome(event);
         else if (event.type === "TradingHoursReceived") this.runner.tradingHours(event.payload);
+        else if (event.type === "RequestSkipped") this.runner.requestSkipped(event.payload);
+        else if (event.type === "CycleStarted") this.runner.newCycle(event.payload.gatewayTimeMs);
+        else if (event.type === "SessionOpened")
+          this.runner.cycleLength((event.payload.cycleSeconds ?? DEFAULT_CYCLE_MS / 1000) * 1000);
       }
     });
   }

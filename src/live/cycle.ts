@@ -14,7 +14,7 @@ import {
   tradingSessionOf,
 } from "../events/index.js";
 import type { BookProjection } from "../projections/index.js";
-import { StrategyFailed, type StrategyRunner } from "../strategy/index.js";
+import { cycleInputs, type InputFreshness, StrategyFailed, type StrategyRunner } from "../strategy/index.js";
 import type { LiveConfig } from "./config.js";
 import type { GatewayConnection } from "./connection.js";
 import { GatewayTimeout } from "./gateway.js";
@@ -61,6 +61,8 @@ export interface CycleOutcome {
 export class LiveCycle {
   /** Set by 1101/1102 (connectivity restored): fills made while it was lost are asked for again. */
   recoveryDue = false;
+  /** The freshness each symbol's decision saw this cycle (journaled as the cycle's `inputs`). */
+  private readonly decided = new Map<string, InputFreshness>();
 
   constructor(private readonly parts: CycleParts) {}
 
@@ -68,6 +70,7 @@ export class LiveCycle {
   async run(cycle: number): Promise<CycleOutcome> {
     const { logger, session, runner } = this.parts;
     const counts: CycleCounts = { requests: 0, errors: 0, timeouts: 0 };
+    this.decided.clear();
     const localStart = performance.now();
     let status: PayloadOf<"CycleCompleted">["status"] = "ok";
     let detail: string | undefined;
@@ -88,7 +91,7 @@ export class LiveCycle {
     session.record([
       {
         type: "CycleCompleted",
-        version: 1,
+        version: 2,
         ts: session.now(),
         payload: {
           cycle,
@@ -96,6 +99,7 @@ export class LiveCycle {
           durationMs: Math.round(performance.now() - localStart),
           ...counts,
           ...(detail === undefined ? {} : { detail }),
+          inputs: cycleInputs(this.parts.config.symbols, this.decided),
         },
       },
     ]);
@@ -172,6 +176,8 @@ export class LiveCycle {
     const decisionId = this.parts.newDecisionId(session.now());
     const decision = runner.decide(cycle, decisionId);
     if (!decision) return;
+    const freshness = runner.lastFreshness(symbol);
+    if (freshness) this.decided.set(symbol, freshness);
     const [stored] = session.record([
       {
         id: decisionId,

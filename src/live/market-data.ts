@@ -39,6 +39,8 @@ export class MarketDataGatherer {
   private readonly quotedAs = new Map<string, MarketDataType>();
   private pacingStrikes = 0;
   private pacingUntil = 0;
+  /** The code of the last pacing violation (162, or 100 for too many messages). */
+  private pacingCode = 162;
 
   constructor(
     private readonly config: LiveConfig,
@@ -80,7 +82,7 @@ export class MarketDataGatherer {
         if (error instanceof GatewayTimeout) counts.timeouts += 1;
         else counts.errors += 1;
         if (error instanceof GatewayRequestError && (error.code === 162 || error.code === 100))
-          this.backOffPacing();
+          this.backOffPacing(error.code);
         this.logger.warn({ symbol, what, requestedAtMs, err: (error as Error).message }, "request failed");
         if (!(error instanceof GatewayTimeout || error instanceof GatewayRequestError)) throw error;
         return null;
@@ -88,11 +90,27 @@ export class MarketDataGatherer {
     };
 
     // Bars: 1-minute, RTH only, at most one hour (alpha: longer requests timed out).
-    if (performance.now() < this.pacingUntil) {
+    const resumeInMs = this.pacingUntil - performance.now();
+    if (resumeInMs > 0) {
       this.logger.info(
-        { symbol, resumeInMs: Math.round(this.pacingUntil - performance.now()) },
+        { symbol, resumeInMs: Math.round(resumeInMs) },
         "historical requests paused after a pacing violation",
       );
+      // Journaled, not only logged: the strategy is told, and the cycle is marked degraded.
+      this.session.record([
+        {
+          type: "RequestSkipped",
+          version: 1,
+          ts: this.session.now(),
+          payload: {
+            symbol,
+            request: "bars",
+            reason: `paused after pacing violation ${this.pacingCode}`,
+            code: this.pacingCode,
+            untilMs: Math.round(this.session.now() + resumeInMs),
+          },
+        },
+      ]);
     } else {
       const start = this.session.now();
       const bars = await attempt("bars", () =>
@@ -245,10 +263,12 @@ export class MarketDataGatherer {
   }
 
   /** Back off historical requests after a pacing violation: exponential, with jitter. */
-  private backOffPacing(): void {
+  private backOffPacing(code: number): void {
     const { pacingBackoffSeconds, maxBackoffSeconds } = this.config;
     this.pacingStrikes += 1;
+    this.pacingCode = code;
     const base = Math.min(maxBackoffSeconds, pacingBackoffSeconds * 2 ** (this.pacingStrikes - 1)) * 1000;
+    // Local monotonic time: the gateway's pacing window is real time (a simulator's clock may run fast).
     this.pacingUntil = performance.now() + base * (0.5 + Math.random() / 2);
   }
 }

@@ -43,6 +43,7 @@ export function sessionOpened(run: OpenedRun, connection: GatewayConnection, ts:
       risk: config.risk,
       marketData: config.marketData,
       strategyDeadlineMs: config.strategy.deadlineMs,
+      cycleSeconds: config.intervalSeconds,
     },
   };
 }

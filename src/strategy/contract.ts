@@ -20,6 +20,7 @@ import {
   type StoredEvent,
   type StrategyRef,
 } from "../events/index.js";
+import type { InputFreshness } from "./freshness.js";
 
 /** The market events a strategy is fed, exactly as they sit in the journal. */
 export type MarketEvent =
@@ -55,6 +56,11 @@ export interface CycleInput {
    * recorded without them). On a 13:00 close `closeMs` is 13:00: read times of day against it.
    */
   hours: DayHours;
+  /**
+   * How fresh these inputs are (the last bar's age, requests live skipped, snapshots without a
+   * price), from the journal: replay feeds what live fed. `reasons` is empty when all is fresh.
+   */
+  freshness: InputFreshness;
 }
 
 /**

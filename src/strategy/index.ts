@@ -7,6 +7,7 @@ export {
   noDeadline,
   StrategyDeadlineExceeded,
 } from "./deadline.js";
+export { cycleInputs, DEFAULT_CYCLE_MS, type InputFreshness, STALE_BARS_MS } from "./freshness.js";
 export { findStrategy, shippedStrategies } from "./registry.js";
 export {
   isMarketEvent,

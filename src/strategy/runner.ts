@@ -24,6 +24,13 @@ import {
   strategyRef,
 } from "./contract.js";
 import { type DeadlineGuard, noDeadline, StrategyDeadlineExceeded } from "./deadline.js";
+import {
+  assessFreshness,
+  DEFAULT_CYCLE_MS,
+  type FreshnessMemory,
+  type InputFreshness,
+  rememberBars,
+} from "./freshness.js";
 
 const MARKET_TYPES: ReadonlySet<string> = new Set(MARKET_EVENT_TYPES);
 
@@ -81,6 +88,12 @@ export class StrategyRunner<Params = unknown, State = unknown> {
   private readonly chains = new Map<string, PayloadOf<"OptionChainReceived">>();
   private readonly hours = new Map<string, PayloadOf<"TradingHoursReceived">>();
   private readonly guard: DeadlineGuard;
+  private readonly freshness = new Map<string, FreshnessMemory>();
+  private readonly assessed = new Map<string, InputFreshness>();
+  private cycleMs = DEFAULT_CYCLE_MS;
+  private configuredCycleMs = DEFAULT_CYCLE_MS;
+  private lastCycleStartMs: number | null = null;
+  private lastCycleGapMs: number | null = null;
 
   constructor(
     readonly strategy: AnyStrategy,
@@ -110,6 +123,7 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     }
     this.pendingSymbol = symbol;
     this.pending.push(event);
+    rememberBars(this.memoryOf(symbol), event);
     if (event.type === "OptionChainReceived") this.chains.set(symbol, event.payload);
     this.evolve(event);
   }
@@ -121,6 +135,44 @@ export class StrategyRunner<Params = unknown, State = unknown> {
    */
   tradingHours(payload: PayloadOf<"TradingHoursReceived">): void {
     this.hours.set(payload.symbol, payload);
+  }
+
+  /** Live's configured cycle interval (`SessionOpened.cycleSeconds`): the least a cycle is taken to last. */
+  cycleLength(cycleMs: number): void {
+    this.configuredCycleMs = cycleMs;
+    this.cycleMs = Math.max(cycleMs, this.lastCycleGapMs ?? 0);
+  }
+
+  /**
+   * A new cycle began at `gatewayTimeMs` (`CycleStarted`): the last cycle's skipped requests are
+   * history. The strategy reads bar ages in cycles as long as the last one was on the gateway's
+   * clock, at least the configured interval: a simulator's clock may run faster than the interval.
+   */
+  newCycle(gatewayTimeMs: number): void {
+    for (const memory of this.freshness.values()) memory.skipped = [];
+    if (this.lastCycleStartMs !== null && gatewayTimeMs > this.lastCycleStartMs)
+      this.lastCycleGapMs = gatewayTimeMs - this.lastCycleStartMs;
+    this.lastCycleStartMs = gatewayTimeMs;
+    this.cycleMs = Math.max(this.configuredCycleMs, this.lastCycleGapMs ?? 0);
+  }
+
+  /** Live skipped a request for a symbol this cycle (`RequestSkipped`): its decision is told. */
+  requestSkipped(payload: PayloadOf<"RequestSkipped">): void {
+    this.memoryOf(payload.symbol).skipped.push(payload);
+  }
+
+  /** How fresh a symbol's inputs were at its last decision (undefined before one). */
+  lastFreshness(symbol: string): InputFreshness | undefined {
+    return this.assessed.get(symbol);
+  }
+
+  private memoryOf(symbol: string): FreshnessMemory {
+    let memory = this.freshness.get(symbol);
+    if (!memory) {
+      memory = { lastBarEndMs: null, skipped: [] };
+      this.freshness.set(symbol, memory);
+    }
+    return memory;
   }
 
   /**
@@ -154,12 +206,18 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     if (symbol === null || events.length === 0) return null;
     this.pending = [];
     this.pendingSymbol = null;
+    const nowMs = events[events.length - 1]!.ts;
+    const memory = this.memoryOf(symbol);
+    const freshness = assessFreshness(symbol, nowMs, events, memory, this.cycleMs);
+    memory.skipped = [];
+    this.assessed.set(symbol, freshness);
     const input = buildCycleInput(
       cycle,
       symbol,
       events,
       this.chains.get(symbol) ?? null,
       this.hours.get(symbol),
+      freshness,
     );
     let decision: Decision;
     try {
@@ -203,6 +261,7 @@ function buildCycleInput(
   events: readonly MarketEvent[],
   chain: PayloadOf<"OptionChainReceived"> | null,
   gatewayHours: PayloadOf<"TradingHoursReceived"> | undefined,
+  freshness: InputFreshness,
 ): CycleInput {
   let bars: CycleInput["bars"] = [];
   let underlying: CycleInput["underlying"] = null;
@@ -226,6 +285,7 @@ function buildCycleInput(
     options,
     chain,
     hours: hoursOn(nowMs, gatewayHours),
+    freshness,
   };
 }
 

@@ -27,6 +27,7 @@
  */
 import type { PayloadOf, StoredEvent } from "../events/index.js";
 import { isOrderOutcome } from "./contract.js";
+import { DEFAULT_CYCLE_MS } from "./freshness.js";
 import { isMarketEvent, StrategyFailed, type StrategyRunner, symbolOf } from "./runner.js";
 
 /** The times whose cycles decide, epoch ms (either end open). */
@@ -90,6 +91,7 @@ export class SessionFeed {
 
   push(event: StoredEvent): void {
     if (event.type === "SessionOpened") {
+      this.runner.cycleLength((event.payload.cycleSeconds ?? DEFAULT_CYCLE_MS / 1000) * 1000);
       // A new run of the session (a restart after a crash, or after a stop): whatever the last run
       // observed and did not decide was never decided live, and its restart dropped it the same way
       // (LiveBot's warm-up); a throw it was waiting to judge was cut short with its cycle.
@@ -116,6 +118,7 @@ export class SessionFeed {
         this.flush(event);
         this.cycle = event.payload.cycle;
         this.cycleTs = event.ts;
+        this.runner.newCycle(event.payload.gatewayTimeMs);
         return;
       case "CycleCompleted":
         // A failed cycle drops what it observed and did not decide: live discards it the same way.
@@ -127,6 +130,9 @@ export class SessionFeed {
         return;
       case "TradingHoursReceived":
         this.runner.tradingHours(event.payload);
+        return;
+      case "RequestSkipped":
+        this.runner.requestSkipped(event.payload);
         return;
       default:
         return;

@@ -52,6 +52,11 @@ export const TrendVwapParams = z
       .string()
       .regex(/^\d{2}:\d{2}$/)
       .default("15:50"),
+    /**
+     * No entry on bars older than this many cycles (a pacing backoff, a failed request: the trend
+     * it would enter on is history). Exits stay allowed: they are priced on this cycle's quotes.
+     */
+    maxBarAgeCycles: z.number().positive().default(2),
   })
   .strict();
 export type TrendVwapParams = z.infer<typeof TrendVwapParams>;
@@ -209,10 +214,20 @@ function applyFill(
   return { ...state, holdings, working, realizedTodayUsd };
 }
 
+/** Why the bars are too old to enter on (`maxBarAgeCycles`), or null when they are fresh enough. */
+function staleBars(input: CycleInput, params: TrendVwapParams): string | null {
+  const { barAgeMs, cycleMs } = input.freshness;
+  if (barAgeMs === null) return "no bars";
+  const limitMs = params.maxBarAgeCycles * cycleMs;
+  if (barAgeMs <= limitMs) return null;
+  return `the last bar is ${Math.round(barAgeMs / 60_000)} min old (over ${params.maxBarAgeCycles} cycles of ${Math.round(cycleMs / 60_000)} min)`;
+}
+
 export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
   name: "trend-vwap",
   // 2.0.0: holdings come from fills and order outcomes, no longer from its own decisions.
-  version: "2.0.0",
+  // 2.1.0: no entry on bars older than `maxBarAgeCycles` cycles.
+  version: "2.1.0",
   description:
     "Near-ATM options in the direction of the 1-minute trend confirmed by VWAP, with target, stop, max hold and a daily loss limit",
   params: TrendVwapParams,
@@ -383,6 +398,8 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
         `${bullish ? "bullish" : "bearish"} but no ${right === "C" ? "call" : "put"} with an ask`,
         signals,
       );
+    const stale = staleBars(input, params);
+    if (stale) return hold(`${bullish ? "bullish" : "bearish"}, but ${stale}: no entry`, signals);
     return {
       action: "enter",
       reason: `${bullish ? "bullish" : "bearish"}: close ${last} ${bullish ? ">" : "<"} VWAP ${round4(vwap)}, EMA${params.fastEma} ${round4(fast)} ${bullish ? ">" : "<"} EMA${params.slowEma} ${round4(slow)}`,

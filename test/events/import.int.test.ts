@@ -14,6 +14,7 @@ import {
   type Journal,
   openJournal,
   toJsonLine,
+  upcast,
 } from "../../src/events/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -24,6 +25,11 @@ const dir = mkdtempSync(join(tmpdir(), "journal-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): Journal => openJournal(join(dir, `j${n++}.db`));
+/** A sample line as the journal holds it: old event versions are upcast on append (DESIGN). */
+const asStored = (line: string): string => {
+  const o = JSON.parse(line) as { type: never; version: number; payload: unknown };
+  return JSON.stringify({ ...o, ...upcast(o.type, o.version, o.payload) });
+};
 const text = (lines: readonly string[]) => `${lines.join("\n")}\n`;
 const edit = (line: string, change: (o: Record<string, unknown>) => void): string => {
   const o = JSON.parse(line) as Record<string, unknown>;
@@ -81,7 +87,7 @@ describe("import never rewrites history", () => {
     const tail = importJsonLines(j, text(SAMPLE.slice(319, 330)), "tail.jsonl");
     expect(tail).toEqual({ lines: 11, added: 10, alreadyPresent: 1 });
     expect(j.verify().ok).toBe(true);
-    expect(exportAll(j)).toEqual(SAMPLE.slice(0, 330));
+    expect(exportAll(j)).toEqual(SAMPLE.slice(0, 330).map(asStored));
   });
 
   it("refuses gaps, in the file and against the journal", () => {

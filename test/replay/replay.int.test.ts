@@ -400,9 +400,9 @@ const cycle = (c: number, q: NewEvent[]): NewEvent[] => [
   ...q,
   {
     type: "CycleCompleted",
-    version: 1,
+    version: 2,
     ts: 0,
-    payload: { cycle: c, status: "ok", durationMs: 1, requests: 1, errors: 0, timeouts: 0 },
+    payload: { cycle: c, status: "ok", durationMs: 1, requests: 1, errors: 0, timeouts: 0, inputs: null },
   },
 ];
 const handBuilt = (quotes: [number, number][]) =>

@@ -188,8 +188,9 @@ describe("trend-vwap: the day's hours from the gateway", () => {
     liquidHours: "20261127:0930-20261127:1300;20261128:CLOSED",
     timing,
   };
-  const entry = [bars(45, rising, newYorkTimeToMs(DAY, 9, 30)), ...chain(692.2)];
   const at = (h: number, m: number) => newYorkTimeToMs(DAY, h, m);
+  // Bars up to the decisions' time: older ones would be stale (no entry on them, see below).
+  const entry = [bars(45, rising, at(11, 45)), ...chain(692.2)];
 
   it("moves noEntryAfter back with the close: 15:30 against 16:00 is 12:30 against 13:00", () => {
     const late = givenStrategy(trendVwap, {}, at(12, 35)).hours(hours).cycle(entry);
@@ -382,5 +383,35 @@ describe("trend-vwap: an entry that did not fill leaves it flat — no SELL ever
     const frozen = JSON.stringify(state);
     expect(JSON.stringify(run())).toBe(JSON.stringify(run()));
     expect(JSON.stringify(state)).toBe(frozen);
+  });
+});
+
+describe("trend-vwap: no entry on stale bars (a pacing backoff or a failed request)", () => {
+  // ENTRY's 45 bars end at 10:15 New York; cycles are 300 s apart.
+  const decideAt = (minutesAfterLastBar: number, params: Record<string, unknown> = {}) =>
+    givenStrategy(trendVwap, params, OPEN + (45 + minutesAfterLastBar) * 60_000).cycle(ENTRY).last;
+
+  it("enters on bars two cycles old, not on bars older than that", () => {
+    expect(decideAt(9).action).toBe("enter");
+    const stale = decideAt(11);
+    expect(stale.action).toBe("hold");
+    expect(stale.reason).toBe("bullish, but the last bar is 11 min old (over 2 cycles of 5 min): no entry");
+    expect(stale.intents).toEqual([]);
+  });
+
+  it("reads the limit from maxBarAgeCycles", () => {
+    expect(decideAt(14, { maxBarAgeCycles: 3 }).action).toBe("enter");
+    expect(decideAt(16, { maxBarAgeCycles: 3 }).action).toBe("hold");
+  });
+
+  it("still exits on stale bars: an exit is priced on this cycle's quotes", () => {
+    const spec = givenStrategy(trendVwap).cycle(ENTRY);
+    spec.outcomes(sentAndFilled(spec.last, 1, 2.05));
+    // Later cycles bring quotes only (the bar requests skipped): the target is still taken.
+    spec.cycle([quote(SPY, 692.4, 692.5), quote(option(692, "C"), 2.4, 2.45)]);
+    spec.cycle([quote(SPY, 692.4, 692.5), quote(option(692, "C"), 2.4, 2.45)]);
+    spec.cycle([quote(SPY, 692.4, 692.5), quote(option(692, "C"), 2.6, 2.65)]);
+    expect(spec.last.action).toBe("exit");
+    expect(spec.last.intents[0]?.side).toBe("SELL");
   });
 });

@@ -16,7 +16,7 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   GatewayDisconnected: 1,
   GatewayNotice: 2,
   CycleStarted: 1,
-  CycleCompleted: 1,
+  CycleCompleted: 2,
   BarsReceived: 1,
   OptionChainReceived: 1,
   OptionStrikesReceived: 1,
@@ -39,6 +39,7 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   ReplayCompleted: 1,
   PositionMismatch: 1,
   PositionsAgreed: 1,
+  RequestSkipped: 1,
 });
 
 /** True when `type` is in the catalogue. */

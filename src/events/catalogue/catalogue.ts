@@ -8,6 +8,7 @@
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
 import { z } from "zod";
+import { CycleInputsSchema, RequestSkipped } from "./catalogue-freshness.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import {
   BarSchema,
@@ -22,6 +23,7 @@ import {
   StrategyRefSchema,
 } from "./catalogue-values.js";
 
+export type { CycleInputs, SymbolInputs } from "./catalogue-freshness.js";
 export * from "./catalogue-values.js";
 
 const finite = z.number().finite();
@@ -71,6 +73,8 @@ const SessionOpened = z.object({
       .optional(),
     /** The market data live asked for (`auto`: real time, delayed when not subscribed); absent before it was journaled. */
     marketData: z.enum(["live", "delayed", "auto"]).optional(),
+    /** Live's cycle interval, seconds (absent before it was journaled: 300); freshness is judged in cycles of it. */
+    cycleSeconds: z.number().positive().optional(),
   }),
 });
 
@@ -132,9 +136,13 @@ const CycleStarted = z.object({
   }),
 });
 
+/**
+ * v2 added `inputs`: how fresh the cycle's inputs were (null in v1 cycles, recorded before live
+ * journaled it, and in cycles that decided nothing).
+ */
 const CycleCompleted = z.object({
   type: z.literal("CycleCompleted"),
-  version: z.literal(1),
+  version: z.literal(2),
   payload: z.object({
     cycle: nonNegativeInt,
     status: z.enum(["ok", "partial", "failed", "skipped"]),
@@ -143,6 +151,7 @@ const CycleCompleted = z.object({
     errors: nonNegativeInt,
     timeouts: nonNegativeInt,
     detail: z.string().optional(),
+    inputs: CycleInputsSchema.nullable(),
   }),
 });
 
@@ -460,6 +469,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   ReplayCompleted,
   PositionMismatch,
   PositionsAgreed,
+  RequestSkipped,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */

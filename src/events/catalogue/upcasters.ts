@@ -13,6 +13,10 @@ const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
     // v1 had no severity; derive it from the code the way IB documents the ranges.
     1: (payload) => ({ ...payload, severity: noticeSeverity(Number(payload.code)) }),
   },
+  CycleCompleted: {
+    // v1 cycles were recorded before live journaled its inputs' freshness: unknown, not fresh.
+    1: (payload) => ({ ...payload, inputs: null }),
+  },
   ReplayStarted: {
     // v1 runs always took their fills from the fill model.
     1: (payload) => ({ ...payload, outcomes: "simulated" }),

@@ -159,13 +159,14 @@ WHERE e.type = 'GatewayNotice'`,
     // in one step, where matching cycle numbers in JSON compared every start with every completion
     // (post-mortem query #1 took 14 s on the two-day sample; now milliseconds). A cycle that failed
     // before it started (no connection, no clock) has only its CycleCompleted: it is listed too,
-    // with no start.
+    // with no start. `degraded` is 1 when the cycle's inputs were stale, skipped or missing (the
+    // reasons follow), 0 when fresh, NULL when unknown (cycles recorded before v2, or no decision).
     sql: `CREATE VIEW v_cycles AS
 SELECT s.stream, s.session, json_extract(s.payload, '$.cycle') AS cycle, s.seq AS start_seq, s.ts AS start_ts,
        ${ts("s.ts")} AS start_utc, ${ny("s.ts")} AS start_ny, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status,
        json_extract(c.payload, '$.durationMs') AS duration_ms, json_extract(c.payload, '$.requests') AS requests,
        json_extract(c.payload, '$.errors') AS errors, json_extract(c.payload, '$.timeouts') AS timeouts,
-       json_extract(c.payload, '$.detail') AS detail
+       json_extract(c.payload, '$.detail') AS detail, ${degraded("c")}
 FROM events s LEFT JOIN events c ON c.seq = (
     SELECT n.seq FROM events n WHERE n.type = 'CycleCompleted' AND n.seq > s.seq
       AND n.stream = s.stream AND n.session = s.session ORDER BY n.seq LIMIT 1)
@@ -176,7 +177,7 @@ SELECT c.stream, c.session, json_extract(c.payload, '$.cycle') AS cycle, NULL AS
        NULL AS start_utc, NULL AS start_ny, c.ts AS end_ts, json_extract(c.payload, '$.status') AS status,
        json_extract(c.payload, '$.durationMs') AS duration_ms, json_extract(c.payload, '$.requests') AS requests,
        json_extract(c.payload, '$.errors') AS errors, json_extract(c.payload, '$.timeouts') AS timeouts,
-       json_extract(c.payload, '$.detail') AS detail
+       json_extract(c.payload, '$.detail') AS detail, ${degraded("c")}
 FROM events c
 WHERE c.type = 'CycleCompleted' AND NOT EXISTS (
     SELECT 1 FROM events p WHERE p.seq = (
@@ -230,4 +231,10 @@ export const POSTMORTEM_INDEXES: readonly { name: string; sql: string }[] = [
  */
 export function viewsSignature(): string {
   return [...POSTMORTEM_VIEWS, ...POSTMORTEM_INDEXES].map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
+}
+
+/** A cycle completion's `inputs` as two columns: degraded (1/0/NULL) and its reasons joined by "; ". */
+function degraded(completion: string): string {
+  return `json_extract(${completion}.payload, '$.inputs.degraded') AS degraded,
+       (SELECT group_concat(r.value, '; ') FROM json_each(${completion}.payload, '$.inputs.reasons') r) AS degraded_reasons`;
 }
