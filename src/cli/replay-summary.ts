@@ -43,6 +43,11 @@ function figures(results: readonly ReplayedSession[]) {
     maxDrawdown: Math.max(0, ...results.map((r) => r.replay.maxDrawdownUsd)),
     fees: total(results, (r) => r.replay.feesUsd),
     unfilled: total(results, (r) => r.unfilled),
+    modelled: {
+      quotes: total(results, (r) => r.modelled?.quotes ?? 0),
+      fills: total(results, (r) => r.modelled?.fills ?? 0),
+      closedAtEnd: total(results, (r) => r.modelled?.closedAtEnd ?? 0),
+    },
     outcomes: [...new Set(results.map((r) => r.outcomes))].join(","),
     live: {
       decisions: total(results, (r) => r.live.decisions),
@@ -149,7 +154,7 @@ ${r.session}:`,
     ...(isBaseline ? [] : [`effect of the change (what-if − baseline): ${signed(b.effect)} USD`]),
     r.windowed
       ? "fill model's error: not shown for --from/--to (the runs decided in the window, live's figures are the whole day's); see the line below"
-      : `fill model's error (baseline − live): ${signed(b.fillModelError)} USD${b.fillModelErrorShare === null ? "" : ` (${(b.fillModelErrorShare * 100).toFixed(1)} % of the day's traded |P&L|)`}`,
+      : `fill model's error (baseline − live): ${signed(b.fillModelError)} USD${b.fillModelErrorShare === null ? "" : ` (${(b.fillModelErrorShare * 100).toFixed(1)} % of traded |P&L|)`}`,
     ...(errorLine ? [errorLine] : []),
   ];
 }
@@ -273,6 +278,15 @@ export function humanSummary(results: readonly ReplayedSession[], out: string, w
   const unfilled = results.reduce((n, r) => n + r.unfilled, 0);
   if (unfilled > 0)
     lines.push(`\n${unfilled} order(s) not filled: no later quote of the contract that session`);
+  const modelled = figures(results).modelled;
+  if (modelled.quotes > 0)
+    lines.push(
+      `\n${modelled.quotes} quote(s) modelled (the cycle's IV smile, Black–Scholes) for contracts live did not quote; ${modelled.fills} fill(s) at them`,
+    );
+  if (modelled.closedAtEnd > 0)
+    lines.push(
+      `${modelled.closedAtEnd} position(s) still open at the session's end closed at their last mark (session-end)`,
+    );
   const modes = [...new Set(results.map((r) => r.outcomes))].map((m) =>
     m === "recorded"
       ? "recorded (live's fills and refusals: parity)"

@@ -15,9 +15,11 @@
  */
 import {
   canonicalJson,
+  contractKey,
   type EventBody,
   JournalError,
   type NewEvent,
+  type OptionContract,
   type PayloadOf,
   SeededIdGen,
   type StoredEvent,
@@ -30,6 +32,7 @@ import {
   deadlineGuard,
   inWindow,
   isOrderOutcome,
+  type MarketEvent,
   SessionFeed,
   StrategyDeadlineExceeded,
   StrategyFailed,
@@ -38,6 +41,7 @@ import {
 } from "../strategy/index.js";
 import type { FillModel } from "./fill-model.js";
 import type { ModelError } from "./model-error.js";
+import { QuoteModeller } from "./quote-model.js";
 import { RunLog } from "./run-log.js";
 import {
   compareDecisions,
@@ -89,6 +93,11 @@ export interface SessionReplay {
   modelError?: ModelError;
   /** Only some cycles decided (`--from`/`--to`); live's figures are still the whole day's. */
   windowed?: boolean;
+  /**
+   * Simulated runs: quotes the run modelled for contracts live did not quote (`modelled` in its
+   * events), fills made at them, and positions closed at their last mark when the session ended.
+   */
+  modelled?: { quotes: number; fills: number; closedAtEnd: number };
 }
 
 export interface ReplayInput {
@@ -261,6 +270,32 @@ export function replaySession(input: ReplayInput): SessionReplay {
     return stored;
   };
   const broker = new SimulatedBroker(run, log, ids, input.fillModel, limits, outcome);
+  const modeller = new QuoteModeller();
+  let modelledQuotes = 0;
+  /** Simulated mode: a modelled quote of each contract the run holds or rests an order on that live did not quote. */
+  const supplement = (symbol: string, atMs: number): MarketEvent[] => {
+    const wanted = new Map<string, OptionContract>();
+    for (const p of log.book.positions.byKey.values())
+      if (
+        p.stream === run &&
+        p.quantity !== 0 &&
+        p.contract.secType === "OPT" &&
+        p.contract.symbol === symbol
+      )
+        wanted.set(contractKey(p.contract), p.contract);
+    for (const c of broker.restingContracts(symbol)) if (c.secType === "OPT") wanted.set(contractKey(c), c);
+    const added: MarketEvent[] = [];
+    for (const [key, contract] of wanted) {
+      if (broker.quotedThisCycle(key)) continue;
+      const payload = modeller.quote(contract, atMs, { reqId: 0, requestedAtMs: atMs, latencyMs: 0 });
+      if (!payload) continue;
+      const stored = log.emit({ id: ids.next(atMs), type: "QuoteSnapshot", version: 1, ts: atMs, payload });
+      broker.observe(stored);
+      modelledQuotes += 1;
+      added.push(stored as MarketEvent);
+    }
+    return added;
+  };
 
   const feed = new SessionFeed(
     runner,
@@ -284,6 +319,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
       outcomes: mode === "recorded" ? "recorded" : "caller",
       newDecisionId: (at) => ids.next(at.ts),
       ...(input.window === undefined ? {} : { window: input.window }),
+      ...(mode === "simulated" ? { supplement } : {}),
     },
   );
 
@@ -317,6 +353,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
       return;
     }
     if (event.type === "QuoteSnapshot") log.mark(event);
+    modeller.observe(event);
     broker.observe(event);
     feed.push(event);
   };
@@ -349,6 +386,15 @@ export function replaySession(input: ReplayInput): SessionReplay {
   runCycle();
   // Fills due after the last source event are reported at their time, before the day is summed.
   broker.report(Number.POSITIVE_INFINITY);
+  if (mode === "simulated") {
+    // What the run still holds closes at its last mark: its P&L is complete, and says so (`session-end`).
+    const open = [...log.book.positions.byKey.values()].filter((p) => p.stream === run && p.quantity !== 0);
+    broker.closeAtEnd(open, lastTs, (contract) =>
+      contract.secType === "OPT"
+        ? modeller.quote(contract, lastTs, { reqId: 0, requestedAtMs: lastTs, latencyMs: 0 })
+        : null,
+    );
+  }
 
   // Parity (or, for a what-if, the decisions that changed).
   const { equal, diffs } = compareDecisions(liveDecisions, replayDecisions);
@@ -404,5 +450,14 @@ export function replaySession(input: ReplayInput): SessionReplay {
     unfilled,
     changed,
     ...(input.window?.fromTs !== undefined || input.window?.toTs !== undefined ? { windowed: true } : {}),
+    ...(mode === "simulated"
+      ? {
+          modelled: {
+            quotes: modelledQuotes,
+            fills: broker.counts.modelledFills,
+            closedAtEnd: broker.counts.closedAtEnd,
+          },
+        }
+      : {}),
   };
 }

@@ -15,7 +15,7 @@ import {
   type SeededIdGen,
   type StoredEvent,
 } from "../events/index.js";
-import { checkRisk, type RiskLimits } from "../projections/index.js";
+import { checkRisk, markOf, type RiskLimits } from "../projections/index.js";
 import type { FillModel } from "./fill-model.js";
 import type { RunLog } from "./run-log.js";
 
@@ -37,7 +37,13 @@ export class SimulatedBroker {
   /** The kind of data of each contract's last quote: the shared rules refuse orders on delayed data. */
   private readonly quoted = new Map<string, MarketDataType>();
   /** Fills at a decision's quote, reported when live's would have been (`latencyMs` later). */
-  private readonly due: { order: PendingOrder; priceUsd: number; ts: number }[] = [];
+  private readonly due: { order: PendingOrder; priceUsd: number; ts: number; modelled: boolean }[] = [];
+  /** Contracts quoted this cycle (source or modelled), by contract key. */
+  private readonly quotedNow = new Set<string>();
+  /** Each contract's latest quote: a position still open at the end closes at its mark. */
+  private readonly lastQuote = new Map<string, QuoteEvent>();
+  /** Fills made at modelled quotes, and positions closed at the end of the session. */
+  readonly counts = { modelledFills: 0, closedAtEnd: 0 };
   private nextOrderId = 1;
   private execSeq = 0;
 
@@ -53,9 +59,15 @@ export class SimulatedBroker {
   /** A source event passes: quotes fill what rests, and are remembered for the cycle's decisions. */
   observe(event: StoredEvent): void {
     this.report(event.ts);
-    if (event.type === "CycleStarted") this.cycleQuotes.clear();
+    if (event.type === "CycleStarted") {
+      this.cycleQuotes.clear();
+      this.quotedNow.clear();
+    }
     if (event.type !== "QuoteSnapshot") return;
     const quote = event as QuoteEvent;
+    const quotedKey = contractKey(quote.payload.contract);
+    this.quotedNow.add(quotedKey);
+    this.lastQuote.set(quotedKey, quote);
     if (quote.payload.marketData !== undefined)
       this.quoted.set(contractKey(quote.payload.contract), quote.payload.marketData);
     // Fills first: a quote fills only orders decided before it arrived.
@@ -101,17 +113,76 @@ export class SimulatedBroker {
       const seen = this.seenQuote(decision, order.key);
       const price =
         seen && this.model.fillAtDecision ? this.model.fillAtDecision(intent, seen.payload) : null;
+      const modelled = seen?.payload.modelled === true;
       if (price === null) this.pending.push(order);
-      else if (!this.model.latencyMs) this.fill(order, price, at.ts);
-      else this.due.push({ order, priceUsd: price, ts: at.ts + this.model.latencyMs });
+      else if (!this.model.latencyMs) this.fill(order, price, at.ts, modelled);
+      else this.due.push({ order, priceUsd: price, ts: at.ts + this.model.latencyMs, modelled });
+    }
+  }
+
+  /** True when the contract was quoted this cycle (by live, or by the model already). */
+  quotedThisCycle(key: string): boolean {
+    return this.quotedNow.has(key);
+  }
+
+  /** The contracts of a symbol that orders rest on, waiting for a quote to fill them. */
+  restingContracts(symbol: string): OrderIntent["contract"][] {
+    return this.pending.filter((o) => o.intent.contract.symbol === symbol).map((o) => o.intent.contract);
+  }
+
+  /**
+   * Close what the run still holds when the session ends, at each contract's last mark (its last
+   * quote's mid; `modelMark` where it never had one), as a market order with purpose
+   * `session-end`: a run's P&L is then all realized, as complete as live's marked book.
+   */
+  closeAtEnd(
+    open: readonly { contract: OrderIntent["contract"]; quantity: number }[],
+    ts: number,
+    modelMark: (contract: OrderIntent["contract"]) => QuoteEvent["payload"] | null,
+  ): void {
+    for (const { contract, quantity } of open) {
+      const key = contractKey(contract);
+      const last = this.lastQuote.get(key)?.payload ?? modelMark(contract);
+      const micros = last ? markOf(last.bidUsd, last.askUsd, last.lastUsd) : null;
+      const mark = micros === null ? null : micros / 1_000_000;
+      if (mark === null) continue;
+      const intent: OrderIntent = {
+        contract,
+        side: quantity > 0 ? "SELL" : "BUY",
+        quantity: Math.abs(quantity),
+        orderType: "MKT",
+        tif: "DAY",
+        purpose: "session-end",
+      };
+      const decisionId = this.ids.next(ts);
+      const intendedId = this.ids.next(ts);
+      const base = { ts, causation: decisionId, correlation: decisionId };
+      this.outcome({
+        ...base,
+        id: intendedId,
+        type: "OrderIntended",
+        version: 1,
+        payload: { intent, dryRun: false },
+      });
+      const orderId = this.nextOrderId++;
+      this.outcome({
+        ...base,
+        causation: intendedId,
+        id: this.ids.next(ts),
+        type: "OrderSubmitted",
+        version: 1,
+        payload: { orderId, clientId: 0, intent },
+      });
+      this.fill({ intent, key, orderId, decisionId, intendedId }, mark, ts, last?.modelled === true);
+      this.counts.closedAtEnd += 1;
     }
   }
 
   /** Report the fills due by `ts` (all of them at the end of the session: `report(Infinity)`). */
   report(ts: number): void {
     while (this.due.length > 0 && this.due[0]!.ts <= ts) {
-      const { order, priceUsd, ts: at } = this.due.shift()!;
-      this.fill(order, priceUsd, at);
+      const { order, priceUsd, ts: at, modelled } = this.due.shift()!;
+      this.fill(order, priceUsd, at, modelled);
     }
   }
 
@@ -135,11 +206,12 @@ export class SimulatedBroker {
         continue;
       }
       this.pending.splice(i, 1);
-      this.fill(order, price, quote.ts);
+      this.fill(order, price, quote.ts, quote.payload.modelled === true);
     }
   }
 
-  private fill(order: PendingOrder, priceUsd: number, ts: number): void {
+  private fill(order: PendingOrder, priceUsd: number, ts: number, modelled: boolean): void {
+    if (modelled) this.counts.modelledFills += 1;
     const execId = `sim-${this.run.slice(7, 17)}-${++this.execSeq}`;
     const base = { ts, causation: order.intendedId, correlation: order.decisionId };
     this.outcome({
@@ -156,6 +228,7 @@ export class SimulatedBroker {
         priceUsd,
         exchange: "REPLAY",
         simulated: true,
+        ...(modelled ? { modelled: true } : {}),
       },
     });
     this.outcome({

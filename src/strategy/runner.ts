@@ -113,6 +113,11 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     return this.pendingSymbol;
   }
 
+  /** The time of the last market event waiting for a decision (the decision's time), if any. */
+  get pendingLastTs(): number | null {
+    return this.pending.at(-1)?.ts ?? null;
+  }
+
   /** Feed one journaled market event. */
   observe(event: MarketEvent): void {
     const symbol = symbolOf(event);

@@ -26,7 +26,7 @@
  * belong to another run) and the caller feeds its own outcomes (replay's what-if).
  */
 import type { PayloadOf, StoredEvent } from "../events/index.js";
-import { isOrderOutcome } from "./contract.js";
+import { isOrderOutcome, type MarketEvent } from "./contract.js";
 import { DEFAULT_CYCLE_MS } from "./freshness.js";
 import { isMarketEvent, StrategyFailed, type StrategyRunner, symbolOf } from "./runner.js";
 
@@ -51,6 +51,11 @@ export interface SessionFeedOptions {
    * (its indicators warm up) and decides nothing (`replay --from/--to`).
    */
   window?: DecisionWindow;
+  /**
+   * Market events to add to a symbol's cycle just before it decides (a what-if's modelled quotes
+   * of contracts it holds and live did not quote); `atMs` is the decision's time.
+   */
+  supplement?: (symbol: string, atMs: number) => readonly MarketEvent[];
   /** An id for a decision made at `at` (always used with "caller"; with "recorded" only when the source has no DecisionMade for it). */
   newDecisionId: (at: StoredEvent) => string;
 }
@@ -176,6 +181,9 @@ export class SessionFeed {
       this.runner.discardPending();
       return;
     }
+    if (this.options.supplement)
+      for (const extra of this.options.supplement(waiting, this.runner.pendingLastTs ?? at.ts))
+        this.runner.observe(extra);
     const own =
       this.options.outcomes === "recorded" && at.type === "DecisionMade" && at.payload.symbol === waiting;
     const decisionId = own ? at.id : this.options.newDecisionId(at);

@@ -221,6 +221,11 @@ const QuoteSnapshot = z.object({
      * IB then sends real-time data or none, so absent means `live` exactly (`quoteMarketData`).
      */
     marketData: MarketDataTypeSchema.optional(),
+    /**
+     * A replay's quote from a model (the cycle's implied-volatility smile and Black–Scholes), for
+     * a contract live did not quote in that cycle; absent in every quote the gateway sent.
+     */
+    modelled: z.boolean().optional(),
   }),
 });
 
@@ -334,6 +339,8 @@ const OrderFilled = z.object({
     orderRef: z.string().nullable().optional(),
     /** Journaled from `reqExecutions` after a (re)connect rather than as it happened. */
     recovered: z.boolean().optional(),
+    /** A replay's fill at a modelled quote (live did not quote the contract then); absent otherwise. */
+    modelled: z.boolean().optional(),
   }),
 });
 
