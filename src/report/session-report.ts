@@ -36,6 +36,8 @@ export interface ReportOptions {
   live: ReportSource;
   /** A replay run to show beside live. */
   replay?: ReportSource;
+  /** The what-if run's baseline (live's strategy through the same fill model): its equity curve too. */
+  baseline?: ReportSource;
 }
 
 interface StreamData {
@@ -93,6 +95,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
   if (live.events.length === 0)
     throw new Error(`no events for stream ${options.live.stream} on ${options.session}`);
   const streams = replay ? [live, replay] : [live];
+  const baseline = replay && options.baseline ? load(options.baseline, options.session, live.events) : null;
 
   // A section per symbol: the underlying with the strategy's signals and decisions, and each
   // traded option's premium with every run's entries and exits.
@@ -101,7 +104,8 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
 
   // Equity and drawdown, per stream.
   const sessionEnd = Math.max(...streams.map((s) => s.events[s.events.length - 1]?.ts ?? 0));
-  const equity = streams.flatMap((s) => {
+  const curves = baseline ? [live, baseline, replay!] : streams;
+  const equity = curves.flatMap((s) => {
     let peak = 0;
     // Start at 0 and hold the last value to the session's end, so every run's steps span the day.
     const first = s.events[0]?.ts ?? sessionEnd;
@@ -121,19 +125,29 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       };
     });
   });
+  const degraded = degradedCycles(live.events);
   const equityChart = await svg({
     vconcat: [
       {
         width: 760,
         height: 180,
-        title: "Session equity (realized + open marked at the last quote, net of fees; stepped)",
-        data: { values: equity },
-        mark: { type: "line", interpolate: "step-after", point: { size: 12 }, tooltip: true },
-        encoding: {
-          x: { field: "time", ...TIME, title: null },
-          y: { field: "equity", type: "quantitative", title: "USD" },
-          color: { field: "run", type: "nominal", title: null },
-        },
+        title: `Session equity (realized + open marked at the last quote, net of fees; stepped)${degraded.length > 0 ? "; grey: cycles decided on stale or missing inputs" : ""}`,
+        layer: [
+          {
+            data: { values: degraded },
+            mark: { type: "rect", color: "#999", opacity: 0.2 },
+            encoding: { x: { field: "start", ...TIME, title: null }, x2: { field: "end" } },
+          },
+          {
+            data: { values: equity },
+            mark: { type: "line", interpolate: "step-after", point: { size: 12 }, tooltip: true },
+            encoding: {
+              x: { field: "time", ...TIME, title: null },
+              y: { field: "equity", type: "quantitative", title: "USD" },
+              color: { field: "run", type: "nominal", title: null },
+            },
+          },
+        ],
       },
       {
         width: 760,
@@ -222,9 +236,10 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     : "<p>No notices, refusals or gaps.</p>";
 
   // Tables with arquero.
-  const trades = aq
-    .from(
-      streams.flatMap((s) =>
+  // Sorted before arquero sees them: its orderby cannot name a column of a day without trades.
+  const trades = aq.from(
+    streams
+      .flatMap((s) =>
         s.summary.trades.map((t) => {
           const r = tradeRow(t, s.fold.modelledFills);
           return {
@@ -249,10 +264,10 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
             closed: t.closedTs,
           };
         }),
-      ),
-    )
-    .orderby("closed")
-    .select(aq.not("closed"));
+      )
+      .sort((a, b) => a.closed - b.closed)
+      .map(({ closed: _closed, ...row }) => row),
+  );
   const byCode = aq
     .from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }])
     .groupby("code", "severity")
@@ -423,4 +438,29 @@ ${
 <script type="application/json" id="report-data">${dataBlock}</script>
 </body></html>
 `;
+}
+
+/**
+ * The spans of live's degraded cycles (journaled `inputs.degraded`), for shading: from the cycle's
+ * start to the next cycle's (the time the bot acted on what that cycle knew).
+ */
+function degradedCycles(events: readonly StoredEvent[]): { start: number; end: number; reasons: string }[] {
+  const spans: { start: number; end: number; reasons: string }[] = [];
+  let started: number | null = null;
+  let open: { start: number; reasons: string } | null = null;
+  let lastTs = 0;
+  for (const e of events) {
+    lastTs = e.ts;
+    if (e.type === "CycleStarted") {
+      if (open) spans.push({ start: wall(open.start), end: wall(e.ts), reasons: open.reasons });
+      open = null;
+      started = e.ts;
+    } else if (e.type === "CycleCompleted") {
+      if (started !== null && e.payload.inputs?.degraded)
+        open = { start: started, reasons: e.payload.inputs.reasons.join("; ") };
+      started = null;
+    }
+  }
+  if (open) spans.push({ start: wall(open.start), end: wall(lastTs), reasons: open.reasons });
+  return spans;
 }

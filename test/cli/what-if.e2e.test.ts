@@ -4,7 +4,7 @@
  * every what-if is printed beside that baseline, so the effect of a change has the right sign.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -92,6 +92,24 @@ describe("every what-if beside its baseline", () => {
     } finally {
       db.close();
     }
+    // The report finds the what-if's baseline run and draws the three equity curves.
+    const html = join(dir, "stop-loss.html");
+    const report = cli([
+      "report",
+      "--journal",
+      journal,
+      "--session",
+      "2026-02-05",
+      "--run",
+      s.run,
+      "--replay-journal",
+      join(dir, out),
+      "--out",
+      html,
+    ]);
+    expect(report.status, report.stderr).toBe(0);
+    const text = readFileSync(html, "utf8");
+    for (const label of ["live", "baseline", "what-if"]) expect(text).toContain(`>${label}<`);
     const human = cli([
       "replay",
       "--journal",

@@ -5,12 +5,12 @@
  * replay feeds it the same freshness (its decisions, signals included, equal live's).
  */
 import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { PayloadOf } from "../../src/events/index.js";
-import { journalEvents as events, liveHarness } from "../support/live-harness.js";
+import { CLI, journalEvents as events, liveHarness } from "../support/live-harness.js";
 
 const h = liveHarness("freshness-e2e-");
 afterEach(() => h.cleanup());
@@ -114,5 +114,15 @@ describe("a pacing backoff in live, and in replay", () => {
     };
     expect(summary.decisions).toBe(decisions.length);
     expect(summary.parity).toEqual({ equal: decisions.length, differ: 0, missing: 0 });
+
+    // The report shades the degraded cycles and says what the shading means.
+    const html = join(h.dir, "report.html");
+    const report = spawnSync(
+      process.execPath,
+      [CLI, "report", "--journal", journal, "--session", "2026-02-04", "--out", html],
+      { encoding: "utf8" },
+    );
+    expect(report.status, report.stderr).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain("grey: cycles decided on stale or missing inputs");
   });
 });

@@ -8,7 +8,7 @@ import {
   openJournal,
   snapshotJournal,
 } from "../../events/index.js";
-import { buildCalendar, renderCalendar, renderSessionReport } from "../../report/index.js";
+import { buildCalendar, findBaselineRun, renderCalendar, renderSessionReport } from "../../report/index.js";
 import { journalPathOption } from "../options.js";
 import { shortRunId } from "../replay-summary.js";
 import { UsageError } from "../usage-error.js";
@@ -85,11 +85,16 @@ export function register(program: Command): void {
             `no run ${opts.run} for ${opts.session} in ${replayPath}; runs there: ${runs.join(", ") || "(none — run `journal replay` first)"}`,
           );
         }
+        const baseline =
+          replayJournal && run ? findBaselineRun(replayJournal, journal, opts.stream, session, run) : null;
         const html = await renderSessionReport({
           session,
           live: { journal, stream: opts.stream, label: opts.stream },
           ...(replayJournal && run
-            ? { replay: { journal: replayJournal, stream: run, label: "replay" } }
+            ? { replay: { journal: replayJournal, stream: run, label: baseline ? "what-if" : "replay" } }
+            : {}),
+          ...(replayJournal && baseline
+            ? { baseline: { journal: replayJournal, stream: baseline, label: "baseline" } }
             : {}),
         });
         mkdirSync(dirname(opts.out), { recursive: true });
