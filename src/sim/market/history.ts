@@ -226,8 +226,9 @@ function aggregate(bars: readonly SimBar[], daily: boolean, quotes: boolean): Hi
 }
 
 /**
- * Bars of `symbol` inside [`startMs`, `endMs`) (each bar's minutes wholly before `endMs`: a
- * minute still forming is not served), aggregated to `step`, oldest first.
+ * Bars of `symbol` over [`startMs`, `endMs`), aggregated to `step`, oldest first: every minute
+ * that ends inside the window (the one a window opens in counts, so "3600 S" asked at 10:30:00.2
+ * is 60 bars from 09:30; a minute still forming at the end is not served).
  */
 export function historyBars(
   market: SimMarket,
@@ -240,7 +241,7 @@ export function historyBars(
   const minutes: SimBar[] = [];
   for (const day of daysBetween(window.startMs, window.endMs))
     for (const bar of dayMinuteBars(market, symbol, day, rth))
-      if (bar.timeMs >= window.startMs && bar.timeMs + 60_000 <= window.endMs) minutes.push(bar);
+      if (bar.timeMs + 60_000 > window.startMs && bar.timeMs + 60_000 <= window.endMs) minutes.push(bar);
   const quotes = what !== "TRADES";
   // Bars under a minute: split each minute, then group as usual (a minute never spans two buckets).
   const parts =
