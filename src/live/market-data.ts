@@ -81,8 +81,7 @@ export class MarketDataGatherer {
       } catch (error) {
         if (error instanceof GatewayTimeout) counts.timeouts += 1;
         else counts.errors += 1;
-        if (error instanceof GatewayRequestError && (error.code === 162 || error.code === 100))
-          this.backOffPacing(error.code);
+        if (error instanceof GatewayRequestError && isPacing(error)) this.backOffPacing(error.code);
         this.logger.warn({ symbol, what, requestedAtMs, err: (error as Error).message }, "request failed");
         if (!(error instanceof GatewayTimeout || error instanceof GatewayRequestError)) throw error;
         return null;
@@ -271,6 +270,15 @@ export class MarketDataGatherer {
     // Local monotonic time: the gateway's pacing window is real time (a simulator's clock may run fast).
     this.pacingUntil = performance.now() + base * (0.5 + Math.random() / 2);
   }
+}
+
+/**
+ * A pacing error (100, or 162 saying "pacing violation"). HMDS also sends 162 for a window with no
+ * bars ("HMDS query returned no data": before the open with useRTH) or a refused setting: no reason
+ * to stop asking.
+ */
+function isPacing(error: GatewayRequestError): boolean {
+  return error.code === 100 || (error.code === 162 && /pacing violation/i.test(error.message));
 }
 
 /** Options the live book holds: their snapshots are always taken, so exits can be priced. */

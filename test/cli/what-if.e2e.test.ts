@@ -30,7 +30,7 @@ interface Baseline {
 interface Summary {
   run: string;
   netPnl: number;
-  live: { netPnl: number };
+  live: { trades: number; netPnl: number };
   baseline: Baseline | null;
   sessions: { session: string; run: string; netPnl: number; baseline: Baseline | null }[];
 }
@@ -121,7 +121,12 @@ describe("every what-if beside its baseline", () => {
       "--param",
       "stopLossPct=0.10",
     ]);
-    expect(human.stdout).toMatch(/live \(recorded\)\s+23\s+-9\.00/);
+    // Live's own figures, from the journal through the same run's JSON (not the sample's numbers).
+    expect(human.stdout).toMatch(
+      new RegExp(
+        `live \\(recorded\\)\\s+${s.live.trades}\\s+${s.live.netPnl.toFixed(2).replace(".", "\\.")}\\s`,
+      ),
+    );
     expect(human.stdout).toMatch(/baseline \(live's strategy, fill model\)/);
     expect(human.stdout).toMatch(/what-if\s+\d+/);
     expect(human.stdout).toContain("effect of the change (what-if − baseline)");

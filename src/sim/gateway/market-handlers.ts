@@ -1,6 +1,6 @@
 /**
- * Market data requests: contract details, option parameters and historical bars, with the
- * scenario's faults (snapshots and streaming are market-data-handlers.ts).
+ * Market data requests: contract details and option parameters, with the scenario's faults
+ * (snapshots and streaming are market-data-handlers.ts, historical bars historical-handlers.ts).
  */
 import { newYorkParts } from "../../events/index.js";
 import { type BookContract, listedOptions, requestContract, resolve } from "../book/index.js";
@@ -8,8 +8,6 @@ import type { Values } from "../protocol/index.js";
 import {
   CONTRACT_DATA,
   CONTRACT_DATA_END,
-  HISTORICAL_DATA,
-  ibTime,
   MIN_SERVER_VER,
   SECURITY_DEFINITION_OPTION_PARAMETER,
   SECURITY_DEFINITION_OPTION_PARAMETER_END,
@@ -144,87 +142,8 @@ const optionParams: Handler = (session, v) => {
   session.send(SECURITY_DEFINITION_OPTION_PARAMETER_END, { reqId });
 };
 
-/** IB duration strings: "3600 S", "1 D", "2 W"; a "day" of 1-minute RTH bars is 390 bars, not 1440. */
-function parseDuration(duration: string): number {
-  const [n, unit] = duration.trim().split(/\s+/);
-  const value = Number(n);
-  const seconds = unit === "S" ? 1 : unit === "D" ? 86_400 : unit === "W" ? 604_800 : Number.NaN;
-  if (!Number.isFinite(value) || !Number.isFinite(seconds)) throw new Error(`bad duration "${duration}"`);
-  return unit === "S" ? value : value * 390 * 60 * (unit === "W" ? 5 : 1);
-}
-
-const historical: Handler = (session, v) => {
-  const nth = session.countRequest("historical");
-  const { ctx } = session;
-  const reqId = Number(v.reqId);
-  const barSize = String(v.barSizeSetting ?? "");
-  const duration = String(v.durationStr ?? "");
-  const formatDate = Number(v.formatDate ?? 1);
-  ctx.log({
-    event: "request",
-    kind: "historical",
-    reqId,
-    symbol: v.symbol,
-    barSize,
-    duration,
-    clientId: session.clientId,
-  });
-  if (unanswered(ctx.scenario, "historical", nth)) {
-    ctx.log({ event: "fault", fault: "unanswered", kind: "historical", reqId });
-    return;
-  }
-  const pacing = ctx.scenario.pacing;
-  if (pacing) {
-    const real = ctx.realNow();
-    const times = ctx.historicalTimes;
-    while (times.length && real - times[0]! > pacing.windowSeconds * 1000) times.shift();
-    times.push(real);
-    if (times.length > pacing.maxRequests) {
-      ctx.log({ event: "fault", fault: "pacing", reqId });
-      session.error(
-        reqId,
-        162,
-        "Historical Market Data Service error message:Historical data request pacing violation",
-      );
-      return;
-    }
-  }
-  const c = known(session, reqId, v);
-  if (!c) return;
-  if (c.secType !== "STK") {
-    session.error(
-      reqId,
-      162,
-      "Historical Market Data Service error message:No data of type TRADES is available for OPT in the sim",
-    );
-    return;
-  }
-  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100.
-  const volumeUnit = session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
-  const count = Math.min(Math.floor(parseDuration(duration) / 60), 1000);
-  const end = ctx.nowMs();
-  const bars = ctx.market.bars(c.symbol, end, count);
-  const fmt = (ms: number) => (formatDate === 2 ? String(Math.floor(ms / 1000)) : ibTime(ms));
-  session.send(HISTORICAL_DATA, {
-    reqId,
-    startDateStr: fmt(bars[0]?.timeMs ?? end),
-    endDateStr: fmt(end),
-    bars: bars.map((b) => ({
-      date: fmt(b.timeMs),
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: Math.round(b.volume / volumeUnit),
-      wap: b.wap,
-      barCount: b.count,
-    })),
-  });
-};
-
 /** Handlers by request message id. */
 export const MARKET_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
   [9, contractDetails],
   [78, optionParams],
-  [20, historical],
 ];

@@ -9,6 +9,7 @@ import { SimBook } from "../book/index.js";
 import { lastTradingDay, regularHours, SimMarket } from "../market/index.js";
 import { CURRENT_TIME, FrameReader, listenOn, MANAGED_ACCTS, NEXT_VALID_ID } from "../protocol/index.js";
 import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
+import { HISTORICAL_HANDLERS } from "./historical-handlers.js";
 import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
@@ -113,6 +114,7 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
 const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...BASIC_HANDLERS,
   ...MARKET_HANDLERS,
+  ...HISTORICAL_HANDLERS,
   ...MARKET_DATA_HANDLERS,
   ...ORDER_HANDLERS,
   ...ACCOUNT_HANDLERS,

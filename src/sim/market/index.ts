@@ -8,4 +8,5 @@ export {
   regularHours,
   tradingDaysFrom,
 } from "./calendar.js";
+export { type BarStep, dayMinuteBars, type HistoryBar, historyBars, type WhatToShow } from "./history.js";
 export { mulberry32, RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";

@@ -41,7 +41,7 @@ const MINUTES = 390;
 const YEAR_MS = 365 * 86_400_000;
 
 /** A 32-bit hash of a string (FNV-1a), to key the PRNG by seed, symbol and day. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -101,6 +101,7 @@ export class SimMarket {
   private readonly paths = new Map<string, Float64Array>();
   private readonly expiryLists = new Map<string, ReadonlySet<string>>();
   private readonly strikeLists = new Map<string, readonly number[]>();
+  private readonly rthBarLists = new Map<string, readonly SimBar[]>();
 
   constructor(readonly seed: number) {}
 
@@ -150,31 +151,48 @@ export class SimMarket {
     let end = endMs;
     for (let guard = 0; out.length < count && guard < 10; guard++) {
       if (isTradingDay(date)) {
-        const { openMs, closeMs } = regularHours(date);
-        const path = this.dayPath(symbol, date);
-        const last = Math.min(Math.floor((Math.min(end, closeMs) - openMs) / 60_000), MINUTES) - 1;
-        const random = mulberry32(hash32(`${this.seed}|${symbol}|${date}|volume`));
-        const volumes = Array.from({ length: MINUTES }, () => 20_000 + Math.floor(random() * 80_000));
-        for (let m = last; m >= 0 && out.length < count; m--) {
-          const o = path[m]!;
-          const c = path[m + 1]!;
-          const wiggle = Math.abs(c - o) * 0.3 + o * 0.0002;
-          out.push({
-            timeMs: openMs + m * 60_000,
-            open: round2(o),
-            high: round2(Math.max(o, c) + wiggle),
-            low: round2(Math.min(o, c) - wiggle),
-            close: round2(c),
-            volume: volumes[m]!,
-            wap: round2((o + c) / 2),
-            count: Math.floor(volumes[m]! / 50),
-          });
-        }
+        const day = this.rthBars(symbol, date);
+        const { openMs } = regularHours(date);
+        const last = Math.min(Math.floor((end - openMs) / 60_000), day.length) - 1;
+        for (let m = last; m >= 0 && out.length < count; m--) out.push(day[m]!);
       }
       date = previousDay(date);
       end = Number.POSITIVE_INFINITY;
     }
     return out.reverse();
+  }
+
+  /** The day's 1-minute RTH trade bars, 09:30 … 15:59 (12:59 on an early close); [] on a closed day. */
+  rthBars(symbol: string, date: string): readonly SimBar[] {
+    const key = `${symbol}|${date}`;
+    const cached = this.rthBarLists.get(key);
+    if (cached) return cached;
+    const out: SimBar[] = [];
+    if (isTradingDay(date)) {
+      const { openMs, closeMs } = regularHours(date);
+      const path = this.dayPath(symbol, date);
+      const minutes = Math.min(Math.floor((closeMs - openMs) / 60_000), MINUTES);
+      const random = mulberry32(hash32(`${this.seed}|${symbol}|${date}|volume`));
+      const volumes = Array.from({ length: MINUTES }, () => 20_000 + Math.floor(random() * 80_000));
+      for (let m = 0; m < minutes; m++) {
+        const o = path[m]!;
+        const c = path[m + 1]!;
+        const wiggle = Math.abs(c - o) * 0.3 + o * 0.0002;
+        out.push({
+          timeMs: openMs + m * 60_000,
+          open: round2(o),
+          high: round2(Math.max(o, c) + wiggle),
+          low: round2(Math.min(o, c) - wiggle),
+          close: round2(c),
+          volume: volumes[m]!,
+          wap: round2((o + c) / 2),
+          count: Math.floor(volumes[m]! / 50),
+        });
+      }
+    }
+    if (this.rthBarLists.size > 64) this.rthBarLists.delete(this.rthBarLists.keys().next().value as string);
+    this.rthBarLists.set(key, out);
+    return out;
   }
 
   /** A stock quote: one-cent spread around the path. */

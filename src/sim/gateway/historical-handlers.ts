@@ -1,0 +1,128 @@
+/**
+ * Historical bars (REQ_HISTORICAL_DATA 20) answered as IB's HMDS answers them: the window, bar
+ * size, `endDateTime`, `useRTH` and `whatToShow` of historical-request.ts, IB's own pacing for
+ * small bars, and the scenario's faults (unanswered, the pacing fault) on top.
+ */
+import { newYorkParts } from "../../events/index.js";
+import { type HistoryBar, historyBars } from "../market/index.js";
+import { HISTORICAL_DATA, ibTime, MIN_SERVER_VER } from "../protocol/index.js";
+import { pacingViolation } from "./historical-pacing.js";
+import { isRefusal, readHistoryQuery } from "./historical-request.js";
+import { known } from "./market-handlers.js";
+import { unanswered } from "./scenario.js";
+import type { Handler, Session } from "./session.js";
+
+const HMDS = "Historical Market Data Service error message:";
+const PACING = `${HMDS}Historical data request pacing violation`;
+
+/** HMDS names the data by its own words: `Trades`, `Midpoint`, `Bid_Ask`. */
+const dataName = (what: string) =>
+  what
+    .toLowerCase()
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("_");
+
+/** The scenario's pacing fault: more than `maxRequests` within `windowSeconds` of real time. */
+function scenarioPacing(session: Session): boolean {
+  const { ctx } = session;
+  const pacing = ctx.scenario.pacing;
+  if (!pacing) return false;
+  const real = ctx.realNow();
+  const times = ctx.historicalTimes;
+  while (times.length && real - times[0]! > pacing.windowSeconds * 1000) times.shift();
+  times.push(real);
+  return times.length > pacing.maxRequests;
+}
+
+/** A bar's date: `yyyyMMdd` for daily and longer bars (either format), else by formatDate. */
+function barDate(bar: HistoryBar, formatDate: number): string {
+  if (bar.daily) return newYorkParts(bar.timeMs).date.replaceAll("-", "");
+  return formatDate === 2 ? String(Math.floor(bar.timeMs / 1000)) : ibTime(bar.timeMs);
+}
+
+const historical: Handler = (session, v) => {
+  const nth = session.countRequest("historical");
+  const { ctx } = session;
+  const reqId = Number(v.reqId);
+  const request = {
+    endDateTime: String(v.endDateTime ?? ""),
+    durationStr: String(v.durationStr ?? ""),
+    barSizeSetting: String(v.barSizeSetting ?? ""),
+    useRTH: Number(v.useRTH ?? 0),
+    whatToShow: String(v.whatToShow ?? ""),
+  };
+  const formatDate = Number(v.formatDate ?? 1);
+  ctx.log({
+    event: "request",
+    kind: "historical",
+    reqId,
+    symbol: v.symbol,
+    barSize: request.barSizeSetting,
+    duration: request.durationStr,
+    clientId: session.clientId,
+  });
+  if (unanswered(ctx.scenario, "historical", nth)) {
+    ctx.log({ event: "fault", fault: "unanswered", kind: "historical", reqId });
+    return;
+  }
+  if (scenarioPacing(session)) {
+    ctx.log({ event: "fault", fault: "pacing", reqId });
+    session.error(reqId, 162, PACING);
+    return;
+  }
+  const c = known(session, reqId, v);
+  if (!c) return;
+  const now = ctx.nowMs();
+  const query = readHistoryQuery(request, now);
+  if (isRefusal(query)) {
+    session.error(reqId, query.code, query.text);
+    return;
+  }
+  const series = `${c.conId}|${String(v.exchange ?? "")}|${query.what}`;
+  const identity = `${series}|${request.endDateTime}|${request.durationStr}|${request.barSizeSetting}|${query.rth}|${formatDate}`;
+  if (
+    pacingViolation(ctx, {
+      atMs: now,
+      series,
+      identity,
+      whatToShow: query.what,
+      barSeconds: query.stepSeconds,
+    })
+  ) {
+    ctx.log({ event: "pacing", reqId, rule: "ib" });
+    session.error(reqId, 162, PACING);
+    return;
+  }
+  // The simulator keeps no option history; HMDS says so as it does for any contract without data.
+  const bars =
+    c.secType === "STK" ? historyBars(ctx.market, c.symbol, query, query.step, query.rth, query.what) : [];
+  if (bars.length === 0) {
+    session.error(
+      reqId,
+      162,
+      `${HMDS}HMDS query returned no data: ${c.localSymbol}@SMART ${dataName(query.what)}`,
+    );
+    return;
+  }
+  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100.
+  const volumeUnit = session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
+  session.send(HISTORICAL_DATA, {
+    reqId,
+    startDateStr: ibTime(query.startMs),
+    endDateStr: ibTime(query.endMs),
+    bars: bars.map((b) => ({
+      date: barDate(b, formatDate),
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: b.volume < 0 ? -1 : Math.round(b.volume / volumeUnit),
+      wap: b.wap,
+      barCount: b.count,
+    })),
+  });
+};
+
+/** Handlers by request message id. */
+export const HISTORICAL_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [[20, historical]];
