@@ -225,7 +225,8 @@ describe("the session's close and the warnings of ordinary orders", () => {
     const s = await sim({ startMs: newYorkTimeToMs("2026-02-04", 9, 29, 30), speed: 60 });
     const { ib, notices, fills } = await client(s.port, 7);
     ib.placeOrder(1, SPY, order(OrderAction.BUY, 1));
-    ib.placeOrder(2, call(690), { ...order(OrderAction.BUY, 1, { outsideRth: true }), tif: undefined });
+    const { tif: _preset, ...noTif } = order(OrderAction.BUY, 1, { outsideRth: true });
+    ib.placeOrder(2, call(690), noTif);
     await until("both fills after the open", () => fills.length === 2);
     const of = (id: number) => notices.filter((n) => n.id === id).map((n) => n.code);
     expect(of(1)).toEqual([399]);

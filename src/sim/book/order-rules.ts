@@ -15,7 +15,23 @@
  * underlying (of the strike for a put). An order is accepted when the equity with loan value
  * after it still exceeds the initial margin after it.
  */
-import type { BookContract, Holding } from "./book.js";
+
+/** What the rules read of a contract (the book's contracts have these and more). */
+export interface RuleContract {
+  readonly conId: number;
+  readonly symbol: string;
+  readonly secType: "STK" | "OPT";
+  readonly strike: number;
+  readonly right: "" | "C" | "P";
+  readonly multiplier: string;
+}
+type BookContract = RuleContract;
+
+/** What the rules read of a holding. */
+interface Holding {
+  readonly contract: RuleContract;
+  readonly quantity: number;
+}
 
 /** Options classes quoted in $0.01 at every price (the Penny Program's first classes). */
 const ALL_PENNY_CLASSES: ReadonlySet<string> = new Set(["SPY", "QQQ", "IWM"]);
@@ -152,9 +168,9 @@ export function covered(impact: MarginImpact): boolean {
 }
 
 /** The holdings as the margin rules see them, marked by `mark` (and the underlying by `underlying`). */
-export function marginPositions(
-  holdings: Iterable<Holding>,
-  mark: (c: BookContract) => number,
+export function marginPositions<C extends RuleContract>(
+  holdings: Iterable<Holding & { readonly contract: C }>,
+  mark: (c: C) => number,
   underlying: (symbol: string) => number,
 ): MarginPosition[] {
   return [...holdings].map((h) => ({
