@@ -27,31 +27,12 @@ import {
   riskExposure,
 } from "../projections/index.js";
 import type { LiveConfig } from "./config.js";
-import type {
-  ExecutionReport,
-  GatewayClient,
-  OpenOrderReport,
-  OrderEvents,
-  OrderRequest,
-} from "./gateway.js";
+import type { ExecutionReport, GatewayClient, OpenOrderReport, OrderEvents } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
+import { checkInitialMargin, orderRequest } from "./margin-check.js";
 
 /** Order error codes that mean the order was not accepted (IB's reason is the message). */
 const REJECTION_CODES: ReadonlySet<number> = new Set([110, 200, 201, 203]);
-
-/** The gateway's order for an intent, tagged with `orderRef` (the decision's id). */
-function orderRequest(intent: OrderIntent, orderRef: string, account: string): Omit<OrderRequest, "orderId"> {
-  return {
-    contract: intent.contract,
-    side: intent.side,
-    quantity: intent.quantity,
-    orderType: intent.orderType,
-    limitPriceUsd: intent.limitPriceUsd,
-    tif: intent.tif,
-    orderRef,
-    account,
-  };
-}
 
 /** What we sent, and what links its answers back to the decision. */
 interface OrderLink {
@@ -192,46 +173,19 @@ export class OrderRouter implements OrderEvents {
     gateway.sendOrder({ orderId, ...orderRequest(intent, decision.id, account) });
   }
 
-  /**
-   * The pre-trade what-if: an entry (an order that does not only reduce) is refused, rule
-   * `initial-margin`, when the gateway says it would raise the initial margin by more than
-   * `risk.maxInitialMarginUsd`, or when it cannot say (an error or no answer: an entry is never
-   * sent blind past a limit the user set). Dry runs send nothing, so they do not ask.
-   */
+  /** The pre-trade what-if (margin-check.ts), for an entry that is not only reducing. */
   private async marginCheck(intent: OrderIntent, decisionId: string): Promise<RiskRefusal | null> {
-    const limit = this.config.risk.maxInitialMarginUsd;
-    if (limit === undefined || this.config.dryRun) return null;
-    const held = riskExposure(
-      this.book.state,
-      { stream: LIVE_STREAM, session: this.session.id! },
-      intent,
-    ).held;
-    if (isReducing(intent, held)) return null;
+    if (this.config.risk.maxInitialMarginUsd === undefined || this.config.dryRun) return null;
+    const scope = { stream: LIVE_STREAM, session: this.session.id! };
+    if (isReducing(intent, riskExposure(this.book.state, scope, intent).held)) return null;
     const { gateway, account } = this.target();
     if (!gateway?.isConnected) return null;
-    // alpha: requests under 5 s timed out in snapshot mode; the config keeps requestTimeoutSeconds ≥ 5.
-    const timeoutMs = Math.max(5000, this.config.requestTimeoutSeconds * 1000);
-    const what = `${intent.side} ${intent.quantity} ${contractKey(intent.contract)}`;
-    try {
-      const preview = await gateway.whatIf(orderRequest(intent, `what-if ${decisionId}`, account), timeoutMs);
-      this.logger.info({ preview }, "what-if margin");
-      const change = preview.initMarginChangeUsd;
-      if (change === null)
-        return {
-          rule: "initial-margin",
-          detail: `${what}: the gateway's what-if (order ${preview.orderId}) gave no initial margin change; entry refused under risk.maxInitialMarginUsd ${limit}`,
-        };
-      if (change <= limit) return null;
-      return {
-        rule: "initial-margin",
-        detail: `${what} would raise the initial margin by ${change.toFixed(2)} USD (${preview.initMarginBeforeUsd?.toFixed(2)} → ${preview.initMarginAfterUsd?.toFixed(2)}, the gateway's what-if order ${preview.orderId}), over risk.maxInitialMarginUsd ${limit}; raise the limit or trade smaller`,
-      };
-    } catch (error) {
-      return {
-        rule: "initial-margin",
-        detail: `${what}: the gateway's what-if failed (${(error as Error).message}); entries are refused under risk.maxInitialMarginUsd until it answers`,
-      };
-    }
+    return checkInitialMargin(
+      gateway,
+      orderRequest(intent, `what-if ${decisionId}`, account),
+      this.config,
+      this.logger,
+    );
   }
 
   /**
@@ -251,6 +205,7 @@ export class OrderRouter implements OrderEvents {
       const link = order.correlation ? this.byRef.get(order.correlation) : undefined;
       if (!link || stillOpen.has(link.decisionId)) continue;
       settled += 1;
+      this.settled.add(`${link.clientId}:${link.orderId}`);
       this.session.record([
         {
           ts: this.session.now(),
