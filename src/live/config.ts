@@ -94,6 +94,12 @@ export const LiveConfigSchema = z
         allowShortOptions: z.boolean().default(false),
         /** Orders on delayed or frozen quotes: refused unless true, and never true for a live account. */
         allowDelayedData: z.boolean().default(false),
+        /**
+         * Before an entry, a what-if order asks the gateway what it would do to the account's
+         * margin; the entry is refused (rule initial-margin) when the initial margin would grow by
+         * more than this, USD. Absent: no what-if is asked.
+         */
+        maxInitialMarginUsd: z.number().positive().optional(),
       })
       .strict()
       .default({

@@ -165,12 +165,12 @@ export class LiveCycle {
       if (this.parts.stopping()) break;
       if (i > 0) await this.parts.sleep(config.symbolPauseMs);
       await market.gather(gateway, symbol, heldOptions(book.state), counts);
-      this.decide(cycle, symbol);
+      await this.decide(cycle, symbol);
     }
     return { status: counts.errors + counts.timeouts > 0 ? "partial" : "ok" };
   }
 
-  private decide(cycle: number, symbol: string): void {
+  private async decide(cycle: number, symbol: string): Promise<void> {
     const { session, runner, router, logger } = this.parts;
     // The id first: the strategy knows its decision by it, and its order events carry it.
     const decisionId = this.parts.newDecisionId(session.now());
@@ -189,7 +189,7 @@ export class LiveCycle {
       },
     ]);
     logger.info({ cycle, symbol, action: decision.action, reason: decision.reason }, "decision");
-    for (const intent of decision.intents) router.act(intent, stored as StoredEvent);
+    for (const intent of decision.intents) await router.act(intent, stored as StoredEvent);
   }
 }
 

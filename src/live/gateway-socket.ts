@@ -21,11 +21,12 @@ import { priceOrNull } from "./snapshot-ticks.js";
 
 /**
  * Codes that are warnings about a request that goes on: 2100–2199, 10167 (not subscribed:
- * "displaying delayed market data", the data follows) and 10090 (part of the data is not
- * subscribed, the rest follows). Every other code on a request id ends it.
+ * "displaying delayed market data", the data follows), 10090 (part of the data is not
+ * subscribed, the rest follows), and an order's 399 (not placed until the open) and 10349 (TIF
+ * set from the preset). Every other code on a request (or what-if order) id ends it.
  */
 export function endsNoRequest(code: number): boolean {
-  return (code >= 2100 && code < 2200) || code === 10167 || code === 10090;
+  return (code >= 2100 && code < 2200) || code === 10167 || code === 10090 || code === 399 || code === 10349;
 }
 
 interface Pending {

@@ -82,6 +82,31 @@ export interface OpenOrderReport {
   contract: Contract;
 }
 
+/** An order as live sends it (the intent, its id, its decision as orderRef, its account). */
+export interface OrderRequest {
+  orderId: number;
+  contract: Contract;
+  side: "BUY" | "SELL";
+  quantity: number;
+  orderType: "MKT" | "LMT";
+  limitPriceUsd?: number | undefined;
+  tif: "DAY" | "IOC" | "GTC";
+  orderRef: string;
+  account: string;
+}
+
+/** What the gateway answered a what-if order with: the order's effect on the account's margin. */
+export interface MarginPreview {
+  orderId: number;
+  initMarginBeforeUsd: number | null;
+  initMarginChangeUsd: number | null;
+  initMarginAfterUsd: number | null;
+  maintMarginChangeUsd: number | null;
+  equityWithLoanChangeUsd: number | null;
+  commissionUsd: number | null;
+  warningText: string;
+}
+
 /** A request the gateway did not answer in time; the subscription was cancelled. */
 export class GatewayTimeout extends Error {
   constructor(

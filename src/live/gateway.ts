@@ -11,14 +11,19 @@ import {
   type Order as IbOrder,
   type OrderState as IbOrderState,
   OptionType,
-  OrderAction,
-  OrderType,
   SecType,
 } from "@stoqey/ib";
 import type { Bar, Contract, PayloadOf } from "../events/index.js";
 import { GatewaySocket } from "./gateway-socket.js";
-import type { ContractHours, OpenOrderReport, SnapshotResult } from "./gateway-types.js";
-import { fromIbContract, openOrderReport, toIbContract } from "./ib-contracts.js";
+import {
+  type ContractHours,
+  GatewayTimeout,
+  type MarginPreview,
+  type OpenOrderReport,
+  type OrderRequest,
+  type SnapshotResult,
+} from "./gateway-types.js";
+import { fromIbContract, marginPreview, openOrderReport, toIbContract, toIbOrder } from "./ib-contracts.js";
 import { SnapshotTicks } from "./snapshot-ticks.js";
 
 export * from "./gateway-types.js";
@@ -367,24 +372,41 @@ export class GatewayClient extends GatewaySocket {
    * Send an order under an id from `allocateOrderId`, to `account`, tagged with `orderRef` (the
    * decision's id) so its fills can be linked back after a restart or from another client id.
    */
-  sendOrder(order: {
-    orderId: number;
-    contract: Contract;
-    side: "BUY" | "SELL";
-    quantity: number;
-    orderType: "MKT" | "LMT";
-    limitPriceUsd?: number | undefined;
-    orderRef: string;
-    account: string;
-  }): void {
-    this.ib.placeOrder(order.orderId, toIbContract(order.contract), {
-      action: order.side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
-      orderType: order.orderType === "MKT" ? OrderType.MKT : OrderType.LMT,
-      totalQuantity: order.quantity,
-      ...(order.limitPriceUsd === undefined ? {} : { lmtPrice: order.limitPriceUsd }),
-      orderRef: order.orderRef,
-      ...(order.account ? { account: order.account } : {}),
-      transmit: true,
+  sendOrder(order: OrderRequest): void {
+    this.ib.placeOrder(order.orderId, toIbContract(order.contract), toIbOrder(order));
+  }
+
+  /**
+   * Ask what `order` would do to the account's margin (IB's what-if: answered by an open order
+   * carrying the figures; nothing is placed). Takes its own order id. An order error on that id
+   * (201 for too little equity, 110 off the price grid…) rejects with GatewayRequestError.
+   */
+  whatIf(order: Omit<OrderRequest, "orderId">, timeoutMs: number): Promise<MarginPreview> {
+    const orderId = this.allocateOrderId();
+    return new Promise((resolve, reject) => {
+      const on = (id: number, _contract: IbContract, sent: IbOrder, state: IbOrderState) => {
+        if (id !== orderId || sent.whatIf !== true) return;
+        finish();
+        resolve(marginPreview(orderId, state));
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        this.pending.delete(orderId);
+        this.ib.off(EventName.openOrder, on);
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new GatewayTimeout(`what-if order ${orderId}`, timeoutMs));
+      }, timeoutMs);
+      // Order errors carry the order id where request errors carry the request id.
+      this.pending.set(orderId, {
+        reject: (error) => {
+          finish();
+          reject(error);
+        },
+      });
+      this.ib.on(EventName.openOrder, on);
+      this.ib.placeOrder(orderId, toIbContract(order.contract), toIbOrder({ ...order, orderId }, true));
     });
   }
 

@@ -8,10 +8,46 @@ import {
   type Order as IbOrder,
   type OrderState as IbOrderState,
   OptionType,
+  OrderAction,
+  OrderType,
   SecType,
+  TimeInForce,
 } from "@stoqey/ib";
 import type { Contract } from "../events/index.js";
-import type { ExecutionReport, OpenOrderReport } from "./gateway-types.js";
+import type { ExecutionReport, MarginPreview, OpenOrderReport, OrderRequest } from "./gateway-types.js";
+
+/**
+ * Our order → the client's. The TIF is always sent: an order without one takes the account's
+ * preset, and IB says so with 10349 on every order.
+ */
+export function toIbOrder(order: OrderRequest, whatIf = false): IbOrder {
+  return {
+    action: order.side === "BUY" ? OrderAction.BUY : OrderAction.SELL,
+    orderType: order.orderType === "MKT" ? OrderType.MKT : OrderType.LMT,
+    totalQuantity: order.quantity,
+    ...(order.limitPriceUsd === undefined ? {} : { lmtPrice: order.limitPriceUsd }),
+    tif: order.tif === "GTC" ? TimeInForce.GTC : order.tif === "IOC" ? TimeInForce.IOC : TimeInForce.DAY,
+    orderRef: order.orderRef,
+    ...(order.account ? { account: order.account } : {}),
+    transmit: true,
+    ...(whatIf ? { whatIf: true } : {}),
+  };
+}
+
+/** A what-if answer's margin figures (IB leaves a figure unset as Double.MAX_VALUE). */
+export function marginPreview(orderId: number, state: IbOrderState): MarginPreview {
+  const usd = (x: number | undefined) => (x === undefined || !(Math.abs(x) < 1e300) ? null : x);
+  return {
+    orderId,
+    initMarginBeforeUsd: usd(state.initMarginBefore),
+    initMarginChangeUsd: usd(state.initMarginChange),
+    initMarginAfterUsd: usd(state.initMarginAfter),
+    maintMarginChangeUsd: usd(state.maintMarginChange),
+    equityWithLoanChangeUsd: usd(state.equityWithLoanChange),
+    commissionUsd: usd(state.commission),
+    warningText: state.warningText ?? "",
+  };
+}
 
 /** Our contract → the client's. */
 export function toIbContract(contract: Contract): IbContract {

@@ -29,6 +29,10 @@ import {
 import type { LiveConfig } from "./config.js";
 import type { ExecutionReport, GatewayClient, OpenOrderReport, OrderEvents } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
+import { checkInitialMargin, orderRequest } from "./margin-check.js";
+
+/** Order error codes that mean the order was not accepted (IB's reason is the message). */
+const REJECTION_CODES: ReadonlySet<number> = new Set([110, 200, 201, 203]);
 
 /** What we sent, and what links its answers back to the decision. */
 interface OrderLink {
@@ -57,6 +61,8 @@ export class OrderRouter implements OrderEvents {
   /** Commission reports that came before their execution. */
   private readonly earlyCommissions = new Map<string, Parameters<OrderRouter["commission"]>>();
   private readonly foreign = new Set<string>();
+  /** `clientId:orderId` of orders already journaled as cancelled or rejected. */
+  private readonly settled = new Set<string>();
   private highestOrderId = 0;
   /** New entries are refused while the book and the broker disagree (set by reconciliation). */
   entriesHalted: string | null = null;
@@ -96,15 +102,24 @@ export class OrderRouter implements OrderEvents {
       case "CommissionReported":
         this.commissionIds.add(event.payload.execId);
         break;
+      case "OrderCancelled":
+      case "OrderRejected": {
+        const link = event.correlation ? this.byRef.get(event.correlation) : undefined;
+        if (link) this.settled.add(`${link.clientId}:${link.orderId}`);
+        break;
+      }
       default:
         break;
     }
   }
 
-  /** Risk checks, then the intent is journaled (durably) before anything is sent. */
-  act(intent: OrderIntent, decision: StoredEvent): void {
+  /**
+   * Risk checks (and, for an entry with `risk.maxInitialMarginUsd`, the gateway's what-if), then
+   * the intent is journaled (durably) before anything is sent.
+   */
+  async act(intent: OrderIntent, decision: StoredEvent): Promise<void> {
     const base = { causation: decision.id, correlation: decision.id };
-    const refusal = this.riskCheck(intent);
+    const refusal = this.riskCheck(intent) ?? (await this.marginCheck(intent, decision.id));
     if (refusal) {
       this.session.record([
         {
@@ -155,16 +170,22 @@ export class OrderRouter implements OrderEvents {
       },
     ]);
     this.link({ decisionId: decision.id, submittedId: submitted!.id, intent, orderId, clientId });
-    gateway.sendOrder({
-      orderId,
-      contract: intent.contract,
-      side: intent.side,
-      quantity: intent.quantity,
-      orderType: intent.orderType,
-      limitPriceUsd: intent.limitPriceUsd,
-      orderRef: decision.id,
-      account,
-    });
+    gateway.sendOrder({ orderId, ...orderRequest(intent, decision.id, account) });
+  }
+
+  /** The pre-trade what-if (margin-check.ts), for an entry that is not only reducing. */
+  private async marginCheck(intent: OrderIntent, decisionId: string): Promise<RiskRefusal | null> {
+    if (this.config.risk.maxInitialMarginUsd === undefined || this.config.dryRun) return null;
+    const scope = { stream: LIVE_STREAM, session: this.session.id! };
+    if (isReducing(intent, riskExposure(this.book.state, scope, intent).held)) return null;
+    const { gateway, account } = this.target();
+    if (!gateway?.isConnected) return null;
+    return checkInitialMargin(
+      gateway,
+      orderRequest(intent, `what-if ${decisionId}`, account),
+      this.config,
+      this.logger,
+    );
   }
 
   /**
@@ -184,6 +205,7 @@ export class OrderRouter implements OrderEvents {
       const link = order.correlation ? this.byRef.get(order.correlation) : undefined;
       if (!link || stillOpen.has(link.decisionId)) continue;
       settled += 1;
+      this.settled.add(`${link.clientId}:${link.orderId}`);
       this.session.record([
         {
           ts: this.session.now(),
@@ -227,12 +249,42 @@ export class OrderRouter implements OrderEvents {
     permId: number,
     lastFill: number,
   ): void {
-    const link = this.byOrderId.get(`${this.target().clientId}:${orderId}`);
+    const key = `${this.target().clientId}:${orderId}`;
+    const link = this.byOrderId.get(key);
     const base = {
       ts: this.session.now(),
       causation: link?.submittedId ?? null,
       correlation: link?.decisionId ?? null,
     };
+    this.recordStatus(base, orderId, status, filled, remaining, avg, permId, lastFill);
+    // The bot never cancels its orders: a Cancelled it did not hear a reason for is the gateway's
+    // own — a DAY order at its session's close, or a cancel from outside this bot.
+    if (link && status === "Cancelled" && !this.settled.has(key)) {
+      this.settled.add(key);
+      this.session.record([
+        {
+          ...base,
+          type: "OrderCancelled",
+          version: 1,
+          payload: {
+            orderId,
+            reason: `cancelled by the gateway with ${filled} of ${filled + remaining} filled: a DAY order ends at its session's close (or it was cancelled outside this bot)`,
+          },
+        },
+      ]);
+    }
+  }
+
+  private recordStatus(
+    base: { ts: number; causation: string | null; correlation: string | null },
+    orderId: number,
+    status: string,
+    filled: number,
+    remaining: number,
+    avg: number,
+    permId: number,
+    lastFill: number,
+  ): void {
     try {
       this.session.record([
         {
@@ -358,10 +410,17 @@ export class OrderRouter implements OrderEvents {
     if (link) this.byOrderId.set(`${report.clientId}:${report.orderId}`, link);
   }
 
-  /** A gateway notice on an order id of ours: 202 cancelled, 201 rejected. */
+  /**
+   * A gateway notice on an order id of ours: 202 cancelled; 201 (margin, permissions), 110 (off
+   * the price grid), 200 and 203 (no such contract, not allowed) rejected, with IB's reason. Any
+   * other code on an order (399, 10349, 2109…) is a warning: the order goes on, the notice is
+   * journaled by whoever called and nothing is settled.
+   */
   orderNotice(code: number, orderId: number, message: string): void {
-    const link = this.byOrderId.get(`${this.target().clientId}:${orderId}`);
-    if (!link || (code !== 202 && code !== 201)) return;
+    const key = `${this.target().clientId}:${orderId}`;
+    const link = this.byOrderId.get(key);
+    if (!link || this.settled.has(key) || !(code === 202 || REJECTION_CODES.has(code))) return;
+    this.settled.add(key);
     const base = { ts: this.session.now(), causation: link.submittedId, correlation: link.decisionId };
     if (code === 202)
       this.session.record([
@@ -369,7 +428,7 @@ export class OrderRouter implements OrderEvents {
       ]);
     else
       this.session.record([
-        { ...base, type: "OrderRejected", version: 1, payload: { orderId, code: 201, reason: message } },
+        { ...base, type: "OrderRejected", version: 1, payload: { orderId, code, reason: message } },
       ]);
   }
 

@@ -138,7 +138,8 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
       const order = find(state, event.stream, event.payload.orderId);
       if (!order) return state;
       const p = event.payload;
-      const phase = phaseOfStatus(p.status, order);
+      // A status never moves an ended order to another end: IB follows a 201 with Cancelled.
+      const phase = FINAL.has(order.phase) ? order.phase : phaseOfStatus(p.status, order);
       const updated = { ...order, gatewayState: p.status };
       if (phase === order.phase) return put(state, { ...updated, updatedSeq: event.seq });
       return put(

@@ -390,7 +390,8 @@ describe("orders like a paper account", () => {
   });
 
   it("fills beyond the displayed size in parts", async () => {
-    const s = await sim({ speed: 120 });
+    // 150 calls cost more than the default 100 000 USD account holds (IB would answer 201).
+    const s = await sim({ speed: 120, scenario: { accountEquityUsd: 1_000_000 } });
     const { ib, codes } = await client(s.port, 7);
     const fills: number[] = [];
     const statuses: string[] = [];

@@ -12,6 +12,10 @@ const Params = z
     putCycle: z.number().int().default(2),
     exitCycle: z.number().int().default(3),
     quantity: z.number().int().default(1),
+    /** Entries as LMT at this price (default MKT). */
+    limitPriceUsd: z.number().positive().optional(),
+    /** The entry buys the underlying stock instead of the call. */
+    stockEntry: z.boolean().default(false),
   })
   .strict();
 type Params = z.infer<typeof Params>;
@@ -39,12 +43,27 @@ export const probe: Strategy<Params, { call: Contract | null }> = {
   decide(state, input, params) {
     const option = (right: "C" | "P") =>
       input.options.find((q) => q.contract.secType === "OPT" && q.contract.right === right)?.contract;
+    const limit = params.limitPriceUsd;
     const order = (contract: Contract, side: "BUY" | "SELL", purpose: "entry" | "exit"): Decision => ({
       action: purpose === "entry" ? "enter" : "exit",
       reason: `cycle ${input.cycle}`,
-      intents: [{ contract, side, quantity: params.quantity, orderType: "MKT", tif: "DAY", purpose }],
+      intents: [
+        purpose === "entry" && limit !== undefined
+          ? {
+              contract,
+              side,
+              quantity: params.quantity,
+              orderType: "LMT",
+              limitPriceUsd: limit,
+              tif: "DAY",
+              purpose,
+            }
+          : { contract, side, quantity: params.quantity, orderType: "MKT", tif: "DAY", purpose },
+      ],
       signals: {},
     });
+    const stock = input.underlying?.contract;
+    if (params.stockEntry && input.cycle === params.callCycle && stock) return order(stock, "BUY", "entry");
     const call = option("C");
     const put = option("P");
     if (input.cycle === params.callCycle && call && !state.call) return order(call, "BUY", "entry");

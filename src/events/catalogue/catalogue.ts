@@ -279,7 +279,7 @@ const OrderRefused = z.object({
   version: z.literal(1),
   payload: z.object({
     intent: OrderIntentSchema,
-    // "short-option", "position-mismatch", "broker-position" and "delayed-data" were added without a new version: the enum only widened, so every stored v1 payload still parses.
+    // "short-option", "position-mismatch", "broker-position", "delayed-data" and "initial-margin" were added without a new version: the enum only widened, so every stored v1 payload still parses.
     rule: z.enum([
       "max-position",
       "max-open-orders",
@@ -290,6 +290,7 @@ const OrderRefused = z.object({
       "short-option",
       "broker-position",
       "delayed-data",
+      "initial-margin",
     ]),
     detail: z.string(),
   }),

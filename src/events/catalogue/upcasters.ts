@@ -28,9 +28,13 @@ const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
  * 1100–1102 connectivity warnings, the rest errors.
  */
 export function noticeSeverity(code: number): "info" | "warning" | "error" {
+  // "Order Event Warning": an order attribute IB ignored (outside RTH); the order goes on.
+  if (code === 2109) return "warning";
   if (code >= 2100 && code < 2200) return "info";
   if (code >= 1100 && code <= 1102) return "warning";
   if (code === 10197 || code === 2110 || code === 399) return "warning";
+  // An order's TIF taken from the account's preset: the order goes on (not an error, not a cancel).
+  if (code === 10349) return "warning";
   // Not subscribed, but the data follows (delayed, or the subscribed part).
   if (code === 10167 || code === 10090) return "warning";
   return "error";

@@ -3,10 +3,23 @@
  * belongs to the simulator process, not to a connection, so a client that reconnects (a new
  * clientId after a SIGKILL) recovers everything with reqExecutions / reqOpenOrders / reqPositions.
  * Orders match like a paper account: marketable orders fill at the touch up to the displayed size,
- * the rest works and fills as the simulated quotes cross it while the clock advances.
+ * the rest works and fills as the simulated quotes cross it while the clock advances, in the
+ * contract's regular session only. Stops wait for their trigger; bracket children for their
+ * parent's fill (then one fill cancels the others); a DAY order is cancelled at its session's
+ * close. Order ids are kept per client id, as IB keeps them.
  */
 import { newYorkParts } from "../../events/index.js";
 import type { SimMarket, SimOption, SimQuote } from "../market/index.js";
+import {
+  commissionOf,
+  covered,
+  insufficientEquityText,
+  type MarginImpact,
+  marginImpact,
+  marginPositions,
+  multiplierOf,
+} from "./order-rules.js";
+import { sessionOpen, stopTriggered, workingSession } from "./order-timing.js";
 
 /** A contract as the book keeps it (IB's field names). */
 export interface BookContract {
@@ -22,6 +35,13 @@ export interface BookContract {
   localSymbol: string;
   tradingClass: string;
 }
+
+/** The order types the simulated account takes. */
+export type BookOrderType = "MKT" | "LMT" | "STP" | "STP LMT";
+export const BOOK_ORDER_TYPES: ReadonlySet<string> = new Set(["MKT", "LMT", "STP", "STP LMT"]);
+
+/** The book's key of an order: IB keeps one id sequence per client id. */
+export const orderKey = (clientId: number, orderId: number): string => `${clientId}:${orderId}`;
 
 export type OrderStatusName =
   | "PreSubmitted"
@@ -39,9 +59,22 @@ export interface BookOrder {
   readonly action: "BUY" | "SELL";
   /** Mutable: placing an order again with the same id modifies it, as on a real gateway. */
   totalQuantity: number;
-  readonly orderType: "MKT" | "LMT";
+  readonly orderType: BookOrderType;
   lmtPrice: number | undefined;
+  /** The stop price of STP and STP LMT. */
+  auxPrice: number | undefined;
   readonly tif: string;
+  /** The bracket parent's order id (same client), 0 for none. */
+  readonly parentId: number;
+  readonly outsideRth: boolean;
+  /** False while held by `transmit: false` (IB keeps it untransmitted and says nothing). */
+  transmitted: boolean;
+  /** Set once the (simulated) exchange has it: the gateway's fill delay after transmission. */
+  released: boolean;
+  /** A stop that has triggered (it then works as MKT, or as LMT for STP LMT). */
+  triggered: boolean;
+  /** When a DAY order is cancelled: its session's close; undefined for GTC. */
+  expiresMs: number | undefined;
   readonly account: string;
   readonly orderRef: string;
   readonly placedMs: number;
@@ -97,12 +130,29 @@ export interface BookOptions {
   startingCashUsd: number;
 }
 
+/** What placement takes: the order as the client sent it. */
+export type NewOrder = Omit<
+  BookOrder,
+  | "permId"
+  | "status"
+  | "filled"
+  | "avgFillPrice"
+  | "lastFillPrice"
+  | "lastFillMs"
+  | "placedMs"
+  | "rested"
+  | "triggered"
+  | "expiresMs"
+  | "released"
+>;
+
 /** Minimum simulated time between two partial fills of one order (the displayed size refills). */
 const REFILL_MS = 1_000;
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export class SimBook {
-  readonly orders = new Map<number, BookOrder>();
+  /** By `orderKey(clientId, orderId)`. */
+  readonly orders = new Map<string, BookOrder>();
   readonly executions: BookExecution[] = [];
   readonly holdings = new Map<number, Holding>();
   private readonly listeners: ((e: BookEvent) => void)[] = [];
@@ -110,10 +160,28 @@ export class SimBook {
   private execSeq = 0;
   private cashUsd: number;
   private commissionsUsd = 0;
-  nextOrderId = 1;
+  /** The next valid order id of each client id. */
+  private readonly nextIds = new Map<number, number>();
+  /** Orders whose placement the client has heard of (an untransmitted one is not, until it goes). */
+  private readonly announced = new WeakSet<BookOrder>();
 
   constructor(private readonly options: BookOptions) {
     this.cashUsd = options.startingCashUsd;
+  }
+
+  /** The next valid order id of `clientId` (NEXT_VALID_ID): one sequence per client id. */
+  nextOrderId(clientId: number): number {
+    return this.nextIds.get(clientId) ?? 1;
+  }
+
+  /** An id the client used: its sequence moves past it. */
+  useOrderId(clientId: number, orderId: number): void {
+    this.nextIds.set(clientId, Math.max(this.nextOrderId(clientId), orderId + 1));
+  }
+
+  /** The order `clientId` knows by `orderId`. */
+  order(clientId: number, orderId: number): BookOrder | undefined {
+    return this.orders.get(orderKey(clientId, orderId));
   }
 
   /** Subscribe to order and fill events. */
@@ -132,8 +200,51 @@ export class SimBook {
       : this.options.market.stockQuote(c.symbol, nowMs);
   }
 
+  /**
+   * What trading `quantity` of `contract` at `priceUsd` (undefined: at the touch) would do to the
+   * account's margin: the figures of IB's what-if answer and of its 201 for too little equity.
+   */
+  marginImpact(
+    contract: BookContract,
+    action: "BUY" | "SELL",
+    quantity: number,
+    priceUsd: number | undefined,
+    nowMs: number,
+  ): MarginImpact {
+    const q = this.quote(contract, nowMs);
+    const underlying = (symbol: string) => {
+      const s = this.options.market.stockQuote(symbol, nowMs);
+      return (s.bid + s.ask) / 2;
+    };
+    const positions = marginPositions(this.holdings.values(), (c) => this.mark(c, nowMs), underlying);
+    return marginImpact(this.cashUsd, positions, {
+      contract,
+      quantity: action === "BUY" ? quantity : -quantity,
+      markUsd: (q.bid + q.ask) / 2,
+      underlyingUsd: underlying(contract.symbol),
+      priceUsd: priceUsd ?? (action === "BUY" ? q.ask : q.bid),
+    });
+  }
+
   /** A refusal for this order, or undefined if the account accepts it. */
-  refusal(contract: BookContract, action: "BUY" | "SELL", quantity: number): Refusal | undefined {
+  refusal(
+    contract: BookContract,
+    action: "BUY" | "SELL",
+    quantity: number,
+    priceUsd?: number,
+    nowMs?: number,
+  ): Refusal | undefined {
+    const short = this.shortOptionRefusal(contract, action, quantity);
+    if (short || nowMs === undefined) return short;
+    const impact = this.marginImpact(contract, action, quantity, priceUsd, nowMs);
+    return covered(impact) ? undefined : { code: 201, text: insufficientEquityText(impact) };
+  }
+
+  private shortOptionRefusal(
+    contract: BookContract,
+    action: "BUY" | "SELL",
+    quantity: number,
+  ): Refusal | undefined {
     if (!this.options.rejectShortOptions || contract.secType !== "OPT" || action !== "SELL") return undefined;
     const held = this.holdings.get(contract.conId)?.quantity ?? 0;
     const working = [...this.orders.values()]
@@ -151,16 +262,18 @@ export class SimBook {
    * Accept an order: PreSubmitted now; the caller moves it to Submitted and matches it. A refused
    * order is recorded straight as Cancelled (it never worked), so completed orders list it.
    */
-  place(
-    order: Omit<
-      BookOrder,
-      "permId" | "status" | "filled" | "avgFillPrice" | "lastFillPrice" | "lastFillMs" | "placedMs" | "rested"
-    >,
-    nowMs: number,
-    refused = false,
-  ): BookOrder {
-    this.nextOrderId = Math.max(this.nextOrderId, order.orderId + 1);
-    const placed: BookOrder = {
+  place(order: NewOrder, nowMs: number, refused = false): BookOrder {
+    const placed = this.draft(order, nowMs, refused);
+    this.orders.set(orderKey(order.clientId, order.orderId), placed);
+    const parent = order.parentId ? this.order(order.clientId, order.parentId) : undefined;
+    // A child sent to release its held parent is announced with it, parent first (transmit).
+    if (refused || (placed.transmitted && parent?.transmitted !== false)) this.announce(placed);
+    return placed;
+  }
+
+  /** The order as placement would keep it, not stored: a what-if's answer is built from it. */
+  draft(order: NewOrder, nowMs: number, refused = false): BookOrder {
+    return {
       ...order,
       // Unique and non-zero; IBApiNext matches open orders by permId.
       permId: 1_000_000 + ++this.permSeq,
@@ -171,16 +284,58 @@ export class SimBook {
       lastFillPrice: 0,
       lastFillMs: Number.NEGATIVE_INFINITY,
       rested: false,
+      triggered: false,
+      released: false,
+      // A DAY order lives to the close of the session it works in (the next one after a close).
+      expiresMs: order.tif === "GTC" ? undefined : workingSession(order.contract.secType, nowMs).closeMs,
       ...(refused ? { completedMs: nowMs, completedStatus: "Rejected" } : {}),
     };
-    this.orders.set(order.orderId, placed);
-    this.emit({ type: "order", order: placed });
-    return placed;
   }
 
-  /** PreSubmitted → Submitted, as the order reaches the (simulated) exchange. */
-  submit(order: BookOrder): void {
-    if (order.status !== "PreSubmitted") return;
+  private announce(order: BookOrder): void {
+    this.announced.add(order);
+    this.emit({ type: "order", order });
+  }
+
+  /**
+   * Transmit an order held by `transmit: false`, and the bracket it belongs to: its parent and
+   * every held child of that parent, parent first. Returns the orders transmitted.
+   */
+  transmit(order: BookOrder): BookOrder[] {
+    const parent = order.parentId ? this.order(order.clientId, order.parentId) : undefined;
+    const root = parent ?? order;
+    const group = [root, ...this.children(root)].filter((o) => !this.announced.has(o));
+    for (const o of group) {
+      o.transmitted = true;
+      this.announce(o);
+    }
+    return group;
+  }
+
+  /** The exchange has the orders (after the gateway's delay): they may work from now on. */
+  release(orders: readonly BookOrder[], nowMs: number): void {
+    for (const o of orders) o.released = true;
+    this.match(nowMs);
+  }
+
+  /** The bracket children of `parent` (same client, its id as parentId). */
+  children(parent: BookOrder): BookOrder[] {
+    return [...this.orders.values()].filter(
+      (o) => o.clientId === parent.clientId && o.parentId === parent.orderId && o !== parent,
+    );
+  }
+
+  /**
+   * PreSubmitted → Submitted, as the order reaches the (simulated) exchange. A stop stays
+   * PreSubmitted until it triggers (IB holds it), a bracket child until its parent fills, and any
+   * order until its contract's session opens.
+   */
+  submit(order: BookOrder, nowMs: number): void {
+    if (order.status !== "PreSubmitted" || !order.released) return;
+    if (!sessionOpen(order.contract.secType, nowMs)) return;
+    if (isStop(order) && !order.triggered) return;
+    const parent = order.parentId ? this.order(order.clientId, order.parentId) : undefined;
+    if (parent && parent.status !== "Filled") return;
     order.status = "Submitted";
     this.emit({ type: "order", order });
   }
@@ -190,25 +345,59 @@ export class SimBook {
     if (!isWorking(order)) return false;
     order.status = "PendingCancel";
     this.emit({ type: "order", order });
+    this.end(order, nowMs, "Cancelled by Trader");
+    for (const child of this.children(order)) this.end(child, nowMs, "Cancelled by Trader");
+    return true;
+  }
+
+  /** Cancelled by the system (no PendingCancel): an expiry, or a bracket sibling that filled. */
+  private end(order: BookOrder, nowMs: number, why: string): void {
+    if (!isWorking(order) && order.status !== "PendingCancel") return;
     order.status = "Cancelled";
     order.completedMs = nowMs;
-    order.completedStatus = "Cancelled by Trader";
-    this.emit({ type: "order", order });
-    return true;
+    order.completedStatus = why;
+    if (order.transmitted) this.emit({ type: "order", order });
   }
 
   /** Modify a working order's quantity and limit (placeOrder with its id). False if not working. */
-  modify(order: BookOrder, totalQuantity: number, lmtPrice: number | undefined): boolean {
+  modify(
+    order: BookOrder,
+    totalQuantity: number,
+    lmtPrice: number | undefined,
+    auxPrice: number | undefined,
+  ): boolean {
     if (!isWorking(order) || !(totalQuantity > order.filled)) return false;
     order.totalQuantity = totalQuantity;
-    if (order.orderType === "LMT" && lmtPrice !== undefined) order.lmtPrice = lmtPrice;
-    this.emit({ type: "order", order });
+    if (order.orderType !== "MKT" && order.orderType !== "STP" && lmtPrice !== undefined)
+      order.lmtPrice = lmtPrice;
+    if (isStop(order) && auxPrice !== undefined) order.auxPrice = auxPrice;
+    if (order.transmitted) this.emit({ type: "order", order });
     return true;
   }
 
-  /** Match every working order against the quotes at `nowMs` (called as the clock advances). */
+  /**
+   * As the clock advances: DAY orders past their session's close are cancelled, held orders
+   * reach the exchange when they may (the open, a trigger, a parent's fill), and every
+   * Submitted order is matched against the quotes at `nowMs`.
+   */
   match(nowMs: number): void {
-    for (const order of this.orders.values()) if (order.status === "Submitted") this.matchOne(order, nowMs);
+    for (const order of this.orders.values()) {
+      if (!isWorking(order)) continue;
+      if (order.expiresMs !== undefined && nowMs >= order.expiresMs) {
+        this.end(order, nowMs, "Cancelled");
+        continue;
+      }
+      if (
+        isStop(order) &&
+        !order.triggered &&
+        order.transmitted &&
+        sessionOpen(order.contract.secType, nowMs)
+      )
+        order.triggered = stopTriggered(order.action, order.auxPrice!, this.quote(order.contract, nowMs));
+      if (order.status === "PreSubmitted") this.submit(order, nowMs);
+      if (order.status === "Submitted" && sessionOpen(order.contract.secType, nowMs))
+        this.matchOne(order, nowMs);
+    }
   }
 
   /** Working orders, oldest first. */
@@ -223,8 +412,8 @@ export class SimBook {
     const touch = buy ? q.ask : q.bid;
     const displayed = buy ? q.askSize : q.bidSize;
     if (!(touch > 0)) return;
-    const limit = order.lmtPrice;
-    const marketable = order.orderType === "MKT" || (buy ? touch <= limit! : touch >= limit!);
+    const limit = order.orderType === "LMT" || order.orderType === "STP LMT" ? order.lmtPrice : undefined;
+    const marketable = limit === undefined || (buy ? touch <= limit : touch >= limit);
     if (!marketable) {
       order.rested = true;
       return;
@@ -237,13 +426,13 @@ export class SimBook {
 
   private fill(order: BookOrder, shares: number, price: number, nowMs: number): void {
     const c = order.contract;
-    const mult = c.secType === "OPT" ? Number(c.multiplier || 100) : 1;
+    const mult = multiplierOf(c);
     const avg = round6((order.avgFillPrice * order.filled + price * shares) / (order.filled + shares));
     order.filled += shares;
     order.avgFillPrice = avg;
     order.lastFillPrice = price;
     order.lastFillMs = nowMs;
-    const commission = round6(c.secType === "OPT" ? Math.max(1, 0.65 * shares) : Math.max(1, 0.005 * shares));
+    const commission = commissionOf(c, shares);
     const signed = order.action === "BUY" ? shares : -shares;
     const holding = this.holdings.get(c.conId) ?? { contract: c, quantity: 0, avgCost: 0, realizedPnl: 0 };
     let realized: number | undefined;
@@ -282,6 +471,12 @@ export class SimBook {
     };
     this.executions.push(execution);
     this.emit({ type: "fill", execution, holding });
+    if (order.status !== "Filled") return;
+    // A bracket's children are one-cancels-all: one filled, the others go.
+    const parent = order.parentId ? this.order(order.clientId, order.parentId) : undefined;
+    if (parent)
+      for (const sibling of this.children(parent))
+        if (sibling !== order) this.end(sibling, nowMs, "Cancelled");
   }
 
   /** Cash, market value and P&L of the account at `nowMs` (marks at the mid). */
@@ -327,6 +522,11 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** True while an order can still fill or be cancelled. */
 export function isWorking(o: BookOrder): boolean {
   return o.status === "PreSubmitted" || o.status === "Submitted";
+}
+
+/** STP and STP LMT. */
+function isStop(o: BookOrder): boolean {
+  return o.orderType === "STP" || o.orderType === "STP LMT";
 }
 
 /** The market's option key for a book contract. */

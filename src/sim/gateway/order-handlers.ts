@@ -5,7 +5,7 @@
  */
 import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
 import type { BookExecution, BookOrder } from "../book/index.js";
-import { contractValues, requestContract, resolve } from "../book/index.js";
+import { contractValues } from "../book/index.js";
 import {
   COMMISSION_REPORT,
   COMPLETED_ORDER,
@@ -16,138 +16,10 @@ import {
   OPEN_ORDER,
   OPEN_ORDER_END,
   ORDER_STATUS,
-  UNSET_DOUBLE,
-  UNSET_INT,
 } from "../protocol/index.js";
+import { placeOrder } from "./order-placement.js";
+import { orderValues, statusValues } from "./order-values.js";
 import type { Handler, Session, SimContext } from "./session.js";
-
-const MAX = String(UNSET_DOUBLE);
-
-/** What a real gateway writes for the order attributes a plain order leaves unset. */
-const ORDER_DEFAULTS: Readonly<Record<string, unknown>> = {
-  auxPrice: 0,
-  ocaGroup: "",
-  openClose: "",
-  origin: 0,
-  outsideRth: false,
-  hidden: false,
-  discretionaryAmt: 0,
-  goodAfterTime: "",
-  sharesAllocation: "",
-  faGroup: "",
-  faMethod: "",
-  faPercentage: "",
-  faProfile: "",
-  modelCode: "",
-  goodTillDate: "",
-  rule80A: "",
-  settlingFirm: "",
-  shortSaleSlot: 0,
-  designatedLocation: "",
-  exemptCode: -1,
-  auctionStrategy: 0,
-  blockOrder: false,
-  sweepToFill: false,
-  allOrNone: false,
-  ocaType: 3,
-  eTradeOnly: false,
-  firmQuoteOnly: false,
-  parentId: 0,
-  triggerMethod: 0,
-  volatilityType: 0,
-  deltaNeutralOrderType: "",
-  continuousUpdate: 0,
-  referencePriceType: 0,
-  comboLegsDescription: "",
-  comboLegs: [],
-  orderComboLegs: [],
-  smartComboRoutingParams: [],
-  hedgeType: "",
-  optOutSmartRouting: false,
-  clearingAccount: "",
-  clearingIntent: "IB",
-  notHeld: false,
-  hasDeltaNeutralContract: false,
-  algoStrategy: "",
-  solicited: false,
-  whatIf: false,
-  initMarginBefore: MAX,
-  maintMarginBefore: MAX,
-  equityWithLoanBefore: MAX,
-  initMarginChange: MAX,
-  maintMarginChange: MAX,
-  equityWithLoanChange: MAX,
-  initMarginAfter: MAX,
-  maintMarginAfter: MAX,
-  equityWithLoanAfter: MAX,
-  commissionCurrency: "",
-  warningText: "",
-  randomizeSize: false,
-  randomizePrice: false,
-  conditions: [],
-  adjustedOrderType: "None",
-  adjustableTrailingUnit: 0,
-  softDollarTierName: "",
-  softDollarTierValue: "",
-  softDollarTierDisplayName: "",
-  dontUseAutoPriceForHedge: true,
-  isOmsContainer: false,
-  discretionaryUpToLimitPrice: false,
-  usePriceMgmtAlgo: false,
-  duration: UNSET_INT,
-  postToAts: UNSET_INT,
-  autoCancelParent: false,
-  customerAccount: "",
-  professionalCustomer: false,
-  bondAccruedInterest: "",
-  includeOvernight: false,
-  extOperator: "",
-  manualOrderIndicator: UNSET_INT,
-  autoCancelDate: "",
-  refFuturesConId: UNSET_INT,
-  shareholder: "Not an insider or substantial shareholder",
-  imbalanceOnly: false,
-  routeMarketableToBbo: false,
-  parentPermId: UNSET_INT,
-};
-
-/** The OPEN_ORDER / COMPLETED_ORDER values of a book order. */
-export function orderValues(order: BookOrder): Record<string, unknown> {
-  return {
-    ...ORDER_DEFAULTS,
-    ...contractValues(order.contract),
-    orderId: order.orderId,
-    action: order.action,
-    totalQuantity: order.totalQuantity,
-    orderType: order.orderType,
-    lmtPrice: order.lmtPrice,
-    tif: order.tif,
-    account: order.account,
-    orderRef: order.orderRef,
-    clientId: order.clientId,
-    permId: order.permId,
-    status: order.status,
-    filledQuantity: order.filled,
-    completedTime: order.completedMs === undefined ? "" : ibTime(order.completedMs),
-    completedStatus: order.completedStatus ?? "",
-  };
-}
-
-function statusValues(order: BookOrder): Record<string, unknown> {
-  return {
-    orderId: order.orderId,
-    status: order.status,
-    filled: order.filled,
-    remaining: order.totalQuantity - order.filled,
-    avgFillPrice: order.avgFillPrice,
-    permId: order.permId,
-    parentId: 0,
-    lastFillPrice: order.lastFillPrice,
-    clientId: order.clientId,
-    whyHeld: "",
-    mktCapPrice: 0,
-  };
-}
 
 function executionValues(e: BookExecution, reqId: number): Record<string, unknown> {
   const o = e.order;
@@ -190,7 +62,7 @@ function commissionValues(e: BookExecution): Record<string, unknown> {
 }
 
 /** The sessions that hear about an order: its own client, and clientId 0 bound by reqAutoOpenOrders. */
-function orderListeners(ctx: SimContext, order: BookOrder): Session[] {
+export function orderListeners(ctx: SimContext, order: BookOrder): Session[] {
   return [...ctx.sessions].filter(
     (s) => s.started && (s.clientId === order.clientId || (s.clientId === 0 && s.subs.autoOpenOrders)),
   );
@@ -218,87 +90,15 @@ export function routeOrderEvents(ctx: SimContext): void {
   });
 }
 
-const placeOrder: Handler = (session, v) => {
-  session.countRequest("place-order");
-  const { ctx } = session;
-  const orderId = Number(v.orderId);
-  const action = String(v.action ?? "");
-  const quantity = Number(v.totalQuantity);
-  const orderType = String(v.orderType ?? "");
-  const lmtPrice = v.lmtPrice === undefined ? undefined : Number(v.lmtPrice);
-  const orderRef = String(v.orderRef ?? "");
-  ctx.log({
-    event: "request",
-    kind: "order",
-    orderId,
-    symbol: v.symbol,
-    action,
-    quantity,
-    orderType,
-    orderRef,
-    clientId: session.clientId,
-  });
-  ctx.book.nextOrderId = Math.max(ctx.book.nextOrderId, orderId + 1);
-  const existing = ctx.book.orders.get(orderId);
-  if (existing) {
-    // Same id again: a modification of a working order, else IB's 103.
-    if (!ctx.book.modify(existing, quantity, lmtPrice)) session.error(orderId, 103, "Duplicate order id");
-    return;
-  }
-  const contract = resolve(ctx.market, requestContract(v), ctx.nowMs());
-  if (!contract) {
-    session.error(orderId, 200, "No security definition has been found for the request");
-    return;
-  }
-  if (
-    (action !== "BUY" && action !== "SELL") ||
-    !(quantity > 0) ||
-    (orderType !== "MKT" && orderType !== "LMT") ||
-    (orderType === "LMT" && !(lmtPrice !== undefined && lmtPrice > 0 && lmtPrice < UNSET_DOUBLE))
-  ) {
-    session.error(
-      orderId,
-      201,
-      `Order rejected - reason:unsupported order (${action} ${quantity} ${orderType})`,
-    );
-    return;
-  }
-  const now = ctx.nowMs();
-  const refusal = ctx.book.refusal(contract, action, quantity);
-  if (refusal) {
-    ctx.log({ event: "refused", orderId, code: refusal.code });
-    session.error(orderId, refusal.code, refusal.text);
-  }
-  const order = ctx.book.place(
-    {
-      orderId,
-      clientId: session.clientId,
-      contract,
-      action,
-      totalQuantity: quantity,
-      orderType,
-      lmtPrice: orderType === "LMT" ? lmtPrice : undefined,
-      tif: String(v.tif ?? "") || "DAY",
-      account: String(v.account ?? "") || ctx.account,
-      orderRef,
-    },
-    now,
-    refusal !== undefined,
-  );
-  if (refusal) return;
-  // PreSubmitted now, Submitted once the (simulated) exchange has it, then the first match.
-  ctx.later(ctx.scenario.fillDelayMs, () => {
-    ctx.book.submit(order);
-    ctx.book.match(ctx.nowMs());
-  });
-};
-
 const cancelOrder: Handler = (session, v) => {
   session.countRequest("cancel-order");
   const { book } = session.ctx;
   const orderId = Number(v.orderId);
-  const order = book.orders.get(orderId);
-  if (!order || (order.clientId !== session.clientId && session.clientId !== 0)) {
+  // Ids are per client id; client 0 may cancel another client's order by its id.
+  const order =
+    book.order(session.clientId, orderId) ??
+    (session.clientId === 0 ? book.working().find((o) => o.orderId === orderId) : undefined);
+  if (!order?.transmitted) {
     session.error(orderId, 10147, `OrderId ${orderId} that needs to be cancelled is not found.`);
     return;
   }
@@ -325,7 +125,7 @@ const globalCancel: Handler = (session) => {
 
 function sendOpenOrders(session: Session, all: boolean): void {
   for (const order of session.ctx.book.working())
-    if (all || order.clientId === session.clientId) {
+    if (order.transmitted && (all || order.clientId === session.clientId)) {
       session.send(OPEN_ORDER, orderValues(order));
       session.send(ORDER_STATUS, statusValues(order));
     }

@@ -62,6 +62,17 @@ export const ScenarioSchema = z
      * 10168 for delayed). See market-data-handlers.ts.
      */
     marketData: z.enum(["live", "delayed", "none"]).default("live"),
+    /**
+     * The account's equity at the start (all cash), USD: orders its equity with loan value does
+     * not cover are rejected with IB's 201, and what-if orders are answered against it.
+     */
+    accountEquityUsd: z.number().positive().default(100_000),
+    /**
+     * Answer every order with the warnings a real account attaches at times (399 not placed until
+     * the open, 10349 TIF set from the preset, 2109 outside-RTH ignored), whatever its fields: a
+     * client's handling of warnings, tested. Without it each comes only where IB sends it.
+     */
+    orderWarnings: z.boolean().default(false),
   })
   .strict();
 

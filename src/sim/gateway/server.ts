@@ -83,7 +83,7 @@ const startApi: Handler = (session, v) => {
   }
   session.started = true;
   session.send(MANAGED_ACCTS, { accountsList: ctx.account });
-  session.send(NEXT_VALID_ID, { orderId: ctx.book.nextOrderId });
+  session.send(NEXT_VALID_ID, { orderId: ctx.book.nextOrderId(session.clientId) });
   session.error(-1, 2104, "Market data farm connection is OK:usfarm");
   session.error(-1, 2106, "HMDS data farm connection is OK:ushmds");
   session.error(-1, 2158, "Sec-def data farm connection is OK:secdefnj");
@@ -95,7 +95,7 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
     8,
     (s) => {
       s.countRequest("ids");
-      s.send(NEXT_VALID_ID, { orderId: s.ctx.book.nextOrderId });
+      s.send(NEXT_VALID_ID, { orderId: s.ctx.book.nextOrderId(s.clientId) });
     },
   ],
   [17, (s) => s.send(MANAGED_ACCTS, { accountsList: s.ctx.account })],
@@ -149,7 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       market,
       account,
       rejectShortOptions: scenario.rejectShortOptions,
-      startingCashUsd: 100_000,
+      startingCashUsd: scenario.accountEquityUsd,
     }),
     scenario,
     account,

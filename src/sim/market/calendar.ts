@@ -5,9 +5,13 @@
  */
 import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
 
-/** NYSE full-day holidays, 2025–2027. */
+/**
+ * NYSE full-day closes, 2025–2027, as NYSE Group published them (Nov 2024), and 2025-01-09, the
+ * national day of mourning for President Carter the exchange closed for (announced Dec 30, 2024).
+ */
 const HOLIDAYS = new Set([
   "2025-01-01",
+  "2025-01-09",
   "2025-01-20",
   "2025-02-17",
   "2025-04-18",

@@ -19,6 +19,9 @@ import {
 import { MIN_SERVER_VER as V } from "./protocol-out.js";
 
 const isBag = (v: Readonly<Record<string, unknown>>) => String(v.secType ?? "").toUpperCase() === "BAG";
+const dnOrder = (v: Readonly<Record<string, unknown>>) => Boolean(v.deltaNeutralOrderType);
+// Java writes the scale details only for a positive increment (`@stoqey/ib` for any it was given).
+const scaled = (v: Readonly<Record<string, unknown>>) => Number(v.scalePriceIncrement ?? 0) > 0;
 
 /** conId … tradingClass, the contract as most requests carry it. */
 const CONTRACT: Spec[] = [
@@ -60,8 +63,9 @@ export const REQ_MKT_DATA = message(1, "REQ_MKT_DATA", [
 export const CANCEL_MKT_DATA = message(2, "CANCEL_MKT_DATA", [constant("version", 1), field("reqId", int)]);
 
 /**
- * PLACE_ORDER (3): the leading fields the simulator acts on; the ~90 that follow (scale, algo,
- * conditions, …) are read leniently and ignored. None of these leading fields is gated in 145..193.
+ * PLACE_ORDER (3): the fields up to `whatIf` (type, prices, tif, transmit, parentId, outsideRth,
+ * whatIf are the ones the simulator acts on); the ~40 that follow (conditions, adjusted-order,
+ * MiFID, …) are read leniently and ignored.
  */
 export const PLACE_ORDER = message(3, "PLACE_ORDER", [
   constant("version", 45, { until: 145 /* ORDER_CONTAINER */ }),
@@ -88,6 +92,94 @@ export const PLACE_ORDER = message(3, "PLACE_ORDER", [
   field("triggerMethod", int),
   field("outsideRth", bool),
   field("hidden", bool),
+  // From here to whatIf as `EClient.placeOrder` writes them at ≥ 157 (the gates below that hold).
+  group(
+    "comboLegs",
+    [
+      field("conId", int),
+      field("ratio", int),
+      field("action", str),
+      field("exchange", str),
+      field("openClose", int),
+      field("shortSaleSlot", int),
+      field("designatedLocation", str),
+      field("exemptCode", int),
+    ],
+    { when: isBag },
+  ),
+  group("orderComboLegs", [field("price", dbl)], { when: isBag }),
+  group("smartComboRoutingParams", [field("tag", str), field("value", str)], { when: isBag }),
+  field("sharesAllocation", str),
+  field("discretionaryAmt", dbl),
+  field("goodAfterTime", str),
+  field("goodTillDate", str),
+  field("faGroup", str),
+  field("faMethod", str),
+  field("faPercentage", str),
+  field("faProfile", str, { until: 177 /* FA_PROFILE_DESUPPORT */ }),
+  field("modelCode", str, { since: 103 /* MODELS_SUPPORT */ }),
+  field("shortSaleSlot", int),
+  field("designatedLocation", str),
+  field("exemptCode", int),
+  field("ocaType", int),
+  field("rule80A", str),
+  field("settlingFirm", str),
+  field("allOrNone", bool),
+  field("minQty", intOpt),
+  field("percentOffset", dbl),
+  field("eTradeOnly", bool),
+  field("firmQuoteOnly", bool),
+  field("nbboPriceCap", dbl),
+  field("auctionStrategy", intOpt),
+  field("startingPrice", dbl),
+  field("stockRefPrice", dbl),
+  field("delta", dbl),
+  field("stockRangeLower", dbl),
+  field("stockRangeUpper", dbl),
+  field("overridePercentageConstraints", bool),
+  field("volatility", dbl),
+  field("volatilityType", intOpt),
+  field("deltaNeutralOrderType", str),
+  field("deltaNeutralAuxPrice", dbl),
+  field("deltaNeutralConId", int, { when: dnOrder }),
+  field("deltaNeutralSettlingFirm", str, { when: dnOrder }),
+  field("deltaNeutralClearingAccount", str, { when: dnOrder }),
+  field("deltaNeutralClearingIntent", str, { when: dnOrder }),
+  field("deltaNeutralOpenClose", str, { when: dnOrder }),
+  field("deltaNeutralShortSale", bool, { when: dnOrder }),
+  field("deltaNeutralShortSaleSlot", int, { when: dnOrder }),
+  field("deltaNeutralDesignatedLocation", str, { when: dnOrder }),
+  field("continuousUpdate", int),
+  field("referencePriceType", intOpt),
+  field("trailStopPrice", dbl),
+  field("trailingPercent", dbl),
+  field("scaleInitLevelSize", intOpt),
+  field("scaleSubsLevelSize", intOpt),
+  field("scalePriceIncrement", dbl),
+  field("scalePriceAdjustValue", dbl, { when: scaled }),
+  field("scalePriceAdjustInterval", intOpt, { when: scaled }),
+  field("scaleProfitOffset", dbl, { when: scaled }),
+  field("scaleAutoReset", bool, { when: scaled }),
+  field("scaleInitPosition", intOpt, { when: scaled }),
+  field("scaleInitFillQty", intOpt, { when: scaled }),
+  field("scaleRandomPercent", bool, { when: scaled }),
+  field("scaleTable", str),
+  field("activeStartTime", str),
+  field("activeStopTime", str),
+  field("hedgeType", str),
+  field("hedgeParam", str, { when: (v) => Boolean(v.hedgeType) }),
+  field("optOutSmartRouting", bool),
+  field("clearingAccount", str),
+  field("clearingIntent", str),
+  field("notHeld", bool),
+  field("hasDeltaNeutralContract", bool),
+  field("deltaNeutralContractConId", int, { when: (v) => v.hasDeltaNeutralContract === true }),
+  field("deltaNeutralContractDelta", dbl, { when: (v) => v.hasDeltaNeutralContract === true }),
+  field("deltaNeutralContractPrice", dbl, { when: (v) => v.hasDeltaNeutralContract === true }),
+  field("algoStrategy", str),
+  group("algoParams", [field("tag", str), field("value", str)], { when: (v) => Boolean(v.algoStrategy) }),
+  field("algoId", str),
+  field("whatIf", bool),
 ]);
 
 export const CANCEL_ORDER = message(4, "CANCEL_ORDER", [
