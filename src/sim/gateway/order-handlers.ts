@@ -12,7 +12,9 @@ import {
   COMPLETED_ORDERS_END,
   EXECUTION_DATA,
   EXECUTION_DATA_END,
+  executionTime,
   ibTime,
+  javaDouble,
   OPEN_ORDER,
   OPEN_ORDER_END,
   ORDER_STATUS,
@@ -21,7 +23,7 @@ import {
 } from "../protocol/index.js";
 import type { Handler, Session, SimContext } from "./session.js";
 
-const MAX = String(UNSET_DOUBLE);
+const MAX = javaDouble(UNSET_DOUBLE);
 
 /** What a real gateway writes for the order attributes a plain order leaves unset. */
 const ORDER_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -49,13 +51,25 @@ const ORDER_DEFAULTS: Readonly<Record<string, unknown>> = {
   blockOrder: false,
   sweepToFill: false,
   allOrNone: false,
+  displaySize: UNSET_INT,
+  scaleInitLevelSize: UNSET_INT,
+  scaleSubsLevelSize: UNSET_INT,
   ocaType: 3,
   eTradeOnly: false,
   firmQuoteOnly: false,
   parentId: 0,
   triggerMethod: 0,
   volatilityType: 0,
-  deltaNeutralOrderType: "",
+  // A gateway writes "None" and then the delta-neutral block the decoders read after a non-empty type.
+  deltaNeutralOrderType: "None",
+  deltaNeutralConId: 0,
+  deltaNeutralSettlingFirm: "",
+  deltaNeutralClearingAccount: "",
+  deltaNeutralClearingIntent: "",
+  deltaNeutralOpenClose: "",
+  deltaNeutralShortSale: false,
+  deltaNeutralShortSaleSlot: 0,
+  deltaNeutralDesignatedLocation: "",
   continuousUpdate: 0,
   referencePriceType: 0,
   comboLegsDescription: "",
@@ -116,6 +130,8 @@ export function orderValues(order: BookOrder): Record<string, unknown> {
   return {
     ...ORDER_DEFAULTS,
     ...contractValues(order.contract),
+    // A stock's right is "?" in order messages (unset), as real captures have it.
+    right: order.contract.secType === "STK" ? "?" : order.contract.right,
     orderId: order.orderId,
     action: order.action,
     totalQuantity: order.totalQuantity,
@@ -158,7 +174,7 @@ function executionValues(e: BookExecution, reqId: number): Record<string, unknow
     reqId,
     orderId: o.orderId,
     execId: e.execId,
-    time: ibTime(e.timeMs),
+    time: executionTime(e.timeMs),
     acctNumber: o.account,
     execExchange: venue,
     side: o.action === "BUY" ? "BOT" : "SLD",

@@ -12,6 +12,7 @@ import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
 import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
+import { REFERENCE_HANDLERS } from "./reference-handlers.js";
 import { type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
 import {
   type Handler,
@@ -85,6 +86,12 @@ const startApi: Handler = (session, v) => {
   session.send(NEXT_VALID_ID, { orderId: ctx.book.nextOrderId });
   session.error(-1, 2104, "Market data farm connection is OK:usfarm");
   session.error(-1, 2106, "HMDS data farm connection is OK:ushmds");
+  // A gateway lists the farms it has not needed yet as inactive (2107) beside the live ones.
+  session.error(
+    -1,
+    2107,
+    "HMDS data farm connection is inactive but should be available upon demand.cashhmds",
+  );
   session.error(-1, 2158, "Sec-def data farm connection is OK:secdefnj");
 };
 
@@ -116,6 +123,7 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...MARKET_DATA_HANDLERS,
   ...ORDER_HANDLERS,
   ...ACCOUNT_HANDLERS,
+  ...REFERENCE_HANDLERS,
 ]);
 
 /** Start the simulator; resolves once it listens. */
