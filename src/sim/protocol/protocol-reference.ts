@@ -85,7 +85,7 @@ export const SYMBOL_SAMPLES = message(79, "SYMBOL_SAMPLES", [
   ]),
 ]);
 
-export const NEWS_PROVIDERS = message(86, "NEWS_PROVIDERS", [
+export const NEWS_PROVIDERS = message(85, "NEWS_PROVIDERS", [
   group("providers", [field("code", str), field("name", str)]),
 ]);
 
