@@ -6,7 +6,16 @@
  * `@stoqey/ib` encoder for the requests bots use and by a raw socket for the whole table. The
  * account summary carries IB's full tag set, its figures agreeing with each other.
  */
-import { type Contract, EventName, IBApi, OrderAction, OrderType, SecType, WhatToShow } from "@stoqey/ib";
+import {
+  type Contract,
+  EventName,
+  IBApi,
+  OrderAction,
+  OrderType,
+  SecType,
+  type TickByTickDataType,
+  WhatToShow,
+} from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs } from "../../src/events/index.js";
 import { UNSERVED } from "../../src/sim/gateway/unserved.js";
@@ -60,7 +69,9 @@ describe("served reference data agrees with the simulated market", () => {
     expect(Number(heads.get(2)) * 1000).toBe(newYorkTimeToMs("1993-01-29", 9, 30));
 
     const samples = await new Promise<{ conId?: number; symbol?: string }[]>((resolve) => {
-      ib.once(EventName.symbolSamples, (_id, d) => resolve(d.map((x) => x.contract)));
+      ib.once(EventName.symbolSamples, (_id, d: { contract: { conId?: number; symbol?: string } }[]) =>
+        resolve(d.map((x) => x.contract)),
+      );
       ib.reqMatchingSymbols(3, "sp");
     });
     expect(samples).toEqual([expect.objectContaining({ conId: 756733, symbol: "SPY" })]);
@@ -114,7 +125,7 @@ describe("unserved requests get an error on their own id", () => {
         162,
         () => ib.reqHistoricalTicks(96, SPY, "20260204 10:00:00", null, 10, WhatToShow.TRADES, 1, false),
       ],
-      [97, 10089, () => ib.reqTickByTickData(97, SPY, "Last", 0, false)],
+      [97, 10089, () => ib.reqTickByTickData(97, SPY, "Last" as TickByTickDataType, 0, false)],
       [52, 430, () => ib.reqFundamentalData(52, SPY, "ReportSnapshot")],
       [74, 321, () => ib.reqPositionsMulti(74, "U1234567", "")],
       [83, 321, () => ib.reqSmartComponents(83, "9c0001")],

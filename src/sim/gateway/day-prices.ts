@@ -14,23 +14,37 @@ export interface DayPrices {
 
 const HALF_DAY_MS = 12 * 3_600_000;
 
+/** The completed minutes' part, per market, symbol and minute: snapshots in one minute share it. */
+const cache = new WeakMap<SimMarket, Map<string, DayPrices>>();
+const CACHE_LIMIT = 64;
+
 /** Before the open, the session is the previous one (IB shows it until the new one opens). */
 export function dayPrices(market: SimMarket, symbol: string, nowMs: number): DayPrices {
   let day = lastTradingDay(nowMs);
   if (nowMs < regularHours(day).openMs) day = lastTradingDay(regularHours(day).openMs - HALF_DAY_MS);
   const { openMs, closeMs } = regularHours(day);
-  const previous = lastTradingDay(openMs - HALF_DAY_MS);
-  const close = Math.round(market.priceAt(symbol, regularHours(previous).closeMs) * 100) / 100;
   const until = Math.min(nowMs, closeMs);
-  const minutes = Math.floor((until - openMs) / 60_000);
-  const bars = minutes > 0 ? market.bars(symbol, until, minutes) : [];
-  const now = Math.round(market.priceAt(symbol, until) * 100) / 100;
-  const open = bars[0]?.open ?? Math.round(market.priceAt(symbol, openMs) * 100) / 100;
-  let high = Math.max(open, now);
-  let low = Math.min(open, now);
-  for (const bar of bars) {
-    high = Math.max(high, bar.high);
-    low = Math.min(low, bar.low);
+  const minutes = Math.max(0, Math.floor((until - openMs) / 60_000));
+  let byKey = cache.get(market);
+  if (!byKey) cache.set(market, (byKey = new Map()));
+  const key = `${symbol}|${day}|${minutes}`;
+  let done = byKey.get(key);
+  if (!done) {
+    const previous = lastTradingDay(openMs - HALF_DAY_MS);
+    const bars = minutes > 0 ? market.bars(symbol, openMs + minutes * 60_000, minutes) : [];
+    const open = bars[0]?.open ?? round2(market.priceAt(symbol, openMs));
+    done = {
+      open,
+      high: bars.reduce((h, b) => Math.max(h, b.high), open),
+      low: bars.reduce((l, b) => Math.min(l, b.low), open),
+      close: round2(market.priceAt(symbol, regularHours(previous).closeMs)),
+    };
+    if (byKey.size >= CACHE_LIMIT) byKey.delete(byKey.keys().next().value as string);
+    byKey.set(key, done);
   }
-  return { open, high, low, close };
+  // The minute under way moves the extremes too.
+  const now = round2(market.priceAt(symbol, until));
+  return { ...done, high: Math.max(done.high, now), low: Math.min(done.low, now) };
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
