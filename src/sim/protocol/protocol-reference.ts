@@ -100,3 +100,15 @@ export const MARKET_RULE = message(93, "MARKET_RULE", [
 ]);
 
 export const USER_INFO = message(107, "USER_INFO", [field("reqId", int), field("whiteBrandingId", str)]);
+
+/** The answers, for the gateway → client message table (playback, `journal wire`). */
+export const REFERENCE_MESSAGES = [
+  SCANNER_PARAMETERS,
+  SOFT_DOLLAR_TIERS,
+  FAMILY_CODES,
+  SYMBOL_SAMPLES,
+  NEWS_PROVIDERS,
+  HEAD_TIMESTAMP,
+  MARKET_RULE,
+  USER_INFO,
+] as const;
