@@ -241,6 +241,10 @@ describe("client → server: every request layout reads exactly the fields @stoq
     [F.REQ_NEWS_PROVIDERS, (e) => e.reqNewsProviders!()],
     [F.REQ_SOFT_DOLLAR_TIERS, (e) => e.reqSoftDollarTiers!(15)],
     [F.REQ_FAMILY_CODES, (e) => e.reqFamilyCodes!()],
+    [F.REQ_CALC_IMPLIED_VOLAT, (e) => e.calculateImpliedVolatility!(16, { ...contract }, 1.5, 690)],
+    [F.REQ_CALC_OPTION_PRICE, (e) => e.calculateOptionPrice!(17, { ...contract }, 0.2, 690)],
+    [F.CANCEL_CALC_IMPLIED_VOLAT, (e) => e.cancelCalculateImpliedVolatility!(16)],
+    [F.CANCEL_CALC_OPTION_PRICE, (e) => e.cancelCalculateOptionPrice!(17)],
   ];
   /** Requests @stoqey/ib refuses to send below the version that introduced them. */
   const since = new Map<MessageLayout, number>([[F.REQ_USER_INFO, 167]]);

@@ -10,6 +10,7 @@ import {
   type Contract,
   EventName,
   IBApi,
+  OptionType,
   OrderAction,
   OrderType,
   SecType,
@@ -112,14 +113,51 @@ describe("served reference data agrees with the simulated market", () => {
   });
 });
 
+describe("the option calculators", () => {
+  it("price an option at a volatility and give that volatility back for the price (type 53 on the id)", async () => {
+    const { ib, errors } = await connected();
+    const CALL: Contract = {
+      symbol: "SPY",
+      secType: SecType.OPT,
+      lastTradeDateOrContractMonth: "20260205",
+      strike: 690,
+      right: OptionType.Call,
+      multiplier: 100,
+      exchange: "SMART",
+      currency: "USD",
+    };
+    const computed = (reqId: number) =>
+      new Promise<{
+        type: number;
+        iv: number | undefined;
+        price: number | undefined;
+        und: number | undefined;
+      }>((resolve) =>
+        ib.on(EventName.tickOptionComputation, (id, type, _a, iv, _d, price, _pv, _g, _v, _t, und) => {
+          if (id === reqId) resolve({ type, iv, price, und });
+        }),
+      );
+    const priced = computed(31);
+    ib.calculateOptionPrice(31, CALL, 0.2, 690);
+    const p = await priced;
+    expect(p).toMatchObject({ type: 53, iv: 0.2, und: 690 });
+    expect(p.price!).toBeGreaterThan(0);
+    const solved = computed(32);
+    ib.calculateImpliedVolatility(32, CALL, p.price!, 690);
+    expect((await solved).iv!).toBeCloseTo(0.2, 4);
+    const refused = errorOn(ib, 33);
+    ib.calculateImpliedVolatility(33, SPY, 1.5, 690);
+    expect(await refused).toBe(321);
+    expect(errors.filter((e) => e.id !== 33)).toEqual([]);
+  });
+});
+
 describe("unserved requests get an error on their own id", () => {
   it("as @stoqey/ib sends them: depth, real-time bars, IV, historical ticks, tick-by-tick, fundamentals, …", async () => {
     const { ib } = await connected();
     const cases: [number, number, () => void][] = [
       [10, 10092, () => ib.reqMktDepth(10, SPY, 5, false)],
       [50, 420, () => ib.reqRealTimeBars(50, SPY, 5, WhatToShow.TRADES, true)],
-      [54, 321, () => ib.calculateImpliedVolatility(54, SPY, 1.5, 690)],
-      [55, 321, () => ib.calculateOptionPrice(55, SPY, 0.2, 690)],
       [
         96,
         162,

@@ -11,6 +11,7 @@ import { CURRENT_TIME, FrameReader, listenOn, MANAGED_ACCTS, NEXT_VALID_ID } fro
 import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
 import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
+import { OPTION_CALC_HANDLERS } from "./option-calc-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
 import { REFERENCE_HANDLERS } from "./reference-handlers.js";
 import { type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
@@ -124,6 +125,7 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...ORDER_HANDLERS,
   ...ACCOUNT_HANDLERS,
   ...REFERENCE_HANDLERS,
+  ...OPTION_CALC_HANDLERS,
 ]);
 
 /** Start the simulator; resolves once it listens. */

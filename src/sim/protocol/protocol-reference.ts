@@ -43,6 +43,34 @@ export const REQ_NEWS_PROVIDERS = message(85, "REQ_NEWS_PROVIDERS", []);
 export const REQ_SOFT_DOLLAR_TIERS = message(79, "REQ_SOFT_DOLLAR_TIERS", [field("reqId", int)]);
 export const REQ_FAMILY_CODES = message(80, "REQ_FAMILY_CODES", []);
 
+/** The option contract and two inputs of the option calculators (`EClient.calculateImpliedVolatility`). */
+const OPTION_CALC = (first: string, second: string) => [
+  constant("version", 2),
+  field("reqId", int),
+  ...CONTRACT.slice(0, -1),
+  field(first, dbl),
+  field(second, dbl),
+  field("options", str),
+];
+export const REQ_CALC_IMPLIED_VOLAT = message(
+  54,
+  "REQ_CALC_IMPLIED_VOLAT",
+  OPTION_CALC("optionPrice", "underPrice"),
+);
+export const REQ_CALC_OPTION_PRICE = message(
+  55,
+  "REQ_CALC_OPTION_PRICE",
+  OPTION_CALC("volatility", "underPrice"),
+);
+export const CANCEL_CALC_IMPLIED_VOLAT = message(56, "CANCEL_CALC_IMPLIED_VOLAT", [
+  constant("version", 1),
+  field("reqId", int),
+]);
+export const CANCEL_CALC_OPTION_PRICE = message(57, "CANCEL_CALC_OPTION_PRICE", [
+  constant("version", 1),
+  field("reqId", int),
+]);
+
 /** The reference requests, by message id. */
 export const REFERENCE_REQUESTS = [
   REQ_HEAD_TIMESTAMP,
@@ -54,6 +82,10 @@ export const REFERENCE_REQUESTS = [
   REQ_NEWS_PROVIDERS,
   REQ_SOFT_DOLLAR_TIERS,
   REQ_FAMILY_CODES,
+  REQ_CALC_IMPLIED_VOLAT,
+  REQ_CALC_OPTION_PRICE,
+  CANCEL_CALC_IMPLIED_VOLAT,
+  CANCEL_CALC_OPTION_PRICE,
 ] as const;
 
 export const SCANNER_PARAMETERS = message(19, "SCANNER_PARAMETERS", [
