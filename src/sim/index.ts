@@ -43,6 +43,7 @@ export {
   encodeFields,
   encodeMessage,
   encodeText,
+  executionTime,
   FrameReader,
   ibTime,
   javaDouble,
@@ -50,6 +51,7 @@ export {
   messages,
   occLocalSymbol,
   orderMessages,
+  referenceMessages,
   requests,
   sessionHours,
 } from "./protocol/index.js";

@@ -504,6 +504,17 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/**
+ * What @stoqey/ib 1.6.10 can read of a message: below FA_PROFILE_DESUPPORT (177) it skips no
+ * faProfile in COMPLETED_ORDER (it decodes completed orders at version MAX_VALUE), where the
+ * official decoders and a gateway have one (golden-frames.test.ts pins it), so it is cut here.
+ */
+function stoqeyReads(layout: MessageLayout, version: number, fields: string[]): string[] {
+  if (layout !== O.COMPLETED_ORDER || version >= 177) return fields;
+  const at = 1 + O.COMPLETED_ORDER.fields.findIndex((s) => s.name === "faProfile");
+  return [...fields.slice(0, at), ...fields.slice(at + 1)];
+}
+
 describe("server → client: the simulator's bytes decode in @stoqey/ib at every version 157..193", () => {
   for (const [name, c] of Object.entries(CASES))
     it(`${name} (${c.layout.id})`, () => {
@@ -511,7 +522,7 @@ describe("server → client: the simulator's bytes decode in @stoqey/ib at every
         const fields = encodeFields(c.layout, version, c.values);
         // The server's hot path writes the same text as the field list the decoder reads.
         expect(encodeText(c.layout, version, c.values)).toBe(fields.map((f) => `${f}\0`).join(""));
-        const decoded = stoqeyDecode(version, fields);
+        const decoded = stoqeyDecode(version, stoqeyReads(c.layout, version, fields));
         expect(decoded.errors, `${name} at ${version}`).toEqual(name === "ERR_MSG" ? decoded.errors : []);
         c.check(decoded, version);
       }

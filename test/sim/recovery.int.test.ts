@@ -256,7 +256,8 @@ describe("recovery after a client is SIGKILLed", () => {
       acctNumber: "U1234567",
     });
     expect(execs[0]!.permId).toBeGreaterThan(0);
-    expect(execs[0]!.time).toMatch(/^20260204 10:30:\d\d US\/Eastern$/);
+    // Below server version 200 a gateway writes execution times with two spaces and no zone.
+    expect(execs[0]!.time).toMatch(/^20260204 {2}10:30:\d\d$/);
     expect(contracts[0]).toMatchObject({
       symbol: "SPY",
       secType: "OPT",

@@ -73,7 +73,7 @@ describe("the simulator speaks TWS to the real @stoqey/ib client (IBApi)", () =>
     const s = await sim();
     const { codes } = await client(s.port);
     await new Promise((r) => setTimeout(r, 100));
-    expect(codes).toEqual([2104, 2106, 2158]);
+    expect(codes).toEqual([2104, 2106, 2107, 2158]);
   });
 
   it("serves 60 one-minute RTH bars for SPY ending at the simulated clock", async () => {
@@ -270,15 +270,36 @@ describe("faults arrive as the real gateway's codes", () => {
     expect(codes).toContain(10197);
   });
 
-  it("streaming (non-snapshot) market data floods the client and warns", async () => {
-    const s = await sim();
+  it("streaming (non-snapshot) market data floods the client and warns, with the flood fault on", async () => {
+    const s = await sim({ scenario: { streamingFlood: true } });
     const { ib, codes } = await client(s.port);
     let ticks = 0;
     ib.on(EventName.tickPrice, () => ticks++);
+    // The warning follows the flood: waiting for it, not for a time, sees every tick.
+    const warned = new Promise<void>((resolve) =>
+      ib.on(EventName.info, (_m, code) => code === 2100 && resolve()),
+    );
     ib.reqMktData(41, SPY, "", false, false);
-    await new Promise((r) => setTimeout(r, 300));
+    await warned;
     expect(ticks).toBeGreaterThan(300);
     expect(codes).toContain(2100);
+  });
+
+  it("one streaming subscription does not flood by default: the ticks once, no 2100", async () => {
+    const s = await sim();
+    const { ib, codes } = await client(s.port);
+    let ticks = 0;
+    ib.on(EventName.tickPrice, (id) => id === 42 && ticks++);
+    // A snapshot after it on the same socket: its end proves the streaming answer has all arrived.
+    const ended = new Promise<void>((resolve) =>
+      ib.on(EventName.tickSnapshotEnd, (id) => id === 43 && resolve()),
+    );
+    ib.reqMktData(42, SPY, "", false, false);
+    ib.reqMktData(43, SPY, "", true, false);
+    await ended;
+    // bid, ask, last, then open, high, low, close
+    expect(ticks).toBe(7);
+    expect(codes).not.toContain(2100);
   });
 
   it("a dropped connection closes the socket; a request that is never answered stays silent", async () => {

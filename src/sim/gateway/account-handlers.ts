@@ -20,31 +20,8 @@ import {
   POSITION,
   POSITION_END,
 } from "../protocol/index.js";
+import { requestedSummary, updateRows } from "./account-values.js";
 import type { Handler, Session, SimContext } from "./session.js";
-
-const money = (x: number) => x.toFixed(2);
-
-/** Key/value/currency triples of the account (the common subset of what TWS reports). */
-function accountValues(ctx: SimContext): [string, string, string][] {
-  const s = ctx.book.summary(ctx.nowMs());
-  const net = money(s.netLiquidationUsd);
-  return [
-    ["AccountCode", ctx.account, ""],
-    ["AccountType", "INDIVIDUAL", ""],
-    ["AccountReady", "true", ""],
-    ["Currency", "USD", "USD"],
-    ["NetLiquidation", net, "USD"],
-    ["TotalCashValue", money(s.cashUsd), "USD"],
-    ["CashBalance", money(s.cashUsd), "USD"],
-    ["EquityWithLoanValue", net, "USD"],
-    ["GrossPositionValue", money(Math.abs(s.marketValueUsd)), "USD"],
-    ["AvailableFunds", net, "USD"],
-    ["ExcessLiquidity", net, "USD"],
-    ["BuyingPower", money(s.netLiquidationUsd * 4), "USD"],
-    ["UnrealizedPnL", money(s.unrealizedPnlUsd), "USD"],
-    ["RealizedPnL", money(s.realizedPnlUsd), "USD"],
-  ];
-}
 
 function positionValues(ctx: SimContext, h: Holding): Record<string, unknown> {
   return {
@@ -77,7 +54,7 @@ function portfolioValues(ctx: SimContext, h: Holding): Record<string, unknown> {
 
 function sendAccountUpdate(session: Session): void {
   const { ctx } = session;
-  for (const [key, value, currency] of accountValues(ctx))
+  for (const [key, value, currency] of updateRows(ctx))
     session.send(ACCT_VALUE, { key, value, currency, accountName: ctx.account });
   for (const h of ctx.book.holdings.values()) session.send(PORTFOLIO_VALUE, portfolioValues(ctx, h));
   session.send(ACCT_UPDATE_TIME, { timeStamp: accountTime(ctx.nowMs()) });
@@ -102,7 +79,7 @@ export function routeAccountEvents(ctx: SimContext): void {
       if (s.subs.positions) s.send(POSITION, positionValues(ctx, e.holding));
       if (s.subs.accountUpdates) {
         s.send(PORTFOLIO_VALUE, portfolioValues(ctx, e.holding));
-        for (const [key, value, currency] of accountValues(ctx))
+        for (const [key, value, currency] of updateRows(ctx))
           s.send(ACCT_VALUE, { key, value, currency, accountName: ctx.account });
         s.send(ACCT_UPDATE_TIME, { timeStamp: accountTime(ctx.nowMs()) });
       }
@@ -143,7 +120,7 @@ const accountUpdatesMulti: Handler = (session, v) => {
   }
   session.subs.accountMulti.add(reqId);
   const modelCode = String(v.modelCode ?? "");
-  for (const [key, value, currency] of accountValues(ctx))
+  for (const [key, value, currency] of updateRows(ctx))
     session.send(ACCOUNT_UPDATE_MULTI, { reqId, account: ctx.account, modelCode, key, value, currency });
   session.send(ACCOUNT_UPDATE_MULTI_END, { reqId });
 };
@@ -155,12 +132,8 @@ const cancelAccountUpdatesMulti: Handler = (session, v) => {
 const accountSummary: Handler = (session, v) => {
   session.countRequest("account-summary");
   const reqId = Number(v.reqId);
-  const tags = String(v.tags ?? "");
-  const wanted = new Set(tags.split(",").map((t) => t.trim()));
-  const all = wanted.has("All") || tags === "";
-  for (const [tag, value, currency] of accountValues(session.ctx))
-    if (all || wanted.has(tag))
-      session.send(ACCOUNT_SUMMARY, { reqId, account: session.ctx.account, tag, value, currency });
+  for (const [tag, value, currency] of requestedSummary(session.ctx, String(v.tags ?? "")))
+    session.send(ACCOUNT_SUMMARY, { reqId, account: session.ctx.account, tag, value, currency });
   session.send(ACCOUNT_SUMMARY_END, { reqId });
 };
 

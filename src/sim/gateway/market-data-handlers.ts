@@ -25,6 +25,7 @@ import {
   TICK_SIZE,
   TICK_SNAPSHOT_END,
 } from "../protocol/index.js";
+import { dayPrices } from "./day-prices.js";
 import { known, round6 } from "./market-handlers.js";
 import { unanswered } from "./scenario.js";
 import type { Handler } from "./session.js";
@@ -68,9 +69,22 @@ export function servedData(
 
 /** Tick ids by data type: delayed data has its own (DELAYED_BID 66 …), frozen uses the real-time ones. */
 const TICKS = {
-  realTime: { bid: 1, ask: 2, last: 4, volume: 8, options: [10, 11, 12, 13] },
-  delayed: { bid: 66, ask: 67, last: 68, volume: 74, options: [80, 81, 82, 83] },
+  realTime: { bid: 1, ask: 2, last: 4, volume: 8, options: [10, 11, 12, 13], day: [14, 6, 7, 9] },
+  delayed: { bid: 66, ask: 67, last: 68, volume: 74, options: [80, 81, 82, 83], day: [76, 72, 73, 75] },
 } as const;
+
+/** An option computation not yet made: IB's markers, −1 for prices and IV, −2 for the greeks. */
+const NOT_COMPUTED = {
+  tickAttrib: 0,
+  impliedVol: -1,
+  delta: -2,
+  optPrice: -1,
+  pvDividend: -1,
+  gamma: -2,
+  vega: -2,
+  theta: -2,
+  undPrice: -1,
+};
 
 /** True while the regular session runs (the sim's NYSE calendar, early closes included). */
 function marketOpen(nowMs: number): boolean {
@@ -132,6 +146,7 @@ const marketData: Handler = (session, v) => {
   const model = c.secType === "OPT" ? ctx.market.optionModel(asOption(c), pricedAt) : undefined;
   // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
   const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
+  const day = c.secType === "STK" ? dayPrices(ctx.market, c.symbol, pricedAt) : undefined;
   const ticks = (): void => {
     for (const [tickType, price, size] of [
       [ids.bid, quote.bid, quote.bidSize],
@@ -140,6 +155,16 @@ const marketData: Handler = (session, v) => {
     ] as const)
       session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: size / sizeUnit, attrMask: 0 });
     session.send(TICK_SIZE, { tickerId: reqId, tickType: ids.volume, size: 120_000 / sizeUnit });
+    if (day) {
+      const [open, high, low, close] = ids.day;
+      for (const [tickType, price] of [
+        [open, day.open],
+        [high, day.high],
+        [low, day.low],
+        [close, day.close],
+      ] as const)
+        session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: 0, attrMask: 0 });
+    }
     if (!model) return;
     const [bid, ask, last, modelled] = ids.options;
     for (const [tickType, optPrice] of [
@@ -151,7 +176,8 @@ const marketData: Handler = (session, v) => {
       session.send(TICK_OPTION_COMPUTATION, {
         tickerId: reqId,
         tickType,
-        tickAttrib: 1,
+        // 0: return-based volatility, what IB computes for US equity options.
+        tickAttrib: 0,
         impliedVol: round6(model.impliedVol),
         delta: round6(model.delta),
         optPrice,
@@ -173,6 +199,10 @@ const marketData: Handler = (session, v) => {
     session.error(reqId, 10167, "Requested market data is not subscribed. Displaying delayed market data.");
   session.send(MARKET_DATA_TYPE, { reqId, marketDataType: served.type });
   if (!snapshot) {
+    // A subscription starts before the model has run: the computations come first as not computed.
+    if (model)
+      for (const tickType of ids.options)
+        session.send(TICK_OPTION_COMPUTATION, { tickerId: reqId, tickType, ...NOT_COMPUTED });
     // alpha: streaming subscriptions piled up and overflowed the gateway's output buffer.
     if (ctx.scenario.streamingFlood) {
       for (let i = 0; i < 200; i++) ticks();

@@ -100,7 +100,8 @@ function contractData(session: Session, reqId: number, c: BookContract): void {
       ? sessionHours(today, "0930", "1615", "1315")
       : sessionHours(today, "0930", "1600", "1300"),
     evRule: "",
-    evMultiplier: 0,
+    // Empty, as every real capture has it: Python clients read it as an int and drop "0.0".
+    evMultiplier: undefined,
     secIdList: [],
     aggGroup: isOption ? 2 : 1,
     underSymbol: isOption ? c.symbol : "",

@@ -4,9 +4,9 @@
  */
 import type { BookOrder } from "../book/index.js";
 import { contractValues } from "../book/index.js";
-import { ibTime, UNSET_DOUBLE, UNSET_INT } from "../protocol/index.js";
+import { ibTime, javaDouble, UNSET_DOUBLE, UNSET_INT } from "../protocol/index.js";
 
-const MAX = String(UNSET_DOUBLE);
+const MAX = javaDouble(UNSET_DOUBLE);
 
 /** What a real gateway writes for the order attributes a plain order leaves unset. */
 export const ORDER_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -34,13 +34,25 @@ export const ORDER_DEFAULTS: Readonly<Record<string, unknown>> = {
   blockOrder: false,
   sweepToFill: false,
   allOrNone: false,
+  displaySize: UNSET_INT,
+  scaleInitLevelSize: UNSET_INT,
+  scaleSubsLevelSize: UNSET_INT,
   ocaType: 3,
   eTradeOnly: false,
   firmQuoteOnly: false,
   parentId: 0,
   triggerMethod: 0,
   volatilityType: 0,
-  deltaNeutralOrderType: "",
+  // A gateway writes "None" and then the delta-neutral block the decoders read after a non-empty type.
+  deltaNeutralOrderType: "None",
+  deltaNeutralConId: 0,
+  deltaNeutralSettlingFirm: "",
+  deltaNeutralClearingAccount: "",
+  deltaNeutralClearingIntent: "",
+  deltaNeutralOpenClose: "",
+  deltaNeutralShortSale: false,
+  deltaNeutralShortSaleSlot: 0,
+  deltaNeutralDesignatedLocation: "",
   continuousUpdate: 0,
   referencePriceType: 0,
   comboLegsDescription: "",
@@ -101,6 +113,8 @@ export function orderValues(order: BookOrder): Record<string, unknown> {
   return {
     ...ORDER_DEFAULTS,
     ...contractValues(order.contract),
+    // A stock's right is "?" in order messages (unset), as real captures have it.
+    right: order.contract.secType === "STK" ? "?" : order.contract.right,
     orderId: order.orderId,
     action: order.action,
     totalQuantity: order.totalQuantity,

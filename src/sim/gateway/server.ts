@@ -12,7 +12,9 @@ import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
 import { HISTORICAL_HANDLERS } from "./historical-handlers.js";
 import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
 import { MARKET_HANDLERS } from "./market-handlers.js";
+import { OPTION_CALC_HANDLERS } from "./option-calc-handlers.js";
 import { ORDER_HANDLERS, routeOrderEvents } from "./order-handlers.js";
+import { REFERENCE_HANDLERS } from "./reference-handlers.js";
 import { type Scenario, type ScenarioInput, ScenarioSchema } from "./scenario.js";
 import {
   type Handler,
@@ -86,6 +88,12 @@ const startApi: Handler = (session, v) => {
   session.send(NEXT_VALID_ID, { orderId: ctx.book.nextOrderId(session.clientId) });
   session.error(-1, 2104, "Market data farm connection is OK:usfarm");
   session.error(-1, 2106, "HMDS data farm connection is OK:ushmds");
+  // A gateway lists the farms it has not needed yet as inactive (2107) beside the live ones.
+  session.error(
+    -1,
+    2107,
+    "HMDS data farm connection is inactive but should be available upon demand.cashhmds",
+  );
   session.error(-1, 2158, "Sec-def data farm connection is OK:secdefnj");
 };
 
@@ -118,6 +126,8 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   ...MARKET_DATA_HANDLERS,
   ...ORDER_HANDLERS,
   ...ACCOUNT_HANDLERS,
+  ...REFERENCE_HANDLERS,
+  ...OPTION_CALC_HANDLERS,
 ]);
 
 /** Start the simulator; resolves once it listens. */

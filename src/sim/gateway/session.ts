@@ -18,9 +18,12 @@ import {
   type Values,
 } from "../protocol/index.js";
 import type { Scenario } from "./scenario.js";
+import { answerUnserved } from "./unserved.js";
 
 /** The lowest server version we serve (ib_insync and IB's own clients ask at least this). */
 export const MIN_SERVER_VERSION = 157;
+/** What a gateway answers a pre-v100 client: the last version of the unframed protocol (pilwon/node-ib#155). */
+export const LEGACY_SERVER_VERSION = 76;
 /** The highest: `@stoqey/ib` 1.6.x's maximum; 194+ changes ERR_MSG, 201+ is protobuf. */
 export const MAX_SERVER_VERSION = 193;
 
@@ -109,22 +112,40 @@ export class Session {
     this.ctx.later(ms, () => this.socket.destroy());
   }
 
-  /** The client hello: `v<min>..<max>` (options after a space are ignored). */
+  /**
+   * The client hello: `v<min>..<max>` (options after a space are ignored). Like a gateway, we
+   * answer every hello with a version and the connection time, and let the client judge: a range
+   * above ours gets our highest (the client reports the gateway out of date), one below our
+   * lowest gets our lowest and, since we cannot speak it, a close shortly after.
+   */
   hello(range: string): void {
     const match = /^v(\d+)(?:\.\.(\d+))?/.exec(range);
     const clientMin = Number(match?.[1] ?? 0);
     const clientMax = Number(match?.[2] ?? match?.[1] ?? 0);
-    const version = Math.min(this.ctx.maxVersion, clientMax);
-    if (!match || version < MIN_SERVER_VERSION || version < clientMin) {
-      // A real gateway closes the socket without a version reply and shows "The socket client is
-      // out of date and needs to be upgraded" on its own screen (pilwon/node-ib#131).
-      this.ctx.log({ event: "refused-version", range, min: MIN_SERVER_VERSION, max: this.ctx.maxVersion });
-      this.socket.destroy();
+    const tooOld = !match || clientMax < MIN_SERVER_VERSION;
+    const version = tooOld ? MIN_SERVER_VERSION : Math.min(this.ctx.maxVersion, clientMax);
+    this.version = version;
+    this.ctx.log({ event: tooOld || version < clientMin ? "refused-version" : "hello", range, version });
+    this.socket.write(frame([String(version), connectionTime(this.ctx.nowMs())]));
+    if (tooOld) this.closeLater(50);
+  }
+
+  /**
+   * A pre-v100 client (`62\0`, no `API\0`): a gateway answers with server version 76, the last of
+   * that protocol, and the connection time, unframed. We speak only the framed protocol, so its
+   * client id gets an error saying so (unframed, as that protocol writes it) and a close.
+   */
+  private legacy(kind: string, text: string): void {
+    if (kind === "LEGACY") {
+      this.ctx.log({ event: "legacy-hello", clientVersion: text });
+      this.socket.write(`${LEGACY_SERVER_VERSION}\0${connectionTime(this.ctx.nowMs())}\0`);
       return;
     }
-    this.version = version;
-    this.ctx.log({ event: "hello", range, version });
-    this.socket.write(frame([String(version), connectionTime(this.ctx.nowMs())]));
+    if (this.started) return;
+    this.started = true;
+    const message = `This gateway speaks the framed API (server versions ${MIN_SERVER_VERSION}..${this.ctx.maxVersion}, client API 9.72 or later); upgrade the client.`;
+    this.socket.write(["4", "2", "-1", "503", message, ""].join("\0"));
+    this.closeLater(50);
   }
 
   /** Decode one request by its layout at this version and run its handler. */
@@ -133,10 +154,15 @@ export class Session {
       this.hello(fields[1] ?? "");
       return;
     }
+    if (fields[0] === "LEGACY" || fields[0] === "LEGACY_FIELD") {
+      this.legacy(fields[0], fields[1] ?? "");
+      return;
+    }
     const id = Number(fields[0]);
     const layout = REQUESTS.get(id);
     const handler = this.handlers.get(id);
     if (!layout || !handler) {
+      if (answerUnserved(this, id, fields)) return;
       this.ctx.log({ event: "unknown-message", id: fields[0] });
       this.error(-1, 503, `The TWS is out of date and must be upgraded (unknown message id ${fields[0]}).`);
       return;

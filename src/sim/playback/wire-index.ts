@@ -10,12 +10,13 @@ import {
   type MessageLayout,
   OPEN_ORDER,
   messages as out,
+  REFERENCE_MESSAGES,
   REQUESTS,
 } from "../protocol/index.js";
 
 /** Gateway → client messages by id. */
 export const MESSAGES: ReadonlyMap<number, MessageLayout> = new Map(
-  [...Object.values(out), OPEN_ORDER, COMPLETED_ORDER]
+  [...Object.values(out), OPEN_ORDER, COMPLETED_ORDER, ...REFERENCE_MESSAGES]
     .filter((v): v is MessageLayout => typeof v === "object" && v !== null && "byVersion" in v)
     .map((m) => [m.id, m]),
 );

@@ -43,6 +43,15 @@ export function ibTime(ms: number): string {
   return `${p.date.replaceAll("-", "")} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} US/Eastern`;
 }
 
+/**
+ * An execution's time as a gateway writes it below server version 200 (the version that adds the
+ * zone, which we do not serve): `yyyyMMdd  HH:mm:ss`, two spaces, New York time, no zone.
+ */
+export function executionTime(ms: number): string {
+  const p = newYorkParts(ms);
+  return `${p.date.replaceAll("-", "")}  ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
 /** The handshake's connection time, `yyyyMMdd HH:mm:ss EST` (the gateway uses the short zone here). */
 export function connectionTime(ms: number): string {
   const p = newYorkParts(ms);

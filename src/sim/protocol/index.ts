@@ -5,6 +5,7 @@
 export {
   accountTime,
   connectionTime,
+  executionTime,
   ibTime,
   javaDouble,
   occLocalSymbol,
@@ -19,4 +20,6 @@ export * as orderMessages from "./protocol-orders.js";
 export { COMPLETED_ORDER, OPEN_ORDER } from "./protocol-orders.js";
 export * as messages from "./protocol-out.js";
 export * from "./protocol-out.js";
+export * as referenceMessages from "./protocol-reference.js";
+export * from "./protocol-reference.js";
 export { encodeMessage, FrameReader, listenOn } from "./wire.js";

@@ -79,6 +79,12 @@ export const dbl: Codec = {
   write: (v) => (v === undefined || v === null ? "" : javaDouble(Number(v))),
   read: (t) => (t === "" ? undefined : Number(t)),
 };
+/** A price as ORDER_STATUS carries it: zero is `0`, not Java's `0.0`; others as `dbl`. */
+export const price: Codec = {
+  name: "price",
+  write: (v) => (v === undefined || v === null ? "" : Number(v) === 0 ? "0" : javaDouble(Number(v))),
+  read: dbl.read,
+};
 /** A double that the gateway writes as `Double.MAX_VALUE` when unset. */
 export const dblMax: Codec = {
   name: "dblMax",

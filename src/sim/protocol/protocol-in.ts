@@ -17,6 +17,7 @@ import {
   str,
 } from "./layout.js";
 import { MIN_SERVER_VER as V } from "./protocol-out.js";
+import { REFERENCE_REQUESTS } from "./protocol-reference.js";
 
 const isBag = (v: Readonly<Record<string, unknown>>) => String(v.secType ?? "").toUpperCase() === "BAG";
 const dnOrder = (v: Readonly<Record<string, unknown>>) => Boolean(v.deltaNeutralOrderType);
@@ -351,5 +352,6 @@ export const REQUESTS: ReadonlyMap<number, MessageLayout> = new Map(
     REQ_PNL_SINGLE,
     CANCEL_PNL_SINGLE,
     REQ_COMPLETED_ORDERS,
+    ...REFERENCE_REQUESTS,
   ].map((m) => [m.id, m]),
 );

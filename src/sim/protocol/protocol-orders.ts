@@ -66,7 +66,11 @@ function volOrderParams(openOrderAttribs: boolean): Spec[] {
   ];
 }
 
-const scaled = (v: Readonly<Record<string, unknown>>) => Number(v.scalePriceIncrement ?? 0) > 0;
+/** As the decoders test it: a positive increment that is not the unset Double.MAX_VALUE. */
+const scaled = (v: Readonly<Record<string, unknown>>) => {
+  const increment = Number(v.scalePriceIncrement ?? 0);
+  return increment > 0 && increment < Number.MAX_VALUE;
+};
 const COMBO_AND_SCALE: Spec[] = [
   field("comboLegsDescription", str),
   group("comboLegs", [
@@ -259,6 +263,9 @@ export const COMPLETED_ORDER: MessageLayout = message(101, "COMPLETED_ORDER", [
   field("faGroup", str),
   field("faMethod", str),
   field("faPercentage", str),
+  // The official decoders gate it by the server version here too (ib_async, IBKR's Python and
+  // TypeScript clients); @stoqey/ib 1.6.10 passes Number.MAX_VALUE as the version and never reads it.
+  field("faProfile", str, { until: 177 /* FA_PROFILE_DESUPPORT */ }),
   field("modelCode", str),
   field("goodTillDate", str),
   field("rule80A", str),

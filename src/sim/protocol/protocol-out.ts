@@ -4,7 +4,7 @@
  * `MIN_SERVER_VER_*` constant of that field (names in comments). The order messages (OPEN_ORDER,
  * COMPLETED_ORDER) are in protocol-orders.ts.
  */
-import { bool, constant, dbl, dblMax, dec, field, group, int, message, str } from "./layout.js";
+import { bool, constant, dbl, dblMax, dec, field, group, int, message, price, str } from "./layout.js";
 
 /** MIN_SERVER_VER constants used below (from `@stoqey/ib` `min-server-version.ts` / `EClient.java`). */
 export const MIN_SERVER_VER = {
@@ -60,13 +60,13 @@ export const ORDER_STATUS = message(3, "ORDER_STATUS", [
   field("status", str),
   field("filled", dec),
   field("remaining", dec),
-  field("avgFillPrice", dbl),
+  field("avgFillPrice", price),
   field("permId", int),
   field("parentId", int),
-  field("lastFillPrice", dbl),
+  field("lastFillPrice", price),
   field("clientId", int),
   field("whyHeld", str),
-  field("mktCapPrice", dbl, { since: V.MARKET_CAP_PRICE }),
+  field("mktCapPrice", price, { since: V.MARKET_CAP_PRICE }),
 ]);
 
 export const ERR_MSG = message(4, "ERR_MSG", [

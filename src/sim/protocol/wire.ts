@@ -29,12 +29,26 @@ function fieldText(value: string | number | boolean | null | undefined): string 
 export class FrameReader {
   private buffer: Buffer = Buffer.alloc(0);
   private helloDone = false;
+  private legacy = false;
 
-  /** Feed bytes; returns the complete messages (the hello first, as `["API", "v100..193"]`). */
+  /**
+   * Feed bytes; returns the complete messages (the hello first, as `["API", "v100..193"]`). A
+   * pre-v100 client (its version as bare digits, `62\0`, no `API\0`) yields `["LEGACY", "62"]`
+   * and then each of its unframed fields as `["LEGACY_FIELD", text]`.
+   */
   push(chunk: Buffer): string[][] {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     const out: string[][] = [];
+    if (this.legacy) return this.legacyFields(out);
     if (!this.helloDone) {
+      const legacy = /^(\d{1,3})\0/.exec(this.buffer.subarray(0, 4).toString("latin1"));
+      if (legacy) {
+        this.legacy = true;
+        this.helloDone = true;
+        this.buffer = this.buffer.subarray(legacy[0].length);
+        out.push(["LEGACY", legacy[1]!]);
+        return this.legacyFields(out);
+      }
       if (this.buffer.length < 8) return out;
       if (this.buffer.subarray(0, 4).toString("latin1") !== "API\0")
         throw new Error("not a TWS API client (no API\\0 prefix)");
@@ -53,6 +67,16 @@ export class FrameReader {
       const fields = text.split("\0");
       if (fields[fields.length - 1] === "") fields.pop();
       out.push(fields);
+    }
+    return out;
+  }
+
+  private legacyFields(out: string[][]): string[][] {
+    let end = this.buffer.indexOf(0);
+    while (end >= 0) {
+      out.push(["LEGACY_FIELD", this.buffer.subarray(0, end).toString("utf8")]);
+      this.buffer = this.buffer.subarray(end + 1);
+      end = this.buffer.indexOf(0);
     }
     return out;
   }
