@@ -190,9 +190,12 @@ describe("the NYSE's early closes", () => {
         if (String(time).startsWith("finished")) resolve();
         else bars.push(Number(time) * 1000);
       });
-      ib.reqHistoricalData(1, SPY, "", "3600 S", "1 min" as never, "TRADES", 1, 2, false);
+      // Two hours back from 14:00: the window is a span of time (IB's semantics), and 13:00–14:00
+      // alone holds no regular-hours bar on an early close (IB answers 162, no data, for it).
+      ib.reqHistoricalData(1, SPY, "", "7200 S", "1 min" as never, "TRADES", 1, 2, false);
     });
     expect(bars.at(-1)).toBe(newYorkTimeToMs("2026-11-27", 12, 59));
+    expect(bars[0]).toBe(newYorkTimeToMs("2026-11-27", 12, 0));
     const after = await snapshot(ib, 2, SPY);
     const atClose = await client((await sim({ startMs: newYorkTimeToMs("2026-11-27", 13, 0) })).port);
     expect((await snapshot(atClose.ib, 3, SPY)).prices).toEqual(after.prices);
