@@ -24,3 +24,16 @@ export {
 } from "./fill-model.js";
 export { expandSessions, type ReplayOptions, ReplayRefused, runReplay } from "./replay.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";
+export { type SweptSet, type SweepOptions, type SweepReport, runSweep } from "./sweep.js";
+export {
+  gridSize,
+  gridSets,
+  mergeAxes,
+  type ParamSet,
+  parseAxis,
+  type SweepAxis,
+  SweepSpecError,
+  sampleSets,
+} from "./sweep-grid.js";
+export { RANK_METRICS, type RankMetric, type SetFigures } from "./sweep-metrics.js";
+export { type Fold, type FoldResult, foldsOf } from "./walk-forward.js";

@@ -141,7 +141,7 @@ async function runSerially(jobs: SessionJob[], finished: Finished): Promise<Repl
  * Start a worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
  * bootstrap registers tsx inside the worker, loads the event catalogue, then imports worker.ts.
  */
-function startWorker(): Worker {
+export function startWorker(): Worker {
   const js = new URL("./worker.js", import.meta.url);
   if (existsSync(js)) return new Worker(js);
   const ts = new URL("./worker.ts", import.meta.url).href;

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
+import { SweepSetSummarized } from "./catalogue-sweep.js";
 import {
   BarSchema,
   ContractSchema,
@@ -460,6 +461,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   ReplayCompleted,
   PositionMismatch,
   PositionsAgreed,
+  SweepSetSummarized,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */
