@@ -24,10 +24,10 @@ export {
 } from "./fill-model.js";
 export { expandSessions, type ReplayOptions, ReplayRefused, runReplay } from "./replay.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";
-export { type SweptSet, type SweepOptions, type SweepReport, runSweep } from "./sweep.js";
+export { runSweep, type SweepOptions, type SweepReport, type SweptSet } from "./sweep.js";
 export {
-  gridSize,
   gridSets,
+  gridSize,
   mergeAxes,
   type ParamSet,
   parseAxis,

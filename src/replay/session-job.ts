@@ -172,7 +172,10 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
 }
 
 /** The same events from the fleet's journal: one bot's chain, in its seq order. */
-export async function readFleet(job: Pick<SessionJob, "sourcePath" | "sourceBot">, filter: EventFilter): Promise<StoredEvent[]> {
+export async function readFleet(
+  job: Pick<SessionJob, "sourcePath" | "sourceBot">,
+  filter: EventFilter,
+): Promise<StoredEvent[]> {
   const source = await openAsyncJournal(job.sourcePath, {
     readonly: true,
     ...(job.sourceBot === undefined ? {} : { bot: job.sourceBot }),
