@@ -25,7 +25,16 @@ export function sweepJson(report: SweepReport) {
     rankedBy: report.rankedBy,
     live: report.live,
     baseline: report.baseline
-      ? { params: report.baseline.params, ...report.baseline.figures, runs: report.baseline.runs }
+      ? {
+          params: report.baseline.params,
+          ...report.baseline.figures,
+          runs: report.baseline.runs,
+          sessions: report.baseline.sessions.map((x) => ({
+            session: x.session,
+            netPnl: x.netPnlUsd,
+            trades: x.trades,
+          })),
+        }
       : null,
     sets: report.sets.map((s) => ({
       rank: s.rank,

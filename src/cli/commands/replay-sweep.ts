@@ -73,23 +73,8 @@ export async function sweepCommand(flags: SweepFlags): Promise<void> {
   if (!RANK_METRICS.includes(flags.rank as RankMetric))
     throw new UsageError(`--rank ${flags.rank}: expected one of ${RANK_METRICS.join(", ")}`);
   const keep = whole("keep", flags.keep, 0);
-  let axes: ReturnType<typeof mergeAxes>;
-  try {
-    axes = mergeAxes(flags.sweep.map(parseAxis));
-  } catch (error) {
-    if (error instanceof SweepSpecError) throw new UsageError(error.message);
-    throw error;
-  }
-  const size = gridSize(axes);
   const sample = flags.sample === undefined ? undefined : whole("sample", flags.sample, 1);
   const seed = whole("seed", flags.seed, 0);
-  const count = sample === undefined ? size : Math.min(sample, size);
-  if (count > MAX_SETS_WITHOUT_YES && !flags.yes)
-    throw new UsageError(
-      `--sweep: ${count.toLocaleString("en-US")} sets (over ${MAX_SETS_WITHOUT_YES.toLocaleString("en-US")}); narrow the grid, draw some with --sample N --seed S, or pass --yes`,
-    );
-  const drawn = sample === undefined ? gridSets(axes) : sampleSets(axes, sample, seed);
-  const sets: ParamSet[] = drawn.map((set) => ({ ...flags.fixed, ...set }));
 
   const source = await openAsyncJournal(flags.journal, {
     readonly: true,
@@ -97,14 +82,34 @@ export async function sweepCommand(flags: SweepFlags): Promise<void> {
   });
   let sessions: string[];
   let folds: Fold[] | undefined;
+  let sets: ParamSet[];
+  let size: number;
   try {
     const available = await source.sessionIds(flags.stream);
     ({ sessions, folds } = sweepSessions(flags, available));
-    await checkSets(
-      source,
-      flags.stream,
-      sessions,
-      flags.strategy,
+    const strategies = await sessionStrategies(source, flags.stream, sessions, flags.strategy);
+    // Every mistake in the grid is told with the parameters there are to sweep.
+    const theirParams = (message: string) =>
+      new UsageError(
+        `${message}. Parameters of ${strategies[0]?.strategy.name ?? "the strategy"}:\n${strategies[0] ? paramLines(strategies[0].strategy).join("\n") : ""}`,
+      );
+    let axes: ReturnType<typeof mergeAxes>;
+    try {
+      axes = mergeAxes(flags.sweep.map(parseAxis));
+    } catch (error) {
+      if (error instanceof SweepSpecError) throw theirParams(error.message);
+      throw error;
+    }
+    size = gridSize(axes);
+    const count = sample === undefined ? size : Math.min(sample, size);
+    if (count > MAX_SETS_WITHOUT_YES && !flags.yes)
+      throw theirParams(
+        `--sweep: ${count.toLocaleString("en-US")} sets (over ${MAX_SETS_WITHOUT_YES.toLocaleString("en-US")}); narrow the grid, draw some with --sample N --seed S, or pass --yes`,
+      );
+    const drawn = sample === undefined ? gridSets(axes) : sampleSets(axes, sample, seed);
+    sets = drawn.map((set) => ({ ...flags.fixed, ...set }));
+    checkSets(
+      strategies,
       sets,
       axes.map((a) => a.key),
     );
@@ -183,18 +188,19 @@ function sweepSessions(flags: SweepFlags, available: string[]): { sessions: stri
   }
 }
 
-/**
- * Every set against the strategy each session runs (the one given, or live's) over live's
- * parameters; a key it does not have or a value of the wrong type is named with its parameters.
- */
-async function checkSets(
+interface SessionStrategy {
+  strategy: AnyStrategy;
+  /** Live's parameters, when the session's strategy is live's. */
+  base: Record<string, unknown>;
+}
+
+/** The strategy each session runs (the one given, or live's), over live's parameters. */
+async function sessionStrategies(
   source: JournalReader,
   stream: string,
   sessions: readonly string[],
   strategySpec: string | undefined,
-  sets: readonly ParamSet[],
-  keys: readonly string[],
-): Promise<void> {
+): Promise<SessionStrategy[]> {
   let given: AnyStrategy | null = null;
   if (strategySpec !== undefined) {
     try {
@@ -204,7 +210,7 @@ async function checkSets(
       throw error;
     }
   }
-  const strategies: { strategy: AnyStrategy; base: Record<string, unknown> }[] = [];
+  const strategies: SessionStrategy[] = [];
   for await (const opened of source.read({ stream, sessions: [...sessions], types: ["SessionOpened"] })) {
     if (opened.type !== "SessionOpened") continue;
     const live = opened.payload.strategy;
@@ -216,6 +222,15 @@ async function checkSets(
     strategies.push({ strategy, base: live.name === strategy.name ? opened.payload.params : {} });
   }
   if (strategies.length === 0 && given) strategies.push({ strategy: given, base: {} });
+  return strategies;
+}
+
+/** Every set against every session's strategy: a key it lacks or a value of the wrong type is named with its parameters. */
+function checkSets(
+  strategies: readonly SessionStrategy[],
+  sets: readonly ParamSet[],
+  keys: readonly string[],
+): void {
   for (const { strategy, base } of strategies) {
     const known = new Set(Object.keys((strategy.params as { shape?: object }).shape ?? {}));
     const unknown = known.size === 0 ? [] : keys.filter((k) => !known.has(k));
