@@ -22,7 +22,13 @@ export {
   type SlippageTable,
   slippageTable,
 } from "./fill-model.js";
-export { expandSessions, type ReplayOptions, ReplayRefused, runReplay } from "./replay.js";
+export {
+  expandSessions,
+  type ReplayOptions,
+  ReplayRefused,
+  runReplay,
+  WORKER_BREAK_EVEN_EVENTS,
+} from "./replay.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 export { runSweep, type SweepOptions, type SweepReport, type SweptSet } from "./sweep.js";
 export {

@@ -21,6 +21,7 @@ import {
   type StrategyRef,
 } from "../events/index.js";
 import { ReplayRefused } from "./refused.js";
+import { autoWorkers, sessionEvents } from "./replay.js";
 import { closeSessionSources } from "./session-job.js";
 import type { ParamSet } from "./sweep-grid.js";
 import type { SweepSessionJob, SweepSessionResult } from "./sweep-job.js";
@@ -45,7 +46,8 @@ export interface SweepOptions {
   fillModel: string;
   codeVersion: string;
   force: boolean;
-  workers: number;
+  /** As a replay's; `auto` weighs the sessions' events × (sets + the baseline). */
+  workers: number | "auto";
   sets: ParamSet[];
   rank: RankMetric;
   /** How many of the best sets get their full runs written. */
@@ -134,7 +136,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     sets,
     full,
   });
-  const lanes = (n: number) => Math.max(1, Math.min(options.workers, n, availableParallelism()));
+  const requested =
+    options.workers === "auto"
+      ? autoWorkers(
+          ((await sessionEvents(options, options.sessions)) ?? Number.POSITIVE_INFINITY) *
+            (options.sets.length + 1),
+        )
+      : options.workers;
+  const lanes = (n: number) => Math.max(1, Math.min(requested, n, availableParallelism()));
   const total = options.sets.length * options.sessions.length;
   let done = 0;
   try {

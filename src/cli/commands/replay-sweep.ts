@@ -51,7 +51,7 @@ export interface SweepFlags {
   train?: string;
   test?: string;
   folds?: string;
-  workers: number;
+  workers: number | "auto";
   /** `--param` values: fixed in every set. */
   fixed: Record<string, unknown>;
 }

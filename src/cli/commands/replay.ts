@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
@@ -69,8 +68,8 @@ export function register(program: Command): void {
       )
       .option(
         "--workers <n>",
-        "sessions replayed at once (this thread and n-1 worker threads)",
-        String(availableParallelism()),
+        "sessions replayed at once (this thread and n-1 worker threads); auto: one thread for a small replay, every core otherwise",
+        "auto",
       )
       .option("--force", "replay a journal that fails verify")
       .option("--wide", "every column, full run ids (wider than 80 columns)")
@@ -132,19 +131,14 @@ export function register(program: Command): void {
       const searching = opts.train !== undefined || opts.test !== undefined || opts.folds !== undefined;
       if (opts.sweep.length > 0 || searching || opts.sample !== undefined) {
         if (!opts.inPlace) ensureOutFolder(opts.out);
-        const workers = Number(opts.workers);
-        if (!Number.isInteger(workers) || workers < 1)
-          throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
-        return sweepCommand({ ...opts, workers, fixed: parseParams(opts.param) });
+        return sweepCommand({ ...opts, workers: parseWorkers(opts.workers), fixed: parseParams(opts.param) });
       }
       if (!opts.session && !opts.sessions)
         throw new UsageError(
           "say which session: --session 2026-02-04 (or --sessions 2026-02-02..2026-02-06); `journal sessions` lists them",
         );
       const paramOverrides = parseParams(opts.param);
-      const workers = Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 1)
-        throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
+      const workers = parseWorkers(opts.workers);
       const out = opts.inPlace ? opts.journal : opts.out;
       if (!opts.inPlace) ensureOutFolder(opts.out);
       const sessionSpec = opts.sessions ?? opts.session!;
@@ -216,6 +210,15 @@ export function register(program: Command): void {
       process.stdout.write(humanSummary(results, out, opts.wide ?? false));
     },
   );
+}
+
+/** `--workers n` or `auto`. */
+function parseWorkers(value: string): number | "auto" {
+  if (value === "auto") return "auto";
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new UsageError(`--workers ${value}: expected a whole number ≥ 1, or auto`);
+  return workers;
 }
 
 /** `--param key=value` (repeatable): JSON where the value parses, else the text. */
