@@ -133,10 +133,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
 /**
  * Below this many events of work a replay runs in its own thread: a worker thread loads every
  * module again (260–460 ms on a Pi-class core) and the read, the engine and the write of a small
- * replay take less than that. Measured by `npm run bench:workers` (the break-even of one lane
- * against two over synthetic sessions of growing size).
+ * replay take less than that. Measured by `npm run bench:workers` (one lane against two over
+ * synthetic sessions of growing size): two lanes lost at 18,600 events (1.35× one lane's time) and
+ * won at 37,200 (0.86×) on the 2-core development machine; the threshold sits between.
  */
-export const WORKER_BREAK_EVEN_EVENTS = 20_000;
+export const WORKER_BREAK_EVEN_EVENTS = 25_000;
 
 /** One lane below the break-even, every core above it. */
 export function autoWorkers(eventsOfWork: number | null): number {
