@@ -114,8 +114,13 @@ async function sweepDay(
     outcomes: "simulated",
     window: {},
   };
+  let live: SessionSlice | undefined;
+  let events = 0;
   const run = (overrides: ParamSet): SweepRun => {
     const result = replaySession({ ...input, paramOverrides: overrides });
+    // Live's figures come with every run: the first one's are kept (no run of its own for them).
+    live ??= sliceOf(job.session, result.live, 0);
+    events = result.events;
     return {
       run: result.run,
       slice: sliceOf(job.session, result.replay, result.unfilled),
@@ -123,8 +128,6 @@ async function sweepDay(
     };
   };
   let baseline: SweepSessionResult["baseline"] = null;
-  let live: SessionSlice | undefined;
-  let events = 0;
   if (opened) {
     const liveStrategy = await loadStrategy(opened.payload.strategy.name).catch(() => null);
     if (liveStrategy) {
@@ -144,18 +147,14 @@ async function sweepDay(
     onSet();
     return done;
   });
-  if (!live) {
-    // No baseline to read live's figures from: a run of the first set (or of the strategy's defaults) does.
-    const result = replaySession({ ...input, paramOverrides: job.sets[0] ?? {} });
-    live = sliceOf(job.session, result.live, 0);
-    events = result.events;
-  }
+  // No baseline and no set (cannot happen from the CLI): a run of the strategy's defaults gives live's figures.
+  if (!live) run({});
   return {
     session: job.session,
     strategy: strategyRef(strategy),
     events,
     lastTs: day[day.length - 1]?.ts ?? 0,
-    live,
+    live: live!,
     baseline,
     sets,
   };
