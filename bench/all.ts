@@ -5,7 +5,18 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const BENCHES = ["journal", "projections", "read-cost", "replay", "sim", "live", "cli", "integrity", "ship"];
+const BENCHES = [
+  "journal",
+  "projections",
+  "read-cost",
+  "replay",
+  "sim",
+  "live",
+  "cli",
+  "integrity",
+  "ship",
+  "sweep",
+];
 let failed = 0;
 for (const name of BENCHES) {
   console.log(`\n=== bench:${name === "read-cost" ? "read" : name} ===\n`);

@@ -10,7 +10,7 @@ import { copyFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { backupJournal, openJournal, SeededIdGen } from "../src/events/index.js";
 import { runReplay } from "../src/replay/index.js";
-import { scratchDir } from "./harness.js";
+import { interleavedRounds, scratchDir } from "./harness.js";
 import { largeJournal, syntheticSession } from "./synthetic-journal.js";
 
 const dir = scratchDir("bench-integrity-");
@@ -25,32 +25,33 @@ const small = join(dir, "one-day.db");
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-const time = async (fn: () => unknown | Promise<unknown>, runs: number): Promise<number[]> => {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    out.push(performance.now() - start);
-  }
-  return out;
-};
 
-const bigJournal = openJournal(big, { readonly: true });
-const total = bigJournal.lastSeq();
+const total = (() => {
+  const j = openJournal(big, { readonly: true });
+  const n = j.lastSeq();
+  j.close();
+  return n;
+})();
 console.log(
   `integrity benchmark: ${total.toLocaleString("en-US")} events in ${sessions.length} sessions; day ${day}\n`,
 );
 
-// 1. Replay's verify of one day.
-const sessionOnBig = await time(() => {
-  if (!bigJournal.verifySession(day).ok) throw new Error("verifySession failed");
-}, 7);
-bigJournal.close();
+// 1. Replay's verify of one day, on the 1M journal and on a journal of that day alone, in turn.
+const bigJournal = openJournal(big, { readonly: true });
 const smallJournal = openJournal(small, { readonly: true });
-const sessionOnSmall = await time(() => {
-  if (!smallJournal.verifySession(day).ok) throw new Error("verifySession failed");
-}, 7);
+const [sessionOnBig, sessionOnSmall] = (await interleavedRounds(
+  [
+    () => {
+      if (!bigJournal.verifySession(day).ok) throw new Error("verifySession failed");
+    },
+    () => {
+      if (!smallJournal.verifySession(day).ok) throw new Error("verifySession failed");
+    },
+  ],
+  7,
+)) as [number[], number[]];
 const dayEvents = smallJournal.lastSeq();
+bigJournal.close();
 smallJournal.close();
 console.log(
   `verifySession(${day}), ${dayEvents} events: 1M journal median ${median(sessionOnBig).toFixed(1)} ms (${spread(sessionOnBig)}), one-day journal ${median(sessionOnSmall).toFixed(1)} ms (${spread(sessionOnSmall)}) → ratio ${(median(sessionOnBig) / median(sessionOnSmall)).toFixed(2)} (target ≈ 1)`,
@@ -72,8 +73,10 @@ const replayOnce = (journal: string, i: number) =>
     workers: 1,
   });
 let run = 0;
-const replayBig = await time(() => replayOnce(big, run++), 5);
-const replaySmall = await time(() => replayOnce(small, run++), 5);
+const [replayBig, replaySmall] = (await interleavedRounds(
+  [() => replayOnce(big, run++), () => replayOnce(small, run++)],
+  5,
+)) as [number[], number[]];
 console.log(
   `replay --session ${day}: 1M journal median ${median(replayBig).toFixed(0)} ms (${spread(replayBig)}), one-day journal ${median(replaySmall).toFixed(0)} ms (${spread(replaySmall)}) → ratio ${(median(replayBig) / median(replaySmall)).toFixed(2)} (target ≈ 1; before: a whole-journal verify first)`,
 );

@@ -13,6 +13,9 @@ import {
   SeededIdGen,
 } from "../src/events/index.js";
 
+/** Bumped whenever `syntheticSession` changes what it generates. */
+const SYNTHETIC_VERSION = 2;
+
 /** Trading days from 2026-01-05 on, weekdays only. */
 export function tradingDays(count: number): string[] {
   const days: string[] = [];
@@ -23,12 +26,57 @@ export function tradingDays(count: number): string[] {
   return days;
 }
 
+/** mulberry32: the synthetic market's only randomness, seeded by session and symbol. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A symbol's minute closes over a session (60 minutes of history before the open, then the day):
+ * a seeded random walk with drift spells, so trends start and end and options move with it.
+ */
+function minutePath(session: string, symbol: string, minutes: number, start: number): number[] {
+  const random = seeded(
+    [...`${session}${symbol}`].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 0x01000193), 0x811c9dc5),
+  );
+  const path: number[] = [];
+  let price = start;
+  let drift = 0;
+  for (let i = 0; i < minutes; i++) {
+    if (i % 30 === 0) drift = (random() - 0.5) * 0.12;
+    price += drift + (random() - 0.5) * 0.5;
+    path.push(Math.round(price * 100) / 100);
+  }
+  return path;
+}
+
+/** An option's mid at spot `s`: intrinsic value plus a time value that peaks at the money and decays through the day. */
+function optionMid(right: "C" | "P", strike: number, s: number, dayFraction: number): number {
+  const intrinsic = Math.max(0, right === "C" ? s - strike : strike - s);
+  const time = (0.4 + 1.6 * (1 - dayFraction)) * Math.exp(-(((s - strike) / 3) ** 2));
+  return Math.max(0.05, Math.round((intrinsic + time) * 100) / 100);
+}
+
+const START_PRICE: Record<string, number> = { SPY: 690, QQQ: 620, IWM: 260 };
+
 /** One session's events: `cycles` cycles × 3 symbols × (bars + 1 underlying + 6 option quotes + decision). */
 export function syntheticSession(session: string, cycles: number): NewEvent[] {
   const out: NewEvent[] = [];
   const open = newYorkTimeToMs(session, 9, 30);
-  let price = 690;
   let orderId = 1;
+  const paths = Object.fromEntries(
+    Object.entries(START_PRICE).map(([symbol, start]) => [
+      symbol,
+      minutePath(session, symbol, 60 + cycles * 5 + 1, start),
+    ]),
+  );
   for (let c = 0; c < cycles; c++) {
     const t = open + c * 300_000 + 60_000;
     out.push({
@@ -38,18 +86,25 @@ export function syntheticSession(session: string, cycles: number): NewEvent[] {
       payload: { cycle: c, symbols: ["SPY", "QQQ", "IWM"], gatewayTimeMs: t },
     });
     for (const symbol of ["SPY", "QQQ", "IWM"]) {
-      price += Math.sin(c * 7 + symbol.length) * 0.4;
+      const path = paths[symbol]!;
+      // The minute this cycle runs in: 60 minutes of history, then 5 a cycle.
+      const now = 60 + c * 5;
+      const price = path[now]!;
       const und: Contract = { secType: "STK", symbol, exchange: "SMART", currency: "USD" };
-      const bars = Array.from({ length: 60 }, (_, i) => ({
-        timeMs: t - (60 - i) * 60_000,
-        openUsd: price,
-        highUsd: price + 0.2,
-        lowUsd: price - 0.2,
-        closeUsd: price + 0.05,
-        volume: 1000 + i,
-        vwapUsd: price,
-        count: 10,
-      }));
+      const bars = Array.from({ length: 60 }, (_, i) => {
+        const close = path[now - 60 + i + 1]!;
+        const openUsd = path[now - 60 + i]!;
+        return {
+          timeMs: t - (60 - i) * 60_000,
+          openUsd,
+          highUsd: Math.max(openUsd, close) + 0.05,
+          lowUsd: Math.min(openUsd, close) - 0.05,
+          closeUsd: close,
+          volume: 1000 + i,
+          vwapUsd: Math.round(((openUsd + close) / 2) * 100) / 100,
+          count: 10,
+        };
+      });
       out.push({
         type: "BarsReceived",
         version: 1,
@@ -64,18 +119,21 @@ export function syntheticSession(session: string, cycles: number): NewEvent[] {
         },
       });
       out.push(quote(und, price, t + 20));
+      // The day's strikes, around the open: a held contract is quoted all day, its price moving with the underlying.
+      const atm = Math.round(START_PRICE[symbol]!);
       for (let k = 0; k < 6; k++) {
+        const right = k < 3 ? "C" : "P";
         const opt: Contract = {
           secType: "OPT",
           symbol,
           expiry: "20260206",
-          strike: Math.round(price) + (k % 3) - 1,
-          right: k < 3 ? "C" : "P",
+          strike: atm + (k % 3) - 1,
+          right,
           multiplier: 100,
           exchange: "SMART",
           currency: "USD",
         };
-        out.push(quote(opt, 1.2 + k * 0.1 + (c % 10) / 100, t + 30 + k));
+        out.push(quote(opt, optionMid(right, atm + (k % 3) - 1, price, c / cycles), t + 30 + k));
       }
       const trade = c % 10 === 3 && symbol === "SPY";
       const exit = c % 10 === 6 && symbol === "SPY";
@@ -194,7 +252,8 @@ function quote(contract: Contract, mid: number, ts: number): NewEvent {
 export function largeJournal(name: string, minEvents: number): { path: string; sessions: string[] } {
   const dir = ".tmp";
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.db`);
+  // The cache's name carries the generator's version: an old cache holds another market.
+  const path = join(dir, `${name}-v${SYNTHETIC_VERSION}.db`);
   const perSession = syntheticSession("2026-01-05", 78).length;
   const sessions = tradingDays(Math.ceil(minEvents / perSession));
   if (existsSync(path)) return { path, sessions };

@@ -327,6 +327,7 @@ function evolveSummary(
     case "PositionMismatch":
     case "PositionsAgreed":
     case "RequestSkipped":
+    case "SweepSetSummarized":
       break;
     default: {
       const never: never = event;

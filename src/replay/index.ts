@@ -22,5 +22,24 @@ export {
   type SlippageTable,
   slippageTable,
 } from "./fill-model.js";
-export { expandSessions, type ReplayOptions, ReplayRefused, runReplay } from "./replay.js";
+export {
+  expandSessions,
+  type ReplayOptions,
+  ReplayRefused,
+  runReplay,
+  WORKER_BREAK_EVEN_EVENTS,
+} from "./replay.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";
+export { runSweep, type SweepOptions, type SweepReport, type SweptSet } from "./sweep.js";
+export {
+  gridSets,
+  gridSize,
+  mergeAxes,
+  type ParamSet,
+  parseAxis,
+  type SweepAxis,
+  SweepSpecError,
+  sampleSets,
+} from "./sweep-grid.js";
+export { RANK_METRICS, type RankMetric, type SetFigures } from "./sweep-metrics.js";
+export { type Fold, type FoldResult, foldsOf } from "./walk-forward.js";

@@ -31,7 +31,8 @@ export interface ReplayOptions {
   /** `recorded` (parity), `simulated` (what-if) or `auto` (the default: recorded when the strategy is live's). */
   outcomes?: OutcomeMode | "auto";
   force: boolean;
-  workers: number;
+  /** Lanes (this thread and n − 1 worker threads); `auto`: one below `WORKER_BREAK_EVEN_EVENTS`, else every core. */
+  workers: number | "auto";
   fromTs?: number;
   toTs?: number;
   onProgress?: (done: number, total: number, session: string) => void;
@@ -99,7 +100,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     ...(options.fromTs === undefined ? {} : { fromTs: options.fromTs }),
     ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
   }));
-  const workers = Math.max(1, Math.min(options.workers, jobs.length, availableParallelism()));
+  const requested =
+    options.workers === "auto"
+      ? autoWorkers(await sessionEvents(options, options.sessions))
+      : options.workers;
+  const workers = Math.max(1, Math.min(requested, jobs.length, availableParallelism()));
   const writer = new RunWriter(options.inPlace ? options.journal : options.out);
   let done = 0;
   let failed = false;
@@ -126,6 +131,45 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
 }
 
 /**
+ * Below this many events of work a replay runs in its own thread: a worker thread loads every
+ * module again (260–460 ms on a Pi-class core) and the read, the engine and the write of a small
+ * replay take less than that. Measured by `npm run bench:workers` (one lane against two over
+ * synthetic sessions of growing size): two lanes lost at 18,600 events (1.35× one lane's time) and
+ * won at 37,200 (0.86×) on the 2-core development machine; the threshold sits between.
+ */
+export const WORKER_BREAK_EVEN_EVENTS = 25_000;
+
+/** One lane below the break-even, every core above it. */
+export function autoWorkers(eventsOfWork: number | null): number {
+  return eventsOfWork !== null && eventsOfWork < WORKER_BREAK_EVEN_EVENTS ? 1 : availableParallelism();
+}
+
+/**
+ * How many events the sessions hold, from the (stream, session, pos) index: each session's last
+ * pos, no scan. Null for a fleet journal (it is not asked: every core).
+ */
+export async function sessionEvents(
+  options: Pick<ReplayOptions, "journal" | "stream">,
+  sessions: readonly string[],
+): Promise<number | null> {
+  if (isPostgresUrl(options.journal)) return null;
+  const source = await openAsyncJournal(options.journal, { readonly: true });
+  try {
+    let total = 0;
+    for (const session of sessions) {
+      const [row] = await source.query<{ n: number | null }>(
+        "SELECT max(pos) + 1 AS n FROM events WHERE stream = ? AND session = ?",
+        [options.stream, session],
+      );
+      total += row?.n ?? 0;
+    }
+    return total;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
  * Called as each session's run is done, with its index in the replay's session order: hands the
  * run to the writer and returns what the replay keeps of it.
  */
@@ -141,7 +185,7 @@ async function runSerially(jobs: SessionJob[], finished: Finished): Promise<Repl
  * Start a worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
  * bootstrap registers tsx inside the worker, loads the event catalogue, then imports worker.ts.
  */
-function startWorker(): Worker {
+export function startWorker(): Worker {
   const js = new URL("./worker.js", import.meta.url);
   if (existsSync(js)) return new Worker(js);
   const ts = new URL("./worker.ts", import.meta.url).href;

@@ -99,7 +99,7 @@ async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
  */
 const sources = new Map<string, Journal>();
 
-function sourceJournal(path: string): Journal {
+export function sourceJournal(path: string): Journal {
   let journal = sources.get(path);
   if (!journal) {
     journal = openJournal(path, { readonly: true });
@@ -172,7 +172,10 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
 }
 
 /** The same events from the fleet's journal: one bot's chain, in its seq order. */
-async function readFleet(job: SessionJob, filter: EventFilter): Promise<StoredEvent[]> {
+export async function readFleet(
+  job: Pick<SessionJob, "sourcePath" | "sourceBot">,
+  filter: EventFilter,
+): Promise<StoredEvent[]> {
   const source = await openAsyncJournal(job.sourcePath, {
     readonly: true,
     ...(job.sourceBot === undefined ? {} : { bot: job.sourceBot }),

@@ -1,17 +1,23 @@
 /**
  * Worker-thread entry: runs the session jobs its parent queues, one at a time and in order (the
  * parent keeps the next one queued, so the thread never waits for it; two at once would share the
- * thread's open source journal and its read transaction).
+ * thread's open source journal and its read transaction). A `{ sweep }` message is one session of
+ * a sweep (sweep-job.ts); it reports each finished set as `{ progress }` before its result.
  */
 import { parentPort } from "node:worker_threads";
 import { ReplayRefused } from "./refused.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
+import { runSweepSession, type SweepSessionJob } from "./sweep-job.js";
 
 let queue: Promise<void> = Promise.resolve();
-parentPort?.on("message", (job: SessionJob) => {
+parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => {
+  const run = (): Promise<unknown> =>
+    "sweep" in message
+      ? runSweepSession(message.sweep, () => parentPort?.postMessage({ progress: true }))
+      : runSessionJob(message);
   queue = queue.then(() =>
-    runSessionJob(job).then(
+    run().then(
       (result) => parentPort?.postMessage({ ok: true, result }),
       (error: Error) =>
         parentPort?.postMessage({

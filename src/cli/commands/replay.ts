@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
@@ -24,6 +23,7 @@ import { journalPathOption } from "../options.js";
 import { humanSummary, jsonSummary } from "../replay-summary.js";
 import { paramProblem } from "../strategy-params.js";
 import { UsageError } from "../usage-error.js";
+import { MAX_SETS_WITHOUT_YES, sweepCommand } from "./replay-sweep.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEFAULT_OUT = "data/replay.db";
@@ -68,12 +68,37 @@ export function register(program: Command): void {
       )
       .option(
         "--workers <n>",
-        "sessions replayed at once (this thread and n-1 worker threads)",
-        String(availableParallelism()),
+        "sessions replayed at once (this thread and n-1 worker threads); auto: one thread for a small replay, every core otherwise",
+        "auto",
       )
       .option("--force", "replay a journal that fails verify")
       .option("--wide", "every column, full run ids (wider than 80 columns)")
-      .option("--json", "one JSON object on stdout: a row per session and the totals"),
+      .option("--json", "one JSON object on stdout: a row per session and the totals")
+      .option(
+        "--sweep <key=values>",
+        "search parameters: KEY=v1,v2,… or KEY=lo:hi:step (repeatable: the grid of all), each session read once",
+        collect,
+        [],
+      )
+      .option("--sample <n>", "with --sweep: run n sets drawn at random from the grid")
+      .option("--seed <s>", "with --sample: the draw's seed (the same seed, the same sets)", "1")
+      .option(
+        "--rank <metric>",
+        "with --sweep: netPnl, sharpe, profitFactor, expectancy, winRate, maxDrawdown or trades",
+        "netPnl",
+      )
+      .option(
+        "--keep <n>",
+        "with --sweep: write full runs for the best n sets (the rest as one summary event each)",
+        "1",
+      )
+      .option("--yes", `with --sweep: run more than ${MAX_SETS_WITHOUT_YES.toLocaleString("en-US")} sets`)
+      .option("--train <range>", "walk-forward: choose the best set on these sessions…")
+      .option("--test <range>", "…and report it on these (beside the baseline)")
+      .option(
+        "--folds <k>",
+        "walk-forward over --sessions in order: k folds, each trained on the blocks before it",
+      ),
   ).action(
     async (opts: {
       journal: string;
@@ -93,25 +118,27 @@ export function register(program: Command): void {
       force?: boolean;
       wide?: boolean;
       json?: boolean;
+      sweep: string[];
+      sample?: string;
+      seed: string;
+      rank: string;
+      keep: string;
+      yes?: boolean;
+      train?: string;
+      test?: string;
+      folds?: string;
     }) => {
+      const searching = opts.train !== undefined || opts.test !== undefined || opts.folds !== undefined;
+      if (opts.sweep.length > 0 || searching || opts.sample !== undefined) {
+        if (!opts.inPlace) ensureOutFolder(opts.out);
+        return sweepCommand({ ...opts, workers: parseWorkers(opts.workers), fixed: parseParams(opts.param) });
+      }
       if (!opts.session && !opts.sessions)
         throw new UsageError(
           "say which session: --session 2026-02-04 (or --sessions 2026-02-02..2026-02-06); `journal sessions` lists them",
         );
-      const paramOverrides: Record<string, unknown> = {};
-      for (const kv of opts.param) {
-        const eq = kv.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--param ${kv}: expected key=value, e.g. --param stopLossPct=0.3`);
-        const raw = kv.slice(eq + 1);
-        let value: unknown = raw;
-        try {
-          value = JSON.parse(raw);
-        } catch {}
-        paramOverrides[kv.slice(0, eq)] = value;
-      }
-      const workers = Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 1)
-        throw new UsageError(`--workers ${opts.workers}: expected a whole number ≥ 1`);
+      const paramOverrides = parseParams(opts.param);
+      const workers = parseWorkers(opts.workers);
       const out = opts.inPlace ? opts.journal : opts.out;
       if (!opts.inPlace) ensureOutFolder(opts.out);
       const sessionSpec = opts.sessions ?? opts.session!;
@@ -183,6 +210,31 @@ export function register(program: Command): void {
       process.stdout.write(humanSummary(results, out, opts.wide ?? false));
     },
   );
+}
+
+/** `--workers n` or `auto`. */
+function parseWorkers(value: string): number | "auto" {
+  if (value === "auto") return "auto";
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new UsageError(`--workers ${value}: expected a whole number ≥ 1, or auto`);
+  return workers;
+}
+
+/** `--param key=value` (repeatable): JSON where the value parses, else the text. */
+function parseParams(param: readonly string[]): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  for (const kv of param) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--param ${kv}: expected key=value, e.g. --param stopLossPct=0.3`);
+    const raw = kv.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {}
+    overrides[kv.slice(0, eq)] = value;
+  }
+  return overrides;
 }
 
 /**

@@ -40,6 +40,7 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   PositionMismatch: 1,
   PositionsAgreed: 1,
   RequestSkipped: 1,
+  SweepSetSummarized: 1,
 });
 
 /** True when `type` is in the catalogue. */

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { CycleInputsSchema, RequestSkipped } from "./catalogue-freshness.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
+import { SweepSetSummarized } from "./catalogue-sweep.js";
 import {
   BarSchema,
   ContractSchema,
@@ -478,6 +479,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   PositionMismatch,
   PositionsAgreed,
   RequestSkipped,
+  SweepSetSummarized,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */

@@ -1,0 +1,93 @@
+/**
+ * A sweep's sessions over `workers` lanes, as a replay's (replay.ts): the main thread is one lane,
+ * the others are worker threads that keep two sessions queued. Each lane reads and verifies a
+ * session once and runs every set over it; a finished set is counted as it finishes, in any lane.
+ */
+import { ReplayRefused } from "./refused.js";
+import { startWorker } from "./replay.js";
+import { StrategyRejected } from "./strategy-loader.js";
+import { runSweepSession, type SweepSessionJob, type SweepSessionResult } from "./sweep-job.js";
+
+type Reply =
+  | { progress: true }
+  | {
+      ok: boolean;
+      result?: SweepSessionResult;
+      error?: string;
+      kind?: "refused" | "rejected" | "other";
+    };
+
+function threadError(session: string, message: string, kind: string | undefined): Error {
+  if (kind === "refused") return new ReplayRefused(message);
+  if (kind === "rejected") return new StrategyRejected(message);
+  return new ReplayRefused(`session ${session}: ${message}`);
+}
+
+export async function sweepInLanes(
+  jobs: readonly SweepSessionJob[],
+  workers: number,
+  onSet: () => void,
+): Promise<SweepSessionResult[]> {
+  const results: SweepSessionResult[] = new Array(jobs.length);
+  let next = 0;
+  let failure: unknown;
+  const take = (): number | undefined => (failure !== undefined || next >= jobs.length ? undefined : next++);
+
+  const mainLane = async (): Promise<void> => {
+    for (let index = take(); index !== undefined; index = take()) {
+      try {
+        results[index] = await runSweepSession(jobs[index]!, onSet);
+      } catch (error) {
+        failure ??= error;
+        throw error;
+      }
+      // Let the threads' replies (and their next sessions) through between sessions of this lane.
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    }
+  };
+
+  const threadLane = async (): Promise<void> => {
+    const worker = startWorker();
+    const queued: number[] = [];
+    try {
+      await new Promise<void>((resolvePromise, reject) => {
+        const fail = (error: unknown) => {
+          failure ??= error;
+          reject(error);
+        };
+        const queueNext = () => {
+          const index = take();
+          if (index === undefined) return;
+          queued.push(index);
+          worker.postMessage({ sweep: jobs[index] });
+        };
+        worker.on("error", fail);
+        worker.on("message", (message: Reply) => {
+          if ("progress" in message) {
+            if (failure === undefined) onSet();
+            return;
+          }
+          const index = queued.shift()!;
+          if (!message.ok) return fail(threadError(jobs[index]!.session, message.error!, message.kind));
+          results[index] = message.result!;
+          queueNext();
+          if (queued.length === 0) resolvePromise();
+        });
+        queueNext();
+        queueMicrotask(() => {
+          queueNext();
+          if (queued.length === 0) resolvePromise();
+        });
+      });
+    } finally {
+      await worker.terminate();
+    }
+  };
+
+  const lanes = Array.from({ length: Math.max(0, workers - 1) }, threadLane);
+  const settled = await Promise.allSettled([...lanes, mainLane()]);
+  if (failure !== undefined) throw failure;
+  const rejected = settled.find((s) => s.status === "rejected");
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
+  return results;
+}
