@@ -21,6 +21,7 @@ export {
   modelledFills,
   tripFills,
 } from "./fill-model-error.js";
+export { ENTRY_QUOTE_WINDOW_MS, type GreekPnl } from "./greek-pnl.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,

@@ -194,7 +194,8 @@ SELECT t.stream, t.session, t.contract_key, t.symbol, t.side, t.quantity,
        ${ts("t.entry_ts")} AS entry_utc, ${ts("t.exit_ts")} AS exit_utc,
        t.entry_price_usd, t.exit_price_usd, t.exit_reason, round(t.holding_ms / 60000.0, 1) AS holding_min,
        t.fees_usd, t.pnl_usd, t.r_multiple, t.risk_usd, t.mae_usd, t.mfe_usd, t.entry_slippage_usd, t.exit_slippage_usd,
-       t.multiplier, t.entry_ts, t.exit_ts, t.opened_seq, t.closed_seq
+       t.multiplier, t.entry_ts, t.exit_ts, t.opened_seq, t.closed_seq,
+       t.delta_pnl_usd, t.gamma_pnl_usd, t.theta_pnl_usd, t.vega_pnl_usd, t.residual_pnl_usd
 FROM proj_trades t`,
   },
   {
