@@ -75,6 +75,8 @@ export {
 export {
   foldOrder,
   foldSession,
+  type GreekPnlUsd,
+  greekTotals,
   marksFor,
   openPnlMicros,
   type SessionFigures,
