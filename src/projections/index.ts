@@ -86,3 +86,11 @@ export {
   type TradeGroup,
 } from "./session.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
+export {
+  MIN_TRADES_TO_JUDGE,
+  SLICE_DIMENSIONS,
+  type SliceDimension,
+  sliceTrades,
+  type TradeSlice,
+  UNTAGGED,
+} from "./trade-slices.js";

@@ -66,6 +66,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "every order of a stream with its current state",
     load: () => import("./orders.js"),
   },
+  trades: {
+    usage: "trades",
+    summary:
+      "round trips of a stream, or sliced by hour, weekday, symbol, exit or tag with their sample sizes",
+    load: () => import("./trades.js"),
+  },
   live: {
     usage: "live",
     summary: "poll IB Gateway in cycles and journal everything (dry run unless --paper)",
