@@ -66,6 +66,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "every order of a stream with its current state",
     load: () => import("./orders.js"),
   },
+  day: {
+    usage: "day",
+    summary:
+      "one session at a glance in 80 columns: P&L, fees, greeks, stops, notices, best/worst, replay runs",
+    load: () => import("./day.js"),
+  },
   trades: {
     usage: "trades",
     summary:
