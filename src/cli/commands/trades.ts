@@ -72,7 +72,7 @@ export function register(program: Command): void {
     ]);
     process.stdout.write(
       `${renderColumns([by, "trades", "win rate", "expectancy", "net USD", ""], rows, { rightFrom: 1, maxWidth: 80 }).replace(/ +$/gm, "")}\n` +
-        `${slices.some((s) => s.tooFew) ? `(a slice of fewer than ${MIN_TRADES_TO_JUDGE} trades is too few to judge: its win rate is mostly luck)\n` : ""}`,
+        `${slices.some((s) => s.tooFew) ? `(under ${MIN_TRADES_TO_JUDGE} trades a slice is too few to judge: its win rate is mostly luck)\n` : ""}`,
     );
   });
 }
