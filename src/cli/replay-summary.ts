@@ -160,11 +160,10 @@ ${r.session}:`,
  * orders, or on one side only), a subset. Saying "differ" of both printed 34 and 146 side by side.
  */
 function changedHeading(r: ReplayedSession): string {
-  const acted = `${r.changed.length} acted differently (another action or orders)`;
   if (!r.parity)
-    return `${r.changed.length} decision(s) acted differently from live (another action or orders)`;
+    return `${r.changed.length} decision(s) acted differently from live\n  (another action or orders)`;
   const differ = r.parity.differ + r.parity.missing;
-  return `${differ} decision(s) differ from live byte for byte; ${acted}`;
+  return `${differ} decision(s) differ from live byte for byte;\n  ${r.changed.length} of them acted differently (another action or orders)`;
 }
 
 /** Words wrapped to `width` columns, continuation lines indented. */
@@ -267,7 +266,7 @@ export function humanSummary(results: readonly ReplayedSession[], out: string, w
     const shown = r.changed.slice(0, 10);
     if (shown.length === 0) continue;
     lines.push(
-      `\n${r.session}: ${changedHeading(r)}${r.changed.length > shown.length ? ` (first ${shown.length})` : ""}:`,
+      `\n${r.session}: ${changedHeading(r)}${r.changed.length > shown.length ? `, the first ${shown.length}` : ""}:`,
     );
     lines.push(
       renderColumns(
