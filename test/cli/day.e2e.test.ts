@@ -4,7 +4,7 @@
  * and views, never from fixed sample figures.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -72,6 +72,21 @@ describe("P&L by greek on the bundled sessions", () => {
     expect(fromCli.map((t) => [t.pnlUsd, t.deltaPnlUsd, t.residualPnlUsd])).toEqual(
       fromSql.map((r) => [r.pnl_usd, r.delta_pnl_usd, r.residual_pnl_usd]),
     );
+  });
+});
+
+describe("the report", () => {
+  it("shows the closed trades' P&L by greek, the totals of v_trades", () => {
+    const out = join(dir, "report.html");
+    cli(["report", "--journal", journal, "--session", SESSION, "--out", out]);
+    const html = readFileSync(out, "utf8");
+    const [g] = sql<Record<string, number>>(
+      `SELECT round(sum(delta_pnl_usd), 2) AS d, round(sum(gamma_pnl_usd), 2) AS g, round(sum(residual_pnl_usd), 2) AS r FROM v_trades WHERE stream = 'live' AND session = '${SESSION}'`,
+    );
+    const row = /<th>closed trades before fees, by greek<\/th><td>([^<]*)<\/td>/.exec(html);
+    expect(row).not.toBeNull();
+    expect(row![1]).toContain(`delta ${g!.d!.toFixed(2)} USD, gamma ${g!.g!.toFixed(2)} USD`);
+    expect(row![1]).toContain(`residual ${g!.r!.toFixed(2)} USD`);
   });
 });
 
