@@ -17,14 +17,28 @@ const widthOf = (text: string) => [...text].length;
  * An aligned text table with box borders and a rule between rows (cli-table3's default look), no
  * colours so it pipes cleanly. A cell may hold several lines.
  */
-export function renderTable(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
+export function renderTable(
+  head: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  maxWidth?: number,
+): string {
   const columns = Math.max(head.length, ...rows.map((row) => row.length));
-  const grid = [...(head.length > 0 ? [head] : []), ...rows].map((row) =>
+  let grid = [...(head.length > 0 ? [head] : []), ...rows].map((row) =>
     Array.from({ length: columns }, (_, i) => cellText(row[i]).split("\n")),
   );
   const widths = Array.from({ length: columns }, (_, i) =>
     Math.max(0, ...grid.map((row) => Math.max(...row[i]!.map(widthOf)))),
   );
+  if (maxWidth !== undefined && fitWidths(widths, maxWidth)) {
+    // Cut what no longer fits its column, marked with …
+    grid = grid.map((row) =>
+      row.map((cell, i) =>
+        cell.map((part) =>
+          widthOf(part) > widths[i]! ? `${[...part].slice(0, widths[i]! - 1).join("")}…` : part,
+        ),
+      ),
+    );
+  }
   const rule = (left: string, mid: string, right: string) =>
     `${left}${widths.map((w) => "─".repeat(w + 2)).join(mid)}${right}`;
   const lines = [rule("┌", "┬", "┐")];
@@ -41,6 +55,53 @@ export function renderTable(head: readonly string[], rows: readonly (readonly un
   });
   lines.push(rule("└", "┴", "┘"));
   return lines.join("\n");
+}
+
+/** The narrowest a column is cut to when a table must fit a width. */
+const MIN_COLUMN = 6;
+
+/** The width a boxed table with these column widths takes: │ + (space, cell, space, │) per column. */
+export const boxedWidth = (widths: readonly number[]) => 1 + widths.reduce((a, w) => a + w + 3, 0);
+
+/**
+ * Narrow the widest columns (in place, never below MIN_COLUMN) until the boxed table fits `max`.
+ * Returns whether any column was narrowed. It may still not fit: too many columns for the width.
+ */
+function fitWidths(widths: number[], max: number): boolean {
+  let narrowed = false;
+  while (boxedWidth(widths) > max) {
+    let widest = -1;
+    for (const [i, w] of widths.entries())
+      if (w > MIN_COLUMN && (widest < 0 || w > widths[widest]!)) widest = i;
+    if (widest < 0) break;
+    widths[widest]! -= 1;
+    narrowed = true;
+  }
+  return narrowed;
+}
+
+/** The widths a boxed table of these rows would take, uncut (to decide whether it can fit). */
+export function tableWidths(head: readonly string[], rows: readonly (readonly unknown[])[]): number[] {
+  const columns = Math.max(head.length, ...rows.map((row) => row.length));
+  return Array.from({ length: columns }, (_, i) =>
+    Math.max(0, ...[head, ...rows].map((row) => Math.max(...cellText(row[i]).split("\n").map(widthOf)))),
+  );
+}
+
+/** Whether a boxed table of `columns` columns can be cut to fit `max` at all. */
+export function tableCanFit(columns: number, max: number): boolean {
+  return boxedWidth(Array(columns).fill(MIN_COLUMN)) <= max;
+}
+
+/**
+ * One row as `column = value` lines, names right-aligned (sqlite3's `.mode line`): for rows too
+ * wide for any table. Control characters are escaped as in the table.
+ */
+export function renderLine(head: readonly string[], row: readonly unknown[]): string {
+  const width = Math.max(0, ...head.map(widthOf));
+  return head
+    .map((name, i) => `${" ".repeat(width - widthOf(name))}${printable(name, "")} = ${cellText(row[i])}`)
+    .join("\n");
 }
 
 /** `2026-02-04 09:35:00` in New York time, the way traders read a session. */

@@ -159,6 +159,18 @@ ${r.session}:`,
   ];
 }
 
+/**
+ * One count per meaning: parity counts the decisions not equal to live's byte for byte (a reason's
+ * text or a signal is enough); the list shows those that acted differently (another action or
+ * orders, or on one side only), a subset. Saying "differ" of both printed 34 and 146 side by side.
+ */
+function changedHeading(r: ReplayedSession): string {
+  if (!r.parity)
+    return `${r.changed.length} decision(s) acted differently from live\n  (another action or orders)`;
+  const differ = r.parity.differ + r.parity.missing;
+  return `${differ} decision(s) differ from live byte for byte;\n  ${r.changed.length} of them acted differently (another action or orders)`;
+}
+
 /** Words wrapped to `width` columns, continuation lines indented. */
 function wrap(text: string, width: number, indent: string): string[] {
   const out: string[] = [];
@@ -259,7 +271,7 @@ export function humanSummary(results: readonly ReplayedSession[], out: string, w
     const shown = r.changed.slice(0, 10);
     if (shown.length === 0) continue;
     lines.push(
-      `\n${r.session}: ${r.changed.length} decision(s) ${r.parity ? "differ from live" : "changed from live"}${r.changed.length > shown.length ? ` (first ${shown.length})` : ""}:`,
+      `\n${r.session}: ${changedHeading(r)}${r.changed.length > shown.length ? `, the first ${shown.length}` : ""}:`,
     );
     lines.push(
       renderColumns(

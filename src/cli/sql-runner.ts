@@ -10,7 +10,7 @@
  */
 import { once } from "node:events";
 import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, printable } from "../events/index.js";
-import { renderTable } from "./format.js";
+import { boxedWidth, renderLine, renderTable, tableCanFit, tableWidths } from "./format.js";
 import { dieWithParent } from "./parent-watch.js";
 import { csvRecord, jsonObjects } from "./sql-output.js";
 
@@ -18,7 +18,7 @@ import { csvRecord, jsonObjects } from "./sql-output.js";
 export interface SqlJob {
   journal: string;
   query: string;
-  format: "table" | "csv" | "json";
+  format: "table" | "csv" | "json" | "line";
   maxTableRows: number;
   /** A PostgreSQL password read from `--password-file` (this child was started before it was read). */
   pgPassword?: string;
@@ -55,7 +55,11 @@ async function run(job: SqlJob): Promise<number> {
 async function writeRows(columns: string[], rows: Iterable<unknown[]>, job: SqlJob): Promise<number> {
   if (job.format === "table") return table(columns, rows, job.maxTableRows);
   const out = new Chunked();
-  if (job.format === "csv") {
+  if (job.format === "line") {
+    let count = 0;
+    for (const row of rows) await out.add(`${count++ === 0 ? "" : "\n"}${renderLine(columns, row)}\n`);
+    if (count === 0) await out.add("(no rows)\n");
+  } else if (job.format === "csv") {
     // A person reading a terminal gets control characters escaped; a pipe gets the bytes.
     const tty = process.stdout.isTTY === true;
     await out.add(`${csvRecord(columns, tty)}\n`);
@@ -85,9 +89,34 @@ async function table(columns: string[], rows: Iterable<unknown[]>, max: number):
     }
     kept.push(row);
   }
-  if (kept.length === 0) process.stdout.write("(no rows)\n");
-  else process.stdout.write(`${renderTable(columns, kept)}\n(${kept.length} rows)\n`);
+  if (kept.length === 0) {
+    process.stdout.write("(no rows)\n");
+    return 0;
+  }
+  const width = terminalWidth();
+  if (
+    width !== undefined &&
+    boxedWidth(tableWidths(columns, kept)) > width &&
+    !tableCanFit(columns.length, width)
+  ) {
+    // Too many columns for this terminal even cut short: one row at a time, every value whole.
+    process.stdout.write(
+      `${kept.map((row) => renderLine(columns, row)).join("\n\n")}\n(${kept.length} rows)\n`,
+    );
+    return 0;
+  }
+  process.stdout.write(`${renderTable(columns, kept, width)}\n(${kept.length} rows)\n`);
   return 0;
+}
+
+/**
+ * The terminal's width when a person reads the table (stdout a terminal), or COLUMNS when set
+ * (as shells export it); undefined into a pipe or a file, where the table is never cut.
+ */
+function terminalWidth(): number | undefined {
+  const fromEnv = Number(process.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : undefined;
 }
 
 /**

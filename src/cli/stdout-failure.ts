@@ -1,8 +1,8 @@
 /**
- * Output that cannot be written — stdout to a full disk (ENOSPC), a reader that went away (EPIPE,
- * `journal export | head`) — ends a command with one line and exit 1. Without a listener Node
- * reports it as an unhandled 'error' event with a stack trace, and a command awaiting 'drain'
- * would never see one.
+ * Output that cannot be written — stdout to a full disk (ENOSPC) — ends a command with one line
+ * and exit 1; a reader that went away (EPIPE, `journal export | head`) ends it quietly with exit 0.
+ * Without a listener Node reports either as an unhandled 'error' event with a stack trace, and a
+ * command awaiting 'drain' would never see one.
  */
 
 /** Why, and what to do next, per error code. */
@@ -31,6 +31,9 @@ export function guardStdout(longRunning: boolean): void {
       );
       return;
     }
+    // A reader that went away (`journal export … | head`) asked for no more: not a failure, and
+    // nothing to say (as `journal sql` and the Unix tools do). A full disk is one.
+    if (code === "EPIPE") process.exit(0);
     process.stderr.write(`cannot write the output to stdout (${code}), so it is incomplete: ${why}\n`);
     process.exit(1);
   });

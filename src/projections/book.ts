@@ -17,7 +17,14 @@ import {
   positionKey,
   unrealizedMicros,
 } from "./positions.js";
-import { chargeTrip, evolveTrips, initialTrips, type RoundTrip, type TripsState } from "./round-trips.js";
+import {
+  chargeTrip,
+  evolveTrips,
+  initialTrips,
+  noteQuotePoint,
+  type RoundTrip,
+  type TripsState,
+} from "./round-trips.js";
 
 export interface EquityPoint {
   readonly ts: number;
@@ -188,7 +195,9 @@ function quotesNothing(
 /** Fold one stored event into the book. */
 export function evolveBook(state: BookState, event: StoredEvent): BookState {
   // Most of a day is quotes of contracts nobody holds: they move nothing but the checkpoint.
-  if (event.type === "QuoteSnapshot" && quotesNothing(state, event)) return { ...state, lastSeq: event.seq };
+  // (Its model computation is still remembered: a trip opened next starts its greek split there.)
+  if (event.type === "QuoteSnapshot" && quotesNothing(state, event))
+    return { ...state, lastSeq: event.seq, trips: noteQuotePoint(state.trips, event) };
   return evolveBookFully(state, event);
 }
 

@@ -21,6 +21,7 @@ export {
   modelledFills,
   tripFills,
 } from "./fill-model-error.js";
+export { ENTRY_QUOTE_WINDOW_MS, type GreekPnl } from "./greek-pnl.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,
@@ -74,6 +75,8 @@ export {
 export {
   foldOrder,
   foldSession,
+  type GreekPnlUsd,
+  greekTotals,
   marksFor,
   openPnlMicros,
   type SessionFigures,
@@ -83,3 +86,11 @@ export {
   type TradeGroup,
 } from "./session.js";
 export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
+export {
+  MIN_TRADES_TO_JUDGE,
+  SLICE_DIMENSIONS,
+  type SliceDimension,
+  sliceTrades,
+  type TradeSlice,
+  UNTAGGED,
+} from "./trade-slices.js";

@@ -54,7 +54,7 @@ export function outcomeParity(
     if (changed) causes.push("a what-if: another strategy, version or parameters decided on the same market");
   } else if (decisions.differ + decisions.missing > 0) {
     causes.push(
-      `${plural(decisions.differ + decisions.missing, "decision")} differ from live's (${decisions.differ} changed, ${decisions.missing} on one side only)`,
+      `${plural(decisions.differ + decisions.missing, "decision")} differ from live's byte for byte (${decisions.differ} on both sides, ${decisions.missing} on one side only)`,
     );
   }
   for (const rule of [

@@ -6,7 +6,18 @@
  * The P&L of a round trip is not computed here: it is the positions fold's `ClosedTrade.pnlMicros`
  * (one truth); this fold only follows what the positions fold does not need.
  */
-import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
+import { type Contract, contractKey, type EventBody, type StoredEvent } from "../events/index.js";
+import {
+  addInterval,
+  ENTRY_QUOTE_WINDOW_MS,
+  type GreekPnl,
+  type GreekPoint,
+  type GreekSums,
+  greekPnl,
+  greekPoint,
+  NO_GREEK_SUMS,
+  rechargeGreekPnl,
+} from "./greek-pnl.js";
 import { type Micros, toMicros } from "./money.js";
 import type { OrdersState } from "./orders.js";
 import { type ClosedTrade, markOf, positionKey } from "./positions.js";
@@ -38,6 +49,8 @@ export interface RoundTrip extends ClosedTrade {
   /** Fill minus the quote the decision saw, µ$ per unit, signed so that > 0 costs money; null when unknown. */
   readonly entrySlippageMicros: Micros | null;
   readonly exitSlippageMicros: Micros | null;
+  /** P&L before fees by greek (see ./greek-pnl.ts), each in whole cents; the five add up to pnl + fees. */
+  readonly greekPnl: GreekPnl;
 }
 
 /** What is followed of one open trip. */
@@ -55,6 +68,10 @@ interface OpenTrip {
   readonly entrySlip: { qty: number; micros: Micros } | null;
   readonly exitSlip: { qty: number; micros: Micros } | null;
   readonly exitReason: string;
+  readonly multiplier: number;
+  /** The last quote's model computation: where the next greek interval starts (null: none yet). */
+  readonly point: GreekPoint | null;
+  readonly greeks: GreekSums;
 }
 
 export interface TripsState {
@@ -66,6 +83,12 @@ export interface TripsState {
   readonly stops: ReadonlyMap<string, number>;
   /** execId → position key, for commissions. */
   readonly execs: ReadonlyMap<string, string>;
+  /**
+   * Position key → the last model computation quoted for it within ENTRY_QUOTE_WINDOW_MS of the
+   * latest quote (older ones are dropped, so the map stays as small as a few cycles' strikes): the
+   * start of a new trip's first greek interval.
+   */
+  readonly lastPoints: ReadonlyMap<string, GreekPoint>;
 }
 
 export const initialTrips: TripsState = {
@@ -73,7 +96,26 @@ export const initialTrips: TripsState = {
   quoted: new Map(),
   stops: new Map(),
   execs: new Map(),
+  lastPoints: new Map(),
 };
+
+/**
+ * Remember a quote's model computation as its contract's last (the book's shortcut for quotes of
+ * contracts nobody holds calls this too, so a trip opened later finds its entry quote).
+ */
+export function noteQuotePoint(
+  state: TripsState,
+  event: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>,
+): TripsState {
+  const point = greekPoint(event.ts, event.payload);
+  if (point === null) return state;
+  const lastPoints = new Map<string, GreekPoint>();
+  // Other streams' events may be older or newer (a replay appended after live): keep what is near.
+  for (const [key, p] of state.lastPoints)
+    if (Math.abs(p.ts - event.ts) <= ENTRY_QUOTE_WINDOW_MS) lastPoints.set(key, p);
+  lastPoints.set(positionKey(event.stream, event.payload.contract), point);
+  return { ...state, lastPoints };
+}
 
 function stopOf(params: Record<string, unknown>): number | null {
   const v = params.stopLossPct;
@@ -132,14 +174,20 @@ export function evolveTrips(
       return { state: { ...state, quoted: new Map(state.quoted).set(event.id, toMicros(q)) }, trip: null };
     }
     case "QuoteSnapshot": {
+      const noted = noteQuotePoint(state, event);
       const key = positionKey(event.stream, event.payload.contract);
-      const open = state.open.get(key);
-      if (!open) return { state, trip: null };
+      const open = noted.open.get(key);
+      if (!open) return { state: noted, trip: null };
       const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
-      if (mark === null) return { state, trip: null };
-      const next = { ...open, ...widen(open.minMark, open.maxMark, mark) };
-      if (next.minMark === open.minMark && next.maxMark === open.maxMark) return { state, trip: null };
-      return { state: { ...state, open: new Map(state.open).set(key, next) }, trip: null };
+      const point = greekPoint(event.ts, event.payload);
+      let next: OpenTrip = mark === null ? open : { ...open, ...widen(open.minMark, open.maxMark, mark) };
+      if (point !== null) {
+        const units = open.sign * (open.entryQty - open.exitQty) * open.multiplier;
+        const greeks = open.point === null ? open.greeks : addInterval(open.greeks, open.point, point, units);
+        next = { ...next, point, greeks };
+      }
+      if (next === open) return { state: noted, trip: null };
+      return { state: { ...noted, open: new Map(noted.open).set(key, next) }, trip: null };
     }
     case "CommissionReported": {
       const key = state.execs.get(event.payload.execId);
@@ -197,6 +245,9 @@ export function evolveTrips(
           entrySlip: null,
           exitSlip: null,
           exitReason: "unknown",
+          multiplier: multiplierOf(p.contract),
+          point: entryPoint(state.lastPoints.get(key), event.ts),
+          greeks: NO_GREEK_SUMS,
         };
         const entryQty = base.entryQty + remaining;
         open.set(key, {
@@ -213,6 +264,12 @@ export function evolveTrips(
     default:
       return { state, trip: null };
   }
+}
+
+/** The contract's last computation before the entry fill, if recent enough to start the first interval. */
+function entryPoint(last: GreekPoint | undefined, fillTs: number): GreekPoint | null {
+  if (last === undefined || last.ts > fillTs || fillTs - last.ts > ENTRY_QUOTE_WINDOW_MS) return null;
+  return last;
 }
 
 function finish(t: OpenTrip, closed: ClosedTrade, contract: Contract, stop: number | undefined): RoundTrip {
@@ -243,16 +300,19 @@ function finish(t: OpenTrip, closed: ClosedTrade, contract: Contract, stop: numb
     mfeMicros: hi === null ? null : Math.max(0, hi),
     entrySlippageMicros: t.entrySlip === null ? null : Math.round(t.entrySlip.micros / t.entrySlip.qty),
     exitSlippageMicros: t.exitSlip === null ? null : Math.round(t.exitSlip.micros / t.exitSlip.qty),
+    greekPnl: greekPnl(t.greeks, closed.pnlMicros, t.fees),
   };
 }
 
 /** A commission that arrived after the closing fill: add it to the trip's fees and take it off its P&L. */
 export function chargeTrip(trip: RoundTrip, micros: Micros): RoundTrip {
   const pnlMicros = trip.pnlMicros - micros;
+  const feesMicros = trip.feesMicros + micros;
   return {
     ...trip,
     pnlMicros,
-    feesMicros: trip.feesMicros + micros,
+    feesMicros,
+    greekPnl: rechargeGreekPnl(trip.greekPnl, pnlMicros, feesMicros),
     rMultiple: trip.riskMicros === null ? null : rOf(pnlMicros, trip.riskMicros),
   };
 }

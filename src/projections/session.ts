@@ -172,8 +172,31 @@ export interface SessionFigures {
   avgExitSlippageUsd: number | null;
   byExitReason: Record<string, TradeGroup>;
   bySymbol: Record<string, TradeGroup>;
+  /** Σ of the closed round trips' P&L before fees by greek (./greek-pnl.ts), USD. */
+  greekPnlUsd: GreekPnlUsd;
   openPositions: number;
   workingOrders: number;
+}
+
+/** P&L before fees by greek, USD: the five add up to the trades' gross. */
+export interface GreekPnlUsd {
+  delta: number;
+  gamma: number;
+  theta: number;
+  vega: number;
+  residual: number;
+}
+
+/** The greek split of a group of round trips, summed (in µ$, then rounded: whole cents each). */
+export function greekTotals(trades: readonly RoundTrip[]): GreekPnlUsd {
+  const sum = (pick: (t: RoundTrip) => Micros) => toUsd(trades.reduce((a, t) => a + pick(t), 0));
+  return {
+    delta: sum((t) => t.greekPnl.deltaMicros),
+    gamma: sum((t) => t.greekPnl.gammaMicros),
+    theta: sum((t) => t.greekPnl.thetaMicros),
+    vega: sum((t) => t.greekPnl.vegaMicros),
+    residual: sum((t) => t.greekPnl.residualMicros),
+  };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -260,6 +283,7 @@ export function sessionFigures(fold: SessionFold, spanMs: number): SessionFigure
     avgExitSlippageUsd: slip(trades.map((t) => t.exitSlippageMicros)),
     byExitReason: groupBy(trades, (t) => t.exitReason),
     bySymbol: groupBy(trades, (t) => t.symbol),
+    greekPnlUsd: greekTotals(trades),
     openPositions: fold.openPositions.length,
     workingOrders: fold.workingOrders.length,
   };

@@ -54,16 +54,17 @@ const DDL = [
      multiplier INTEGER NOT NULL, entry_ts INTEGER NOT NULL, exit_ts INTEGER NOT NULL, entry_price_usd REAL NOT NULL,
      exit_price_usd REAL NOT NULL, exit_reason TEXT NOT NULL, holding_ms INTEGER NOT NULL, fees_usd REAL NOT NULL,
      pnl_usd REAL NOT NULL, r_multiple REAL, risk_usd REAL, mae_usd REAL, mfe_usd REAL, entry_slippage_usd REAL,
-     exit_slippage_usd REAL, PRIMARY KEY (stream, closed_seq, contract_key))`,
+     exit_slippage_usd REAL, delta_pnl_usd REAL NOT NULL, gamma_pnl_usd REAL NOT NULL, theta_pnl_usd REAL NOT NULL,
+     vega_pnl_usd REAL NOT NULL, residual_pnl_usd REAL NOT NULL, PRIMARY KEY (stream, closed_seq, contract_key))`,
   `CREATE TABLE IF NOT EXISTS proj_checkpoints (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)`,
 ];
 
 /**
  * Versioned with what the fold computes: a journal whose tables were written by an older fold
- * (v1: session P&L cumulative per stream, no proj_trades) has no checkpoint of this name, so its
- * tables are rewritten from the events when it is next opened.
+ * (v1: session P&L cumulative per stream, no proj_trades; v2: no P&L by greek) has no checkpoint of
+ * this name, so its tables are dropped and rewritten from the events when it is next opened.
  */
-const CHECKPOINT = "book.2";
+const CHECKPOINT = "book.3";
 
 /** Row writers: one place that turns fold values into columns. */
 function writePosition(sql: SqlExecutor, p: Position): void {
@@ -142,7 +143,7 @@ const usdOrNull = (m: number | null) => (m === null ? null : toUsd(m));
 function writeTrades(sql: SqlExecutor, s: SessionSummary): void {
   sql.run(`DELETE FROM proj_trades WHERE stream = ? AND session = ?`, [s.stream, s.session]);
   for (const t of s.trades) {
-    sql.run(`INSERT OR REPLACE INTO proj_trades VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+    sql.run(`INSERT OR REPLACE INTO proj_trades VALUES (${Array(28).fill("?").join(",")})`, [
       t.stream,
       t.session,
       t.closedSeq,
@@ -166,6 +167,11 @@ function writeTrades(sql: SqlExecutor, s: SessionSummary): void {
       usdOrNull(t.mfeMicros),
       perUnit(t.entrySlippageMicros),
       perUnit(t.exitSlippageMicros),
+      toUsd(t.greekPnl.deltaMicros),
+      toUsd(t.greekPnl.gammaMicros),
+      toUsd(t.greekPnl.thetaMicros),
+      toUsd(t.greekPnl.vegaMicros),
+      toUsd(t.greekPnl.residualMicros),
     ]);
   }
 }
@@ -222,6 +228,9 @@ export class BookProjection implements InlineProjection {
   }
 
   setup(sql: SqlExecutor, history: (filter?: EventFilter) => Iterable<StoredEvent>): void {
+    // Tables of an older fold may lack this one's columns: dropped, they are written afresh below.
+    if (!writtenByThisFold(sql))
+      for (const table of PROJECTION_TABLES) sql.run(`DROP TABLE IF EXISTS ${table}`);
     for (const ddl of DDL) sql.run(ddl);
     let state = initialBook;
     for (const event of history({ types: BOOK_EVENT_TYPES })) state = evolveBook(state, event);
@@ -251,6 +260,14 @@ export class BookProjection implements InlineProjection {
     for (const table of PROJECTION_TABLES) sql.run(`DROP TABLE IF EXISTS ${table}`);
     this.current = initialBook;
   }
+}
+
+/** Whether the projection tables carry this fold's checkpoint (false too when there are none yet). */
+function writtenByThisFold(sql: SqlExecutor): boolean {
+  const table = sql.all(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'proj_checkpoints'`);
+  return (
+    table.length > 0 && sql.all(`SELECT 1 FROM proj_checkpoints WHERE name = ?`, [CHECKPOINT]).length > 0
+  );
 }
 
 function clearTables(sql: SqlExecutor): void {

@@ -304,6 +304,10 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       ["exposure (time in market)", f.exposurePct === null ? "—" : `${f.exposurePct} %`],
       ["gross P&L", money(f.grossPnlUsd)],
       ["fees", money(f.feesUsd)],
+      [
+        "closed trades before fees, by greek",
+        `delta ${money(f.greekPnlUsd.delta)}, gamma ${money(f.greekPnlUsd.gamma)}, theta ${money(f.greekPnlUsd.theta)}, vega ${money(f.greekPnlUsd.vega)}, residual ${money(f.greekPnlUsd.residual)}`,
+      ],
       ["net P&L", money(f.netPnlUsd)],
       ["of which open at the end", money(f.openPnlUsd)],
       ["max drawdown", money(f.maxDrawdownUsd)],

@@ -202,7 +202,7 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
 });
 
 describe("output to a reader that went away", () => {
-  it("export into a pipe closed after the first chunk ends with one line (EPIPE), not an unhandled 'error' event", async () => {
+  it("export into a pipe closed after the first chunk (| head) ends quietly with exit 0, not an unhandled 'error' event", async () => {
     const child = spawn(
       process.execPath,
       [BIN, "export", "--session", "2026-02-04", "--journal", inject("sampleJournal")],
@@ -212,10 +212,6 @@ describe("output to a reader that went away", () => {
     child.stderr.on("data", (c) => (stderr += c));
     child.stdout.once("data", () => child.stdout.destroy());
     const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expectOneLineFailure(
-      { status, stdout: "", stderr },
-      /cannot write the output to stdout \(EPIPE\)/,
-      "export | head",
-    );
+    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
   });
 });

@@ -192,7 +192,7 @@ describe("journal sql", () => {
     expect(cli(["sql", "SELEC nonsense", "--journal", journal]).stderr).toMatch(/SQL error/);
     const r = cli(["sql", "SELECT 1", "--journal", journal, "--format", "xml"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--format xml: expected table, csv or json/);
+    expect(r.stderr).toMatch(/--format xml: expected table, line, csv or json/);
   });
 });
 

@@ -10,7 +10,8 @@ import {
   verifyWireSession,
 } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
-import { NotFound, UsageError } from "../usage-error.js";
+import { requireSession } from "../session-check.js";
+import { UsageError } from "../usage-error.js";
 import { wireExportLines } from "../wire-io.js";
 
 /** An export of a session that fails verify, refused: its lines would verify anywhere they were imported. */
@@ -46,11 +47,7 @@ export function register(program: Command): void {
       throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     const journal = openJournal(opts.journal, { readonly: true });
     try {
-      const there = journal.sessionIds(opts.stream);
-      if (!there.includes(opts.session))
-        throw new NotFound(
-          `no session ${opts.session}${opts.stream === undefined ? "" : ` in stream ${opts.stream}`} of ${opts.journal}; sessions there: ${there.join(", ") || "(none)"}`,
-        );
+      requireSession(opts.session, journal.sessionIds(opts.stream), opts.journal, opts.stream);
       const withFrames = opts.stream === undefined || opts.stream === "live";
       const forced = checkSession(journal, opts.session, withFrames, opts.force ?? false, opts.stream);
       let buffer = forced ? `${forcedExportLine(forced)}\n` : "";

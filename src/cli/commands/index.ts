@@ -66,6 +66,18 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "every order of a stream with its current state",
     load: () => import("./orders.js"),
   },
+  day: {
+    usage: "day",
+    summary:
+      "one session at a glance in 80 columns: P&L, fees, greeks, stops, notices, best/worst, replay runs",
+    load: () => import("./day.js"),
+  },
+  trades: {
+    usage: "trades",
+    summary:
+      "round trips of a stream, or sliced by hour, weekday, symbol, exit or tag with their sample sizes",
+    load: () => import("./trades.js"),
+  },
   live: {
     usage: "live",
     summary: "poll IB Gateway in cycles and journal everything (dry run unless --paper)",

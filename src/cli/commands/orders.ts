@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { averageFillMicros } from "../../projections/index.js";
 import { foldFromJournal } from "../book-query.js";
-import { newYorkTime, renderTable } from "../format.js";
+import { newYorkTime, renderColumns } from "../format.js";
 import { journalPathOption } from "../options.js";
 
 /** `journal orders`: every order of a stream with its current state. */
@@ -49,24 +49,26 @@ export function register(program: Command): void {
       );
       return;
     }
-    process.stdout.write(
-      `${renderTable(
-        ["time (New York)", "contract", "side", "qty", "purpose", "state", "order id", "filled", "avg fill"],
-        orders.map((o) => {
+    // One block per session, times of day within it: the rows fit 80 columns.
+    const sessions = [...new Set(orders.map((o) => o.session))];
+    const blocks = sessions.map((session) => {
+      const rows = orders
+        .filter((o) => o.session === session)
+        .map((o) => {
           const avg = averageFillMicros(o);
+          const partly = o.filledQuantity > 0 && o.filledQuantity < o.intent.quantity;
           return [
-            newYorkTime(o.history[0]?.ts ?? 0),
+            newYorkTime(o.history[0]?.ts ?? 0).slice(11, 16),
             o.contractKey,
-            o.intent.side,
-            o.intent.quantity,
+            `${o.intent.side} ${o.intent.quantity}`,
             o.intent.purpose,
-            o.phase,
-            o.orderId,
-            o.filledQuantity,
+            partly ? `${o.phase} ${o.filledQuantity}/${o.intent.quantity}` : o.phase,
+            o.orderId ?? "",
             avg === null ? "" : (avg / 1e6).toFixed(2),
           ];
-        }),
-      )}\n`,
-    );
+        });
+      return `${session}\n${renderColumns(["time", "contract", "order", "purpose", "state", "id", "avg fill"], rows, { rightFrom: 5, maxWidth: 80 })}`;
+    });
+    process.stdout.write(`${blocks.join("\n\n")}\n`);
   });
 }

@@ -31,13 +31,22 @@ export function register(program: Command): void {
       .option("--file <file>", "read the SQL from a file")
       .option(
         "--format <format>",
-        `table (≤ ${MAX_TABLE_ROWS} rows), csv or json (streamed, any size)`,
+        `table (≤ ${MAX_TABLE_ROWS} rows, cut to the terminal's width), line (one "column = value" per line, rows apart), csv or json (streamed, any size)`,
         "table",
       )
       .option(
         "--timeout <seconds>",
         `stop the statement after this long, at most ${MAX_TIMEOUT_SECONDS} (7 days; 0: no limit)`,
         "300",
+      )
+      .addHelpText(
+        "after",
+        `
+Examples:
+  $ journal sql "SELECT session, net_pnl_usd FROM proj_session_summary"
+  $ journal sql --format line "SELECT * FROM v_trades WHERE stream = 'live' LIMIT 2"
+  $ journal sql --file q.sql --format csv > out.csv
+The views and their columns: docs/sql.md`,
       ),
   ).action(runSql);
 }
@@ -56,8 +65,8 @@ async function runSql(
   }
   if (!text?.trim())
     throw new UsageError('give a query: journal sql "SELECT * FROM v_cycles" (or --file q.sql)');
-  if (!["table", "csv", "json"].includes(opts.format))
-    throw new UsageError(`--format ${opts.format}: expected table, csv or json`);
+  if (!["table", "line", "csv", "json"].includes(opts.format))
+    throw new UsageError(`--format ${opts.format}: expected table, line, csv or json`);
   const timeout = Number(opts.timeout);
   if (opts.timeout.trim() === "" || !Number.isFinite(timeout) || timeout < 0)
     throw new UsageError(`--timeout ${opts.timeout}: expected seconds ≥ 0 (0: no limit)`);

@@ -195,8 +195,42 @@ SELECT t.stream, t.session, t.contract_key, t.symbol, t.side, t.quantity,
        ${ts("t.entry_ts")} AS entry_utc, ${ts("t.exit_ts")} AS exit_utc,
        t.entry_price_usd, t.exit_price_usd, t.exit_reason, round(t.holding_ms / 60000.0, 1) AS holding_min,
        t.fees_usd, t.pnl_usd, t.r_multiple, t.risk_usd, t.mae_usd, t.mfe_usd, t.entry_slippage_usd, t.exit_slippage_usd,
-       t.multiplier, t.entry_ts, t.exit_ts, t.opened_seq, t.closed_seq
+       t.multiplier, t.entry_ts, t.exit_ts, t.opened_seq, t.closed_seq,
+       t.delta_pnl_usd, t.gamma_pnl_usd, t.theta_pnl_usd, t.vega_pnl_usd, t.residual_pnl_usd
 FROM proj_trades t`,
+  },
+  {
+    name: "v_trade_tags",
+    // One row per tag of a round trip. Empty until notes tag trades (NoteAdded): `v_trade_slices`
+    // and `journal trades --by tag` read it, so they need no change when it fills.
+    sql: `CREATE VIEW v_trade_tags AS
+SELECT t.stream, t.session, t.closed_seq, t.contract_key, NULL AS tag FROM proj_trades t WHERE 1 = 0`,
+  },
+  {
+    name: "v_trade_slices",
+    // journal trades --by computes the same in src/projections/trade-slices.ts (a test holds them
+    // equal); 20 is its MIN_TRADES_TO_JUDGE.
+    sql: `CREATE VIEW v_trade_slices AS
+WITH trades AS (
+  SELECT t.*, ${ny("t.entry_ts")} AS entry_ny FROM proj_trades t
+), sliced AS (
+  SELECT stream, 'hour' AS dimension, substr(entry_ny, 12, 2) || ':00' AS slice, pnl_usd FROM trades
+  UNION ALL
+  SELECT stream, 'weekday', CASE CAST(strftime('%w', substr(entry_ny, 1, 10)) AS INTEGER)
+           WHEN 0 THEN 'Sun' WHEN 1 THEN 'Mon' WHEN 2 THEN 'Tue' WHEN 3 THEN 'Wed' WHEN 4 THEN 'Thu'
+           WHEN 5 THEN 'Fri' ELSE 'Sat' END, pnl_usd FROM trades
+  UNION ALL
+  SELECT stream, 'symbol', symbol, pnl_usd FROM trades
+  UNION ALL
+  SELECT stream, 'exit', exit_reason, pnl_usd FROM trades
+  UNION ALL
+  SELECT t.stream, 'tag', COALESCE(g.tag, '(untagged)'), t.pnl_usd FROM trades t
+    LEFT JOIN v_trade_tags g ON g.stream = t.stream AND g.closed_seq = t.closed_seq AND g.contract_key = t.contract_key
+)
+SELECT stream, dimension, slice, COUNT(*) AS trades, SUM(pnl_usd > 0) AS wins,
+       ROUND(AVG(pnl_usd > 0), 4) AS win_rate, ROUND(AVG(pnl_usd), 2) AS expectancy_usd,
+       ROUND(SUM(pnl_usd), 2) AS net_pnl_usd, COUNT(*) < 20 AS too_few
+FROM sliced GROUP BY stream, dimension, slice`,
   },
   {
     name: "v_health",
