@@ -41,6 +41,10 @@ export type {
   StrategyRefSchema,
 } from "./catalogue/index.js";
 export {
+  ALERT_FORMATS,
+  ALERT_KINDS,
+  type AlertFormat,
+  type AlertKind,
   type AppendBatch,
   type AppendOptions,
   type Clock,

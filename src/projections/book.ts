@@ -326,6 +326,8 @@ function evolveSummary(
     case "ReplayCompleted":
     case "PositionMismatch":
     case "PositionsAgreed":
+    case "AlertDelivered":
+    case "AlertFailed":
       break;
     default: {
       const never: never = event;

@@ -39,6 +39,8 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   ReplayCompleted: 1,
   PositionMismatch: 1,
   PositionsAgreed: 1,
+  AlertDelivered: 1,
+  AlertFailed: 1,
 });
 
 /** True when `type` is in the catalogue. */

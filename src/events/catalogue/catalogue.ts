@@ -8,6 +8,7 @@
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
 import { z } from "zod";
+import { AlertDelivered, AlertFailed } from "./catalogue-alerts.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import {
   BarSchema,
@@ -460,6 +461,8 @@ export const EventSchema = z.discriminatedUnion("type", [
   ReplayCompleted,
   PositionMismatch,
   PositionsAgreed,
+  AlertDelivered,
+  AlertFailed,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */
