@@ -81,7 +81,7 @@ export function alertTarget(spec: WebhookSpec | string, index: number): AlertTar
       `is a ${implied} URL, but its format is ${format}: drop the format (the URL decides) or give the ${format} service's URL`,
     );
   const chosen = format ?? implied ?? "json";
-  const secrets = secretsOf(url);
+  const secrets = secretsOf(url, chosen);
   const masked = maskUrl(url, chosen);
   const headers: Record<string, string> = {};
   // fetch refuses a URL with credentials in it: they travel as a header instead.
@@ -126,7 +126,7 @@ export function alertTarget(spec: WebhookSpec | string, index: number): AlertTar
 }
 
 /** The strings of a URL that are secrets (userinfo, tokens in the path, query values). */
-function secretsOf(url: URL): string[] {
+function secretsOf(url: URL, format: AlertFormat): string[] {
   const found = new Set<string>();
   const add = (s: string) => {
     if (s.length >= 4) found.add(s);
@@ -134,7 +134,13 @@ function secretsOf(url: URL): string[] {
   add(url.username);
   add(url.password);
   add(decodeURIComponent(url.password));
-  for (const segment of url.pathname.split("/")) if (isSecretSegment(segment, url)) add(segment);
+  const parts = url.pathname.split("/").filter(Boolean);
+  parts.forEach((segment, at) => {
+    if (!isSecretSegment(segment, at, parts, format)) return;
+    add(segment);
+    // A Telegram token (`bot<id>:<secret>`) is quoted on its own too: its secret half alone.
+    if (format === "telegram" && segment.startsWith("bot")) add(segment.slice(segment.indexOf(":") + 1));
+  });
   for (const [, value] of url.searchParams) add(value);
   for (const value of url.search
     .slice(1)
@@ -144,16 +150,17 @@ function secretsOf(url: URL): string[] {
   return [...found].sort((a, b) => b.length - a.length);
 }
 
-/** True when a path segment is a credential: by the service's URL layout, or by its look. */
-function isSecretSegment(segment: string, url: URL): boolean {
-  if (segment === "") return false;
-  const format = formatOfUrl(url);
-  const parts = url.pathname.split("/").filter(Boolean);
-  const at = parts.indexOf(segment);
-  if (format === "telegram") return segment.startsWith("bot") && segment.length > 3;
-  if (format === "slack") return at > 0 && parts[0] === "services";
-  if (format === "discord") return at === 3; // api/webhooks/ID/TOKEN
-  if (format === "ntfy") return at === parts.length - 1;
+/** True when the `at`th path segment is a credential: by the service's URL layout, or by its look. */
+function isSecretSegment(
+  segment: string,
+  at: number,
+  parts: readonly string[],
+  format: AlertFormat,
+): boolean {
+  if (format === "telegram" && segment.startsWith("bot") && segment.length > 3) return true;
+  if (format === "slack" && parts[0] === "services" && at > 0) return true;
+  if (format === "discord" && parts[0] === "api" && at === 3) return true; // api/webhooks/ID/TOKEN
+  if (format === "ntfy" && at === parts.length - 1) return true;
   return looksLikeToken(segment);
 }
 
@@ -172,20 +179,15 @@ function looksLikeToken(segment: string): boolean {
  * // → "https://api.telegram.org/bot***\/sendMessage?chat_id=***"
  */
 export function maskUrl(url: URL, format: AlertFormat): string {
-  const parts = url.pathname.split("/");
-  const named = parts.filter(Boolean);
-  const masked = parts.map((segment) => {
-    if (segment === "") return segment;
-    const at = named.indexOf(segment);
-    if (format === "telegram" && segment.startsWith("bot")) return `bot${MASK}`;
-    if (format === "slack" && named[0] === "services" && at > 0) return MASK;
-    if (format === "discord" && named[0] === "api" && at === 3) return MASK;
-    if (format === "ntfy" && at === named.length - 1) return MASK;
-    return looksLikeToken(segment) ? MASK : segment;
+  const named = url.pathname.split("/").filter(Boolean);
+  const masked = named.map((segment, at) => {
+    if (!isSecretSegment(segment, at, named, format)) return segment;
+    return format === "telegram" && segment.startsWith("bot") ? `bot${MASK}` : MASK;
   });
+  const path = `/${masked.join("/")}${url.pathname.endsWith("/") && masked.length > 0 ? "/" : ""}`;
   const query = [...url.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=${MASK}`).join("&");
   const userinfo = url.username !== "" || url.password !== "" ? `${MASK}@` : "";
-  return `${url.protocol}//${userinfo}${url.host}${masked.join("/")}${query === "" ? "" : `?${query}`}`;
+  return `${url.protocol}//${userinfo}${url.host}${path}${query === "" ? "" : `?${query}`}`;
 }
 
 /** `text` with every secret of `target` (and its raw URL) replaced by the mask. */
