@@ -7,7 +7,8 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { StoredEvent } from "../../src/events/index.js";
+import { newYorkTimeToMs, type StoredEvent } from "../../src/events/index.js";
+import { startSimulator } from "../../src/sim/index.js";
 import { journalEvents, liveHarness, eventsOfType as of, until } from "../support/live-harness.js";
 import { startWebhookServer } from "../support/webhook-server.js";
 
@@ -258,6 +259,63 @@ alerts:
     const delivered = of(evs, "AlertDelivered");
     expect(delivered.map((d) => [d.payload.kind, d.causation])).toEqual([["loss-limit", refused[0]!.id]]);
   }, 90_000);
+});
+
+describe("the gateway's troubles", () => {
+  it("connectivity lost and restored (1100/1102), a pacing violation (162), the gateway gone past gatewayUnreachableSeconds and back: each alerted once, in order", async () => {
+    const { sim, journal } = await h.setup({
+      connectivityLost: { afterRequests: 12, restoreAfterMs: 200 },
+      pacing: { maxRequests: 1, windowSeconds: 600 },
+    });
+    const hooks = await webhooks();
+    const file = config(
+      "troubles.yaml",
+      `alerts:\n  webhooks: [${hooks.base}/json]\n  on: [connectivity-lost, connectivity-restored, pacing, gateway-unreachable, gateway-reachable]\n  gatewayUnreachableSeconds: 1\n`,
+    );
+    const bot = h.live([
+      ...["--journal", journal, "--config", file, "--port", String(sim.port), "--interval", "1"],
+    ]);
+    const kinds = () => hooks.at("/json").map((r) => r.body.kind as string);
+    await until(
+      "1100, 1102 and pacing alerted",
+      () => ["connectivity-lost", "connectivity-restored", "pacing"].every((k) => kinds().includes(k)),
+      60_000,
+    );
+    await sim.close();
+    await until("the gateway's absence alerted", () => kinds().includes("gateway-unreachable"), 60_000);
+    const again = await startSimulator({
+      port: sim.port,
+      seed: 42,
+      startMs: newYorkTimeToMs("2026-02-04", 10, 30),
+      speed: 300,
+      scenario: { snapshotDelayMs: 5 },
+    });
+    try {
+      await until("the gateway's return alerted", () => kinds().includes("gateway-reachable"), 60_000);
+      bot.child.kill("SIGTERM");
+      expect((await bot.done).code).toBe(0);
+    } finally {
+      await again.close();
+    }
+    expect(kinds()).toEqual([
+      "connectivity-lost",
+      "connectivity-restored",
+      "pacing",
+      "gateway-unreachable",
+      "gateway-reachable",
+    ]);
+    const evs = journalEvents(journal);
+    const byKind = (kind: string) => hooks.at("/json").find((r) => r.body.kind === kind)!.body;
+    const lost = of(evs, "GatewayNotice").find((n) => n.payload.code === 1100)!;
+    expect(byKind("connectivity-lost").eventId).toBe(lost.id);
+    const pacing = of(evs, "GatewayNotice").find((n) => n.payload.code === 162)!;
+    expect(byKind("pacing").eventId).toBe(pacing.id);
+    const gone = of(evs, "GatewayDisconnected")[0]!;
+    expect(byKind("gateway-unreachable")).toMatchObject({ eventId: gone.id, details: { seconds: 1 } });
+    const back = of(evs, "GatewayConnected").find((c) => c.seq > gone.seq)!;
+    expect(byKind("gateway-reachable").eventId).toBe(back.id);
+    expect(of(evs, "AlertDelivered").map((d) => d.payload.kind)).toEqual(kinds());
+  }, 180_000);
 });
 
 describe("a wrong webhook is refused at start, its secrets masked", () => {
