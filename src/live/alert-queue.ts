@@ -92,7 +92,17 @@ export class WebhookQueue {
   private async work(): Promise<void> {
     while (this.queue.length > 0 && this.closing === null) {
       const next = this.queue[0]!;
-      await this.deliver(next);
+      try {
+        await this.deliver(next);
+      } catch (error) {
+        // A bug here must cost this alert, never the bot (an unhandled rejection would end it).
+        this.report.failed(this.target, next.alert, {
+          attempt: 0,
+          status: null,
+          error: scrub(`could not send: ${(error as Error).message}`, this.target),
+          willRetry: false,
+        });
+      }
       // `close` may have emptied the queue meanwhile; only take off what was delivered.
       if (this.queue[0] === next) this.queue.shift();
     }
