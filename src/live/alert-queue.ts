@@ -46,7 +46,7 @@ export class WebhookQueue {
     private readonly report: DeliveryReport,
   ) {}
 
-  /** Enqueue; never waits. Past `queueSize` the oldest waiting alert is dropped (and reported). */
+  /** Enqueue; never waits. Past `queueSize` waiting, the oldest waiting alert is dropped (and reported). */
   push(alert: Alert): void {
     if (this.closing !== null) return;
     this.queue.push({ alert, queuedAt: performance.now() });
@@ -90,8 +90,9 @@ export class WebhookQueue {
   }
 
   private async work(): Promise<void> {
+    // The alert under way is off the queue: only waiting ones count towards queueSize.
     while (this.queue.length > 0 && this.closing === null) {
-      const next = this.queue[0]!;
+      const next = this.queue.shift()!;
       try {
         await this.deliver(next);
       } catch (error) {
@@ -103,8 +104,6 @@ export class WebhookQueue {
           willRetry: false,
         });
       }
-      // `close` may have emptied the queue meanwhile; only take off what was delivered.
-      if (this.queue[0] === next) this.queue.shift();
     }
   }
 
