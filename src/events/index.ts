@@ -43,6 +43,10 @@ export type {
   SymbolInputs,
 } from "./catalogue/index.js";
 export {
+  ALERT_FORMATS,
+  ALERT_KINDS,
+  type AlertFormat,
+  type AlertKind,
   type AppendBatch,
   type AppendOptions,
   type Clock,

@@ -39,6 +39,7 @@ import { ConnectAborted, GatewayConnection } from "./connection.js";
 import { LiveCycle } from "./cycle.js";
 import type { GatewayNotice } from "./gateway.js";
 import { HealthMonitor } from "./health.js";
+import { LiveAlerts } from "./live-alerts.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
 import { MarketDataGatherer } from "./market-data.js";
@@ -100,6 +101,8 @@ export class LiveBot {
   private cyclesRun = 0;
   /** The wire tap, when `capture` is on. */
   private readonly capture: WireCapture | null;
+  /** Webhooks told of starts, stops, fills, refusals, mismatches and the gateway's absences. */
+  private readonly alerts: LiveAlerts;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
@@ -109,6 +112,7 @@ export class LiveBot {
       guard: deadlineGuard(config.strategy.deadlineMs),
     });
     this.capture = config.capture ? new WireCapture(logger) : null;
+    this.alerts = new LiveAlerts(config.alerts, config.gateway, logger);
     this.hours = new SessionHours(logger);
     this.connection = new GatewayConnection(
       config,
@@ -182,19 +186,20 @@ export class LiveBot {
       const working = await this.settleWorkingOrders();
       const detail = [gaveUp, working].filter((d) => d !== undefined).join("; ");
       const reason = gaveUp ? "error" : this.stopping ? "signal" : "completed";
-      this.closeSession(reason, detail === "" ? undefined : detail);
+      await this.closeSession(reason, detail === "" ? undefined : detail);
       return summarize(this.book.state, this.live.id!, this.cyclesRun);
     } catch (error) {
       if (!(error instanceof ConnectAborted || error instanceof MarketClosedToday))
         logger.error({ err: (error as Error).message }, "live mode stopped on an error");
       // A stop while reconnecting ends in ConnectAborted: the session was stopped, not broken.
       if (this.opened && error instanceof ConnectAborted) {
-        this.closeSession("signal", error.message);
+        await this.closeSession("signal", error.message);
         return summarize(this.book.state, this.live.id!, this.cyclesRun);
       }
-      if (this.opened) this.closeSession("error", (error as Error).message);
+      if (this.opened) await this.closeSession("error", (error as Error).message);
       throw error;
     } finally {
+      this.alerts.abandon();
       this.connection.disconnect();
       this.health.stop();
       await this.capture?.close();
@@ -253,6 +258,7 @@ export class LiveBot {
   private wireSession(session: LiveSession): void {
     const { config, logger } = this.options;
     this.choice = new MarketDataChoice(config.marketData, session, logger);
+    this.alerts.attach(session);
     this.market = new MarketDataGatherer(config, session, logger, this.choice);
     this.reconciler = new BrokerReconciler(session, this.book, config.symbols, logger);
     this.router = new OrderRouter(
@@ -395,7 +401,9 @@ export class LiveBot {
       .join("; ")}`;
   }
 
-  private closeSession(reason: PayloadOf<"SessionClosed">["reason"], detail?: string): void {
+  private async closeSession(reason: PayloadOf<"SessionClosed">["reason"], detail?: string): Promise<void> {
+    // The stop alert and what still waits go out (or are journaled as not sent) before the close.
+    await this.alerts.beforeClose({ reason, cycles: this.cyclesRun, detail }, this.urgent);
     this.live.record([sessionClosed(reason, this.cyclesRun, this.live.now(), detail)]);
     this.closed = true;
     this.options.logger.info(

@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { AlertsConfigSchema, alertTargets, mergeWebhooks } from "./alert-config.js";
+import { ConfigRefused } from "./config-refused.js";
 
 /** The hard limits and why they exist (each cites what the alpha saw on the Pi). */
 export const LIMITS = {
@@ -33,14 +35,7 @@ export const LIMITS = {
   },
 } as const;
 
-/** A config value past a hard limit. */
-export class ConfigRefused extends Error {
-  readonly code = "CONFIG_REFUSED";
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigRefused";
-  }
-}
+export { ConfigRefused } from "./config-refused.js";
 
 export const LiveConfigSchema = z
   .object({
@@ -127,6 +122,8 @@ export const LiveConfigSchema = z
     logFile: z.string().default("logs/bot.log"),
     /** Record every TWS frame both ways in the journal (`wire_frames`); `journal live --capture`. */
     capture: z.boolean().default(false),
+    /** Webhooks told when something needs a person (alert-config.ts); `journal live --alert-url`. */
+    alerts: AlertsConfigSchema,
   })
   .strict();
 
@@ -143,6 +140,8 @@ export interface LiveOverrides {
   closeTimeoutSeconds?: number;
   capture?: boolean;
   marketData?: "live" | "delayed" | "auto";
+  /** `--alert-url`, repeatable: added to the config's and ALERT_URLS' webhooks. */
+  alertUrls?: string[];
 }
 
 /** Where the settings that choose the trading mode came from, journaled in `SessionOpened`. */
@@ -226,6 +225,9 @@ export function resolveLiveConfig(
   if (overrides.closeTimeoutSeconds !== undefined) merged.closeTimeoutSeconds = overrides.closeTimeoutSeconds;
   if (overrides.capture) merged.capture = true;
   if (overrides.marketData !== undefined) merged.marketData = overrides.marketData;
+  const alerts = raw.alerts as Record<string, unknown> | undefined;
+  const webhooks = mergeWebhooks(alerts?.webhooks, env.ALERT_URLS, overrides.alertUrls);
+  if (webhooks !== undefined) merged.alerts = { ...(alerts ?? {}), webhooks };
   const parsed = LiveConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -234,6 +236,8 @@ export function resolveLiveConfig(
     );
   }
   enforceLimits(parsed.data);
+  // Each webhook is parsed now: a wrong one is refused before anything connects.
+  alertTargets(parsed.data.alerts);
   const sources: ModeSources =
     parsed.data.liveAccount === undefined || parsed.data.dryRun
       ? { dryRun: dryRunSource }
@@ -278,10 +282,11 @@ export function isSimulatorAccounts(accounts: readonly string[]): boolean {
   return accounts.length > 0 && accounts.every((a) => a.startsWith("SIM"));
 }
 
-/** A stable hash of the config (no secrets are in it: credentials live in the gateway). */
+/** A stable hash of the config (no secrets are in it: credentials live in the gateway and the webhooks are left out). */
 export function configHash(config: LiveConfig): string {
-  // Capture changes what is recorded, not what the bot does: it is not part of the hash.
-  const { gateway, logFile: _logFile, capture: _capture, ...rest } = config;
+  // Capture and alerts change what is recorded and who is told, not what the bot does: not hashed
+  // (and a webhook's URL is a secret).
+  const { gateway, logFile: _logFile, capture: _capture, alerts: _alerts, ...rest } = config;
   return createHash("sha256")
     .update(JSON.stringify({ ...rest, gateway: { host: gateway.host, port: gateway.port } }))
     .digest("hex")

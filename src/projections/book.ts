@@ -337,6 +337,8 @@ function evolveSummary(
     case "PositionsAgreed":
     case "RequestSkipped":
     case "SweepSetSummarized":
+    case "AlertDelivered":
+    case "AlertFailed":
       break;
     default: {
       const never: never = event;

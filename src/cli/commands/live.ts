@@ -54,12 +54,18 @@ export function register(program: Command): void {
         "--market-data <kind>",
         "live (real time only), delayed (reqMarketDataType 3) or auto: real time, delayed when not subscribed (config marketData; default auto)",
       )
+      .option(
+        "--alert-url <url>",
+        "post alerts to this webhook, repeatable (env ALERT_URLS; config alerts.webhooks): the format comes from the host (Telegram, Slack, Discord, ntfy.sh) or a prefix, e.g. ntfy+https://my.host/topic; generic JSON otherwise",
+        (url: string, previous: string[]) => [...previous, url],
+        [] as string[],
+      )
       .option("--quiet", "no console log")
       .addHelpText(
         "after",
         `
 Precedence, lowest first: the --config file, then the environment (IBKR_HOST, IBKR_PORT,
-IBKR_CLIENT_ID, DRY_RUN, IBKR_LIVE_ACCOUNT), then flags. The mode is dry run unless something
+IBKR_CLIENT_ID, DRY_RUN, IBKR_LIVE_ACCOUNT, ALERT_URLS), then flags; webhooks add up. The mode is dry run unless something
 sends orders: --paper (paper accounts only), DRY_RUN=false or dryRun: false (paper, unless a live
 account is named), --live-account / IBKR_LIVE_ACCOUNT / liveAccount: (real money, to that account).
 --paper with a live account from any source is refused before connecting. SessionOpened records
@@ -82,6 +88,7 @@ the mode and where each setting that chose it came from.`,
       logFile?: string;
       capture?: boolean;
       marketData?: string;
+      alertUrl: string[];
       quiet?: boolean;
     }) => {
       const number = (flag: string, value: string | undefined, integer = true): number | undefined => {
@@ -121,6 +128,7 @@ the mode and where each setting that chose it came from.`,
           ...(opts.capture ? { capture: true } : {}),
           ...(marketData === undefined ? {} : { marketData }),
           ...(opts.liveAccount === undefined ? {} : { liveAccount: opts.liveAccount }),
+          ...(opts.alertUrl.length === 0 ? {} : { alertUrls: opts.alertUrl }),
           ...(opts.closeTimeout === undefined
             ? {}
             : { closeTimeoutSeconds: number("close-timeout", opts.closeTimeout, false)! }),

@@ -41,6 +41,8 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   PositionsAgreed: 1,
   RequestSkipped: 1,
   SweepSetSummarized: 1,
+  AlertDelivered: 1,
+  AlertFailed: 1,
 });
 
 /** True when `type` is in the catalogue. */

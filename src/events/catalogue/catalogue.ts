@@ -8,6 +8,7 @@
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
 import { z } from "zod";
+import { AlertDelivered, AlertFailed } from "./catalogue-alerts.js";
 import { CycleInputsSchema, RequestSkipped } from "./catalogue-freshness.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import { SweepSetSummarized } from "./catalogue-sweep.js";
@@ -480,6 +481,8 @@ export const EventSchema = z.discriminatedUnion("type", [
   PositionsAgreed,
   RequestSkipped,
   SweepSetSummarized,
+  AlertDelivered,
+  AlertFailed,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */

@@ -3,6 +3,7 @@
  * schemas load on first validation), the envelope, versions and upcasters, validation, time and ids,
  * trading dates, errors, canonical JSON, and the Journal contract every store and tool is written to.
  */
+export * from "./alert-kinds.js";
 export { canonicalJson, sameJson } from "./canonical-json.js";
 // Types only: the zod schemas load on first validation (catalogue-lazy.ts), not with this door.
 export type * from "./catalogue.js";
