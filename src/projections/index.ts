@@ -12,6 +12,12 @@ export {
   type SessionSummary,
 } from "./book.js";
 export {
+  type FeeReconciliation,
+  type FeeTotals,
+  feeReconciliation,
+  type OrderFeeRow,
+} from "./fee-reconciliation.js";
+export {
   type DecisionSlippage,
   decisionSlippage,
   type LiveFillAtDecision,
@@ -21,6 +27,17 @@ export {
   modelledFills,
   tripFills,
 } from "./fill-model-error.js";
+export {
+  type FeeSchedule,
+  IBKR_PRO_TIERED,
+  type OptionOrderForFees,
+  type OrderFees,
+  optionCommissionUsd,
+  optionOrderFees,
+  type PremiumRate,
+  stockCommissionUsd,
+  type VolumeTier,
+} from "./ibkr-fees.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,
