@@ -77,6 +77,7 @@ export {
   type MarketEventType,
   type NewEvent,
   type NewYorkParts,
+  NOTES_STREAM,
   newYorkParts,
   newYorkPartsFromIntl,
   newYorkTimeToMs,

@@ -326,6 +326,7 @@ function evolveSummary(
     case "ReplayCompleted":
     case "PositionMismatch":
     case "PositionsAgreed":
+    case "NoteAdded":
       break;
     default: {
       const never: never = event;

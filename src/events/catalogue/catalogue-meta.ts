@@ -39,7 +39,11 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   ReplayCompleted: 1,
   PositionMismatch: 1,
   PositionsAgreed: 1,
+  NoteAdded: 1,
 });
+
+/** The stream every `NoteAdded` is appended to (catalogue-notes.ts): runs stay what their writer wrote. */
+export const NOTES_STREAM = "notes";
 
 /** True when `type` is in the catalogue. */
 export function isKnownType(type: string): type is EventType {

@@ -8,6 +8,7 @@
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
 import { z } from "zod";
+import { NoteAdded } from "./catalogue-notes.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import {
   BarSchema,
@@ -460,6 +461,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   ReplayCompleted,
   PositionMismatch,
   PositionsAgreed,
+  NoteAdded,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */
