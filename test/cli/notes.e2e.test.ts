@@ -197,6 +197,23 @@ describe("journal note", () => {
     }
   });
 
+  it("shows the notes and the fees charged against the IBKR model in the session report", () => {
+    const html = join(dir, "report.html");
+    const r = cli(["report", "--journal", journal, "--session", SESSION, "--out", html], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(html, "utf8");
+    const notes = page.slice(page.indexOf('<table id="notes">'));
+    for (const text of ["stop overshot", "filled late, on the 1100 reconnect", "CPI day", "late-exit, fomo"])
+      expect(notes).toContain(text);
+    // The fees table's charged total is live's reported commissions, summed.
+    const charged = rows<{ usd: number }>(
+      "SELECT sum(json_extract(payload, '$.commissionUsd')) AS usd FROM events WHERE stream = 'live' AND session = ? AND type = 'CommissionReported'",
+      SESSION,
+    )[0]!.usd;
+    const fees = page.slice(page.indexOf('<table id="fees">'));
+    expect(fees).toMatch(new RegExp(`<th>live</th><td>\\d+</td><td>${charged.toFixed(2)}</td>`));
+  });
+
   it("travels with the session's export, and imports into another journal (a note keeps its own time)", () => {
     const e = cli(["export", "--journal", journal, "--session", SESSION], dir);
     expect(e.status, e.stderr).toBe(0);
