@@ -20,6 +20,7 @@ import {
 } from "../../replay/index.js";
 import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
 import { codeVersion } from "../code-version.js";
+import { loadFeeTable } from "../fee-table.js";
 import { journalPathOption } from "../options.js";
 import { humanSummary, jsonSummary } from "../replay-summary.js";
 import { paramProblem } from "../strategy-params.js";
@@ -58,6 +59,10 @@ export function register(program: Command): void {
           .choices(FILL_MODELS)
           .default("decision-quote"),
       )
+      .option(
+        "--fees <file>",
+        "the fee table simulated fills are charged by (default: IBKR Pro tiered, config/ibkr-fees.yaml)",
+      )
       .addOption(
         new Option(
           "--outcomes <mode>",
@@ -88,6 +93,7 @@ export function register(program: Command): void {
       from?: string;
       to?: string;
       fillModel: string;
+      fees?: string;
       outcomes: "auto" | "recorded" | "simulated";
       workers: string;
       force?: boolean;
@@ -98,6 +104,8 @@ export function register(program: Command): void {
         throw new UsageError(
           "say which session: --session 2026-02-04 (or --sessions 2026-02-02..2026-02-06); `journal sessions` lists them",
         );
+      // The fee table is read before anything is opened: a bad file changes nothing.
+      const fees = opts.fees === undefined ? undefined : loadFeeTable(opts.fees);
       const paramOverrides: Record<string, unknown> = {};
       for (const kv of opts.param) {
         const eq = kv.indexOf("=");
@@ -160,6 +168,7 @@ export function register(program: Command): void {
           strategy: opts.strategy ?? null,
           paramOverrides,
           fillModel: opts.fillModel,
+          ...(fees === undefined ? {} : { fees }),
           outcomes: opts.outcomes,
           codeVersion: codeVersion(),
           force: opts.force ?? false,
