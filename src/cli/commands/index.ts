@@ -107,7 +107,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import("./ship.js"),
   },
   note: {
-    usage: "note <text...>",
+    usage: "note <text>",
     summary: "append a note (with tags) about a session, a trade or an order; a correction is another note",
     load: () => import("./note.js"),
   },

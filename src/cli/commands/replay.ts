@@ -20,7 +20,6 @@ import {
 } from "../../replay/index.js";
 import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
 import { codeVersion } from "../code-version.js";
-import { loadFeeTable } from "../fee-table.js";
 import { journalPathOption } from "../options.js";
 import { humanSummary, jsonSummary } from "../replay-summary.js";
 import { paramProblem } from "../strategy-params.js";
@@ -104,8 +103,10 @@ export function register(program: Command): void {
         throw new UsageError(
           "say which session: --session 2026-02-04 (or --sessions 2026-02-02..2026-02-06); `journal sessions` lists them",
         );
-      // The fee table is read before anything is opened: a bad file changes nothing.
-      const fees = opts.fees === undefined ? undefined : loadFeeTable(opts.fees);
+      // The fee table is read before anything is opened: a bad file changes nothing. Loaded only
+      // when given (yaml stays out of a plain replay's start-up).
+      const fees =
+        opts.fees === undefined ? undefined : (await import("../fee-table.js")).loadFeeTable(opts.fees);
       const paramOverrides: Record<string, unknown> = {};
       for (const kv of opts.param) {
         const eq = kv.indexOf("=");
