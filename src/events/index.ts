@@ -83,6 +83,7 @@ export {
   type MarketEventType,
   type NewEvent,
   type NewYorkParts,
+  NOTES_STREAM,
   newYorkParts,
   newYorkPartsFromIntl,
   newYorkTimeToMs,

@@ -339,6 +339,7 @@ function evolveSummary(
     case "SweepSetSummarized":
     case "AlertDelivered":
     case "AlertFailed":
+    case "NoteAdded":
       break;
     default: {
       const never: never = event;

@@ -12,6 +12,12 @@ export {
   type SessionSummary,
 } from "./book.js";
 export {
+  type FeeReconciliation,
+  type FeeTotals,
+  feeReconciliation,
+  type OrderFeeRow,
+} from "./fee-reconciliation.js";
+export {
   type DecisionSlippage,
   decisionSlippage,
   type LiveFillAtDecision,
@@ -22,6 +28,17 @@ export {
   tripFills,
 } from "./fill-model-error.js";
 export { ENTRY_QUOTE_WINDOW_MS, type GreekPnl } from "./greek-pnl.js";
+export {
+  type FeeSchedule,
+  IBKR_PRO_TIERED,
+  type OptionOrderForFees,
+  type OrderFees,
+  optionCommissionUsd,
+  optionOrderFees,
+  type PremiumRate,
+  stockCommissionUsd,
+  type VolumeTier,
+} from "./ibkr-fees.js";
 export { type Micros, toMicros, toUsd } from "./money.js";
 export {
   averageFillMicros,

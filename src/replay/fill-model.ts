@@ -11,16 +11,14 @@
  * of that contract after the decision (five minutes later at 300 s cycles). `mid`: the next
  * snapshot's mid (an optimistic bound). No quote to fill at, no fill (reported as unfilled).
  */
-import type { Contract, OrderIntent, PayloadOf } from "../events/index.js";
-import type { DecisionSlippage } from "../projections/index.js";
-
-export interface CommissionSchedule {
-  /** Per option contract, USD (IB's tiered US options rate is about 0.65). */
-  optionPerContractUsd: number;
-  /** Per share, USD. */
-  stockPerShareUsd: number;
-  minimumUsd: number;
-}
+import type { Contract, OrderIntent, OrderSide, PayloadOf } from "../events/index.js";
+import {
+  type DecisionSlippage,
+  type FeeSchedule,
+  IBKR_PRO_TIERED,
+  optionOrderFees,
+  stockCommissionUsd,
+} from "../projections/index.js";
 
 export interface FillModel {
   readonly name: string;
@@ -34,20 +32,34 @@ export interface FillModel {
   fillAtDecision?(intent: OrderIntent, seen: PayloadOf<"QuoteSnapshot">): number | null;
   /** How long after its decision a fill at the decision's quote is reported, ms (live's own delay). */
   readonly latencyMs?: number;
-  commission(contract: Contract, quantity: number): number;
+  /** What the broker would charge for the fill, USD: IBKR's commission and the pass-through fees. */
+  commission(contract: Contract, quantity: number, priceUsd: number, side: OrderSide): number;
 }
 
-export const DEFAULT_COMMISSIONS: CommissionSchedule = {
-  optionPerContractUsd: 0.65,
-  stockPerShareUsd: 0.005,
-  minimumUsd: 1,
-};
+/**
+ * The fee schedule a simulated fill is charged by: IBKR Pro Tiered (projections/ibkr-fees.ts), the
+ * month's volume taken as the lowest tier (a one-lot bot trades far under 10,000 contracts).
+ */
+export const DEFAULT_FEES: FeeSchedule = IBKR_PRO_TIERED;
+
+/** A fill's charge by `fees`: each simulated order fills whole, so it is one order's fees. */
+function chargeFor(fees: FeeSchedule): FillModel["commission"] {
+  return (contract, quantity, priceUsd, side) =>
+    contract.secType === "OPT"
+      ? optionOrderFees(fees, {
+          contracts: quantity,
+          premiumUsd: priceUsd,
+          side,
+          multiplier: contract.multiplier,
+        }).totalUsd
+      : stockCommissionUsd(fees, quantity);
+}
 
 /** The default fill model (see the module comment). */
-export function nextQuoteFillModel(commissions: CommissionSchedule = DEFAULT_COMMISSIONS): FillModel {
+export function nextQuoteFillModel(fees: FeeSchedule = DEFAULT_FEES): FillModel {
   return {
     name: "next-quote",
-    params: { ...commissions },
+    params: { fees: fees.name },
     fillPrice(intent, quote) {
       const price = intent.side === "BUY" ? quote.askUsd : quote.bidUsd;
       if (price === null || price <= 0) return null;
@@ -55,19 +67,13 @@ export function nextQuoteFillModel(commissions: CommissionSchedule = DEFAULT_COM
       const limit = intent.limitPriceUsd ?? Number.NaN;
       return intent.side === "BUY" ? (price <= limit ? limit : null) : price >= limit ? limit : null;
     },
-    commission(contract, quantity) {
-      const raw =
-        contract.secType === "OPT"
-          ? commissions.optionPerContractUsd * quantity
-          : commissions.stockPerShareUsd * quantity;
-      return Math.round(Math.max(commissions.minimumUsd, raw) * 100) / 100;
-    },
+    commission: chargeFor(fees),
   };
 }
 
 /** `mid`: fills at the mid of the next quote (an optimistic bound, for what-ifs). */
-export function midFillModel(commissions: CommissionSchedule = DEFAULT_COMMISSIONS): FillModel {
-  const base = nextQuoteFillModel(commissions);
+export function midFillModel(fees: FeeSchedule = DEFAULT_FEES): FillModel {
+  const base = nextQuoteFillModel(fees);
   return {
     ...base,
     name: "mid",
@@ -132,9 +138,9 @@ export function slippageTable(samples: readonly DecisionSlippage[]): SlippageTab
 /** The default fill model, calibrated on `slippage` (see the module comment). */
 export function decisionQuoteFillModel(
   slippage: SlippageTable = { bySymbolSide: {}, defaultUsd: 0 },
-  commissions: CommissionSchedule = DEFAULT_COMMISSIONS,
+  fees: FeeSchedule = DEFAULT_FEES,
 ): FillModel {
-  const base = nextQuoteFillModel(commissions);
+  const base = nextQuoteFillModel(fees);
   const slip = (intent: OrderIntent) =>
     slippage.bySymbolSide[`${intent.contract.symbol} ${intent.side}`]?.medianUsd ?? slippage.defaultUsd;
   // Never better than the other side of the quote, never below a cent: a slippage is a cost model.
@@ -146,7 +152,7 @@ export function decisionQuoteFillModel(
   };
   return {
     name: "decision-quote",
-    params: { ...commissions, slippage },
+    params: { fees: fees.name, slippage },
     commission: base.commission,
     latencyMs: slippage.latencyMs ?? 0,
     fillAtDecision(intent, seen) {
@@ -171,10 +177,11 @@ export const FILL_MODEL_NAMES = ["decision-quote", "next-quote", "mid"] as const
 export function fillModelByName(
   name: string,
   samples: readonly DecisionSlippage[] = [],
+  fees: FeeSchedule = DEFAULT_FEES,
 ): FillModel | undefined {
-  if (name === "decision-quote") return decisionQuoteFillModel(slippageTable(samples));
-  if (name === "next-quote") return nextQuoteFillModel();
-  if (name === "mid") return midFillModel();
+  if (name === "decision-quote") return decisionQuoteFillModel(slippageTable(samples), fees);
+  if (name === "next-quote") return nextQuoteFillModel(fees);
+  if (name === "mid") return midFillModel(fees);
   return undefined;
 }
 

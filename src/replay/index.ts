@@ -11,8 +11,7 @@ export {
   type SessionReplay,
 } from "./engine.js";
 export {
-  type CommissionSchedule,
-  DEFAULT_COMMISSIONS,
+  DEFAULT_FEES,
   decisionQuoteFillModel,
   FILL_MODEL_NAMES,
   type FillModel,

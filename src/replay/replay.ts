@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { isPostgresUrl, openAsyncJournal } from "../events/index.js";
+import type { FeeSchedule } from "../projections/index.js";
 import type { OutcomeMode, ReplayedSession, SessionReplay } from "./engine.js";
 import { ReplayRefused } from "./refused.js";
 import { RunWriter } from "./run-writer.js";
@@ -27,6 +28,8 @@ export interface ReplayOptions {
   strategy: string | null;
   paramOverrides: Record<string, unknown>;
   fillModel: string;
+  /** The fee table simulated fills are charged by (default: IBKR Pro tiered, fill-model.ts). */
+  fees?: FeeSchedule;
   codeVersion: string;
   /** `recorded` (parity), `simulated` (what-if) or `auto` (the default: recorded when the strategy is live's). */
   outcomes?: OutcomeMode | "auto";
@@ -95,6 +98,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     strategy: options.strategy,
     paramOverrides: options.paramOverrides,
     fillModel: options.fillModel,
+    ...(options.fees === undefined ? {} : { fees: options.fees }),
     codeVersion: options.codeVersion,
     outcomes: options.outcomes ?? "auto",
     ...(options.fromTs === undefined ? {} : { fromTs: options.fromTs }),

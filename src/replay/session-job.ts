@@ -10,7 +10,7 @@ import {
   openJournal,
   type StoredEvent,
 } from "../events/index.js";
-import { decisionSlippage } from "../projections/index.js";
+import { decisionSlippage, type FeeSchedule } from "../projections/index.js";
 import { StrategyFailed } from "../strategy/index.js";
 import {
   concatEvents,
@@ -40,6 +40,8 @@ export interface SessionJob {
   strategy: string | null;
   paramOverrides: Record<string, unknown>;
   fillModel: string;
+  /** The fee table simulated fills are charged by (plain data: it crosses to worker threads). */
+  fees?: FeeSchedule;
   codeVersion: string;
   /** Where the strategy's order outcomes come from; `auto` when absent. */
   outcomes?: OutcomeMode | "auto";
@@ -129,7 +131,7 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   // streams (the day never all in memory: its bars were most of a replay's garbage).
   const day = mode === "simulated" ? [...concatEvents(head, rest)] : [];
   const events: Iterable<StoredEvent> = mode === "simulated" ? day : concatEvents(head, rest);
-  const fillModel = fillModelByName(job.fillModel, decisionSlippage(day));
+  const fillModel = fillModelByName(job.fillModel, decisionSlippage(day), job.fees);
   if (!fillModel)
     throw new Error(`unknown fill model "${job.fillModel}" (known: ${FILL_MODEL_NAMES.join(", ")})`);
   const input = {

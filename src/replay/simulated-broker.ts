@@ -239,7 +239,12 @@ export class SimulatedBroker {
       payload: {
         execId,
         orderId: order.orderId,
-        commissionUsd: this.model.commission(order.intent.contract, order.intent.quantity),
+        commissionUsd: this.model.commission(
+          order.intent.contract,
+          order.intent.quantity,
+          priceUsd,
+          order.intent.side,
+        ),
         currency: "USD",
         realizedPnlUsd: null,
       },

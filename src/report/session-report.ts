@@ -22,6 +22,7 @@ import {
   sessionFigures,
   toUsd,
 } from "../projections/index.js";
+import { feesSection, notesSection } from "./fees-and-notes.js";
 import { esc, nyTime, svg, TIME, tradeRow, wall } from "./render-kit.js";
 import { symbolSections, symbolsOf } from "./symbol-charts.js";
 
@@ -425,6 +426,8 @@ ${sections}
 <h2>Equity and drawdown</h2><div class="chart" id="equity-chart">${equityChart}</div>
 ${paritySection}
 <h2>Trades</h2>${htmlTable(trades, { pnl: (v) => Number(v).toFixed(2) })}
+${feesSection(streams)}
+${notesSection(options.live.journal, options.session)}
 <h2>Notices, refusals and gaps</h2><div class="chart" id="notice-chart">${noticeChart}</div>
 ${
   notices.length

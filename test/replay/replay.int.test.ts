@@ -12,6 +12,7 @@ import {
   SeededIdGen,
   toJsonLine,
 } from "../../src/events/index.js";
+import { IBKR_PRO_TIERED, optionOrderFees } from "../../src/projections/index.js";
 import { nextQuoteFillModel, replaySession, runReplay } from "../../src/replay/index.js";
 import { trendVwap } from "../../src/strategy/index.js";
 import { stored } from "../support/given.js";
@@ -437,9 +438,15 @@ describe("the next-quote fill model on a hand-built session", () => {
     const fees = result.output
       .filter((e) => e.type === "CommissionReported")
       .map((e) => e.type === "CommissionReported" && e.payload.commissionUsd);
-    expect(fees).toEqual([1.3, 1.3]);
-    // (1.70 − 1.30) × 2 × 100 − 2.60
-    expect(result.replay.netPnlUsd).toBe(77.4);
+    // IBKR Pro tiered: 2 × 0.65 = 1.30 commission, plus ORF and OCC, and on the sale SEC and FINRA TAF.
+    const charge = (side: "BUY" | "SELL", premiumUsd: number) =>
+      optionOrderFees(IBKR_PRO_TIERED, { contracts: 2, premiumUsd, side, multiplier: 100 }).totalUsd;
+    expect(fees).toEqual([charge("BUY", 1.3), charge("SELL", 1.7)]);
+    expect(fees[0]).toBeGreaterThan(1.3);
+    // (1.70 − 1.30) × 2 × 100 − the two charges
+    expect(result.replay.netPnlUsd).toBe(
+      Math.round((80 - charge("BUY", 1.3) - charge("SELL", 1.7)) * 100) / 100,
+    );
     expect(result.unfilled).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import {
   verifyWireSession,
 } from "../../events/index.js";
 import { journalPathOption } from "../options.js";
+import type { ParquetExportFlags } from "../parquet-export.js";
 import { requireSession } from "../session-check.js";
 import { UsageError } from "../usage-error.js";
 import { wireExportLines } from "../wire-io.js";
@@ -24,6 +25,8 @@ export class ExportRefused extends JournalError {
   }
 }
 
+type ExportFlags = ParquetExportFlags & { session?: string; format: string };
+
 /**
  * `journal export --session D`: the session's events as JSON lines on stdout, after the session
  * (and its captured frames) verified: an export is where a tampered row would otherwise lose the
@@ -36,13 +39,28 @@ export function register(program: Command): void {
       .description(
         "write a session's events as JSON lines to stdout, once the session verifies (import them elsewhere with `journal import`)",
       )
-      .requiredOption("--session <date>", "trading date YYYY-MM-DD")
+      .option("--session <date>", "trading date YYYY-MM-DD")
+      .option("--sessions <range>", "with --format parquet: FROM..TO, or a comma list of dates")
+      .option(
+        "--format <format>",
+        "jsonl (events on stdout) or parquet (one file per view in --out)",
+        "jsonl",
+      )
+      .option(
+        "--out <dir>",
+        "with --format parquet: the folder to write trades.parquet, fills.parquet, … into",
+      )
       .option("--stream <stream>", "only this stream (default: every stream of the session)")
       .option(
         "--force",
         "export a session that fails verify anyway; the first line then says so, and import refuses the file unless forced too",
       ),
-  ).action(async (opts: { journal: string; session: string; stream?: string; force?: boolean }) => {
+  ).action(async (opts: ExportFlags) => {
+    // Loaded only for Parquet: a JSON-lines export never pays for the writer.
+    if (opts.format === "parquet") return (await import("../parquet-export.js")).parquetExportCommand(opts);
+    if (opts.format !== "jsonl") throw new UsageError(`--format ${opts.format}: expected jsonl or parquet`);
+    if (opts.session === undefined)
+      throw new UsageError("--session YYYY-MM-DD is required (--sessions is for --format parquet)");
     if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.session))
       throw new UsageError(`--session ${opts.session}: expected YYYY-MM-DD`);
     const journal = openJournal(opts.journal, { readonly: true });

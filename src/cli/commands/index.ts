@@ -118,6 +118,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "copy new events to a central PostgreSQL journal (exactly once, resumable)",
     load: () => import("./ship.js"),
   },
+  note: {
+    usage: "note <text>",
+    summary: "append a note (with tags) about a session, a trade or an order; a correction is another note",
+    load: () => import("./note.js"),
+  },
   quickstart: {
     usage: "quickstart",
     summary: "import the bundled sample sessions, replay 2026-02-04 and write its report",

@@ -58,6 +58,10 @@ export function register(program: Command): void {
           .choices(FILL_MODELS)
           .default("decision-quote"),
       )
+      .option(
+        "--fees <file>",
+        "the fee table simulated fills are charged by (default: IBKR Pro tiered, config/ibkr-fees.yaml)",
+      )
       .addOption(
         new Option(
           "--outcomes <mode>",
@@ -113,6 +117,7 @@ export function register(program: Command): void {
       from?: string;
       to?: string;
       fillModel: string;
+      fees?: string;
       outcomes: "auto" | "recorded" | "simulated";
       workers: string;
       force?: boolean;
@@ -137,6 +142,10 @@ export function register(program: Command): void {
         throw new UsageError(
           "say which session: --session 2026-02-04 (or --sessions 2026-02-02..2026-02-06); `journal sessions` lists them",
         );
+      // The fee table is read before anything is opened: a bad file changes nothing. Loaded only
+      // when given (yaml stays out of a plain replay's start-up).
+      const fees =
+        opts.fees === undefined ? undefined : (await import("../fee-table.js")).loadFeeTable(opts.fees);
       const paramOverrides = parseParams(opts.param);
       const workers = parseWorkers(opts.workers);
       const out = opts.inPlace ? opts.journal : opts.out;
@@ -187,6 +196,7 @@ export function register(program: Command): void {
           strategy: opts.strategy ?? null,
           paramOverrides,
           fillModel: opts.fillModel,
+          ...(fees === undefined ? {} : { fees }),
           outcomes: opts.outcomes,
           codeVersion: codeVersion(),
           force: opts.force ?? false,

@@ -43,7 +43,11 @@ export const CURRENT_VERSIONS: Readonly<Record<EventType, number>> = Object.free
   SweepSetSummarized: 1,
   AlertDelivered: 1,
   AlertFailed: 1,
+  NoteAdded: 1,
 });
+
+/** The stream every `NoteAdded` is appended to (catalogue-notes.ts): runs stay what their writer wrote. */
+export const NOTES_STREAM = "notes";
 
 /** True when `type` is in the catalogue. */
 export function isKnownType(type: string): type is EventType {

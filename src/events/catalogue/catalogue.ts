@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { AlertDelivered, AlertFailed } from "./catalogue-alerts.js";
 import { CycleInputsSchema, RequestSkipped } from "./catalogue-freshness.js";
+import { NoteAdded } from "./catalogue-notes.js";
 import { PositionMismatch, PositionsAgreed } from "./catalogue-reconciliation.js";
 import { SweepSetSummarized } from "./catalogue-sweep.js";
 import {
@@ -483,6 +484,7 @@ export const EventSchema = z.discriminatedUnion("type", [
   SweepSetSummarized,
   AlertDelivered,
   AlertFailed,
+  NoteAdded,
 ]);
 
 /** One event body: `{ type, version, payload }`, inferred from the catalogue. */

@@ -241,6 +241,28 @@ SELECT e.seq, e.stream, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny
        json_extract(e.payload, '$.gatewayPortOpen') AS gateway_port_open, json_extract(e.payload, '$.gatewayPortLatencyMs') AS gateway_port_latency_ms
 FROM events e WHERE e.type = 'HealthSampled'`,
   },
+  {
+    name: "v_notes",
+    // Notes live in their own stream (NOTES_STREAM); the `stream` column is the run a note is about.
+    sql: `CREATE VIEW v_notes AS
+SELECT e.seq, e.id, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny,
+       json_extract(e.payload, '$.stream') AS stream, json_extract(e.payload, '$.trade.number') AS trade_number,
+       json_extract(e.payload, '$.trade.openedSeq') AS trade_opened_seq, json_extract(e.payload, '$.trade.closedSeq') AS trade_closed_seq,
+       json_extract(e.payload, '$.trade.contractKey') AS contract_key, json_extract(e.payload, '$.order.orderKey') AS order_key,
+       json_extract(e.payload, '$.order.orderId') AS order_id, json_extract(e.payload, '$.tags') AS tags,
+       json_extract(e.payload, '$.text') AS text
+FROM events e WHERE e.type = 'NoteAdded'`,
+  },
+  {
+    name: "v_trade_tags",
+    // One row per trade and tag (a tag given twice counts once), for slicing trades by tag.
+    sql: `CREATE VIEW v_trade_tags AS
+SELECT DISTINCT t.stream, t.session, t.opened_seq, t.closed_seq, t.contract_key, g.value AS tag
+FROM proj_trades t
+JOIN events n ON n.type = 'NoteAdded' AND n.session = t.session AND json_extract(n.payload, '$.stream') = t.stream
+  AND json_extract(n.payload, '$.trade.openedSeq') = t.opened_seq AND json_extract(n.payload, '$.trade.closedSeq') = t.closed_seq,
+  json_each(n.payload, '$.tags') g`,
+  },
 ];
 
 /**
