@@ -178,7 +178,8 @@ describe("the NYSE's early closes", () => {
         if (String(time).startsWith("finished")) resolve();
         else bars.push(Number(time) * 1000);
       });
-      ib.reqHistoricalData(1, SPY, "", "3600 S", "1 min" as never, "TRADES", 1, 2, false);
+      // The day's session: the last hour (13:00–14:00) holds no RTH bar, and HMDS says so (162).
+      ib.reqHistoricalData(1, SPY, "", "1 D", "1 min" as never, "TRADES", 1, 2, false);
     });
     expect(bars.at(-1)).toBe(newYorkTimeToMs("2026-11-27", 12, 59));
     const after = await snapshot(ib, 2, SPY);
