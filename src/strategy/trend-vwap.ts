@@ -134,13 +134,20 @@ function sessionVwap(bars: readonly Bar[], session: string, hours: DayHours): nu
   return v > 0 ? pv / v : null;
 }
 
+const sameBar = (a: Bar, b: Bar) =>
+  a.closeUsd === b.closeUsd && a.highUsd === b.highUsd && a.lowUsd === b.lowUsd && a.volume === b.volume;
+
 function mergeBars(old: readonly Bar[], fresh: readonly Bar[]): Bar[] {
   const last = old[old.length - 1];
   const first = fresh[0];
-  // The usual case: this cycle's hour of bars overlaps the last one and extends it.
+  // The usual case: this cycle's hour of bars overlaps the last one and extends it. A real gateway's
+  // answer ends with the minute still forming; the next answer's complete bar of that minute replaces it.
   if (last && first && first.timeMs >= (old[0]?.timeMs ?? 0)) {
+    const redone = fresh.find((b) => b.timeMs === last.timeMs);
     const added = fresh.filter((b) => b.timeMs > last.timeMs);
-    return added.length === 0 ? (old as Bar[]) : [...old, ...added].slice(-400);
+    if (added.length === 0 && (!redone || sameBar(redone, last))) return old as Bar[];
+    const kept = redone && !sameBar(redone, last) ? [...old.slice(0, -1), redone] : old;
+    return [...kept, ...added].slice(-400);
   }
   const byTime = new Map<number, Bar>();
   for (const b of old) byTime.set(b.timeMs, b);

@@ -86,15 +86,7 @@ describe("market data by subscription", () => {
   it("a subscribed account gets real time (type 1) even when it asks for delayed", async () => {
     const { ib, errors } = await client((await sim({ startMs: TEN })).port);
     const live = await snapshot(ib, 1, SPY);
-    // A stock's snapshot also has the session's high (6), low (7), open (14) and the last close (9).
-    expect([live.type, live.ended, Object.keys(live.prices)]).toEqual([
-      1,
-      true,
-      ["1", "2", "4", "6", "7", "9", "14"],
-    ]);
-    const p = live.prices;
-    expect(p[6]!).toBeGreaterThanOrEqual(Math.max(p[14]!, p[4]!));
-    expect(p[7]!).toBeLessThanOrEqual(Math.min(p[14]!, p[4]!));
+    expect([live.type, live.ended, Object.keys(live.prices)]).toEqual([1, true, ["1", "2", "4"]]);
     ib.reqMarketDataType(3);
     const asked = await snapshot(ib, 2, CALL);
     expect([asked.type, Object.keys(asked.prices), asked.options]).toEqual([
@@ -118,11 +110,7 @@ describe("market data by subscription", () => {
       { reqId: 2, code: 10167 },
       { reqId: 3, code: 10167 },
     ]);
-    expect([stock.type, stock.ended, Object.keys(stock.prices)]).toEqual([
-      3,
-      true,
-      ["66", "67", "68", "72", "73", "75", "76"],
-    ]);
+    expect([stock.type, stock.ended, Object.keys(stock.prices)]).toEqual([3, true, ["66", "67", "68"]]);
     // The client derives the delayed sizes (69–71) from the delayed prices, as IB's own does.
     expect(Object.keys(stock.sizes)).toEqual(["69", "70", "71", "74"]);
     expect(option.options).toEqual([80, 81, 82, 83]);
@@ -145,7 +133,7 @@ describe("market data by subscription", () => {
     const live = await client((await sim({ startMs: evening })).port);
     live.ib.reqMarketDataType(2);
     const frozen = await snapshot(live.ib, 2, SPY);
-    expect([frozen.type, Object.keys(frozen.prices)]).toEqual([2, ["1", "2", "4", "6", "7", "9", "14"]]);
+    expect([frozen.type, Object.keys(frozen.prices)]).toEqual([2, ["1", "2", "4"]]);
   });
 
   it("neither subscribed nor delayed enabled: 354, then 10168 for delayed", async () => {
@@ -190,12 +178,10 @@ describe("the NYSE's early closes", () => {
         if (String(time).startsWith("finished")) resolve();
         else bars.push(Number(time) * 1000);
       });
-      // Two hours back from 14:00: the window is a span of time (IB's semantics), and 13:00–14:00
-      // alone holds no regular-hours bar on an early close (IB answers 162, no data, for it).
-      ib.reqHistoricalData(1, SPY, "", "7200 S", "1 min" as never, "TRADES", 1, 2, false);
+      // The day's session: the last hour (13:00–14:00) holds no RTH bar, and HMDS says so (162).
+      ib.reqHistoricalData(1, SPY, "", "1 D", "1 min" as never, "TRADES", 1, 2, false);
     });
     expect(bars.at(-1)).toBe(newYorkTimeToMs("2026-11-27", 12, 59));
-    expect(bars[0]).toBe(newYorkTimeToMs("2026-11-27", 12, 0));
     const after = await snapshot(ib, 2, SPY);
     const atClose = await client((await sim({ startMs: newYorkTimeToMs("2026-11-27", 13, 0) })).port);
     expect((await snapshot(atClose.ib, 3, SPY)).prices).toEqual(after.prices);

@@ -177,6 +177,16 @@ describe("trend-vwap: entries", () => {
   });
 });
 
+describe("trend-vwap: bars from a real gateway", () => {
+  it("replaces the minute that was still forming in the last answer by its complete bar in the next", () => {
+    // A gateway's answer ends with the minute still forming (here 09:54, at 691.0 so far).
+    const forming = bars(25, (i) => (i === 24 ? 691.0 : rising(i)));
+    const complete = bars(25, rising);
+    const { last } = givenStrategy(trendVwap).cycle([forming, complete, ...chain(691.2)]);
+    expect(last.signals.lastCloseUsd).toBe(rising(24));
+  });
+});
+
 describe("trend-vwap: the day's hours from the gateway", () => {
   // The Friday after Thanksgiving 2026: the NYSE closes at 13:00.
   const DAY = "2026-11-27";

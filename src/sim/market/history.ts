@@ -184,16 +184,25 @@ function splitMinute(bar: SimBar, n: number): SimBar[] {
   return out;
 }
 
-/** The start of the bar `timeMs` falls in: clock-aligned in New York (hours from midnight, weeks from Monday). */
-function bucketOf(timeMs: number, step: BarStep): string | number {
-  const p = newYorkParts(timeMs);
+/**
+ * The key of the bar a minute of `date` falls in: clock-aligned in New York for intraday steps
+ * (hours from midnight; arithmetic on the day's midnight, no calendar per bar), the day, its
+ * Monday's date or its month for longer steps.
+ */
+function bucketKeyOf(date: string, step: BarStep): (timeMs: number) => string | number {
   if (step.unit === "s") {
-    const sinceMidnight = (p.hour * 3600 + p.minute * 60 + p.second) * 1000 + (timeMs % 1000);
-    return timeMs - (sinceMidnight % (step.seconds * 1000));
+    const midnightMs = newYorkTimeToMs(date, 0, 0);
+    const stepMs = step.seconds * 1000;
+    return (timeMs) => timeMs - ((timeMs - midnightMs) % stepMs);
   }
-  if (step.unit === "day") return p.date;
-  if (step.unit === "month") return p.date.slice(0, 7);
-  return addDays(p.date, -((p.weekday + 6) % 7));
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const key =
+    step.unit === "day"
+      ? date
+      : step.unit === "month"
+        ? date.slice(0, 7)
+        : addDays(date, -((weekday + 6) % 7));
+  return () => key;
 }
 
 /** Folds bars of one bucket: open first, high max, low min, close last, volume summed, WAP volume-weighted. */
@@ -238,28 +247,33 @@ export function historyBars(
   rth: boolean,
   what: WhatToShow,
 ): HistoryBar[] {
-  const minutes: SimBar[] = [];
-  for (const day of daysBetween(window.startMs, window.endMs))
-    for (const bar of dayMinuteBars(market, symbol, day, rth))
-      if (bar.timeMs + 60_000 > window.startMs && bar.timeMs + 60_000 <= window.endMs) minutes.push(bar);
   const quotes = what !== "TRADES";
-  // Bars under a minute: split each minute, then group as usual (a minute never spans two buckets).
-  const parts =
-    step.unit === "s" && step.seconds < 60
-      ? minutes.flatMap((b) => splitMinute(b, 60 / step.seconds))
-      : minutes;
   const daily = step.unit !== "s";
   const out: HistoryBar[] = [];
   let group: SimBar[] = [];
   let key: string | number | undefined;
-  for (const bar of parts) {
-    const k = bucketOf(bar.timeMs, step);
+  const add = (bar: SimBar, k: string | number) => {
     if (k !== key && group.length) {
       out.push(aggregate(group, daily, false));
       group = [];
     }
     key = k;
     group.push(bar);
+  };
+  // Bars under a minute: split each minute, then group as usual (a minute never spans two buckets).
+  const split = step.unit === "s" && step.seconds < 60 ? 60 / step.seconds : 1;
+  for (const day of daysBetween(window.startMs, window.endMs)) {
+    const keyOf = bucketKeyOf(day, step);
+    const bars = dayMinuteBars(market, symbol, day, rth);
+    // A day's minutes are contiguous: index straight to the window's first one.
+    const first = bars[0]?.timeMs ?? 0;
+    for (let i = Math.max(0, Math.floor((window.startMs - first) / 60_000) - 1); i < bars.length; i++) {
+      const bar = bars[i]!;
+      if (bar.timeMs + 60_000 > window.endMs) break;
+      if (bar.timeMs + 60_000 <= window.startMs) continue;
+      if (split === 1) add(bar, keyOf(bar.timeMs));
+      else for (const part of splitMinute(bar, split)) add(part, keyOf(part.timeMs));
+    }
   }
   if (group.length) out.push(aggregate(group, daily, false));
   return quotes ? out.map((b) => ({ ...quoteBar(b, what), daily: b.daily })) : out;
