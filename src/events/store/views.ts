@@ -201,10 +201,13 @@ FROM proj_trades t`,
   },
   {
     name: "v_trade_tags",
-    // One row per tag of a round trip. Empty until notes tag trades (NoteAdded): `v_trade_slices`
-    // and `journal trades --by tag` read it, so they need no change when it fills.
+    // One row per trade and tag (a tag given twice counts once), for slicing trades by tag.
     sql: `CREATE VIEW v_trade_tags AS
-SELECT t.stream, t.session, t.closed_seq, t.contract_key, NULL AS tag FROM proj_trades t WHERE 1 = 0`,
+SELECT DISTINCT t.stream, t.session, t.opened_seq, t.closed_seq, t.contract_key, g.value AS tag
+FROM proj_trades t
+JOIN events n ON n.type = 'NoteAdded' AND n.session = t.session AND json_extract(n.payload, '$.stream') = t.stream
+  AND json_extract(n.payload, '$.trade.openedSeq') = t.opened_seq AND json_extract(n.payload, '$.trade.closedSeq') = t.closed_seq,
+  json_each(n.payload, '$.tags') g`,
   },
   {
     name: "v_trade_slices",
@@ -252,16 +255,6 @@ SELECT e.seq, e.id, e.session, e.ts, ${ts()} AS time_utc, ${ny()} AS time_ny,
        json_extract(e.payload, '$.order.orderId') AS order_id, json_extract(e.payload, '$.tags') AS tags,
        json_extract(e.payload, '$.text') AS text
 FROM events e WHERE e.type = 'NoteAdded'`,
-  },
-  {
-    name: "v_trade_tags",
-    // One row per trade and tag (a tag given twice counts once), for slicing trades by tag.
-    sql: `CREATE VIEW v_trade_tags AS
-SELECT DISTINCT t.stream, t.session, t.opened_seq, t.closed_seq, t.contract_key, g.value AS tag
-FROM proj_trades t
-JOIN events n ON n.type = 'NoteAdded' AND n.session = t.session AND json_extract(n.payload, '$.stream') = t.stream
-  AND json_extract(n.payload, '$.trade.openedSeq') = t.opened_seq AND json_extract(n.payload, '$.trade.closedSeq') = t.closed_seq,
-  json_each(n.payload, '$.tags') g`,
   },
 ];
 
