@@ -4,7 +4,11 @@
  * with the code IB uses for that kind of request; cancels of them are ignored, as IB ignores a
  * cancel of nothing. A message id outside the API gets 503 on id −1 (session.ts).
  */
-import type { Session } from "./session.js";
+/** What answering needs of a session (an interface, so that session.ts may import this module). */
+export interface ErrorSender {
+  readonly ctx: { log(line: Record<string, unknown>): void };
+  error(id: number, code: number, message: string): void;
+}
 
 interface Unserved {
   readonly name: string;
@@ -119,7 +123,7 @@ export const UNSERVED: ReadonlyMap<number, Unserved> = new Map<number, Unserved>
 ]);
 
 /** Answer an unserved request; false when `id` is no API request at all. */
-export function answerUnserved(session: Session, id: number, fields: readonly string[]): boolean {
+export function answerUnserved(session: ErrorSender, id: number, fields: readonly string[]): boolean {
   const unserved = UNSERVED.get(id);
   if (!unserved) return false;
   const reqId = unserved.idAt === undefined ? -1 : Number.parseInt(fields[unserved.idAt] ?? "", 10);
