@@ -106,6 +106,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "copy new events to a central PostgreSQL journal (exactly once, resumable)",
     load: () => import("./ship.js"),
   },
+  serve: {
+    usage: "serve",
+    summary: "serve the journal read-only over HTTP for a phone: now (live), sessions, reports, trades, SQL",
+    load: () => import("./serve.js"),
+  },
   quickstart: {
     usage: "quickstart",
     summary: "import the bundled sample sessions, replay 2026-02-04 and write its report",
