@@ -27,6 +27,8 @@ export interface ServeOptions {
   /** One read-only statement with a time limit (the cli's `journal sql` child process). */
   runSql: (query: string) => Promise<SqlOutcome>;
   sqlTimeoutSeconds: number;
+  /** The wall clock (the page's freshness, the rate limit): the shell's, injected. */
+  clock: () => number;
   /** How often the journal's end is looked at for the now page's pushes. */
   pollMs?: number;
   /** Failures worth a line (a poll that threw). */
@@ -64,7 +66,7 @@ export async function startJournalServer(options: ServeOptions): Promise<Journal
     }
     return Math.round(latest);
   };
-  const nowFragment = () => renderNow(view.liveSession(), lastWriteMs(), Date.now());
+  const nowFragment = () => renderNow(view.liveSession(), lastWriteMs(), options.clock());
 
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
     res.writeHead(status, {
@@ -174,7 +176,7 @@ export async function startJournalServer(options: ServeOptions): Promise<Journal
   const server: Server = createServer((req, res) => {
     secureHeaders(res);
     const url = new URL(req.url ?? "/", "http://journal.invalid");
-    const wait = limit.take(req.socket.remoteAddress ?? "?", Date.now());
+    const wait = limit.take(req.socket.remoteAddress ?? "?", options.clock());
     if (wait > 0) {
       res.setHeader("Retry-After", String(wait));
       return html(res, 429, messagePage("Too many requests", `Slow down: try again in ${wait} s.`));

@@ -50,6 +50,7 @@ export function register(program: Command): void {
         port,
         ...(token === undefined ? {} : { token }),
         sqlTimeoutSeconds: sqlTimeout,
+        clock: Date.now,
         runSql: (query) => runSqlCaptured(opts.journal, query, sqlTimeout, SQL_PAGE_ROWS),
         log: (line) => process.stderr.write(`${line}\n`),
       });
