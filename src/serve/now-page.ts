@@ -34,7 +34,7 @@ export function renderNow(state: LiveSessionState | undefined, lastWriteMs: numb
     tile(
       "state",
       state.closed ? `closed (${esc(state.closed.payload.reason)})` : stale ? "stale" : "running",
-      `last write <span data-since="${lastWriteMs}">${esc(ago(age))}</span> ago`,
+      `last write <span data-age-ms="${Math.max(0, age)}">${esc(ago(age))}</span> ago`,
       state.closed ? "closed" : stale ? "stale" : "",
     ),
     tile(
@@ -131,11 +131,13 @@ export const NOW_SCRIPT = `"use strict";
   const box = document.getElementById("now");
   const status = document.getElementById("stream-state");
   const ago = (ms) => { const s = Math.max(0, Math.round(ms / 1000)); return s < 120 ? s + " s" : s < 7200 ? Math.round(s / 60) + " min" : Math.round(s / 3600) + " h"; };
-  const tick = () => { for (const el of box.querySelectorAll("[data-since]")) el.textContent = ago(Date.now() - Number(el.dataset.since)); };
+  // The age the server measured at its push, plus the seconds this page has counted since.
+  let counted = 0;
+  const tick = () => { for (const el of box.querySelectorAll("[data-age-ms]")) el.textContent = ago(Number(el.dataset.ageMs) + counted * 1000); };
   const events = new EventSource("/events");
-  events.addEventListener("now", (e) => { box.innerHTML = JSON.parse(e.data).html; tick(); status.textContent = "live"; });
+  events.addEventListener("now", (e) => { box.innerHTML = JSON.parse(e.data).html; counted = 0; tick(); status.textContent = "live"; });
   events.addEventListener("open", () => { status.textContent = "live"; });
   events.addEventListener("error", () => { status.textContent = "reconnecting…"; });
-  setInterval(tick, 1000);
+  setInterval(() => { counted++; tick(); }, 1000);
 })();
 `;

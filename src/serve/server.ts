@@ -157,12 +157,15 @@ export async function startJournalServer(options: ServeOptions): Promise<Journal
 
   // One look at the journal's end per poll for all pages, and only while a page listens.
   let seen = -1;
+  let pushedAt = 0;
   const poll = setInterval(() => {
     if (streams.size === 0) return;
     try {
       const seq = view.lastSeq();
-      if (seq === seen) return;
+      // Unchanged, a push a minute still lets the page turn "stale" when the bot went quiet.
+      if (seq === seen && options.clock() - pushedAt < 60_000) return;
       seen = seq;
+      pushedAt = options.clock();
       const fragment = nowFragment();
       for (const res of streams) push(res, fragment);
     } catch (error) {
