@@ -63,7 +63,12 @@ export function renderNow(state: LiveSessionState | undefined, lastWriteMs: numb
         cell: (p) => (p.markMicros === null ? "—" : esc((p.markMicros / 1_000_000).toFixed(2))),
         numeric: true,
       },
-      { name: "open P&L", cell: (p) => usd(unrealizedMicros(p) / 1_000_000), numeric: true },
+      // Net of the fees its round trip paid so far, as the net P&L tile counts it.
+      {
+        name: "open P&L",
+        cell: (p) => usd((unrealizedMicros(p) + p.realizedMicros - p.tradeStartRealizedMicros) / 1_000_000),
+        numeric: true,
+      },
     ],
     "Flat.",
   );
