@@ -82,6 +82,12 @@ describe("the report on a phone", () => {
         ).toBe("14px");
         mkdirSync(SCREENS, { recursive: true });
         await page.screenshot({ path: join(SCREENS, `report-${width}.png`), fullPage: false });
+        for (const chart of [".symbol-chart", ".premium-chart", "#equity-chart"]) {
+          const element = await page.$(chart);
+          await element?.screenshot({
+            path: join(SCREENS, `report-${chart.replace(/\W/g, "")}-${width}.png`),
+          });
+        }
         const trades = await page.$("table.cards");
         await trades?.scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(SCREENS, `report-trades-${width}.png`), fullPage: false });
