@@ -48,7 +48,7 @@ const NOTICES_KEPT = 8;
 
 export class JournalView {
   private live:
-    | { session: string; events: StoredEvent[]; book: BookState; state: LiveSessionState }
+    | { session: string; events: StoredEvent[]; book: BookState; state: LiveSessionState | undefined }
     | undefined;
   private readonly folded = new Map<string, SessionFiguresRow>();
 
@@ -64,7 +64,7 @@ export class JournalView {
     const session = this.journal.sessionIds(LIVE_STREAM).sort().at(-1);
     if (session === undefined) return undefined;
     if (this.live?.session !== session)
-      this.live = { session, events: [], book: initialBook, state: undefined! };
+      this.live = { session, events: [], book: initialBook, state: undefined };
     const live = this.live;
     const fromSeq = (live.events.at(-1)?.seq ?? 0) + 1;
     const fresh = [...this.journal.read({ stream: LIVE_STREAM, session, fromSeq })];
