@@ -33,8 +33,9 @@ const ALLOWED: Record<string, string[]> = {
   replay: ["events", "strategy", "projections"],
   live: ["events", "strategy", "projections"],
   sim: ["events"],
-  cli: ["events", "strategy", "projections", "replay", "live", "sim", "report"],
+  cli: ["events", "strategy", "projections", "replay", "live", "sim", "report", "serve"],
   report: ["events", "projections"],
+  serve: ["events", "projections", "report"],
   types: [],
 };
 

@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 
 let started: ChildProcess | undefined;
 
-function runnerArgs(): string[] {
+/** The node arguments that start the runner (the built one, else the sources through tsx). */
+export function runnerArgs(): string[] {
   const js = fileURLToPath(new URL("./sql-runner.js", import.meta.url));
   if (existsSync(js)) return [js];
   // Running from the TypeScript sources (tests without a build): load through tsx.

@@ -63,3 +63,6 @@ export function jsonObjects(columns: readonly string[]): (values: readonly unkno
   const keys = [...last].map(([c, i]) => [`${jsonValue(c)}:`, i] as const);
   return (values) => `{${keys.map(([key, i]) => key + jsonValue(values[i])).join(",")}}`;
 }
+
+/** What the runner's stderr says when a job's `maxJsonRows` cut the result. */
+export const SQL_ROWS_CUT = "journal sql: the result was cut after";

@@ -12,7 +12,7 @@ import { once } from "node:events";
 import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, printable } from "../events/index.js";
 import { boxedWidth, renderLine, renderTable, tableCanFit, tableWidths } from "./format.js";
 import { dieWithParent } from "./parent-watch.js";
-import { csvRecord, jsonObjects } from "./sql-output.js";
+import { csvRecord, jsonObjects, SQL_ROWS_CUT } from "./sql-output.js";
 
 /** What the parent hands over (as one JSON line on stdin). */
 export interface SqlJob {
@@ -20,6 +20,8 @@ export interface SqlJob {
   query: string;
   format: "table" | "csv" | "json" | "line";
   maxTableRows: number;
+  /** json only: stop after this many rows, saying so on stderr (`journal serve`'s SQL page). */
+  maxJsonRows?: number;
   /** A PostgreSQL password read from `--password-file` (this child was started before it was read). */
   pgPassword?: string;
 }
@@ -68,9 +70,15 @@ async function writeRows(columns: string[], rows: Iterable<unknown[]>, job: SqlJ
     const object = jsonObjects(columns);
     let first = true;
     await out.add("[");
+    let count = 0;
     for (const row of rows) {
+      if (count === job.maxJsonRows) {
+        process.stderr.write(`${SQL_ROWS_CUT} ${count} rows\n`);
+        break;
+      }
       await out.add(`${first ? "" : ","}${object(row)}`);
       first = false;
+      count++;
     }
     await out.add("]\n");
   }

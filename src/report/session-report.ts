@@ -22,6 +22,7 @@ import {
   sessionFigures,
   toUsd,
 } from "../projections/index.js";
+import { equitySteps } from "./equity-series.js";
 import { feesSection, notesSection } from "./fees-and-notes.js";
 import { esc, nyTime, svg, TIME, tradeRow, wall } from "./render-kit.js";
 import { symbolSections, symbolsOf } from "./symbol-charts.js";
@@ -89,6 +90,16 @@ function noticeMeanings(journal: Journal): { code: number; meaning: string; what
   }
 }
 
+/**
+ * Phone first: wide tables (trades, notices) become one card per row under 720 px, each cell
+ * labelled with its column; on a desktop they stay tables and scroll inside their box if need be.
+ */
+export const REPORT_RESPONSIVE_CSS = `table.cards{display:block;overflow-x:auto;max-width:100%}
+@media (max-width:720px){table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}
+table.cards tr:first-child{display:none}table.cards tr{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:4px 8px}
+table.cards td{display:flex;justify-content:space-between;gap:12px;border-bottom:1px solid #f3f3f3;padding:2px 0}
+table.cards td::before{content:attr(data-label);color:#666}}`;
+
 /** Render the report; resolves with the HTML text. */
 export async function renderSessionReport(options: ReportOptions): Promise<string> {
   const live = load(options.live, options.session);
@@ -112,7 +123,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     const first = s.events[0]?.ts ?? sessionEnd;
     const points = [
       { ts: first, equityMicros: 0 },
-      ...s.summary.equityCurve,
+      ...equitySteps(s.fold),
       { ts: sessionEnd, equityMicros: s.summary.netPnlMicros },
     ];
     return points.map((p) => {
@@ -237,38 +248,36 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     : "<p>No notices, refusals or gaps.</p>";
 
   // Tables with arquero.
-  // Sorted before arquero sees them: its orderby cannot name a column of a day without trades.
-  const trades = aq.from(
-    streams
-      .flatMap((s) =>
-        s.summary.trades.map((t) => {
-          const r = tradeRow(t, s.fold.modelledFills);
-          return {
-            run: s.label,
-            contract: r.contract,
-            side: r.side,
-            qty: r.quantity,
-            entry: nyTime(t.entryTs),
-            exit: nyTime(t.closedTs),
-            "entry $": r.entryPremium,
-            "exit $": r.exitPremium,
-            reason: r.exitReason,
-            "held min": r.holdingMin,
-            fees: r.feesUsd,
-            pnl: r.pnlUsd,
-            R: r.r,
-            MAE: r.maeUsd,
-            MFE: r.mfeUsd,
-            "slip in": r.entrySlippage,
-            "slip out": r.exitSlippage,
-            "model err": r.modelErrorUsd,
-            closed: t.closedTs,
-          };
-        }),
-      )
-      .sort((a, b) => a.closed - b.closed)
-      .map(({ closed: _closed, ...row }) => row),
+  const tradeRows = streams.flatMap((s) =>
+    s.summary.trades.map((t) => {
+      const r = tradeRow(t, s.fold.modelledFills);
+      return {
+        run: s.label,
+        contract: r.contract,
+        side: r.side,
+        qty: r.quantity,
+        entry: nyTime(t.entryTs),
+        exit: nyTime(t.closedTs),
+        "entry $": r.entryPremium,
+        "exit $": r.exitPremium,
+        reason: r.exitReason,
+        "held min": r.holdingMin,
+        fees: r.feesUsd,
+        pnl: r.pnlUsd,
+        R: r.r,
+        MAE: r.maeUsd,
+        MFE: r.mfeUsd,
+        "slip in": r.entrySlippage,
+        "slip out": r.exitSlippage,
+        "model err": r.modelErrorUsd,
+        closed: t.closedTs,
+      };
+    }),
   );
+  // An empty table has no columns to order by: a session without a closed trade shows "None.".
+  const trades = tradeRows.length
+    ? aq.from(tradeRows).orderby("closed").select(aq.not("closed"))
+    : aq.table({});
   const byCode = aq
     .from(notices.length ? notices : [{ code: "-", severity: "-", time: 0, at: 0, message: "" }])
     .groupby("code", "severity")
@@ -324,7 +333,8 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
     const names = table.columnNames();
     const rows = table.objects() as Record<string, unknown>[];
     if (rows.length === 0) return "<p>None.</p>";
-    return `<table><tr>${names.map((n) => `<th>${esc(n)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${names.map((n) => `<td>${esc(format[n] ? format[n]!(r[n]) : r[n])}</td>`).join("")}</tr>`).join("")}</table>`;
+    // Each cell names its column (data-label): on a phone the rows become cards that show it.
+    return `<table class="cards"><tr>${names.map((n) => `<th>${esc(n)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${names.map((n) => `<td data-label="${esc(n)}">${esc(format[n] ? format[n]!(r[n]) : r[n])}</td>`).join("")}</tr>`).join("")}</table>`;
   };
 
   // Outcome parity: the replay run says what decision parity found (null for a what-if).
@@ -347,6 +357,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
         )}</table>${parity.equal ? "<p>Equal.</p>" : `<ul>${parity.causes.map((c) => `<li>${esc(c)}</li>`).join("")}</ul>`}`
     : "";
 
+  const money2 = (v: number) => v.toFixed(2);
   // What was still open when the session's events end.
   const openRows = streams.flatMap((s) => [
     ...s.fold.openPositions.map((p) => ({
@@ -355,7 +366,12 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       contract: p.key.slice(p.stream.length + 1),
       quantity: p.quantity,
       detail: `mark ${p.markMicros === null ? "—" : (p.markMicros / 1_000_000).toFixed(2)}`,
-      pnl: toUsd(openPnlMicros({ ...s.fold, openPositions: [p] })),
+      // Net of the fees its round trip has paid so far, as the summary's "of which open" counts it.
+      pnl: money2(
+        toUsd(
+          openPnlMicros({ ...s.fold, openPositions: [p] }) + p.realizedMicros - p.tradeStartRealizedMicros,
+        ),
+      ),
     })),
     ...s.fold.workingOrders.map((o) => ({
       run: s.label,
@@ -363,7 +379,7 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
       contract: o.contractKey,
       quantity: o.intent.side === "BUY" ? o.intent.quantity : -o.intent.quantity,
       detail: `${o.phase}, filled ${o.filledQuantity}`,
-      pnl: null as number | null,
+      pnl: "—",
     })),
   ]);
 
@@ -399,14 +415,15 @@ export async function renderSessionReport(options: ReportOptions): Promise<strin
   const dataBlock = JSON.stringify(data).replace(/</g, "\\u003c");
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Session ${esc(options.session)}${replay ? ` — live vs ${esc(replay.stream)}` : ""}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Session ${esc(options.session)}${replay ? ` — live vs ${esc(replay.stream)}` : ""}</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:900px;color:#222}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;padding:0 12px;max-width:900px;color:#222;overflow-wrap:anywhere}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
 .cols{display:flex;gap:24px;flex-wrap:wrap}table{border-collapse:collapse;margin:8px 0}
 th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;font-variant-numeric:tabular-nums}
 caption{font-weight:600;text-align:left;padding:4px 0}.summary th{color:#555;font-weight:500}
 .chart svg{max-width:100%;height:auto}.muted{color:#777}
+${REPORT_RESPONSIVE_CSS}
 </style></head><body>
 <h1>Session ${esc(options.session)}</h1>
 <p class="muted">${replay ? `Live stream <b>${esc(live.stream)}</b> beside replay run <b>${esc(replay.stream)}</b>.` : `Stream <b>${esc(live.stream)}</b>.`} Times are New York. Generated from the journal; nothing here is fetched when you open it.</p>

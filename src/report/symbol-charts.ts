@@ -6,7 +6,7 @@
 import type * as vl from "vega-lite";
 import { contractKey, type StoredEvent } from "../events/index.js";
 import { markOf, type SessionSummary } from "../projections/index.js";
-import { esc, svg, TIME, wall } from "./render-kit.js";
+import { esc, nyTime, svg, TIME, wall } from "./render-kit.js";
 
 interface Run {
   label: string;
@@ -24,6 +24,40 @@ export function symbolsOf(events: readonly StoredEvent[]): string[] {
     if (e.type === "OrderFilled") seen.add(e.payload.contract.symbol);
   }
   return [...seen];
+}
+
+/** The price's colour first, then signals' (Tableau 10 without the price's blue). */
+const SERIES_COLOURS = [
+  "#4c78a8",
+  "#f58518",
+  "#54a24b",
+  "#e45756",
+  "#72b7b2",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+];
+
+/**
+ * Each contract's quotes cut into stretches: a gap longer than twice the contract's usual spacing
+ * (it left the near-the-money strikes, or cycles were skipped) starts a new stretch, so a line
+ * never joins two quotes across the hours between them.
+ */
+export function quoteSegments<Q extends { time: number; contract: string }>(
+  quotes: readonly Q[],
+): (Q & { segment: string })[] {
+  const byContract = new Map<string, Q[]>();
+  for (const q of quotes) byContract.set(q.contract, [...(byContract.get(q.contract) ?? []), q]);
+  return [...byContract].flatMap(([contract, qs]) => {
+    const sorted = [...qs].sort((a, b) => a.time - b.time);
+    const gaps = sorted.slice(1).map((q, i) => q.time - sorted[i]!.time);
+    const usual = median(gaps);
+    let stretch = 0;
+    return sorted.map((q, i) => {
+      if (i > 0 && usual !== null && gaps[i - 1]! > 2 * usual) stretch++;
+      return { ...q, segment: `${contract}#${stretch}` };
+    });
+  });
 }
 
 const median = (xs: number[]) => {
@@ -92,26 +126,36 @@ async function symbolSection(
         : [],
     ),
   );
+  // The price and the signals share one colour scale with the price first, so the legend names the
+  // price line too and no signal borrows its colour.
+  const series = ["price", ...new Set(signals.map((s) => s.signal))];
+  const colour = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: series, range: SERIES_COLOURS },
+  };
   const underlying = await svg({
     width: 760,
     height: 240,
     title: `${symbol}: underlying, signals and decisions`,
     layer: [
       {
-        data: { values: prices },
-        mark: { type: "line", color: "#4c78a8", strokeWidth: 1.5 },
+        data: { values: prices.map((p) => ({ ...p, series: "price" })) },
+        mark: { type: "line", strokeWidth: 1.5 },
         encoding: {
           x: { field: "time", ...TIME, title: "time (New York)" },
           y: { field: "price", type: "quantitative", scale: { zero: false }, title: "USD" },
+          color: colour,
         },
       },
       {
-        data: { values: signals },
+        data: { values: signals.map((s) => ({ time: s.time, value: s.value, series: s.signal })) },
         mark: { type: "line", strokeWidth: 1, strokeDash: [4, 3] },
         encoding: {
           x: { field: "time", ...TIME },
           y: { field: "value", type: "quantitative" },
-          color: { field: "signal", type: "nominal", title: "signal" },
+          color: colour,
         },
       },
       {
@@ -121,6 +165,7 @@ async function symbolSection(
           x: { field: "time", ...TIME },
           y: { field: "price", type: "quantitative" },
           shape: { field: "kind", type: "nominal", title: "decision" },
+          color: { value: "#222" },
           tooltip: [{ field: "kind" }, { field: "reason" }],
         },
       },
@@ -147,6 +192,7 @@ async function symbolSection(
       const mid = traded.has(key) ? markOf(e.payload.bidUsd, e.payload.askUsd, e.payload.lastUsd) : null;
       return mid === null ? [] : [{ time: wall(e.ts), premium: mid / 1_000_000, contract: key }];
     });
+    const segmented = quoteSegments(quotes);
     const trips = runs.flatMap((r) =>
       r.summary.trades
         .filter((t) => t.symbol === symbol)
@@ -159,6 +205,8 @@ async function symbolSection(
           exitPremium: t.exitPriceMicros / 1_000_000,
           pnl: t.pnlMicros / 1_000_000,
           reason: t.exitReason,
+          // The hover text names both times (Vega-Lite would print the exit's date alone).
+          hover: `${r.label} ${t.contractKey}: entry ${nyTime(t.entryTs)} at ${(t.entryPriceMicros / 1_000_000).toFixed(2)}, exit ${nyTime(t.closedTs)} at ${(t.exitPriceMicros / 1_000_000).toFixed(2)} (${t.exitReason}), P&L ${(t.pnlMicros / 1_000_000).toFixed(2)}`,
         })),
     );
     const fills = runs.flatMap((r) =>
@@ -181,12 +229,14 @@ async function symbolSection(
       title: `${symbol} options: premium (quote mid), fills, and each round trip from entry to exit`,
       layer: [
         {
-          data: { values: quotes },
-          mark: { type: "line", strokeWidth: 1, opacity: 0.7 },
+          data: { values: segmented },
+          mark: { type: "line", strokeWidth: 1, opacity: 0.7, point: { size: 6 } },
           encoding: {
             x: { field: "time", ...TIME, title: "time (New York)" },
             y: { field: "premium", type: "quantitative", scale: { zero: false }, title: "premium USD" },
             color: { field: "contract", type: "nominal", title: "contract" },
+            // One line per stretch of quotes: no line is drawn across a time the contract went unquoted.
+            detail: { field: "segment", type: "nominal" },
           },
         },
         {
@@ -199,7 +249,8 @@ async function symbolSection(
             y2: { field: "exitPremium" },
             strokeDash: { field: "run", type: "nominal", title: "round trip" },
             color: { value: "#333" },
-            tooltip: [{ field: "run" }, { field: "contract" }, { field: "reason" }, { field: "pnl" }],
+            description: { field: "hover" },
+            tooltip: { field: "hover" },
           },
         },
         {

@@ -123,6 +123,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "append a note (with tags) about a session, a trade or an order; a correction is another note",
     load: () => import("./note.js"),
   },
+  serve: {
+    usage: "serve",
+    summary: "serve the journal read-only over HTTP for a phone: now (live), sessions, reports, trades, SQL",
+    load: () => import("./serve.js"),
+  },
   quickstart: {
     usage: "quickstart",
     summary: "import the bundled sample sessions, replay 2026-02-04 and write its report",
