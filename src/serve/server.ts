@@ -100,7 +100,11 @@ export async function startJournalServer(options: ServeOptions): Promise<Journal
       return html(
         res,
         200,
-        sqlPage("SELECT * FROM v_cycles ORDER BY start_seq DESC LIMIT 20", undefined, options.sqlTimeoutSeconds),
+        sqlPage(
+          "SELECT * FROM v_cycles ORDER BY start_seq DESC LIMIT 20",
+          undefined,
+          options.sqlTimeoutSeconds,
+        ),
       );
     // One statement at a time: the Pi's other core belongs to the bot.
     if (sqlBusy)

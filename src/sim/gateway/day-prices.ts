@@ -26,7 +26,10 @@ export function dayPrices(market: SimMarket, symbol: string, nowMs: number): Day
   const until = Math.min(nowMs, closeMs);
   const minutes = Math.max(0, Math.floor((until - openMs) / 60_000));
   let byKey = cache.get(market);
-  if (!byKey) cache.set(market, (byKey = new Map()));
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(market, byKey);
+  }
   const key = `${symbol}|${day}|${minutes}`;
   let done = byKey.get(key);
   if (!done) {

@@ -13,7 +13,6 @@ import {
   EXECUTION_DATA,
   EXECUTION_DATA_END,
   executionTime,
-  ibTime,
   OPEN_ORDER,
   OPEN_ORDER_END,
   ORDER_STATUS,
