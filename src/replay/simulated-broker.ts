@@ -26,7 +26,8 @@ interface PendingOrder {
   /** `contractKey` of the intent's contract, once (every later quote is held against it). */
   key: string;
   orderId: number;
-  decisionId: string;
+  /** The decision behind it; null for the run's own close at the session's end. */
+  decisionId: string | null;
   intendedId: string;
 }
 
@@ -92,24 +93,7 @@ export class SimulatedBroker {
         });
         continue;
       }
-      const intendedId = this.ids.next(at.ts);
-      this.outcome({
-        ...base,
-        id: intendedId,
-        type: "OrderIntended",
-        version: 1,
-        payload: { intent, dryRun: false },
-      });
-      const orderId = this.nextOrderId++;
-      this.outcome({
-        ...base,
-        causation: intendedId,
-        id: this.ids.next(at.ts),
-        type: "OrderSubmitted",
-        version: 1,
-        payload: { orderId, clientId: 0, intent },
-      });
-      const order = { intent, key, orderId, decisionId, intendedId };
+      const order = this.send(intent, key, decisionId, at.ts);
       const seen = this.seenQuote(decision, order.key);
       const price =
         seen && this.model.fillAtDecision ? this.model.fillAtDecision(intent, seen.payload) : null;
@@ -154,28 +138,34 @@ export class SimulatedBroker {
         tif: "DAY",
         purpose: "session-end",
       };
-      const decisionId = this.ids.next(ts);
-      const intendedId = this.ids.next(ts);
-      const base = { ts, causation: decisionId, correlation: decisionId };
-      this.outcome({
-        ...base,
-        id: intendedId,
-        type: "OrderIntended",
-        version: 1,
-        payload: { intent, dryRun: false },
-      });
-      const orderId = this.nextOrderId++;
-      this.outcome({
-        ...base,
-        causation: intendedId,
-        id: this.ids.next(ts),
-        type: "OrderSubmitted",
-        version: 1,
-        payload: { orderId, clientId: 0, intent },
-      });
-      this.fill({ intent, key, orderId, decisionId, intendedId }, mark, ts, last?.modelled === true);
+      // No decision asked for it: the run closes what it holds, so nothing correlates it.
+      const order = this.send(intent, key, null, ts);
+      this.fill(order, mark, ts, last?.modelled === true);
       this.counts.closedAtEnd += 1;
     }
+  }
+
+  /** An intent past the risk rules: intended and submitted in the run, an order waiting for its fill. */
+  private send(intent: OrderIntent, key: string, decisionId: string | null, ts: number): PendingOrder {
+    const base = { ts, causation: decisionId, correlation: decisionId };
+    const intendedId = this.ids.next(ts);
+    this.outcome({
+      ...base,
+      id: intendedId,
+      type: "OrderIntended",
+      version: 1,
+      payload: { intent, dryRun: false },
+    });
+    const orderId = this.nextOrderId++;
+    this.outcome({
+      ...base,
+      causation: intendedId,
+      id: this.ids.next(ts),
+      type: "OrderSubmitted",
+      version: 1,
+      payload: { orderId, clientId: 0, intent },
+    });
+    return { intent, key, orderId, decisionId, intendedId };
   }
 
   /** Report the fills due by `ts` (all of them at the end of the session: `report(Infinity)`). */

@@ -86,7 +86,12 @@ describe("market data by subscription", () => {
   it("a subscribed account gets real time (type 1) even when it asks for delayed", async () => {
     const { ib, errors } = await client((await sim({ startMs: TEN })).port);
     const live = await snapshot(ib, 1, SPY);
-    expect([live.type, live.ended, Object.keys(live.prices)]).toEqual([1, true, ["1", "2", "4"]]);
+    // A stock's snapshot also carries the day's high, low, previous close and open (6, 7, 9, 14).
+    expect([live.type, live.ended, Object.keys(live.prices)]).toEqual([
+      1,
+      true,
+      ["1", "2", "4", "6", "7", "9", "14"],
+    ]);
     ib.reqMarketDataType(3);
     const asked = await snapshot(ib, 2, CALL);
     expect([asked.type, Object.keys(asked.prices), asked.options]).toEqual([
@@ -110,7 +115,11 @@ describe("market data by subscription", () => {
       { reqId: 2, code: 10167 },
       { reqId: 3, code: 10167 },
     ]);
-    expect([stock.type, stock.ended, Object.keys(stock.prices)]).toEqual([3, true, ["66", "67", "68"]]);
+    expect([stock.type, stock.ended, Object.keys(stock.prices)]).toEqual([
+      3,
+      true,
+      ["66", "67", "68", "72", "73", "75", "76"],
+    ]);
     // The client derives the delayed sizes (69–71) from the delayed prices, as IB's own does.
     expect(Object.keys(stock.sizes)).toEqual(["69", "70", "71", "74"]);
     expect(option.options).toEqual([80, 81, 82, 83]);
@@ -133,7 +142,7 @@ describe("market data by subscription", () => {
     const live = await client((await sim({ startMs: evening })).port);
     live.ib.reqMarketDataType(2);
     const frozen = await snapshot(live.ib, 2, SPY);
-    expect([frozen.type, Object.keys(frozen.prices)]).toEqual([2, ["1", "2", "4"]]);
+    expect([frozen.type, Object.keys(frozen.prices)]).toEqual([2, ["1", "2", "4", "6", "7", "9", "14"]]);
   });
 
   it("neither subscribed nor delayed enabled: 354, then 10168 for delayed", async () => {

@@ -21,9 +21,9 @@ import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strateg
 import { codeVersion } from "../code-version.js";
 import { journalPathOption } from "../options.js";
 import { humanSummary, jsonSummary } from "../replay-summary.js";
+import { MAX_SETS_WITHOUT_YES, sweepCommand } from "../replay-sweep.js";
 import { paramProblem } from "../strategy-params.js";
 import { UsageError } from "../usage-error.js";
-import { MAX_SETS_WITHOUT_YES, sweepCommand } from "./replay-sweep.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEFAULT_OUT = "data/replay.db";

@@ -51,7 +51,7 @@ const NUMERIC = new Set([
   "vwapUsd",
 ]);
 /** JSON fields the views read as booleans. */
-const BOOLEAN = new Set(["complete", "dryRun", "gatewayPortOpen", "simulated"]);
+const BOOLEAN = new Set(["complete", "degraded", "dryRun", "gatewayPortOpen", "simulated"]);
 
 const pathArray = (path: string) => `'{${path.split(".").join(",")}}'`;
 

@@ -282,8 +282,12 @@ export function viewsSignature(): string {
   return [...POSTMORTEM_VIEWS, ...POSTMORTEM_INDEXES].map((v) => `${v.name}\u0000${v.sql}`).join("\u0001");
 }
 
-/** A cycle completion's `inputs` as two columns: degraded (1/0/NULL) and its reasons joined by "; ". */
+/**
+ * A cycle completion's `inputs` as two columns: degraded (1/0/NULL) and its reasons, a JSON array
+ * (`json_each(degraded_reasons)` lists them; plain JSON functions, so the fleet's PostgreSQL views
+ * translate it too).
+ */
 function degraded(completion: string): string {
   return `json_extract(${completion}.payload, '$.inputs.degraded') AS degraded,
-       (SELECT group_concat(r.value, '; ') FROM json_each(${completion}.payload, '$.inputs.reasons') r) AS degraded_reasons`;
+       json_extract(${completion}.payload, '$.inputs.reasons') AS degraded_reasons`;
 }

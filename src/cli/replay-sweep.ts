@@ -3,7 +3,7 @@
  * checked before any session runs, then `runSweep` and its summary.
  */
 import cliProgress from "cli-progress";
-import { acquireWriterLock, type JournalReader, openAsyncJournal } from "../../events/index.js";
+import { acquireWriterLock, type JournalReader, openAsyncJournal } from "../events/index.js";
 import {
   expandSessions,
   type Fold,
@@ -20,12 +20,12 @@ import {
   StrategyRejected,
   SweepSpecError,
   sampleSets,
-} from "../../replay/index.js";
-import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
-import { codeVersion } from "../code-version.js";
-import { paramLines, paramProblem } from "../strategy-params.js";
-import { sweepHuman, sweepJson } from "../sweep-summary.js";
-import { UsageError } from "../usage-error.js";
+} from "../replay/index.js";
+import { type AnyStrategy, findStrategy, shippedStrategies } from "../strategy/index.js";
+import { codeVersion } from "./code-version.js";
+import { paramLines, paramProblem } from "./strategy-params.js";
+import { sweepHuman, sweepJson } from "./sweep-summary.js";
+import { UsageError } from "./usage-error.js";
 
 /** More sets than this ask for `--yes`: a sweep of them is hours on a Pi. */
 export const MAX_SETS_WITHOUT_YES = 10_000;
