@@ -7,8 +7,10 @@
  */
 import type { Journal, PayloadOf, StoredEvent } from "../events/index.js";
 import {
+  feeReconciliation,
   foldSession,
   type GreekPnlUsd,
+  IBKR_PRO_TIERED,
   type RoundTrip,
   type SessionFold,
   sessionFigures,
@@ -16,20 +18,22 @@ import {
   toUsd,
 } from "../projections/index.js";
 
-/** A session's fees: what the broker charged, and (later) what the fee model says it should have. */
+/** A session's fees: what the broker charged, and what the IBKR fee model says it should have. */
 export interface SessionFees {
   /** Σ of the session's `CommissionReported`, USD. */
   readonly actualUsd: number;
-  /** The IBKR fee model's figure for the same fills; null until that model exists. */
+  /** The IBKR fee model's figure for the same filled orders; null when nothing filled. */
   readonly modelledUsd: number | null;
 }
 
-/**
- * The fees of a session. The place for modelled-against-actual: when the IBKR fee model lands
- * (issue 26, item 3), compute `modelledUsd` from the fold's fills here; the day view prints both.
- */
-export function sessionFees(fold: SessionFold): SessionFees {
-  return { actualUsd: toUsd(fold.summary.feesMicros), modelledUsd: null };
+/** The fees of a session, charged (the broker's commission reports) against modelled (IBKR Pro, Tiered). */
+export function sessionFees(fold: SessionFold, events: readonly StoredEvent[]): SessionFees {
+  // What IBKR Pro (Tiered) would have charged for the same orders: the replay's fee model.
+  const modelled = feeReconciliation(events, IBKR_PRO_TIERED).totals;
+  return {
+    actualUsd: toUsd(fold.summary.feesMicros),
+    modelledUsd: modelled.orders === 0 ? null : modelled.modelledUsd,
+  };
 }
 
 /** The stop-losses of the day against the stop the strategy planned. */
@@ -125,7 +129,7 @@ export function dayView(src: DaySources): DayView {
     netPnlUsd: f.netPnlUsd,
     grossPnlUsd: f.grossPnlUsd,
     openPnlUsd: f.openPnlUsd,
-    fees: sessionFees(fold),
+    fees: sessionFees(fold, events),
     trades: f.trades,
     wins: f.wins,
     winRate: f.winRate,

@@ -112,6 +112,22 @@ describe("journal note", () => {
       third!.closed_seq,
     ).map((t) => t.tag);
     expect(tags).toEqual(["fomo", "late-exit"]);
+
+    // `journal trades --by tag` slices by the same tags, and agrees with v_trade_slices.
+    const sliced = cli(["trades", "--journal", journal, "--session", SESSION, "--by", "tag", "--json"], dir);
+    expect(sliced.status, sliced.stderr).toBe(0);
+    const bySlice = new Map(
+      (JSON.parse(sliced.stdout) as { slices: { slice: string; trades: number }[] }).slices.map((x) => [
+        x.slice,
+        x.trades,
+      ]),
+    );
+    expect([bySlice.get("fomo"), bySlice.get("late-exit")]).toEqual([1, 1]);
+    const all = rows<{ n: number }>(
+      "SELECT count(*) AS n FROM v_trades WHERE stream = 'live' AND session = ?",
+      SESSION,
+    )[0]!.n;
+    expect(bySlice.get("(untagged)")).toBe(all - 1);
   });
 
   it("notes an order by IB's order id, and the session itself; a correction is another note", () => {

@@ -17,6 +17,10 @@ describe("a lost connection", () => {
     );
     expect(isConnectionLost(withCode("connection failure", "08006"))).toBe(true);
     expect(isConnectionLost(new Error("Connection terminated unexpectedly"))).toBe(true);
+    // The next statement on a client whose socket already failed (a race with the drop).
+    expect(
+      isConnectionLost(new Error("Client has encountered a connection error and is not queryable")),
+    ).toBe(true);
   });
 
   it("is not a statement's own failure", () => {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openJournal } from "../../events/index.js";
+import { NOTES_STREAM, openJournal } from "../../events/index.js";
 import {
   foldBook,
   MIN_TRADES_TO_JUDGE,
@@ -41,7 +41,7 @@ export function register(program: Command): void {
       .option("--session <date>", "only this session (YYYY-MM-DD)")
       .option(
         "--by <dimension>",
-        `slice by ${SLICE_DIMENSIONS.join(", ")} (tags come from notes; none yet: one slice, "(untagged)")`,
+        `slice by ${SLICE_DIMENSIONS.join(", ")} (tags come from notes: journal note --trade N --tag T)`,
       )
       .option("--json", "JSON on stdout")
       .addHelpText("after", EXAMPLES),
@@ -51,7 +51,7 @@ export function register(program: Command): void {
       throw new UsageError(`--by ${by}: expected one of ${SLICE_DIMENSIONS.join(", ")}`);
     const trades = tradesOf(opts);
     if (by === undefined) return printTrades(trades, opts);
-    const slices = sliceTrades(trades, by as SliceDimension);
+    const slices = sliceTrades(trades, by as SliceDimension, tagsFromNotes(opts));
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ by, minTradesToJudge: MIN_TRADES_TO_JUDGE, slices })}\n`);
       return;
@@ -75,6 +75,29 @@ export function register(program: Command): void {
         `${slices.some((s) => s.tooFew) ? `(under ${MIN_TRADES_TO_JUDGE} trades a slice is too few to judge: its win rate is mostly luck)\n` : ""}`,
     );
   });
+}
+
+/**
+ * Each trade's tags, from the journal's notes (`NoteAdded` in the notes stream, naming the trade by
+ * its opening and closing seqs): the same rows `v_trade_tags` lists.
+ */
+function tagsFromNotes(opts: TradesOptions): (t: RoundTrip) => readonly string[] {
+  const journal = openJournal(opts.journal, { readonly: true });
+  const byTrade = new Map<string, Set<string>>();
+  try {
+    const filter =
+      opts.session === undefined ? { stream: NOTES_STREAM } : { stream: NOTES_STREAM, session: opts.session };
+    for (const e of journal.read({ ...filter, types: ["NoteAdded"] })) {
+      if (e.type !== "NoteAdded" || e.payload.stream !== opts.stream || !e.payload.trade) continue;
+      const key = `${e.session}|${e.payload.trade.openedSeq}|${e.payload.trade.closedSeq}`;
+      const tags = byTrade.get(key) ?? new Set<string>();
+      for (const tag of e.payload.tags) tags.add(tag);
+      byTrade.set(key, tags);
+    }
+  } finally {
+    journal.close();
+  }
+  return (t) => [...(byTrade.get(`${t.session}|${t.openedSeq}|${t.closedSeq}`) ?? [])].sort();
 }
 
 /** The closed round trips of the stream (one session's, or every session's), in closing order. */

@@ -2,7 +2,9 @@
  * A PostgreSQL connection that went away under a statement (a network drop, a server restart, a
  * terminated backend) fails in several shapes, depending on where the client was when it noticed:
  * a socket error (`write EPIPE`, `ECONNRESET`), the server's own notice (SQLSTATE class 08, or
- * 57P01–57P03 when it shut the session down), or pg's "Connection terminated unexpectedly".
+ * 57P01–57P03 when it shut the session down), pg's "Connection terminated unexpectedly", or —
+ * when the next statement of the transaction is sent after the socket failed — pg's "Client has
+ * encountered a connection error and is not queryable".
  * They all mean the same to a shipper: the open transaction is gone, nothing of it was committed,
  * and running again resumes exactly once.
  */
@@ -27,7 +29,9 @@ export function isConnectionLost(error: unknown): boolean {
     (SOCKET_CODES.has(code) || SERVER_SHUTDOWN.has(code) || code.startsWith("08"))
   )
     return true;
-  return /connection terminated|connection (?:was )?closed|server closed the connection/i.test(error.message);
+  return /connection terminated|connection (?:was )?closed|server closed the connection|encountered a connection error/i.test(
+    error.message,
+  );
 }
 
 /** A shipment whose batch was rolled back because the connection was lost; everything before it stayed. */
