@@ -6,7 +6,12 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
+import {
+  JournalUnavailable,
+  newYorkTimeToMs,
+  openJournal,
+  type StoredEvent,
+} from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
 import { journalEvents, liveHarness, eventsOfType as of, until } from "../support/live-harness.js";
 
@@ -93,10 +98,19 @@ describe("an account without real-time market data", () => {
   });
 });
 
-/** The journal's events so far (read while live writes: readers never wait). */
+/**
+ * The journal's events so far (read while live writes: readers never wait). None while the file
+ * does not exist yet, or exists without its schema: live is creating it at that moment.
+ */
 function eventsNow(path: string): StoredEvent[] {
   if (!existsSync(path)) return [];
-  const journal = openJournal(path, { readonly: true });
+  let journal: ReturnType<typeof openJournal>;
+  try {
+    journal = openJournal(path, { readonly: true });
+  } catch (error) {
+    if (error instanceof JournalUnavailable) return [];
+    throw error;
+  }
   try {
     return [...journal.read()];
   } finally {
