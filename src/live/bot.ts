@@ -25,7 +25,6 @@ import {
 import { BookProjection } from "../projections/index.js";
 import {
   type AnyStrategy,
-  DEFAULT_CYCLE_MS,
   deadlineGuard,
   isMarketEvent,
   isOrderOutcome,
@@ -293,11 +292,7 @@ export class LiveBot {
       for (const event of events) {
         if (isMarketEvent(event)) this.runner.observe(event);
         else if (isOrderOutcome(event)) this.runner.outcome(event);
-        else if (event.type === "TradingHoursReceived") this.runner.tradingHours(event.payload);
-        else if (event.type === "RequestSkipped") this.runner.requestSkipped(event.payload);
-        else if (event.type === "CycleStarted") this.runner.newCycle(event.payload.gatewayTimeMs);
-        else if (event.type === "SessionOpened")
-          this.runner.cycleLength((event.payload.cycleSeconds ?? DEFAULT_CYCLE_MS / 1000) * 1000);
+        else this.runner.context(event);
       }
     });
   }

@@ -142,6 +142,30 @@ export class StrategyRunner<Params = unknown, State = unknown> {
     this.hours.set(payload.symbol, payload);
   }
 
+  /**
+   * A journaled event that is not fed to the strategy but sets what its decisions are told: the
+   * gateway's hours, a request live skipped, a cycle's start, the session's cycle interval. Live's
+   * listener and the replay's feed both hand every such event here (the feed after flushing).
+   */
+  context(event: StoredEvent): void {
+    switch (event.type) {
+      case "SessionOpened":
+        this.cycleLength((event.payload.cycleSeconds ?? DEFAULT_CYCLE_MS / 1000) * 1000);
+        return;
+      case "CycleStarted":
+        this.newCycle(event.payload.gatewayTimeMs);
+        return;
+      case "TradingHoursReceived":
+        this.tradingHours(event.payload);
+        return;
+      case "RequestSkipped":
+        this.requestSkipped(event.payload);
+        return;
+      default:
+        return;
+    }
+  }
+
   /** Live's configured cycle interval (`SessionOpened.cycleSeconds`): the least a cycle is taken to last. */
   cycleLength(cycleMs: number): void {
     this.configuredCycleMs = cycleMs;

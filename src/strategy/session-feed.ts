@@ -27,7 +27,6 @@
  */
 import type { PayloadOf, StoredEvent } from "../events/index.js";
 import { isOrderOutcome, type MarketEvent } from "./contract.js";
-import { DEFAULT_CYCLE_MS } from "./freshness.js";
 import { isMarketEvent, StrategyFailed, type StrategyRunner, symbolOf } from "./runner.js";
 
 /** The times whose cycles decide, epoch ms (either end open). */
@@ -96,7 +95,7 @@ export class SessionFeed {
 
   push(event: StoredEvent): void {
     if (event.type === "SessionOpened") {
-      this.runner.cycleLength((event.payload.cycleSeconds ?? DEFAULT_CYCLE_MS / 1000) * 1000);
+      this.runner.context(event);
       // A new run of the session (a restart after a crash, or after a stop): whatever the last run
       // observed and did not decide was never decided live, and its restart dropped it the same way
       // (LiveBot's warm-up); a throw it was waiting to judge was cut short with its cycle.
@@ -123,7 +122,7 @@ export class SessionFeed {
         this.flush(event);
         this.cycle = event.payload.cycle;
         this.cycleTs = event.ts;
-        this.runner.newCycle(event.payload.gatewayTimeMs);
+        this.runner.context(event);
         return;
       case "CycleCompleted":
         // A failed cycle drops what it observed and did not decide: live discards it the same way.
@@ -134,10 +133,8 @@ export class SessionFeed {
         this.flush(event);
         return;
       case "TradingHoursReceived":
-        this.runner.tradingHours(event.payload);
-        return;
       case "RequestSkipped":
-        this.runner.requestSkipped(event.payload);
+        this.runner.context(event);
         return;
       default:
         return;

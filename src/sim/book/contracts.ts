@@ -5,7 +5,7 @@
  */
 import { type SimMarket, SYMBOLS } from "../market/index.js";
 import { occLocalSymbol } from "../protocol/index.js";
-import type { BookContract } from "./book.js";
+import type { BookContract } from "./book-types.js";
 
 /** The contract fields of a decoded request (IB's names). */
 export interface RequestContract {

@@ -1,4 +1,5 @@
 /** The paper account (orders, executions, positions, cash) and the contracts requests resolve to. */
+export { SimBook } from "./book.js";
 export {
   asOption,
   BOOK_ORDER_TYPES,
@@ -9,8 +10,7 @@ export {
   type Holding,
   isWorking,
   orderKey,
-  SimBook,
-} from "./book.js";
+} from "./book-types.js";
 export { contractValues, listedOptions, requestContract, resolve } from "./contracts.js";
 export { type MarginImpact, minimumTick, OFF_TICK_TEXT, onTickGrid } from "./order-rules.js";
 export { easternText, sessionOpen, workingSession } from "./order-timing.js";
