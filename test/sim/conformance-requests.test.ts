@@ -224,6 +224,8 @@ describe("client → server: every request layout reads exactly the fields @stoq
     [R.REQ_ACCOUNT_SUMMARY, (e) => e.reqAccountSummary!(4, "All", "NetLiquidation,BuyingPower")],
     [R.CANCEL_ACCOUNT_SUMMARY, (e) => e.cancelAccountSummary!(4)],
     [R.CANCEL_POSITIONS, (e) => e.cancelPositions!()],
+    [R.REQ_POSITIONS_MULTI, (e) => e.reqPositionsMulti!(5, "U1234567", "")],
+    [R.CANCEL_POSITIONS_MULTI, (e) => e.cancelPositionsMulti!(5)],
     [R.REQ_ACCOUNT_UPDATES_MULTI, (e) => e.reqAccountUpdatesMulti!(4, "U1234567", "", true)],
     [R.CANCEL_ACCOUNT_UPDATES_MULTI, (e) => e.cancelAccountUpdatesMulti!(4)],
     [R.REQ_SEC_DEF_OPT_PARAMS, (e) => e.reqSecDefOptParams!(2, "SPY", "", "STK", 756733)],

@@ -165,7 +165,6 @@ describe("unserved requests get an error on their own id", () => {
       ],
       [97, 10089, () => ib.reqTickByTickData(97, SPY, "Last" as TickByTickDataType, 0, false)],
       [52, 430, () => ib.reqFundamentalData(52, SPY, "ReportSnapshot")],
-      [74, 321, () => ib.reqPositionsMulti(74, "U1234567", "")],
       [83, 321, () => ib.reqSmartComponents(83, "9c0001")],
       [84, 10276, () => ib.reqNewsArticle(84, "BRFG", "BRFG$1")],
       [86, 10276, () => ib.reqHistoricalNews(86, 756733, "BRFG", "", "", 10)],
@@ -212,6 +211,55 @@ describe("unserved requests get an error on their own id", () => {
     closers.push(() => client.close());
     client.send([47, 1, 5]);
     expect((await client.next((f) => f[0] === "4" && f[3] === "503")).slice(2, 4)).toEqual(["-1", "503"]);
+  });
+});
+
+describe("positions by account and model (reqPositionsMulti)", () => {
+  it("lists the account's positions under the empty model, follows fills, refuses another account", async () => {
+    const { ib, errors } = await connected();
+    const rows: { reqId: number; account: string; symbol: string | undefined; pos: number; model: string }[] =
+      [];
+    const ends: number[] = [];
+    ib.on(EventName.positionMulti, (reqId, account, modelCode, contract, pos) =>
+      rows.push({ reqId, account, symbol: contract.symbol, pos: Number(pos), model: modelCode }),
+    );
+    ib.on(EventName.positionMultiEnd, (reqId) => ends.push(reqId));
+    const ended = (reqId: number) =>
+      new Promise<void>((resolve) => ib.on(EventName.positionMultiEnd, (id) => id === reqId && resolve()));
+    const first = ended(1);
+    ib.reqPositionsMulti(1, "U1234567", "");
+    await first;
+    expect(rows).toEqual([]);
+    const filled = new Promise<void>((resolve) =>
+      ib.on(EventName.orderStatus, (_id, status) => status === "Filled" && resolve()),
+    );
+    ib.placeOrder(100, SPY, {
+      action: OrderAction.BUY,
+      orderType: OrderType.MKT,
+      totalQuantity: 7,
+      transmit: true,
+    });
+    await filled;
+    // The open subscription is told of the fill, as reqPositions is.
+    await expect.poll(() => rows.filter((r) => r.reqId === 1).map((r) => r.pos)).toEqual([7]);
+    const second = ended(2);
+    ib.reqPositionsMulti(2, "U1234567", "");
+    await second;
+    expect(rows.filter((r) => r.reqId === 2)).toEqual([
+      { reqId: 2, account: "U1234567", symbol: "SPY", pos: 7, model: "" },
+    ]);
+    // A non-FA account has no models: a model code lists nothing, but still ends.
+    const third = ended(3);
+    ib.reqPositionsMulti(3, "U1234567", "GROWTH");
+    await third;
+    expect(rows.filter((r) => r.reqId === 3)).toEqual([]);
+    const refused = errorOn(ib, 4);
+    ib.reqPositionsMulti(4, "U9999999", "");
+    expect(await refused).toBe(321);
+    ib.cancelPositionsMulti(1);
+    // 10349 is the TIF-preset notice on the order, not an error of these requests.
+    expect(errors.filter((e) => e.id !== 4 && e.code !== 10349)).toEqual([]);
+    expect(ends).toEqual([1, 2, 3]);
   });
 });
 

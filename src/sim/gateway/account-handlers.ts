@@ -19,6 +19,8 @@ import {
   PORTFOLIO_VALUE,
   POSITION,
   POSITION_END,
+  POSITION_MULTI,
+  POSITION_MULTI_END,
 } from "../protocol/index.js";
 import { requestedSummary, updateRows } from "./account-values.js";
 import type { Handler, Session, SimContext } from "./session.js";
@@ -77,6 +79,8 @@ export function routeAccountEvents(ctx: SimContext): void {
     for (const s of ctx.sessions) {
       if (!s.started) continue;
       if (s.subs.positions) s.send(POSITION, positionValues(ctx, e.holding));
+      for (const [reqId, modelCode] of s.subs.positionsMulti)
+        if (modelCode === "") s.send(POSITION_MULTI, { ...positionValues(ctx, e.holding), reqId, modelCode });
       if (s.subs.accountUpdates) {
         s.send(PORTFOLIO_VALUE, portfolioValues(ctx, e.holding));
         for (const [key, value, currency] of updateRows(ctx))
@@ -123,6 +127,32 @@ const accountUpdatesMulti: Handler = (session, v) => {
   for (const [key, value, currency] of updateRows(ctx))
     session.send(ACCOUNT_UPDATE_MULTI, { reqId, account: ctx.account, modelCode, key, value, currency });
   session.send(ACCOUNT_UPDATE_MULTI_END, { reqId });
+};
+
+/**
+ * reqPositionsMulti: one account's positions, filtered by model code. An account that is not FA has
+ * no models, so a model code other than empty lists nothing, and an unknown account is IB's 321.
+ * The subscription then follows every fill, as reqPositions does.
+ */
+const positionsMulti: Handler = (session, v) => {
+  session.countRequest("positions-multi");
+  const reqId = Number(v.reqId);
+  const { ctx } = session;
+  const account = String(v.account ?? "");
+  if (account && account !== "All" && account !== ctx.account) {
+    session.error(reqId, 321, `Error validating request:-'cd' : cause - Invalid account code ${account}`);
+    return;
+  }
+  const modelCode = String(v.modelCode ?? "");
+  session.subs.positionsMulti.set(reqId, modelCode);
+  if (modelCode === "")
+    for (const h of ctx.book.holdings.values())
+      session.send(POSITION_MULTI, { ...positionValues(ctx, h), reqId, modelCode });
+  session.send(POSITION_MULTI_END, { reqId });
+};
+
+const cancelPositionsMulti: Handler = (session, v) => {
+  session.subs.positionsMulti.delete(Number(v.reqId));
 };
 
 const cancelAccountUpdatesMulti: Handler = (session, v) => {
@@ -173,6 +203,8 @@ export const ACCOUNT_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
   [61, positions],
   [64, cancelPositions],
   [6, accountData],
+  [74, positionsMulti],
+  [75, cancelPositionsMulti],
   [76, accountUpdatesMulti],
   [77, cancelAccountUpdatesMulti],
   [62, accountSummary],

@@ -62,6 +62,8 @@ export interface Subscriptions {
   accountUpdates: boolean;
   autoOpenOrders: boolean;
   accountMulti: Set<number>;
+  /** reqPositionsMulti subscriptions: request id → model code. */
+  positionsMulti: Map<number, string>;
   pnl: Set<number>;
 }
 
@@ -77,6 +79,7 @@ export class Session {
     accountUpdates: false,
     autoOpenOrders: false,
     accountMulti: new Set(),
+    positionsMulti: new Map(),
     pnl: new Set(),
   };
 

@@ -88,8 +88,6 @@ export const UNSERVED: ReadonlyMap<number, Unserved> = new Map<number, Unserved>
   [70, { name: "unsubscribe from group events" }],
   [72, { name: "verify and auth request", code: 321, message: validation("Verification") }],
   [73, { name: "verify and auth message" }],
-  [74, { name: "positions multi", idAt: 2, code: 321, message: validation("Positions by model") }],
-  [75, { name: "cancel positions multi" }],
   [82, { name: "market depth exchanges", code: 321, message: validation("Market depth") }],
   [83, { name: "smart components", idAt: 1, code: 321, message: validation("SMART components") }],
   [

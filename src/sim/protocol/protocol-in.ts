@@ -286,6 +286,16 @@ export const START_API = message(71, "START_API", [
   field("clientId", int),
   field("optionalCapabilities", str),
 ]);
+export const REQ_POSITIONS_MULTI = message(74, "REQ_POSITIONS_MULTI", [
+  constant("version", 1),
+  field("reqId", int),
+  field("account", str),
+  field("modelCode", str),
+]);
+export const CANCEL_POSITIONS_MULTI = message(75, "CANCEL_POSITIONS_MULTI", [
+  constant("version", 1),
+  field("reqId", int),
+]);
 export const REQ_ACCOUNT_UPDATES_MULTI = message(76, "REQ_ACCOUNT_UPDATES_MULTI", [
   constant("version", 1),
   field("reqId", int),
@@ -344,6 +354,8 @@ export const REQUESTS: ReadonlyMap<number, MessageLayout> = new Map(
     CANCEL_ACCOUNT_SUMMARY,
     CANCEL_POSITIONS,
     START_API,
+    REQ_POSITIONS_MULTI,
+    CANCEL_POSITIONS_MULTI,
     REQ_ACCOUNT_UPDATES_MULTI,
     CANCEL_ACCOUNT_UPDATES_MULTI,
     REQ_SEC_DEF_OPT_PARAMS,

@@ -330,6 +330,30 @@ export const ACCOUNT_SUMMARY_END = message(64, "ACCOUNT_SUMMARY_END", [
   field("reqId", int),
 ]);
 
+export const POSITION_MULTI = message(71, "POSITION_MULTI", [
+  constant("version", 1),
+  field("reqId", int),
+  field("account", str),
+  field("conId", int),
+  field("symbol", str),
+  field("secType", str),
+  field("lastTradeDateOrContractMonth", str),
+  field("strike", dbl),
+  field("right", str),
+  field("multiplier", str),
+  field("exchange", str),
+  field("currency", str),
+  field("localSymbol", str),
+  field("tradingClass", str),
+  field("position", dec),
+  field("avgCost", dbl),
+  field("modelCode", str),
+]);
+export const POSITION_MULTI_END = message(72, "POSITION_MULTI_END", [
+  constant("version", 1),
+  field("reqId", int),
+]);
+
 export const ACCOUNT_UPDATE_MULTI = message(73, "ACCOUNT_UPDATE_MULTI", [
   constant("version", 1),
   field("reqId", int),
