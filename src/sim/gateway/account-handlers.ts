@@ -113,15 +113,19 @@ const accountData: Handler = (session, v) => {
   session.send(ACCT_DOWNLOAD_END, { accountName: session.ctx.account });
 };
 
+/** The *Multi requests name one account (or All): another account is IB's 321 on the request's id. */
+function refusesAccount(session: Session, reqId: number, requested: unknown): boolean {
+  const account = String(requested ?? "");
+  if (!account || account === "All" || account === session.ctx.account) return false;
+  session.error(reqId, 321, `Error validating request:-'cd' : cause - Invalid account code ${account}`);
+  return true;
+}
+
 const accountUpdatesMulti: Handler = (session, v) => {
   session.countRequest("account-updates-multi");
   const reqId = Number(v.reqId);
   const { ctx } = session;
-  const account = String(v.account ?? "");
-  if (account && account !== "All" && account !== ctx.account) {
-    session.error(reqId, 321, `Error validating request:-'cd' : cause - Invalid account code ${account}`);
-    return;
-  }
+  if (refusesAccount(session, reqId, v.account)) return;
   session.subs.accountMulti.add(reqId);
   const modelCode = String(v.modelCode ?? "");
   for (const [key, value, currency] of updateRows(ctx))
@@ -138,11 +142,7 @@ const positionsMulti: Handler = (session, v) => {
   session.countRequest("positions-multi");
   const reqId = Number(v.reqId);
   const { ctx } = session;
-  const account = String(v.account ?? "");
-  if (account && account !== "All" && account !== ctx.account) {
-    session.error(reqId, 321, `Error validating request:-'cd' : cause - Invalid account code ${account}`);
-    return;
-  }
+  if (refusesAccount(session, reqId, v.account)) return;
   const modelCode = String(v.modelCode ?? "");
   session.subs.positionsMulti.set(reqId, modelCode);
   if (modelCode === "")

@@ -297,9 +297,8 @@ export const COMMISSION_REPORT = message(59, "COMMISSION_REPORT", [
   field("yieldRedemptionDate", str),
 ]);
 
-export const POSITION = message(61, "POSITION", [
-  constant("version", 3),
-  field("account", str),
+/** A position's contract and holding, as POSITION and POSITION_MULTI both write them. */
+const POSITION_FIELDS = [
   field("conId", int),
   field("symbol", str),
   field("secType", str),
@@ -313,6 +312,12 @@ export const POSITION = message(61, "POSITION", [
   field("tradingClass", str),
   field("position", dec),
   field("avgCost", dbl),
+];
+
+export const POSITION = message(61, "POSITION", [
+  constant("version", 3),
+  field("account", str),
+  ...POSITION_FIELDS,
 ]);
 
 export const POSITION_END = message(62, "POSITION_END", [constant("version", 1)]);
@@ -334,19 +339,7 @@ export const POSITION_MULTI = message(71, "POSITION_MULTI", [
   constant("version", 1),
   field("reqId", int),
   field("account", str),
-  field("conId", int),
-  field("symbol", str),
-  field("secType", str),
-  field("lastTradeDateOrContractMonth", str),
-  field("strike", dbl),
-  field("right", str),
-  field("multiplier", str),
-  field("exchange", str),
-  field("currency", str),
-  field("localSymbol", str),
-  field("tradingClass", str),
-  field("position", dec),
-  field("avgCost", dbl),
+  ...POSITION_FIELDS,
   field("modelCode", str),
 ]);
 export const POSITION_MULTI_END = message(72, "POSITION_MULTI_END", [
