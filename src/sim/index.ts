@@ -46,6 +46,7 @@ export {
   executionTime,
   FrameReader,
   ibTime,
+  isKnownTimeZone,
   javaDouble,
   type MessageLayout,
   messages,

@@ -60,4 +60,17 @@ describe("journal sim", () => {
     const old = await journalSim(["--max-version", "178"]);
     expect((await managedAccountAndVersion(old.port)).version).toBe(178);
   }, 30_000);
+
+  it("--host-time-zone puts that host's clock and zone name in the handshake; an unknown zone is a usage error", async () => {
+    const london = await journalSim(["--host-time-zone", "Europe/London", "--start", "2026-02-04T10:30"]);
+    const ib = new IBApi({ host: "127.0.0.1", port: london.port });
+    const time = new Promise<string>((resolve) => ib.once(EventName.server, (_v, t) => resolve(t)));
+    ib.connect(4);
+    // The clock runs at speed 1, so only the date, the hour and the zone are fixed.
+    expect(await time).toMatch(/^20260204 15:3\d:\d\d Greenwich Mean Time$/);
+    ib.disconnect();
+    await expect(journalSim(["--host-time-zone", "Mars/Olympus"])).rejects.toThrow(
+      /exited 2: .*--host-time-zone Mars\/Olympus: expected an IANA time zone/s,
+    );
+  }, 30_000);
 });

@@ -169,6 +169,36 @@ async function session(version: number): Promise<RawClient> {
   return client;
 }
 
+describe("the handshake's time, as a gateway on the host's zone writes it", () => {
+  const hello = async (startMs: number, hostTimeZone?: string) => {
+    const sim = await startSimulator({
+      seed: 42,
+      startMs,
+      speed: 0,
+      ...(hostTimeZone ? { hostTimeZone } : {}),
+    });
+    closers.push(() => sim.close());
+    const client = await rawClient(sim.port, "v157..193", 5);
+    closers.push(() => client.close());
+    return client.hello[1];
+  };
+  it("a London host: its clock and its long zone name, summer and winter, as in real captures", async () => {
+    expect(await hello(newYorkTimeToMs("2025-06-12", 10, 3, 11), "Europe/London")).toBe(
+      "20250612 15:03:11 British Summer Time",
+    );
+    expect(await hello(START, "Europe/London")).toBe("20260204 15:30:00 Greenwich Mean Time");
+  });
+  it("the default New York host writes the short zone, EDT in summer", async () => {
+    expect(await hello(newYorkTimeToMs("2025-06-12", 10, 3, 11))).toBe("20250612 10:03:11 EDT");
+    expect(await hello(START)).toBe("20260204 10:30:00 EST");
+  });
+  it("refuses a zone name it does not know, saying what to give instead", async () => {
+    await expect(startSimulator({ seed: 42, startMs: START, hostTimeZone: "Mars/Olympus" })).rejects.toThrow(
+      /not an IANA time zone.*Europe\/London/,
+    );
+  });
+});
+
 describe("golden frames at server versions 165, 173, 178, 193", () => {
   for (const v of VERSIONS)
     it(`at ${v}: handshake, farm notices, contract details, an order's life, a completed order`, async () => {

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { newYorkTimeToMs } from "../../events/index.js";
-import { loadScenario, type Scenario, SIMULATOR_ACCOUNT, startSimulator } from "../../sim/index.js";
+import {
+  isKnownTimeZone,
+  loadScenario,
+  type Scenario,
+  SIMULATOR_ACCOUNT,
+  startSimulator,
+} from "../../sim/index.js";
 import { servePlayback } from "../sim-playback.js";
 import { UsageError } from "../usage-error.js";
 
@@ -24,6 +30,10 @@ export function register(program: Command): void {
       "managed account to report (default SIM0000001; a live-style id such as U1234567 hides the SIM prefix)",
     )
     .option("--max-version <n>", "highest server version to negotiate, 157–193 (an older gateway)")
+    .option(
+      "--host-time-zone <zone>",
+      "the gateway host's IANA zone (e.g. Europe/London): the handshake writes its clock and long zone name; default New York, EST/EDT",
+    )
     .option("--reject-short-options", "refuse SELL orders that would open a short option (error 201)")
     .option(
       "--market-data <kind>",
@@ -46,6 +56,7 @@ export function register(program: Command): void {
         snapshotDelay?: string;
         account?: string;
         maxVersion?: string;
+        hostTimeZone?: string;
         rejectShortOptions?: boolean;
         marketData?: string;
         quiet?: boolean;
@@ -73,6 +84,10 @@ export function register(program: Command): void {
           !(Number.isInteger(maxVersion) && maxVersion >= 157 && maxVersion <= 193)
         )
           throw new UsageError(`--max-version ${opts.maxVersion}: expected an integer from 157 to 193`);
+        if (opts.hostTimeZone !== undefined && !isKnownTimeZone(opts.hostTimeZone))
+          throw new UsageError(
+            `--host-time-zone ${opts.hostTimeZone}: expected an IANA time zone such as Europe/London or America/Chicago`,
+          );
         let startMs: number | undefined;
         if (opts.start !== undefined) {
           const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(opts.start);
@@ -107,6 +122,7 @@ export function register(program: Command): void {
           ...(startMs === undefined ? {} : { startMs }),
           ...(opts.account === undefined ? {} : { account: opts.account }),
           ...(maxVersion === undefined ? {} : { maxServerVersion: maxVersion }),
+          ...(opts.hostTimeZone === undefined ? {} : { hostTimeZone: opts.hostTimeZone }),
           log: opts.quiet
             ? () => {}
             : (line) => process.stderr.write(`${JSON.stringify({ simTimeMs: sim?.nowMs(), ...line })}\n`),

@@ -7,7 +7,14 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { SimBook } from "../book/index.js";
 import { lastTradingDay, regularHours, SimMarket } from "../market/index.js";
-import { CURRENT_TIME, FrameReader, listenOn, MANAGED_ACCTS, NEXT_VALID_ID } from "../protocol/index.js";
+import {
+  CURRENT_TIME,
+  FrameReader,
+  isKnownTimeZone,
+  listenOn,
+  MANAGED_ACCTS,
+  NEXT_VALID_ID,
+} from "../protocol/index.js";
 import { ACCOUNT_HANDLERS, routeAccountEvents } from "./account-handlers.js";
 import { HISTORICAL_HANDLERS } from "./historical-handlers.js";
 import { MARKET_DATA_HANDLERS } from "./market-data-handlers.js";
@@ -53,6 +60,11 @@ export interface SimulatorOptions {
   account?: string;
   /** The highest server version to negotiate (157..193; default 193): an older gateway for tests. */
   maxServerVersion?: number;
+  /**
+   * The simulated gateway host's time zone (IANA, e.g. Europe/London): the handshake then writes that
+   * zone's clock and long name, as a gateway on such a host does. Default: New York, short name.
+   */
+  hostTimeZone?: string;
   /** Real-time source (injected so tests can drive it); default performance.now. */
   realNowMs?: () => number;
 }
@@ -140,6 +152,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const speed = options.speed ?? 1;
   const nowMs = () => Math.floor(startMs + (realNow() - realStart) * speed);
   const account = options.account ?? SIMULATOR_ACCOUNT;
+  if (options.hostTimeZone !== undefined && !isKnownTimeZone(options.hostTimeZone))
+    throw new Error(
+      `hostTimeZone "${options.hostTimeZone}" is not an IANA time zone this Node knows: use a name such as Europe/London or America/Chicago.`,
+    );
   const maxVersion = Math.min(
     MAX_SERVER_VERSION,
     Math.max(MIN_SERVER_VERSION, options.maxServerVersion ?? MAX_SERVER_VERSION),
@@ -164,6 +180,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario,
     account,
     maxVersion,
+    ...(options.hostTimeZone !== undefined ? { hostTimeZone: options.hostTimeZone } : {}),
     stats: { connections: 0, requests: 0, byKind: {} },
     sessions: new Set(),
     clientIdsInUse: new Set(scenario.clientIdInUse ?? []),

@@ -40,6 +40,8 @@ export interface SimContext {
   readonly scenario: Scenario;
   readonly account: string;
   readonly maxVersion: number;
+  /** The host's zone for the handshake's time (see SimulatorOptions.hostTimeZone). */
+  readonly hostTimeZone?: string;
   readonly stats: SimStats;
   readonly sessions: Set<Session>;
   readonly clientIdsInUse: Set<number>;
@@ -129,7 +131,7 @@ export class Session {
     const version = tooOld ? MIN_SERVER_VERSION : Math.min(this.ctx.maxVersion, clientMax);
     this.version = version;
     this.ctx.log({ event: tooOld || version < clientMin ? "refused-version" : "hello", range, version });
-    this.socket.write(frame([String(version), connectionTime(this.ctx.nowMs())]));
+    this.socket.write(frame([String(version), connectionTime(this.ctx.nowMs(), this.ctx.hostTimeZone)]));
     if (tooOld) this.closeLater(50);
   }
 
@@ -141,7 +143,9 @@ export class Session {
   private legacy(kind: string, text: string): void {
     if (kind === "LEGACY") {
       this.ctx.log({ event: "legacy-hello", clientVersion: text });
-      this.socket.write(`${LEGACY_SERVER_VERSION}\0${connectionTime(this.ctx.nowMs())}\0`);
+      this.socket.write(
+        `${LEGACY_SERVER_VERSION}\0${connectionTime(this.ctx.nowMs(), this.ctx.hostTimeZone)}\0`,
+      );
       return;
     }
     if (this.started) return;

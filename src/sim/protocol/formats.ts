@@ -52,12 +52,44 @@ export function executionTime(ms: number): string {
   return `${p.date.replaceAll("-", "")}  ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
-/** The handshake's connection time, `yyyyMMdd HH:mm:ss EST` (the gateway uses the short zone here). */
-export function connectionTime(ms: number): string {
+/**
+ * The handshake's connection time. A gateway writes its host's clock and that zone's Java display
+ * name: the long name where the host names one (`20250612 14:03:11 British Summer Time`, `…Greenwich
+ * Mean Time` in real captures), which is what `hostTimeZone` (an IANA zone) reproduces. Without it the
+ * simulated host is in New York and writes the short `EST`/`EDT` that most bots' logs show.
+ */
+export function connectionTime(ms: number, hostTimeZone?: string): string {
+  if (hostTimeZone !== undefined) return zonedConnectionTime(ms, hostTimeZone);
   const p = newYorkParts(ms);
   const utcHour = new Date(ms).getUTCHours();
   const offset = (utcHour - p.hour + 24) % 24;
   return `${p.date.replaceAll("-", "")} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} ${offset === 4 ? "EDT" : "EST"}`;
+}
+
+function zonedConnectionTime(ms: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "long",
+  }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === type)?.value ?? "";
+  return `${part("year")}${part("month")}${part("day")} ${part("hour")}:${part("minute")}:${part("second")} ${part("timeZoneName")}`;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows (a bad name would fail every handshake). */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `HH:mm`, the ACCT_UPDATE_TIME stamp. */

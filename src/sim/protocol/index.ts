@@ -7,6 +7,7 @@ export {
   connectionTime,
   executionTime,
   ibTime,
+  isKnownTimeZone,
   javaDouble,
   occLocalSymbol,
   sessionHours,
