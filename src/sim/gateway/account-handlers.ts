@@ -79,8 +79,8 @@ export function routeAccountEvents(ctx: SimContext): void {
     for (const s of ctx.sessions) {
       if (!s.started) continue;
       if (s.subs.positions) s.send(POSITION, positionValues(ctx, e.holding));
-      for (const [reqId, modelCode] of s.subs.positionsMulti)
-        if (modelCode === "") s.send(POSITION_MULTI, { ...positionValues(ctx, e.holding), reqId, modelCode });
+      for (const reqId of s.subs.positionsMulti)
+        s.send(POSITION_MULTI, { ...positionValues(ctx, e.holding), reqId, modelCode: "" });
       if (s.subs.accountUpdates) {
         s.send(PORTFOLIO_VALUE, portfolioValues(ctx, e.holding));
         for (const [key, value, currency] of updateRows(ctx))
@@ -143,11 +143,12 @@ const positionsMulti: Handler = (session, v) => {
   const reqId = Number(v.reqId);
   const { ctx } = session;
   if (refusesAccount(session, reqId, v.account)) return;
-  const modelCode = String(v.modelCode ?? "");
-  session.subs.positionsMulti.set(reqId, modelCode);
-  if (modelCode === "")
+  // Only the empty model holds anything, so only its requests are told of later fills.
+  if (String(v.modelCode ?? "") === "") {
+    session.subs.positionsMulti.add(reqId);
     for (const h of ctx.book.holdings.values())
-      session.send(POSITION_MULTI, { ...positionValues(ctx, h), reqId, modelCode });
+      session.send(POSITION_MULTI, { ...positionValues(ctx, h), reqId, modelCode: "" });
+  }
   session.send(POSITION_MULTI_END, { reqId });
 };
 

@@ -64,8 +64,8 @@ export interface Subscriptions {
   accountUpdates: boolean;
   autoOpenOrders: boolean;
   accountMulti: Set<number>;
-  /** reqPositionsMulti subscriptions: request id → model code. */
-  positionsMulti: Map<number, string>;
+  /** reqPositionsMulti request ids under the empty model (a non-FA account's only one). */
+  positionsMulti: Set<number>;
   pnl: Set<number>;
 }
 
@@ -81,7 +81,7 @@ export class Session {
     accountUpdates: false,
     autoOpenOrders: false,
     accountMulti: new Set(),
-    positionsMulti: new Map(),
+    positionsMulti: new Set(),
     pnl: new Set(),
   };
 
