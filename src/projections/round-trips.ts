@@ -21,6 +21,7 @@ import {
 import { type Micros, toMicros } from "./money.js";
 import type { OrdersState } from "./orders.js";
 import { type ClosedTrade, markOf, positionKey } from "./positions.js";
+import { NO_RECENT_POINTS, notePoint, type RecentPoints, recentPoint } from "./recent-points.js";
 
 /** One closed round trip. Money in µ$ (after the multiplier) unless it says per unit. */
 export interface RoundTrip extends ClosedTrade {
@@ -88,7 +89,7 @@ export interface TripsState {
    * latest quote (older ones are dropped, so the map stays as small as a few cycles' strikes): the
    * start of a new trip's first greek interval.
    */
-  readonly lastPoints: ReadonlyMap<string, GreekPoint>;
+  readonly lastPoints: RecentPoints;
 }
 
 export const initialTrips: TripsState = {
@@ -96,7 +97,7 @@ export const initialTrips: TripsState = {
   quoted: new Map(),
   stops: new Map(),
   execs: new Map(),
-  lastPoints: new Map(),
+  lastPoints: NO_RECENT_POINTS,
 };
 
 /**
@@ -109,12 +110,9 @@ export function noteQuotePoint(
 ): TripsState {
   const point = greekPoint(event.ts, event.payload);
   if (point === null) return state;
-  const lastPoints = new Map<string, GreekPoint>();
   // Other streams' events may be older or newer (a replay appended after live): keep what is near.
-  for (const [key, p] of state.lastPoints)
-    if (Math.abs(p.ts - event.ts) <= ENTRY_QUOTE_WINDOW_MS) lastPoints.set(key, p);
-  lastPoints.set(positionKey(event.stream, event.payload.contract), point);
-  return { ...state, lastPoints };
+  const key = positionKey(event.stream, event.payload.contract);
+  return { ...state, lastPoints: notePoint(state.lastPoints, key, point, ENTRY_QUOTE_WINDOW_MS) };
 }
 
 function stopOf(params: Record<string, unknown>): number | null {
@@ -246,7 +244,7 @@ export function evolveTrips(
           exitSlip: null,
           exitReason: "unknown",
           multiplier: multiplierOf(p.contract),
-          point: entryPoint(state.lastPoints.get(key), event.ts),
+          point: entryPoint(recentPoint(state.lastPoints, key, ENTRY_QUOTE_WINDOW_MS), event.ts),
           greeks: NO_GREEK_SUMS,
         };
         const entryQty = base.entryQty + remaining;

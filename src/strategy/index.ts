@@ -1,8 +1,10 @@
 /** The strategy contract, the shared runner and session feed, and the shipped strategies. */
 export * from "./contract.js";
 export {
+  type BatchGuard,
   DEFAULT_STRATEGY_DEADLINE_MS,
   type DeadlineGuard,
+  deadlineBatches,
   deadlineGuard,
   noDeadline,
   StrategyDeadlineExceeded,

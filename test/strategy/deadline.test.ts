@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type AnyStrategy,
+  deadlineBatches,
   deadlineGuard,
   StrategyDeadlineExceeded,
   StrategyFailed,
@@ -39,6 +40,58 @@ describe("deadlineGuard", () => {
 
   it("0 means no deadline", () => {
     expect(deadlineGuard(0)(() => "plain")).toBe("plain");
+  });
+});
+
+/** Busy for `ms` of wall time, as a slow strategy call is. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {}
+}
+
+describe("deadlineBatches", () => {
+  it("runs every unit in order, with a deadline or none", () => {
+    for (const ms of [0, 1000]) {
+      const seen: number[] = [];
+      deadlineBatches(ms)([1, 2, 3, 4], (n) => seen.push(n));
+      expect(seen).toEqual([1, 2, 3, 4]);
+    }
+  });
+
+  it("gives a unit its whole deadline even when earlier units of its watchdog's batch took time", () => {
+    // The second unit starts 15 ms into its batch (under the 20 ms slack) and needs 120 of its 130 ms.
+    const seen: string[] = [];
+    deadlineBatches(
+      130,
+      undefined,
+      20,
+    )(
+      [
+        ["first", 15],
+        ["second", 120],
+      ] as const,
+      ([name, ms]) => {
+        busy(ms);
+        seen.push(name);
+      },
+    );
+    expect(seen).toEqual(["first", "second"]);
+  });
+
+  it("stops a unit that hangs, after the units before it ran, naming the deadline it was given", () => {
+    const seen: number[] = [];
+    let failure: unknown;
+    try {
+      deadlineBatches(150)([1, 2, 3, 4], (n) => {
+        if (n === 3) for (;;) {}
+        seen.push(n);
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StrategyDeadlineExceeded);
+    expect((failure as StrategyDeadlineExceeded).deadlineMs).toBe(150);
+    expect(seen).toEqual([1, 2]);
   });
 });
 
