@@ -119,6 +119,11 @@ export interface ReplayInput {
   window?: DecisionWindow;
   /** Each strategy call's deadline, ms (default live's, from SessionOpened, else 3000; 0: none). */
   strategyDeadlineMs?: number;
+  /**
+   * Live's figures of this session, when a caller running many sets over it already has them
+   * (a sweep): the same for every run of the session, so folded once rather than once per set.
+   */
+  live?: RunSummary;
 }
 
 /** Asked for recorded outcomes with a strategy live did not run: they would answer other decisions. */
@@ -431,7 +436,8 @@ export function replaySession(input: ReplayInput): SessionReplay {
   // Marks come from the source's quotes of the contracts the run traded, journaled into the run.
   log.journalMarks(marksFor(source, log.stored), (ts) => ids.next(ts));
   const replaySummary = summarize(log.stored, [], run, input.session);
-  const liveSummary = summarize(source, [], input.sourceStream, input.session, lastTs - firstTs);
+  const liveSummary =
+    input.live ?? summarize(source, [], input.sourceStream, input.session, lastTs - firstTs);
   log.emit({
     id: ids.next(lastTs),
     type: "ReplayCompleted",

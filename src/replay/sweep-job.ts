@@ -118,7 +118,9 @@ async function sweepDay(
   let events = 0;
   const run = (overrides: ParamSet): SweepRun => {
     const result = replaySession({ ...input, paramOverrides: overrides });
-    // Live's figures come with every run: the first one's are kept (no run of its own for them).
+    // Live's figures come with every run: the first one's are kept (no run of its own for them),
+    // and handed to the runs after it, which then need not fold live's day again.
+    input.live ??= result.live;
     live ??= sliceOf(job.session, result.live, 0);
     events = result.events;
     return {
@@ -139,6 +141,7 @@ async function sweepDay(
         ...(job.full ? { output: result.output } : {}),
       };
       live = sliceOf(job.session, result.live, 0);
+      input.live = result.live;
       events = result.events;
     }
   }
