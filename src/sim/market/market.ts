@@ -135,7 +135,20 @@ export class SimMarket {
   priceAt(symbol: string, timeMs: number): number {
     const date = newYorkParts(timeMs).date;
     const day = isTradingDay(date) ? date : lastTradingDayBefore(date);
-    const { openMs, closeMs } = regularHours(day);
+    return this.priceOnDay(symbol, day, regularHours(day), timeMs);
+  }
+
+  /**
+   * `priceAt` on a trading day whose hours the caller has: the same price without the calendar
+   * lookups (an option's bars ask for several prices a minute).
+   */
+  priceOnDay(
+    symbol: string,
+    day: string,
+    hours: { openMs: number; closeMs: number },
+    timeMs: number,
+  ): number {
+    const { openMs, closeMs } = hours;
     const path = this.dayPath(symbol, day);
     const t = Math.min(Math.max(timeMs, openMs), closeMs);
     const minutes = (t - openMs) / 60_000;
@@ -297,14 +310,31 @@ export class SimMarket {
     timeMs: number,
     spot = this.priceAt(option.symbol, timeMs),
   ): OptionModel & { impliedVol: number; underlying: number; years: number } {
+    return this.optionPricer(option)(timeMs, spot);
+  }
+
+  /** `optionModel` of one option as a function of time and spot, its expiry read once (for bars). */
+  optionPricer(
+    option: SimOption,
+  ): (
+    timeMs: number,
+    spot: number,
+  ) => OptionModel & { impliedVol: number; underlying: number; years: number } {
     const expiryDate = `${option.expiry.slice(0, 4)}-${option.expiry.slice(4, 6)}-${option.expiry.slice(6, 8)}`;
-    const years = Math.max((newYorkTimeToMs(expiryDate, 16, 0) - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
-    const vol = this.impliedVol(option.symbol, option.strike, spot);
-    return {
-      ...blackScholes(option.right, spot, option.strike, years, RISK_FREE_RATE, vol),
-      impliedVol: vol,
-      underlying: spot,
-      years,
+    const expiryMs = newYorkTimeToMs(expiryDate, 16, 0);
+    return (timeMs, spot) => {
+      const years = Math.max((expiryMs - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
+      const vol = this.impliedVol(option.symbol, option.strike, spot);
+      // Fields named, not spread: bars price hundreds of thousands of these.
+      const { price, delta, gamma, vega, theta } = blackScholes(
+        option.right,
+        spot,
+        option.strike,
+        years,
+        RISK_FREE_RATE,
+        vol,
+      );
+      return { price, delta, gamma, vega, theta, impliedVol: vol, underlying: spot, years };
     };
   }
 

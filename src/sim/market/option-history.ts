@@ -107,10 +107,12 @@ function dayPrints(market: SimMarket, option: SimOption, day: string): DayPrints
       sizes.push(random() < 0.05 ? 20 + Math.floor(random() * 80) : 1 + Math.floor(random() ** 2 * 10));
     }
   }
+  const model = market.optionPricer(option);
+  const hours = { openMs, closeMs };
   const out: DayPrints = {
     timeMs: Float64Array.from(times),
     priceUsd: Float64Array.from(times, (t) =>
-      Math.max(0.01, optionTick(market.optionModel(option, t).price)),
+      Math.max(0.01, optionTick(model(t, market.priceOnDay(option.symbol, day, hours, t)).price)),
     ),
     size: Uint16Array.from(sizes),
   };
@@ -177,18 +179,17 @@ function tradesBar(day: DayPrints, startMs: number, spanMs: number): SimBar {
  * at the underlying's high and low (mid-bar), which bound the option's price inside the bar.
  */
 function quoteBar(
-  market: SimMarket,
-  option: SimOption,
+  price: (timeMs: number, spot?: number) => number,
   under: SimBar,
   spanMs: number,
   what: Exclude<WhatToShow, "TRADES">,
 ): SimBar {
   const endMs = under.timeMs + spanMs;
   const midMs = under.timeMs + spanMs / 2;
-  const open = optionSides(market.optionModel(option, under.timeMs).price);
-  const close = optionSides(market.optionModel(option, endMs).price);
-  const up = optionSides(market.optionModel(option, midMs, under.high).price);
-  const down = optionSides(market.optionModel(option, midMs, under.low).price);
+  const open = optionSides(price(under.timeMs));
+  const close = optionSides(price(endMs));
+  const up = optionSides(price(midMs, under.high));
+  const down = optionSides(price(midMs, under.low));
   const quotes = [open, close, up, down];
   const side =
     what === "BID"
@@ -245,6 +246,12 @@ export function optionHistoryBars(
   const folder = bucketFolder((group) =>
     what === "BID_ASK" ? foldBidAsk(group, daily) : aggregate(group, daily, what !== "TRADES"),
   );
+  const model = market.optionPricer(option);
+  // The model on the underlying's price then (the snapshots' `priceAt`), or on a given spot.
+  let day = "";
+  let hours = { openMs: 0, closeMs: 0 };
+  const price = (timeMs: number, spot?: number) =>
+    model(timeMs, spot ?? market.priceOnDay(option.symbol, day, hours, timeMs)).price;
   // Options trade in the regular session only: the underlying's extended hours are never read.
   walkWindow(
     market,
@@ -252,13 +259,18 @@ export function optionHistoryBars(
     window,
     step,
     true,
-    (under, spanMs, key, day) =>
+    (under, spanMs, key, barDay) => {
+      if (barDay !== day) {
+        day = barDay;
+        hours = regularHours(day);
+      }
       folder.add(
         what === "TRADES"
           ? tradesBar(dayPrints(market, option, day), under.timeMs, spanMs)
-          : quoteBar(market, option, under, spanMs, what),
+          : quoteBar(price, under, spanMs, what),
         key,
-      ),
+      );
+    },
     servedDay,
   );
   return folder.done();
