@@ -226,6 +226,61 @@ describe("a live option's bars, priced as its quotes are", () => {
   });
 });
 
+describe("an option's TRADES bars of every size come from the same prints", () => {
+  it("the bars with prints fold, 5 seconds into a minute and minutes into half hours (the others are flat at the last print, as IB's are)", async () => {
+    const ib = await frozenAt(DAY, 13, 0);
+    const put = option(EXPIRY, atm(newYorkTimeToMs(DAY, 13, 0)), OptionType.Put);
+    const q = { contract: put, duration: "1800 S", what: "TRADES" };
+    const [minutes, parts, dayMinutes, halves] = (
+      await Promise.all([
+        history(ib, { ...q, barSize: "1 min" }),
+        history(ib, { ...q, barSize: "5 secs" }),
+        history(ib, { ...q, duration: "1 D", barSize: "1 min" }),
+        history(ib, { ...q, duration: "1 D", barSize: "30 mins" }),
+      ])
+    ).map(barsOf) as [Bar[], Bar[], Bar[], Bar[]];
+    // A half hour opens with its first print, not with one before it carried forward.
+    expect(halves).toHaveLength(7);
+    let quietStarts = 0;
+    for (const half of halves) {
+      const inside = dayMinutes.filter((b) => b.time >= half.time && b.time < half.time + 1800);
+      if (inside[0]!.volume === 0) quietStarts += 1;
+      const traded = inside.filter((b) => b.volume > 0);
+      expect(half).toMatchObject({
+        open: traded[0]!.open,
+        close: traded.at(-1)!.close,
+        high: Math.max(...traded.map((b) => b.high)),
+        low: Math.min(...traded.map((b) => b.low)),
+        volume: traded.reduce((n, b) => n + b.volume, 0),
+      });
+    }
+    expect(quietStarts).toBeGreaterThan(0);
+    expect(minutes).toHaveLength(30);
+    expect(parts).toHaveLength(360);
+    for (let i = 0; i < minutes.length; i++) {
+      const all = parts.slice(i * 12, i * 12 + 12);
+      expect(all[0]!.time).toBe(minutes[i]!.time);
+      const traded = all.filter((b) => b.volume > 0);
+      const group = traded.length ? traded : all;
+      expect({
+        open: group[0]!.open,
+        high: Math.max(...group.map((b) => b.high)),
+        low: Math.min(...group.map((b) => b.low)),
+        close: group.at(-1)!.close,
+        volume: group.reduce((n, b) => n + b.volume, 0),
+        count: group.reduce((n, b) => n + b.count, 0),
+      }).toEqual({
+        open: minutes[i]!.open,
+        high: minutes[i]!.high,
+        low: minutes[i]!.low,
+        close: minutes[i]!.close,
+        volume: minutes[i]!.volume,
+        count: minutes[i]!.count,
+      });
+    }
+  });
+});
+
 describe("what HMDS refuses an option", () => {
   it("the underlying's volatilities: 162 on the request id, naming IB's volatility source", async () => {
     const at = newYorkTimeToMs(DAY, 10, 30);

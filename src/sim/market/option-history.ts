@@ -51,7 +51,7 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
  * Listing only grows as the expiry nears (dailies ten days out, weeklies eight Fridays, monthlies a
  * year, LEAPS two Januaries), so the first day is found by bisection over the three years before.
  *
- * @example optionListingDay(market, "20260220") // → "2025-02-03" (a monthly, listed a year out)
+ * @example optionListingDay(market, "20260220") // → "2025-03-03" (a monthly, listed from twelve months out)
  */
 export function optionListingDay(market: SimMarket, expiry: string): string {
   const listedOn = (day: string) => market.expirations(newYorkTimeToMs(day, 12, 0)).includes(expiry);
@@ -218,6 +218,16 @@ function quoteBar(
   };
 }
 
+/**
+ * TRADES folds its prints: the bars with volume (a flat bar only carries the last print forward),
+ * or, when none has any, the flat price.
+ */
+function foldTrades(group: readonly SimBar[], daily: boolean): HistoryBar {
+  const traded = group.filter((b) => b.volume > 0);
+  if (traded.length === 0 || traded.length === group.length) return aggregate(group, daily, false);
+  return { ...aggregate(traded, daily, false), timeMs: group[0]!.timeMs };
+}
+
 /** BID_ASK folds its averages as averages: the bucket's mean bid and mean ask. */
 function foldBidAsk(group: readonly SimBar[], daily: boolean): HistoryBar {
   const bar = aggregate(group, daily, true);
@@ -244,7 +254,11 @@ export function optionHistoryBars(
   const expiry = isoOf(option.expiry);
   const servedDay = (day: string) => day >= listed && day <= expiry;
   const folder = bucketFolder((group) =>
-    what === "BID_ASK" ? foldBidAsk(group, daily) : aggregate(group, daily, what !== "TRADES"),
+    what === "BID_ASK"
+      ? foldBidAsk(group, daily)
+      : what === "TRADES"
+        ? foldTrades(group, daily)
+        : aggregate(group, daily, true),
   );
   const model = market.optionPricer(option);
   // The model on the underlying's price then (the snapshots' `priceAt`), or on a given spot.
