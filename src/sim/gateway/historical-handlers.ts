@@ -1,11 +1,13 @@
 /**
  * Historical bars (REQ_HISTORICAL_DATA 20) answered as IB's HMDS answers them: the window, bar
  * size, `endDateTime`, `useRTH` and `whatToShow` of historical-request.ts, IB's own pacing for
- * small bars, and the scenario's faults (unanswered, the pacing fault) on top.
+ * small bars, and the scenario's faults (unanswered, the pacing fault) on top. Stocks' bars come
+ * from market/history.ts, a listed option's from market/option-history.ts.
  */
-import { newYorkParts } from "../../events/index.js";
-import { type HistoryBar, historyBars } from "../market/index.js";
-import { HISTORICAL_DATA, ibTime, MIN_SERVER_VER } from "../protocol/index.js";
+import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
+import { asOption, type BookContract, requestContract, resolve } from "../book/index.js";
+import { type HistoryBar, historyBars, optionHistoryBars } from "../market/index.js";
+import { HISTORICAL_DATA, ibTime, MIN_SERVER_VER, type Values } from "../protocol/index.js";
 import { pacingViolation } from "./historical-pacing.js";
 import { isRefusal, readHistoryQuery } from "./historical-request.js";
 import { known } from "./market-handlers.js";
@@ -41,6 +43,41 @@ function barDate(bar: HistoryBar, formatDate: number): string {
   return formatDate === 2 ? String(Math.floor(bar.timeMs / 1000)) : ibTime(bar.timeMs);
 }
 
+/** `YYYY-MM-DD` of an option's expiry (`YYYYMMDD`). */
+const expiryDate = (c: BookContract) =>
+  `${c.lastTradeDateOrContractMonth.slice(0, 4)}-${c.lastTradeDateOrContractMonth.slice(4, 6)}-${c.lastTradeDateOrContractMonth.slice(6, 8)}`;
+
+/**
+ * The contract a historical request names, as `known` resolves it (error 200 otherwise); with
+ * `includeExpired`, also an option whose expiry has passed, if its chain listed it on its last
+ * day. The second is a contract IB knows but keeps no bars of (`expired`).
+ */
+export function historyContract(
+  session: Session,
+  reqId: number,
+  v: Values,
+): { contract: BookContract; expired: boolean } | undefined {
+  const { market } = session.ctx;
+  const request = requestContract(v);
+  if (request.secType === "OPT" && (v.includeExpired === true || Number(v.includeExpired) === 1)) {
+    const c = resolve(market, request);
+    const today = newYorkParts(session.ctx.nowMs()).date;
+    if (
+      c &&
+      expiryDate(c) < today &&
+      market.isListed(
+        c.symbol,
+        c.lastTradeDateOrContractMonth,
+        c.strike,
+        newYorkTimeToMs(expiryDate(c), 12, 0),
+      )
+    )
+      return { contract: c, expired: true };
+  }
+  const c = known(session, reqId, v);
+  return c && { contract: c, expired: false };
+}
+
 const historical: Handler = (session, v) => {
   const nth = session.countRequest("historical");
   const { ctx } = session;
@@ -71,10 +108,11 @@ const historical: Handler = (session, v) => {
     session.error(reqId, 162, PACING);
     return;
   }
-  const c = known(session, reqId, v);
-  if (!c) return;
+  const named = historyContract(session, reqId, v);
+  if (!named) return;
+  const c = named.contract;
   const now = ctx.nowMs();
-  const query = readHistoryQuery(request, now);
+  const query = readHistoryQuery(request, now, c);
   if (isRefusal(query)) {
     session.error(reqId, query.code, query.text);
     return;
@@ -94,9 +132,13 @@ const historical: Handler = (session, v) => {
     session.error(reqId, 162, PACING);
     return;
   }
-  // The simulator keeps no option history; HMDS says so as it does for any contract without data.
+  // IB keeps no bars of an expired option: HMDS says so as it does for any contract without data.
   const bars =
-    c.secType === "STK" ? historyBars(ctx.market, c.symbol, query, query.step, query.rth, query.what) : [];
+    c.secType === "STK"
+      ? historyBars(ctx.market, c.symbol, query, query.step, query.rth, query.what)
+      : named.expired
+        ? []
+        : optionHistoryBars(ctx.market, asOption(c), query, query.step, query.what);
   if (bars.length === 0) {
     session.error(
       reqId,
@@ -105,8 +147,10 @@ const historical: Handler = (session, v) => {
     );
     return;
   }
-  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100.
-  const volumeUnit = session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
+  // Below HMDS_MARKET_DATA_IN_SHARES (175) a gateway reports stock bar volume in lots of 100 (an
+  // option's is in contracts at every version).
+  const volumeUnit =
+    c.secType === "STK" && session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
   session.send(HISTORICAL_DATA, {
     reqId,
     startDateStr: ibTime(query.startMs),

@@ -148,7 +148,18 @@ export function parseEndDateTime(text: string, nowMs: number): number | null {
 const WHAT_TO_SHOW: ReadonlySet<string> = new Set(["TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK"]);
 
 /**
- * Reads a request's settings against IB's rules, or says how IB refuses it.
+ * The volatilities HMDS computes for an underlying, not for an option: an option asking for one
+ * gets 162 naming IB's volatility source, as a real gateway words it ("No historical market data
+ * for SPY/OPT@IBVOL OptionImpliedVol 3600", ib_insync issue #458; the historical one by analogy).
+ */
+const UNDERLYING_ONLY: ReadonlyMap<string, string> = new Map([
+  ["OPTION_IMPLIED_VOLATILITY", "OptionImpliedVol"],
+  ["HISTORICAL_VOLATILITY", "HistoricalVol"],
+]);
+
+/**
+ * Reads a request's settings against IB's rules for the contract (a stock by default), or says
+ * how IB refuses it.
  *
  * @example readHistoryQuery({ endDateTime: "", durationStr: "3600 S", barSizeSetting: "1 min",
  *   useRTH: 1, whatToShow: "TRADES" }, now) // → a window of the last hour, 1-minute steps
@@ -162,6 +173,7 @@ export function readHistoryQuery(
     whatToShow: string;
   },
   nowMs: number,
+  contract: { symbol: string; secType: string } = { symbol: "", secType: "STK" },
 ): HistoryQuery | HistoryRefusal {
   const bar = BAR_SIZES.get(request.barSizeSetting.trim());
   if (!bar)
@@ -184,6 +196,12 @@ export function readHistoryQuery(
       text: `Error validating request.-'bK' : cause - End date/time format is invalid: "${request.endDateTime}" (say yyyyMMdd HH:mm:ss US/Eastern or yyyyMMdd-HH:mm:ss)`,
     };
   const what = request.whatToShow.trim().toUpperCase();
+  const volatility = contract.secType === "OPT" ? UNDERLYING_ONLY.get(what) : undefined;
+  if (volatility)
+    return {
+      code: 162,
+      text: `${HMDS}No historical market data for ${contract.symbol}/OPT@IBVOL ${volatility} ${bar.seconds}`,
+    };
   if (!WHAT_TO_SHOW.has(what))
     return {
       code: 321,

@@ -6,7 +6,7 @@
  * contract details name.
  */
 import { newYorkTimeToMs } from "../../events/index.js";
-import { SYMBOLS } from "../market/index.js";
+import { optionListingDay, SYMBOLS } from "../market/index.js";
 import {
   FAMILY_CODES,
   HEAD_TIMESTAMP,
@@ -17,7 +17,7 @@ import {
   SYMBOL_SAMPLES,
   USER_INFO,
 } from "../protocol/index.js";
-import { known } from "./market-handlers.js";
+import { historyContract } from "./historical-handlers.js";
 import type { Handler } from "./session.js";
 
 /** The first trading day of each simulated symbol (its listing), the head of its history. */
@@ -55,14 +55,27 @@ function utcStamp(ms: number): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** The first bar's time: the listing day's open (regular hours; the simulated market has no earlier prints). */
+/** What an option's bars show (historical-request.ts): its head is the same whichever it asks. */
+const OPTION_DATA: ReadonlySet<string> = new Set(["TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK"]);
+
+/**
+ * The first bar's time: the listing day's open (regular hours; the simulated market has no earlier
+ * prints). A listed option's is the open of the day its chain first listed its expiry, where its
+ * history starts; an expired one (named with includeExpired) has no bars, so no head.
+ */
 const headTimestamp: Handler = (session, v) => {
   session.countRequest("head-timestamp");
   const reqId = Number(v.reqId);
-  const c = known(session, reqId, v);
-  if (!c) return;
-  const first = FIRST_TRADED[c.symbol];
-  if (c.secType !== "STK" || !first) {
+  const named = historyContract(session, reqId, v);
+  if (!named) return;
+  const c = named.contract;
+  const first =
+    c.secType === "STK"
+      ? FIRST_TRADED[c.symbol]
+      : !named.expired && OPTION_DATA.has(String(v.whatToShow ?? "").toUpperCase())
+        ? optionListingDay(session.ctx.market, c.lastTradeDateOrContractMonth)
+        : undefined;
+  if (!first) {
     session.error(reqId, 162, "Historical Market Data Service error message:No head time stamp");
     return;
   }

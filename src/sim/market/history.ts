@@ -206,7 +206,7 @@ function bucketKeyOf(date: string, step: BarStep): (timeMs: number) => string | 
 }
 
 /** Folds bars of one bucket: open first, high max, low min, close last, volume summed, WAP volume-weighted. */
-function aggregate(bars: readonly SimBar[], daily: boolean, quotes: boolean): HistoryBar {
+export function aggregate(bars: readonly SimBar[], daily: boolean, quotes: boolean): HistoryBar {
   const first = bars[0]!;
   let high = first.high;
   let low = first.low;
@@ -234,10 +234,70 @@ function aggregate(bars: readonly SimBar[], daily: boolean, quotes: boolean): Hi
   };
 }
 
+/** One bar of the underlying inside a window, at the request's grain, with its bucket and day. */
+export type WindowVisit = (bar: SimBar, spanMs: number, key: string | number, day: string) => void;
+
 /**
- * Bars of `symbol` over [`startMs`, `endMs`), aggregated to `step`, oldest first: every minute
- * that ends inside the window (the one a window opens in counts, so "3600 S" asked at 10:30:00.2
- * is 60 bars from 09:30; a minute still forming at the end is not served).
+ * Visits the bars of `symbol` over [`startMs`, `endMs`), oldest first: every minute that ends
+ * inside the window (the one a window opens in counts, so "3600 S" asked at 10:30:00.2 is 60 bars
+ * from 09:30; a minute still forming is not served), split into parts under a minute, each with
+ * the key of the `step` bucket it folds into. `servedDay` skips the days a series has no data.
+ */
+export function walkWindow(
+  market: SimMarket,
+  symbol: string,
+  window: { startMs: number; endMs: number },
+  step: BarStep,
+  rth: boolean,
+  visit: WindowVisit,
+  servedDay: (day: string) => boolean = () => true,
+): void {
+  // Bars under a minute: split each minute, then group as usual (a minute never spans two buckets).
+  const split = step.unit === "s" && step.seconds < 60 ? 60 / step.seconds : 1;
+  for (const day of daysBetween(window.startMs, window.endMs)) {
+    if (!servedDay(day)) continue;
+    const keyOf = bucketKeyOf(day, step);
+    const bars = dayMinuteBars(market, symbol, day, rth);
+    // A day's minutes are contiguous: index straight to the window's first one.
+    const first = bars[0]?.timeMs ?? 0;
+    for (let i = Math.max(0, Math.floor((window.startMs - first) / 60_000) - 1); i < bars.length; i++) {
+      const bar = bars[i]!;
+      if (bar.timeMs + 60_000 > window.endMs) break;
+      if (bar.timeMs + 60_000 <= window.startMs) continue;
+      if (split === 1) visit(bar, 60_000, keyOf(bar.timeMs), day);
+      else for (const part of splitMinute(bar, split)) visit(part, 60_000 / split, keyOf(part.timeMs), day);
+    }
+  }
+}
+
+/** Bars grouped by consecutive bucket keys, each group folded by `fold` when the key changes. */
+export function bucketFolder(fold: (bars: readonly SimBar[]) => HistoryBar): {
+  add: (bar: SimBar, key: string | number) => void;
+  done: () => HistoryBar[];
+} {
+  const out: HistoryBar[] = [];
+  let group: SimBar[] = [];
+  let key: string | number | undefined;
+  return {
+    add(bar, k) {
+      if (k !== key && group.length) {
+        out.push(fold(group));
+        group = [];
+      }
+      key = k;
+      group.push(bar);
+    },
+    done() {
+      if (group.length) out.push(fold(group));
+      group = [];
+      return out;
+    },
+  };
+}
+
+/**
+ * Bars of `symbol` over [`startMs`, `endMs`), aggregated to `step`, oldest first (the window's
+ * minutes as `walkWindow` reads them).
  */
 export function historyBars(
   market: SimMarket,
@@ -247,34 +307,9 @@ export function historyBars(
   rth: boolean,
   what: WhatToShow,
 ): HistoryBar[] {
-  const quotes = what !== "TRADES";
   const daily = step.unit !== "s";
-  const out: HistoryBar[] = [];
-  let group: SimBar[] = [];
-  let key: string | number | undefined;
-  const add = (bar: SimBar, k: string | number) => {
-    if (k !== key && group.length) {
-      out.push(aggregate(group, daily, false));
-      group = [];
-    }
-    key = k;
-    group.push(bar);
-  };
-  // Bars under a minute: split each minute, then group as usual (a minute never spans two buckets).
-  const split = step.unit === "s" && step.seconds < 60 ? 60 / step.seconds : 1;
-  for (const day of daysBetween(window.startMs, window.endMs)) {
-    const keyOf = bucketKeyOf(day, step);
-    const bars = dayMinuteBars(market, symbol, day, rth);
-    // A day's minutes are contiguous: index straight to the window's first one.
-    const first = bars[0]?.timeMs ?? 0;
-    for (let i = Math.max(0, Math.floor((window.startMs - first) / 60_000) - 1); i < bars.length; i++) {
-      const bar = bars[i]!;
-      if (bar.timeMs + 60_000 > window.endMs) break;
-      if (bar.timeMs + 60_000 <= window.startMs) continue;
-      if (split === 1) add(bar, keyOf(bar.timeMs));
-      else for (const part of splitMinute(bar, split)) add(part, keyOf(part.timeMs));
-    }
-  }
-  if (group.length) out.push(aggregate(group, daily, false));
-  return quotes ? out.map((b) => ({ ...quoteBar(b, what), daily: b.daily })) : out;
+  const folder = bucketFolder((group) => aggregate(group, daily, false));
+  walkWindow(market, symbol, window, step, rth, (bar, _span, key) => folder.add(bar, key));
+  const out = folder.done();
+  return what !== "TRADES" ? out.map((b) => ({ ...quoteBar(b, what), daily: b.daily })) : out;
 }

@@ -1,4 +1,4 @@
-/** The seeded market: the NYSE calendar, Black–Scholes, and the market itself (paths, bars, quotes, chains). */
+/** The seeded market: the NYSE calendar, Black–Scholes, and the market itself (paths, bars, quotes, chains, option history). */
 export { blackScholes } from "./black-scholes.js";
 export {
   addDays,
@@ -10,3 +10,4 @@ export {
 } from "./calendar.js";
 export { type BarStep, dayMinuteBars, type HistoryBar, historyBars, type WhatToShow } from "./history.js";
 export { mulberry32, RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";
+export { optionHistoryBars, optionListingDay } from "./option-history.js";

@@ -135,7 +135,20 @@ export class SimMarket {
   priceAt(symbol: string, timeMs: number): number {
     const date = newYorkParts(timeMs).date;
     const day = isTradingDay(date) ? date : lastTradingDayBefore(date);
-    const { openMs, closeMs } = regularHours(day);
+    return this.priceOnDay(symbol, day, regularHours(day), timeMs);
+  }
+
+  /**
+   * `priceAt` on a trading day whose hours the caller has: the same price without the calendar
+   * lookups (an option's bars ask for several prices a minute).
+   */
+  priceOnDay(
+    symbol: string,
+    day: string,
+    hours: { openMs: number; closeMs: number },
+    timeMs: number,
+  ): number {
+    const { openMs, closeMs } = hours;
     const path = this.dayPath(symbol, day);
     const t = Math.min(Math.max(timeMs, openMs), closeMs);
     const minutes = (t - openMs) / 60_000;
@@ -288,30 +301,48 @@ export class SimMarket {
     return Math.max(0.05, spec.atmVol + 1.5 * m * m - 0.25 * m);
   }
 
-  /** Model price and greeks of an option at an instant. */
+  /**
+   * Model price and greeks of an option at an instant, on the underlying's price then (or on
+   * `spot`, for a bar's high or low the path touched inside a minute).
+   */
   optionModel(
     option: SimOption,
     timeMs: number,
+    spot = this.priceAt(option.symbol, timeMs),
   ): OptionModel & { impliedVol: number; underlying: number; years: number } {
-    const spot = this.priceAt(option.symbol, timeMs);
+    return this.optionPricer(option)(timeMs, spot);
+  }
+
+  /** `optionModel` of one option as a function of time and spot, its expiry read once (for bars). */
+  optionPricer(
+    option: SimOption,
+  ): (
+    timeMs: number,
+    spot: number,
+  ) => OptionModel & { impliedVol: number; underlying: number; years: number } {
     const expiryDate = `${option.expiry.slice(0, 4)}-${option.expiry.slice(4, 6)}-${option.expiry.slice(6, 8)}`;
-    const years = Math.max((newYorkTimeToMs(expiryDate, 16, 0) - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
-    const vol = this.impliedVol(option.symbol, option.strike, spot);
-    return {
-      ...blackScholes(option.right, spot, option.strike, years, RISK_FREE_RATE, vol),
-      impliedVol: vol,
-      underlying: spot,
-      years,
+    const expiryMs = newYorkTimeToMs(expiryDate, 16, 0);
+    return (timeMs, spot) => {
+      const years = Math.max((expiryMs - timeMs) / YEAR_MS, 1 / (365 * 24 * 60));
+      const vol = this.impliedVol(option.symbol, option.strike, spot);
+      // Fields named, not spread: bars price hundreds of thousands of these.
+      const { price, delta, gamma, vega, theta } = blackScholes(
+        option.right,
+        spot,
+        option.strike,
+        years,
+        RISK_FREE_RATE,
+        vol,
+      );
+      return { price, delta, gamma, vega, theta, impliedVol: vol, underlying: spot, years };
     };
   }
 
   /** An option quote around the model price, spread wider for pricier options. */
   optionQuote(option: SimOption, timeMs: number): SimQuote {
     const model = this.optionModel(option, timeMs);
-    const half = Math.max(0.01, Math.round(model.price * 0.01 * 100) / 100);
-    const bid = Math.max(0, Math.floor((model.price - half) * 100) / 100);
-    const ask = Math.max(0.01, Math.ceil((model.price + half) * 100) / 100);
-    return { bid, ask, last: round2(model.price), bidSize: 50, askSize: 60, lastSize: 5 };
+    const { bid, ask } = optionSides(model.price);
+    return { bid, ask, last: optionTick(model.price), bidSize: 50, askSize: 60, lastSize: 5 };
   }
 
   /** A deterministic conId for an option contract. */
@@ -322,6 +353,21 @@ export class SimMarket {
     );
   }
 }
+
+/**
+ * The bid and ask around an option's model price: a half-spread of 1 % of the price (at least a
+ * cent), bid down and ask up to the cent (the options' market rule is penny-wide throughout).
+ */
+export function optionSides(priceUsd: number): { bid: number; ask: number } {
+  const half = Math.max(0.01, Math.round(priceUsd * 0.01 * 100) / 100);
+  return {
+    bid: Math.max(0, Math.floor((priceUsd - half) * 100) / 100),
+    ask: Math.max(0.01, Math.ceil((priceUsd + half) * 100) / 100),
+  };
+}
+
+/** An option's model price on its tick (a cent), as its last trade prints. */
+export const optionTick = (priceUsd: number) => round2(priceUsd);
 
 /** Midnight UTC of a YYYYMMDD date, for day counts. */
 const dateUtc = (yyyymmdd: string) =>
