@@ -67,17 +67,25 @@ export class RunLog {
     this.bookState = evolveBook(this.bookState, { ...quote, stream: this.run, seq: ++this.seq });
   }
 
+  /**
+   * The event as the run's stream stores it, named field by field in the order the journal's read
+   * builds its events (stored-event.ts): the run's events and the source's, which the same folds
+   * read, then share one shape.
+   */
   private stamp(event: NewEvent & { id: string }): StoredEvent {
     this.seq += 1;
     return {
-      ...(event as object),
       seq: this.seq,
       id: event.id,
       stream: this.run,
       session: this.session,
       pos: this.stored.length,
+      type: event.type,
+      version: event.version,
+      ts: event.ts,
       causation: event.causation ?? null,
       correlation: event.correlation ?? null,
+      payload: event.payload,
       hash: "",
     } as StoredEvent;
   }
