@@ -225,7 +225,9 @@ describe("bar sizes aggregate the minute bars", () => {
     const ib = await client((await frozenAt("2026-02-04", 10, 30)).port);
     const today = barsOf(await history(ib, { duration: "1 D", barSize: "1 day" }));
     expect(today.map((b) => b.time)).toEqual(["20260204"]);
-    expect(today[0]!.volume).toBe(fold(barsOf(await history(ib, { duration: "1 D", barSize: "1 min" }))).volume);
+    expect(today[0]!.volume).toBe(
+      fold(barsOf(await history(ib, { duration: "1 D", barSize: "1 min" }))).volume,
+    );
     const week = barsOf(await history(ib, { duration: "5 D", barSize: "1 day" }));
     expect(week.map((b) => b.time)).toEqual(["20260129", "20260130", "20260202", "20260203", "20260204"]);
     const withExtended = barsOf(await history(ib, { duration: "1 D", barSize: "1 day", rth: 0 }));
