@@ -25,7 +25,7 @@ import {
   TICK_SIZE,
   TICK_SNAPSHOT_END,
 } from "../protocol/index.js";
-import { dayPrices } from "./day-prices.js";
+import { dayPrices, dayTrades } from "./day-prices.js";
 import { known, round6 } from "./market-handlers.js";
 import { unanswered } from "./scenario.js";
 import type { Handler } from "./session.js";
@@ -147,14 +147,23 @@ const marketData: Handler = (session, v) => {
   // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
   const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
   const day = c.secType === "STK" ? dayPrices(ctx.market, c.symbol, pricedAt) : undefined;
+  const traded = dayTrades(ctx.market, c, pricedAt);
+  // A stock trades all the time (its quote's last); an option's last is its last print, if any.
+  const last = c.secType === "OPT" ? traded.lastPrint : quote.last;
   const ticks = (): void => {
     for (const [tickType, price, size] of [
       [ids.bid, quote.bid, quote.bidSize],
       [ids.ask, quote.ask, quote.askSize],
-      [ids.last, quote.last, quote.lastSize],
+      [ids.last, last, quote.lastSize],
     ] as const)
-      session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: size / sizeUnit, attrMask: 0 });
-    session.send(TICK_SIZE, { tickerId: reqId, tickType: ids.volume, size: 120_000 / sizeUnit });
+      if (price !== undefined)
+        session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: size / sizeUnit, attrMask: 0 });
+    // Below 159 in whole lots, as a gateway then rounded the day's volume.
+    session.send(TICK_SIZE, {
+      tickerId: reqId,
+      tickType: ids.volume,
+      size: Math.round(traded.volume / sizeUnit),
+    });
     if (day) {
       const [open, high, low, close] = ids.day;
       for (const [tickType, price] of [
@@ -166,11 +175,12 @@ const marketData: Handler = (session, v) => {
         session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: 0, attrMask: 0 });
     }
     if (!model) return;
-    const [bid, ask, last, modelled] = ids.options;
+    const [bid, ask, lastComputation, modelled] = ids.options;
     for (const [tickType, optPrice] of [
       [bid, quote.bid],
       [ask, quote.ask],
-      [last, quote.last],
+      // The last print's price; −1 (IB's not-computed marker) before the option's first.
+      [lastComputation, last ?? -1],
       [modelled, round6(model.price)],
     ] as const)
       session.send(TICK_OPTION_COMPUTATION, {
