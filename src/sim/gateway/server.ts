@@ -126,9 +126,8 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
       s.send(CURRENT_TIME, { time: Math.floor(s.ctx.nowMs() / 1000) });
     },
   ],
-  // Cancels of market data and history: nothing to answer.
+  // Cancels of market data: nothing to answer (history's, in HISTORICAL_HANDLERS, stop its updates).
   [2, () => {}],
-  [25, () => {}],
 ];
 
 const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -194,9 +193,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   routeOrderEvents(ctx);
   routeAccountEvents(ctx);
-  // Working orders fill as the simulated quotes cross them while the clock advances.
+  // Working orders fill as the simulated quotes cross them while the clock advances; the bars
+  // under way of keepUpToDate requests go out on the same beat.
   const matcher = setInterval(() => {
     if (ctx.book.working().length) ctx.book.match(nowMs());
+    for (const session of ctx.sessions) for (const update of session.subs.historyUpdates.values()) update();
   }, MATCH_EVERY_MS);
   matcher.unref();
 

@@ -67,6 +67,8 @@ export interface Subscriptions {
   /** reqPositionsMulti request ids under the empty model (a non-FA account's only one). */
   positionsMulti: Set<number>;
   pnl: Set<number>;
+  /** keepUpToDate historical requests by id: each sends its bar under way when due (server's timer). */
+  historyUpdates: Map<number, () => void>;
 }
 
 export class Session {
@@ -83,6 +85,7 @@ export class Session {
     accountMulti: new Set(),
     positionsMulti: new Set(),
     pnl: new Set(),
+    historyUpdates: new Map(),
   };
 
   constructor(
