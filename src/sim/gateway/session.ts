@@ -69,6 +69,8 @@ export interface Subscriptions {
   pnl: Set<number>;
   /** keepUpToDate historical requests by id: each sends its bar under way when due (server's timer). */
   historyUpdates: Map<number, () => void>;
+  /** Streaming market data lines by request id: each sends what changed when due (server's timer). */
+  marketData: Map<number, () => void>;
 }
 
 export class Session {
@@ -86,6 +88,7 @@ export class Session {
     positionsMulti: new Set(),
     pnl: new Set(),
     historyUpdates: new Map(),
+    marketData: new Map(),
   };
 
   constructor(
