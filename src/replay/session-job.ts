@@ -169,6 +169,8 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
     strategy: liveStrategy,
     paramOverrides: {},
     outcomes: "simulated",
+    // Live's figures of the day are the what-if's: not folded a second time.
+    live: result.live,
   });
   return { ...result, modelError, baseline: { run: base.run, summary: base.replay, output: base.output } };
 }
