@@ -221,6 +221,19 @@ describe("bar sizes aggregate the minute bars", () => {
     expect(days.at(-1)!.high).toBe(fold(minutes).high);
   });
 
+  it("n D of 1 day bars is n trading days with today's bar so far (ib_async's 1 D / 1 day got no data)", async () => {
+    const ib = await client((await frozenAt("2026-02-04", 10, 30)).port);
+    const today = barsOf(await history(ib, { duration: "1 D", barSize: "1 day" }));
+    expect(today.map((b) => b.time)).toEqual(["20260204"]);
+    expect(today[0]!.volume).toBe(
+      fold(barsOf(await history(ib, { duration: "1 D", barSize: "1 min" }))).volume,
+    );
+    const week = barsOf(await history(ib, { duration: "5 D", barSize: "1 day" }));
+    expect(week.map((b) => b.time)).toEqual(["20260129", "20260130", "20260202", "20260203", "20260204"]);
+    const withExtended = barsOf(await history(ib, { duration: "1 D", barSize: "1 day", rth: 0 }));
+    expect(withExtended.map((b) => b.time)).toEqual(["20260204"]);
+  });
+
   it("30 secs bars split the minute and fold back into it", async () => {
     const ib = await client((await frozenAt("2026-02-04", 10, 0)).port);
     const halves = barsOf(await history(ib, { duration: "600 S", barSize: "30 secs" }));

@@ -98,19 +98,26 @@ function errorOf(a: Answer): { code: number; text: string } {
   return a.error;
 }
 
-/** A snapshot's bid (1) and ask (2), or the error on its id. */
-function quote(ib: IBApi, contract: object): Promise<{ bid: number; ask: number }> {
+/** A snapshot's bid (1), ask (2), last (4) and volume (8), or the error on its id. */
+function quote(
+  ib: IBApi,
+  contract: object,
+): Promise<{ bid: number; ask: number; last: number; volume: number }> {
   const reqId = nextId++;
   return new Promise((resolve, reject) => {
     const prices: Record<number, number> = {};
+    let volume = Number.NaN;
     ib.on(EventName.tickPrice, (id, type, price) => {
       if (id === reqId) prices[type] = price!;
+    });
+    ib.on(EventName.tickSize, (id, type, size) => {
+      if (id === reqId && type === 8) volume = size!;
     });
     ib.on(EventName.error, (err, code, id) => {
       if (id === reqId) reject(new Error(`snapshot refused ${code}: ${err.message}`));
     });
     ib.on(EventName.tickSnapshotEnd, (id) => {
-      if (id === reqId) resolve({ bid: prices[1]!, ask: prices[2]! });
+      if (id === reqId) resolve({ bid: prices[1]!, ask: prices[2]!, last: prices[4]!, volume });
     });
     ib.reqMktData(reqId, contract, "", true, false);
   });
@@ -223,6 +230,25 @@ describe("a live option's bars, priced as its quotes are", () => {
         expect(b.close).toBe(rth[i - 1]!.close);
     }
     expect(Math.max(...rth.map((b) => b.volume))).toBeLessThan(1000);
+  });
+});
+
+describe("a snapshot's last and volume are the day's trades, as the bars show them", () => {
+  it("an option's last is its last print and its volume the day's prints; a stock's volume counts from 04:00 (ib_async saw 120000 at any hour)", async () => {
+    const ib = await frozenAt(DAY, 10, 30);
+    const call = option(EXPIRY, atm(newYorkTimeToMs(DAY, 10, 30)), OptionType.Call);
+    const prints = barsOf(
+      await history(ib, { contract: call, duration: "1 D", barSize: "1 min", what: "TRADES" }),
+    );
+    const traded = prints.filter((b) => b.volume > 0);
+    const snap = await quote(ib, call);
+    expect(snap.last).toBe(traded.at(-1)!.close);
+    expect(snap.volume).toBe(traded.reduce((v, b) => v + b.volume, 0));
+    const spy = barsOf(
+      await history(ib, { contract: SPY, duration: "1 D", barSize: "1 min", what: "TRADES", rth: 0 }),
+    );
+    expect(newYorkParts(spy[0]!.time * 1000).hour).toBe(4);
+    expect((await quote(ib, SPY)).volume).toBe(spy.reduce((v, b) => v + b.volume, 0));
   });
 });
 

@@ -104,6 +104,28 @@ describe("order ids and order types", () => {
     expect(await next).toBe(2);
   });
 
+  it("reports average cost as IB's cost basis (commission in it) and a close's realized P&L net of both commissions", async () => {
+    const s = await sim();
+    const a = await client(s.port, 7);
+    const reports: { execId: string; commission: number; realized: number | undefined }[] = [];
+    a.ib.on(EventName.commissionReport, (r) =>
+      reports.push({ execId: r.execId!, commission: r.commission!, realized: r.realizedPNL }),
+    );
+    a.ib.placeOrder(a.nextId, SPY, order(OrderAction.BUY, 10));
+    await until("the buy's commission", () => reports.length === 1);
+    const avgCost = await new Promise<number>((resolve) => {
+      a.ib.on(EventName.position, (_acct, c, _pos, cost) => c.symbol === "SPY" && resolve(cost!));
+      a.ib.reqPositions();
+    });
+    const [buy] = a.fills;
+    expect(avgCost).toBeCloseTo(buy!.price! + reports[0]!.commission / 10, 6);
+    a.ib.placeOrder(a.nextId + 1, SPY, order(OrderAction.SELL, 10));
+    await until("the sell's commission", () => reports.length === 2);
+    const sell = a.fills[1]!;
+    const both = reports[0]!.commission + reports[1]!.commission;
+    expect(reports[1]!.realized).toBeCloseTo((sell.price! - buy!.price!) * 10 - both, 6);
+  });
+
   it("accepts STP and STP LMT: held (PreSubmitted) until the stop triggers, then trade", async () => {
     const s = await sim();
     const { ib, notices, statuses, fills } = await client(s.port, 7);

@@ -326,15 +326,22 @@ export class SimBook {
     const holding = this.holdings.get(c.conId) ?? { contract: c, quantity: 0, avgCost: 0, realizedPnl: 0 };
     let realized: number | undefined;
     const costPer = price * mult;
+    // IB's average cost is the cost basis: the commission is in it (a long's price plus it, a
+    // short's proceeds less it), so the realized P&L of a close counts both sides' commissions.
+    const commissionPer = commission / shares;
+    const basisPer = costPer + commissionPer * Math.sign(signed);
     if (holding.quantity === 0 || Math.sign(holding.quantity) === Math.sign(signed)) {
       holding.avgCost = round6(
-        (holding.avgCost * holding.quantity + costPer * signed) / (holding.quantity + signed),
+        (holding.avgCost * holding.quantity + basisPer * signed) / (holding.quantity + signed),
       );
     } else {
       const closing = Math.min(Math.abs(signed), Math.abs(holding.quantity));
-      realized = round6((costPer - holding.avgCost) * closing * Math.sign(holding.quantity) - commission);
+      realized = round6(
+        (costPer - holding.avgCost) * closing * Math.sign(holding.quantity) - commissionPer * closing,
+      );
       holding.realizedPnl = round6(holding.realizedPnl + realized);
-      if (Math.abs(signed) > Math.abs(holding.quantity)) holding.avgCost = costPer;
+      // A fill that goes through zero opens the rest at this price and its share of the commission.
+      if (Math.abs(signed) > Math.abs(holding.quantity)) holding.avgCost = round6(basisPer);
     }
     holding.quantity += signed;
     if (holding.quantity === 0) holding.avgCost = 0;

@@ -1,8 +1,16 @@
 /**
  * The session's open, high, low and the previous close of a stock, as a snapshot's ticks 14, 6,
- * 7 and 9 carry them, from the same one-minute bars historical requests return (so the two agree).
+ * 7 and 9 carry them, and the day's volume and last print (ticks 8 and 4), from the same bars
+ * historical requests return (so the two agree).
  */
-import { lastTradingDay, regularHours, type SimMarket } from "../market/index.js";
+import { asOption, type BookContract } from "../book/index.js";
+import {
+  dayMinuteBars,
+  lastTradingDay,
+  optionHistoryBars,
+  regularHours,
+  type SimMarket,
+} from "../market/index.js";
 
 export interface DayPrices {
   open: number;
@@ -19,9 +27,14 @@ const cache = new WeakMap<SimMarket, Map<string, DayPrices>>();
 const CACHE_LIMIT = 64;
 
 /** Before the open, the session is the previous one (IB shows it until the new one opens). */
+function sessionDay(nowMs: number): string {
+  const day = lastTradingDay(nowMs);
+  return nowMs < regularHours(day).openMs ? lastTradingDay(regularHours(day).openMs - HALF_DAY_MS) : day;
+}
+
+/** A stock's open, high and low of the session so far and the previous session's close. */
 export function dayPrices(market: SimMarket, symbol: string, nowMs: number): DayPrices {
-  let day = lastTradingDay(nowMs);
-  if (nowMs < regularHours(day).openMs) day = lastTradingDay(regularHours(day).openMs - HALF_DAY_MS);
+  const day = sessionDay(nowMs);
   const { openMs, closeMs } = regularHours(day);
   const until = Math.min(nowMs, closeMs);
   const minutes = Math.max(0, Math.floor((until - openMs) / 60_000));
@@ -48,6 +61,34 @@ export function dayPrices(market: SimMarket, symbol: string, nowMs: number): Day
   // The minute under way moves the extremes too.
   const now = round2(market.priceAt(symbol, until));
   return { ...done, high: Math.max(done.high, now), low: Math.min(done.low, now) };
+}
+
+/** What the day has traded so far: volume (shares or contracts) and an option's last print. */
+export interface DayTrades {
+  volume: number;
+  /** An option's last print (undefined before its first); a stock trades all the time, its quote's last. */
+  lastPrint?: number;
+}
+
+/**
+ * The session's volume so far, as IB's volume tick carries it (a real gateway's is the day's
+ * cumulative volume, not a constant): a stock's completed minutes from 04:00 (the consolidated
+ * volume counts the extended hours, as a `1 day` TRADES bar without useRTH does), an option's
+ * prints in the regular session, and with them its last print (a snapshot's last is the last
+ * trade, which on a thinly traded option can be minutes old).
+ */
+export function dayTrades(market: SimMarket, c: BookContract, nowMs: number): DayTrades {
+  const day = sessionDay(nowMs);
+  if (c.secType === "OPT") {
+    const { openMs, closeMs } = regularHours(day);
+    const window = { startMs: openMs, endMs: Math.min(nowMs, closeMs) };
+    const [bar] = optionHistoryBars(market, asOption(c), window, { unit: "day" }, "TRADES");
+    return bar && bar.volume > 0 ? { volume: bar.volume, lastPrint: bar.close } : { volume: 0 };
+  }
+  let volume = 0;
+  for (const bar of dayMinuteBars(market, c.symbol, day, false))
+    if (bar.timeMs + 60_000 <= nowMs) volume += bar.volume;
+  return { volume };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

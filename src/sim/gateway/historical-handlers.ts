@@ -7,9 +7,15 @@
 import { newYorkParts, newYorkTimeToMs } from "../../events/index.js";
 import { asOption, type BookContract, requestContract, resolve } from "../book/index.js";
 import { type HistoryBar, historyBars, optionHistoryBars } from "../market/index.js";
-import { HISTORICAL_DATA, ibTime, MIN_SERVER_VER, type Values } from "../protocol/index.js";
+import {
+  HISTORICAL_DATA,
+  HISTORICAL_DATA_UPDATE,
+  ibTime,
+  MIN_SERVER_VER,
+  type Values,
+} from "../protocol/index.js";
 import { pacingViolation } from "./historical-pacing.js";
-import { isRefusal, readHistoryQuery } from "./historical-request.js";
+import { type HistoryQuery, isRefusal, readHistoryQuery } from "./historical-request.js";
 import { known } from "./market-handlers.js";
 import { unanswered } from "./scenario.js";
 import type { Handler, Session } from "./session.js";
@@ -78,6 +84,70 @@ export function historyContract(
   return c && { contract: c, expired: false };
 }
 
+type NamedContract = { contract: BookContract; expired: boolean };
+
+/** The bars of a window: a stock's, a listed option's; IB keeps none of an expired option. */
+function barsFor(session: Session, named: NamedContract, query: HistoryQuery): HistoryBar[] {
+  const { market } = session.ctx;
+  const c = named.contract;
+  if (c.secType === "STK") return historyBars(market, c.symbol, query, query.step, query.rth, query.what);
+  return named.expired ? [] : optionHistoryBars(market, asOption(c), query, query.step, query.what);
+}
+
+/** A bar's wire values; volumes below 0 (quotes' −1) stay −1. */
+function wireBar(bar: HistoryBar, formatDate: number, volumeUnit: number): Values {
+  return {
+    date: barDate(bar, formatDate),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume < 0 ? -1 : Math.round(bar.volume / volumeUnit),
+    wap: bar.wap,
+    barCount: bar.count,
+  };
+}
+
+/** How often (simulated ms) a keepUpToDate request's bar under way is looked at again. */
+const UPDATE_EVERY_MS = 5_000;
+
+/**
+ * `keepUpToDate`: after the bars, HISTORICAL_DATA_UPDATE with the bar under way — the last bar a
+ * request would return now (the completed minutes of its bucket: the simulator never serves a
+ * minute still forming; a new date starts the next bar) — first at once, then each time it has
+ * changed, looked at every 5 simulated seconds, until CANCEL_HISTORICAL_DATA or the connection
+ * ends. Intraday bars and days; weeks and months get no updates.
+ */
+function keepUpToDate(
+  session: Session,
+  reqId: number,
+  named: NamedContract,
+  query: HistoryQuery,
+  wire: (bar: HistoryBar) => Values,
+): void {
+  if (query.step.unit !== "s" && query.step.unit !== "day") return;
+  let dueMs = Number.NEGATIVE_INFINITY;
+  let sent = "";
+  session.subs.historyUpdates.set(reqId, () => {
+    const now = session.ctx.nowMs();
+    if (now < dueMs) return;
+    dueMs = now + UPDATE_EVERY_MS;
+    // The day so far holds whole buckets (no intraday bar spans midnight) and folds cheaply.
+    const today = newYorkTimeToMs(newYorkParts(now).date, 0, 0);
+    const bar = barsFor(session, named, { ...query, startMs: today, endMs: now }).at(-1);
+    if (!bar) return;
+    const values = { reqId, ...wire(bar) };
+    const text = JSON.stringify(values);
+    if (text === sent) return;
+    sent = text;
+    session.send(HISTORICAL_DATA_UPDATE, values);
+  });
+}
+
+const cancelHistorical: Handler = (session, v) => {
+  session.subs.historyUpdates.delete(Number(v.reqId));
+};
+
 const historical: Handler = (session, v) => {
   const nth = session.countRequest("historical");
   const { ctx } = session;
@@ -133,12 +203,7 @@ const historical: Handler = (session, v) => {
     return;
   }
   // IB keeps no bars of an expired option: HMDS says so as it does for any contract without data.
-  const bars =
-    c.secType === "STK"
-      ? historyBars(ctx.market, c.symbol, query, query.step, query.rth, query.what)
-      : named.expired
-        ? []
-        : optionHistoryBars(ctx.market, asOption(c), query, query.step, query.what);
+  const bars = barsFor(session, named, query);
   if (bars.length === 0) {
     session.error(
       reqId,
@@ -151,22 +216,18 @@ const historical: Handler = (session, v) => {
   // option's is in contracts at every version).
   const volumeUnit =
     c.secType === "STK" && session.version < MIN_SERVER_VER.HMDS_MARKET_DATA_IN_SHARES ? 100 : 1;
+  const wire = (b: HistoryBar) => wireBar(b, formatDate, volumeUnit);
   session.send(HISTORICAL_DATA, {
     reqId,
     startDateStr: ibTime(query.startMs),
     endDateStr: ibTime(query.endMs),
-    bars: bars.map((b) => ({
-      date: barDate(b, formatDate),
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume < 0 ? -1 : Math.round(b.volume / volumeUnit),
-      wap: b.wap,
-      barCount: b.count,
-    })),
+    bars: bars.map(wire),
   });
+  if (v.keepUpToDate === true) keepUpToDate(session, reqId, named, query, wire);
 };
 
 /** Handlers by request message id. */
-export const HISTORICAL_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [[20, historical]];
+export const HISTORICAL_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
+  [20, historical],
+  [25, cancelHistorical],
+];

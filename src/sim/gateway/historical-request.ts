@@ -215,7 +215,9 @@ export function readHistoryQuery(
   const endMs = Math.min(end, nowMs);
   let startMs = windowStart(endMs, duration, rth);
   // Day, week and month bars are whole days: a window opening mid-day starts with the next day.
-  if (bar.step.unit !== "s") {
+  // An `n D` window opens at its first day's session (09:30, or 04:00 without useRTH), which is
+  // that whole day: `1 D` of `1 day` is today's bar so far, as IB answers it.
+  if (bar.step.unit !== "s" && duration.unit !== "D") {
     const first = newYorkParts(startMs);
     if (first.hour * 3600 + first.minute * 60 + first.second > 0)
       startMs = newYorkTimeToMs(addDays(first.date, 1), 0, 0);

@@ -14,19 +14,16 @@
  * MARKET_DATA_TYPE and by the ids.
  */
 import { newYorkParts } from "../../events/index.js";
-import { asOption } from "../book/index.js";
 import { isTradingDay, regularHours } from "../market/index.js";
 import {
   MARKET_DATA_TYPE,
   MIN_SERVER_VER,
   TICK_OPTION_COMPUTATION,
-  TICK_PRICE,
   TICK_REQ_PARAMS,
-  TICK_SIZE,
   TICK_SNAPSHOT_END,
 } from "../protocol/index.js";
-import { dayPrices } from "./day-prices.js";
-import { known, round6 } from "./market-handlers.js";
+import { known } from "./market-handlers.js";
+import { streamingUpdates, TICKS, tickMessages } from "./market-ticks.js";
 import { unanswered } from "./scenario.js";
 import type { Handler } from "./session.js";
 
@@ -66,12 +63,6 @@ export function servedData(
     };
   return { kind: "ticks", type: requested === 4 && !open ? 4 : 3 };
 }
-
-/** Tick ids by data type: delayed data has its own (DELAYED_BID 66 …), frozen uses the real-time ones. */
-const TICKS = {
-  realTime: { bid: 1, ask: 2, last: 4, volume: 8, options: [10, 11, 12, 13], day: [14, 6, 7, 9] },
-  delayed: { bid: 66, ask: 67, last: 68, volume: 74, options: [80, 81, 82, 83], day: [76, 72, 73, 75] },
-} as const;
 
 /** An option computation not yet made: IB's markers, −1 for prices and IV, −2 for the greeks. */
 const NOT_COMPUTED = {
@@ -140,53 +131,14 @@ const marketData: Handler = (session, v) => {
   }
   const delayed = served.type === 3 || served.type === 4;
   const ids = delayed ? TICKS.delayed : TICKS.realTime;
-  // Delayed data is the market of 15 minutes ago (the seeded market is a function of time).
-  const pricedAt = delayed ? now - DELAYED_BY_MS : now;
-  const quote = ctx.book.quote(c, pricedAt);
-  const model = c.secType === "OPT" ? ctx.market.optionModel(asOption(c), pricedAt) : undefined;
   // Below MARKET_DATA_IN_SHARES (159) a gateway reports stock sizes in lots of 100.
   const sizeUnit = c.secType === "STK" && session.version < MIN_SERVER_VER.MARKET_DATA_IN_SHARES ? 100 : 1;
-  const day = c.secType === "STK" ? dayPrices(ctx.market, c.symbol, pricedAt) : undefined;
+  // Delayed data is the market of 15 minutes ago (the seeded market is a function of time).
+  const messagesAt = (t: number) =>
+    tickMessages(ctx, c, reqId, ids, delayed ? t - DELAYED_BY_MS : t, sizeUnit);
+  const line = messagesAt(now);
   const ticks = (): void => {
-    for (const [tickType, price, size] of [
-      [ids.bid, quote.bid, quote.bidSize],
-      [ids.ask, quote.ask, quote.askSize],
-      [ids.last, quote.last, quote.lastSize],
-    ] as const)
-      session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: size / sizeUnit, attrMask: 0 });
-    session.send(TICK_SIZE, { tickerId: reqId, tickType: ids.volume, size: 120_000 / sizeUnit });
-    if (day) {
-      const [open, high, low, close] = ids.day;
-      for (const [tickType, price] of [
-        [open, day.open],
-        [high, day.high],
-        [low, day.low],
-        [close, day.close],
-      ] as const)
-        session.send(TICK_PRICE, { tickerId: reqId, tickType, price, size: 0, attrMask: 0 });
-    }
-    if (!model) return;
-    const [bid, ask, last, modelled] = ids.options;
-    for (const [tickType, optPrice] of [
-      [bid, quote.bid],
-      [ask, quote.ask],
-      [last, quote.last],
-      [modelled, round6(model.price)],
-    ] as const)
-      session.send(TICK_OPTION_COMPUTATION, {
-        tickerId: reqId,
-        tickType,
-        // 0: return-based volatility, what IB computes for US equity options.
-        tickAttrib: 0,
-        impliedVol: round6(model.impliedVol),
-        delta: round6(model.delta),
-        optPrice,
-        pvDividend: 0,
-        gamma: round6(model.gamma),
-        vega: round6(model.vega),
-        theta: round6(model.theta),
-        undPrice: round6(model.underlying),
-      });
+    for (const [layout, values] of line) session.send(layout, values);
   };
   session.send(TICK_REQ_PARAMS, {
     tickerId: reqId,
@@ -200,7 +152,7 @@ const marketData: Handler = (session, v) => {
   session.send(MARKET_DATA_TYPE, { reqId, marketDataType: served.type });
   if (!snapshot) {
     // A subscription starts before the model has run: the computations come first as not computed.
-    if (model)
+    if (c.secType === "OPT")
       for (const tickType of ids.options)
         session.send(TICK_OPTION_COMPUTATION, { tickerId: reqId, tickType, ...NOT_COMPUTED });
     // alpha: streaming subscriptions piled up and overflowed the gateway's output buffer.
@@ -212,6 +164,10 @@ const marketData: Handler = (session, v) => {
         "API client has been unsubscribed from account data. Output exceeded limit (was: 100413), removed first half",
       );
     } else ticks();
+    session.subs.marketData.set(
+      reqId,
+      streamingUpdates(messagesAt, line, ctx.nowMs, (layout, values) => session.send(layout, values)),
+    );
     return;
   }
   ctx.later(ctx.scenario.snapshotDelayMs, () =>
@@ -225,5 +181,6 @@ const marketData: Handler = (session, v) => {
 /** Handlers by request message id. */
 export const MARKET_DATA_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
   [1, marketData],
+  [2, (session, v) => session.subs.marketData.delete(Number(v.reqId))],
   [59, marketDataType],
 ];

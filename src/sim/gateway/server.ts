@@ -126,9 +126,6 @@ const BASIC_HANDLERS: ReadonlyArray<readonly [number, Handler]> = [
       s.send(CURRENT_TIME, { time: Math.floor(s.ctx.nowMs() / 1000) });
     },
   ],
-  // Cancels of market data and history: nothing to answer.
-  [2, () => {}],
-  [25, () => {}],
 ];
 
 const HANDLERS: ReadonlyMap<number, Handler> = new Map([
@@ -194,9 +191,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   routeOrderEvents(ctx);
   routeAccountEvents(ctx);
-  // Working orders fill as the simulated quotes cross them while the clock advances.
+  // Working orders fill as the simulated quotes cross them while the clock advances; streaming
+  // market data and the bars under way of keepUpToDate requests go out on the same beat.
   const matcher = setInterval(() => {
     if (ctx.book.working().length) ctx.book.match(nowMs());
+    for (const session of ctx.sessions)
+      session.batch(() => {
+        for (const update of session.subs.marketData.values()) update();
+        for (const update of session.subs.historyUpdates.values()) update();
+      });
   }, MATCH_EVERY_MS);
   matcher.unref();
 

@@ -67,6 +67,10 @@ export interface Subscriptions {
   /** reqPositionsMulti request ids under the empty model (a non-FA account's only one). */
   positionsMulti: Set<number>;
   pnl: Set<number>;
+  /** keepUpToDate historical requests by id: each sends its bar under way when due (server's timer). */
+  historyUpdates: Map<number, () => void>;
+  /** Streaming market data lines by request id: each sends what changed when due (server's timer). */
+  marketData: Map<number, () => void>;
 }
 
 export class Session {
@@ -83,6 +87,8 @@ export class Session {
     accountMulti: new Set(),
     positionsMulti: new Set(),
     pnl: new Set(),
+    historyUpdates: new Map(),
+    marketData: new Map(),
   };
 
   constructor(

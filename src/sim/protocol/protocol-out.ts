@@ -248,6 +248,22 @@ export const HISTORICAL_DATA = message(17, "HISTORICAL_DATA", [
   ]),
 ]);
 
+/**
+ * The bar under way of a `keepUpToDate` request (EDecoder.processHistoricalDataUpdateMsg, no
+ * version field): note IB's order, open, close, high, low.
+ */
+export const HISTORICAL_DATA_UPDATE = message(90, "HISTORICAL_DATA_UPDATE", [
+  field("reqId", int),
+  field("barCount", int),
+  field("date", str),
+  field("open", dbl),
+  field("close", dbl),
+  field("high", dbl),
+  field("low", dbl),
+  field("wap", dec),
+  field("volume", dec),
+]);
+
 export const TICK_OPTION_COMPUTATION = message(21, "TICK_OPTION_COMPUTATION", [
   constant("version", 6, { until: V.PRICE_BASED_VOLATILITY }),
   field("tickerId", int),
