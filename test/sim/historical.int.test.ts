@@ -16,6 +16,13 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/sim/index.js";
+import {
+  barsOf,
+  errorOf,
+  type HistoryBar,
+  type HistoryQuery,
+  requestHistory,
+} from "../support/ib-history.js";
 
 const sims: Simulator[] = [];
 const clients: IBApi[] = [];
@@ -47,65 +54,11 @@ async function client(port: number): Promise<IBApi> {
 const stock = (symbol: string) => ({ symbol, secType: SecType.STK, exchange: "SMART", currency: "USD" });
 const SPY = stock("SPY");
 
-interface Bar {
-  time: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  count: number;
-  wap: number;
-}
-type Answer = { bars: Bar[] } | { error: { code: number; text: string } };
+type Bar = HistoryBar;
 
-let nextId = 1;
-/** One request: its bars up to the client's "finished" marker, or the error on its id. */
-function history(
-  ib: IBApi,
-  q: {
-    contract?: object;
-    end?: string;
-    duration: string;
-    barSize: string;
-    what?: string;
-    rth?: 0 | 1;
-    formatDate?: 1 | 2;
-  },
-): Promise<Answer> {
-  const reqId = nextId++;
-  return new Promise((resolve) => {
-    const bars: Bar[] = [];
-    ib.on(EventName.historicalData, (id, time, open, high, low, close, volume, count, wap) => {
-      if (id !== reqId) return;
-      if (String(time).startsWith("finished")) resolve({ bars });
-      else bars.push({ time: String(time), open, high, low, close, volume, count: count ?? 0, wap });
-    });
-    ib.on(EventName.error, (err, code, id) => {
-      if (id === reqId) resolve({ error: { code, text: err.message } });
-    });
-    ib.reqHistoricalData(
-      reqId,
-      q.contract ?? SPY,
-      q.end ?? "",
-      q.duration,
-      q.barSize as never,
-      (q.what ?? "TRADES") as never,
-      q.rth ?? 1,
-      q.formatDate ?? 2,
-      false,
-    );
-  });
-}
-
-function barsOf(a: Answer): Bar[] {
-  if ("error" in a) throw new Error(`expected bars, got error ${a.error.code}: ${a.error.text}`);
-  return a.bars;
-}
-function errorOf(a: Answer): { code: number; text: string } {
-  if (!("error" in a)) throw new Error(`expected an error, got ${a.bars.length} bars`);
-  return a.error;
-}
+/** One request (SPY unless said), its bars or the error on its id. */
+const history = (ib: IBApi, q: Omit<HistoryQuery, "contract"> & { contract?: object }) =>
+  requestHistory(ib, { ...q, contract: q.contract ?? SPY });
 
 /** `HH:MM` New York of a formatDate-2 bar. */
 const hhmm = (b: Bar) => {

@@ -8,6 +8,7 @@ import { EventName, IBApi, SecType } from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs } from "../../src/events/index.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import type { HistoryBar } from "../support/ib-history.js";
 
 const sims: Simulator[] = [];
 const clients: IBApi[] = [];
@@ -18,16 +19,7 @@ afterEach(async () => {
 
 const SPY = { symbol: "SPY", secType: SecType.STK, exchange: "SMART", currency: "USD" };
 
-interface Bar {
-  time: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  count: number;
-  wap: number;
-}
+type Bar = HistoryBar;
 
 /** A simulator at 10:30:30 New York whose clock moves by `advance` (simulated = real ms). */
 async function setUp() {

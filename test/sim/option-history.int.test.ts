@@ -10,6 +10,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { newYorkParts, newYorkTimeToMs } from "../../src/events/index.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { regularHours, SimMarket } from "../../src/sim/market/index.js";
+import {
+  barsOf,
+  errorOf,
+  type HistoryBar,
+  type HistoryQuery,
+  requestHistory,
+} from "../support/ib-history.js";
 
 const SEED = 42;
 const sims: Simulator[] = [];
@@ -46,58 +53,18 @@ const option = (expiry: string, strike: number, right: OptionType, extra: object
   ...extra,
 });
 
-interface Bar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  count: number;
-  wap: number;
-}
+/** A bar with its time as epoch seconds (formatDate 2). */
+type Bar = Omit<HistoryBar, "time"> & { time: number };
 type Answer = { bars: Bar[] } | { error: { code: number; text: string } };
 
-let nextId = 1;
-/** One request: its bars up to the client's "finished" marker, or the error on its id. */
-function history(
-  ib: IBApi,
-  q: { contract: object; duration: string; barSize: string; what: string; rth?: 0 | 1; end?: string },
-): Promise<Answer> {
-  const reqId = nextId++;
-  return new Promise((resolve) => {
-    const bars: Bar[] = [];
-    ib.on(EventName.historicalData, (id, time, open, high, low, close, volume, count, wap) => {
-      if (id !== reqId) return;
-      if (String(time).startsWith("finished")) resolve({ bars });
-      else bars.push({ time: Number(time), open, high, low, close, volume, count: count ?? 0, wap });
-    });
-    ib.on(EventName.error, (err, code, id) => {
-      if (id === reqId) resolve({ error: { code, text: err.message } });
-    });
-    ib.reqHistoricalData(
-      reqId,
-      q.contract,
-      q.end ?? "",
-      q.duration,
-      q.barSize as never,
-      q.what as never,
-      q.rth ?? 1,
-      2,
-      false,
-    );
-  });
+/** One request, its bars (times in epoch seconds) or the error on its id. */
+async function history(ib: IBApi, q: HistoryQuery & { what: string }): Promise<Answer> {
+  const answer = await requestHistory(ib, { ...q, formatDate: 2 });
+  return "error" in answer ? answer : { bars: answer.bars.map((b) => ({ ...b, time: Number(b.time) })) };
 }
 
-function barsOf(a: Answer): Bar[] {
-  if ("error" in a) throw new Error(`expected bars, got error ${a.error.code}: ${a.error.text}`);
-  return a.bars;
-}
-function errorOf(a: Answer): { code: number; text: string } {
-  if (!("error" in a)) throw new Error(`expected an error, got ${a.bars.length} bars`);
-  return a.error;
-}
-
+/** Snapshot request ids, apart from the history requests' (ib-history.ts counts from 1). */
+let nextId = 100_000;
 /** A snapshot's bid (1), ask (2), last (4) and volume (8), or the error on its id. */
 function quote(
   ib: IBApi,
