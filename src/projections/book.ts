@@ -12,10 +12,10 @@ import { evolveOrders, initialOrders, type OrdersState } from "./orders.js";
 import {
   evolvePositions,
   initialPositions,
+  NO_MONEY,
   type Position,
   type PositionsState,
   positionKey,
-  unrealizedMicros,
 } from "./positions.js";
 import {
   chargeTrip,
@@ -124,17 +124,13 @@ export const initialBook: BookState = {
 
 /** The stream's money right now: equity (realized + unrealized, net of fees), gross realized, fees. */
 function streamMoney(positions: PositionsState, stream: string) {
-  let realized = 0;
-  let fees = 0;
-  let unrealized = 0;
-  let exposure = 0;
-  for (const p of streamPositions(positions, stream)) {
-    realized += p.realizedMicros;
-    fees += p.commissionsMicros;
-    unrealized += unrealizedMicros(p);
-    if (p.markMicros !== null) exposure += Math.abs(p.quantity * p.markMicros * p.multiplier);
-  }
-  return { equity: realized + unrealized, gross: realized + fees, fees, exposure };
+  const m = positions.money.get(stream) ?? NO_MONEY;
+  return {
+    equity: m.realizedMicros + m.unrealizedMicros,
+    gross: m.realizedMicros + m.feesMicros,
+    fees: m.feesMicros,
+    exposure: m.exposureMicros,
+  };
 }
 
 /** A session before its first event; `positions` is the stream's book then (its zero). */

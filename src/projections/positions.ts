@@ -42,14 +42,56 @@ export interface PositionsState {
   readonly pendingCommissions: ReadonlyMap<string, Micros>;
   /** Where the current round trip of each position opened. */
   readonly openedSeq: ReadonlyMap<string, number>;
+  /** Each stream's money over all its positions, kept as they change (`streamMoney`). */
+  readonly money: ReadonlyMap<string, StreamMoney>;
 }
+
+/**
+ * A stream's sums over all its positions, µ$: realized (net of fees), fees, unrealized at the
+ * marks, and exposure (|quantity × mark × multiplier|). Kept as each position changes, since
+ * summing every position the stream ever held at each event made a rebuild slower the longer the
+ * journal (a year of sessions holds thousands); integers, so the running sums are exact.
+ */
+export interface StreamMoney {
+  readonly realizedMicros: Micros;
+  readonly feesMicros: Micros;
+  readonly unrealizedMicros: Micros;
+  readonly exposureMicros: Micros;
+}
+
+export const NO_MONEY: StreamMoney = {
+  realizedMicros: 0,
+  feesMicros: 0,
+  unrealizedMicros: 0,
+  exposureMicros: 0,
+};
 
 export const initialPositions: PositionsState = {
   byKey: new Map(),
   execToKey: new Map(),
   pendingCommissions: new Map(),
   openedSeq: new Map(),
+  money: new Map(),
 };
+
+const exposureOf = (p: Position): Micros =>
+  p.markMicros === null ? 0 : Math.abs(p.quantity * p.markMicros * p.multiplier);
+
+/** The stream's money once `after` replaced `before` (undefined: the stream did not hold it yet). */
+function moneyWith(
+  money: ReadonlyMap<string, StreamMoney>,
+  before: Position | undefined,
+  after: Position,
+): ReadonlyMap<string, StreamMoney> {
+  const m = money.get(after.stream) ?? NO_MONEY;
+  const next: StreamMoney = {
+    realizedMicros: m.realizedMicros + after.realizedMicros - (before?.realizedMicros ?? 0),
+    feesMicros: m.feesMicros + after.commissionsMicros - (before?.commissionsMicros ?? 0),
+    unrealizedMicros: m.unrealizedMicros + unrealizedMicros(after) - (before ? unrealizedMicros(before) : 0),
+    exposureMicros: m.exposureMicros + exposureOf(after) - (before ? exposureOf(before) : 0),
+  };
+  return new Map(money).set(after.stream, next);
+}
 
 /** `stream|contractKey`. */
 export function positionKey(stream: string, contract: Contract): string {
@@ -163,7 +205,8 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
           byKey.set(key, { ...opened, tradeStartRealizedMicros: opened.realizedMicros });
         }
       }
-      return { state: { byKey, execToKey, pendingCommissions, openedSeq }, closed };
+      const money = moneyWith(state.money, state.byKey.get(key), byKey.get(key)!);
+      return { state: { byKey, execToKey, pendingCommissions, openedSeq, money }, closed };
     }
     case "CommissionReported": {
       const p = event.payload;
@@ -176,8 +219,13 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
           closed: null,
         };
       }
+      const charged = chargeCommission(position, micros);
       const next = {
-        state: { ...state, byKey: new Map(state.byKey).set(key, chargeCommission(position, micros)) },
+        state: {
+          ...state,
+          byKey: new Map(state.byKey).set(key, charged),
+          money: moneyWith(state.money, position, charged),
+        },
         closed: null,
       };
       return position.quantity === 0 ? { ...next, lateCommission: { key, micros } } : next;
@@ -188,8 +236,13 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       if (!position) return { state, closed: null };
       const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
       if (mark === null || mark === position.markMicros) return { state, closed: null };
+      const marked = { ...position, markMicros: mark };
       return {
-        state: { ...state, byKey: new Map(state.byKey).set(key, { ...position, markMicros: mark }) },
+        state: {
+          ...state,
+          byKey: new Map(state.byKey).set(key, marked),
+          money: moneyWith(state.money, position, marked),
+        },
         closed: null,
       };
     }

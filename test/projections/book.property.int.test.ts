@@ -152,6 +152,34 @@ describe("book fold laws (fast-check)", () => {
     );
   });
 
+  it("each stream's running money equals the sum over its positions after every event", () => {
+    fc.assert(
+      fc.property(fc.array(arbStep, { maxLength: 40 }), (steps) => {
+        let book = initialBook;
+        for (const event of asStored(toEvents(steps))) {
+          book = foldBook([event], book);
+          const sums = new Map<string, { r: number; f: number; u: number; x: number }>();
+          for (const p of book.positions.byKey.values()) {
+            const s = sums.get(p.stream) ?? { r: 0, f: 0, u: 0, x: 0 };
+            s.r += p.realizedMicros;
+            s.f += p.commissionsMicros;
+            s.u += unrealizedMicros(p);
+            if (p.markMicros !== null) s.x += Math.abs(p.quantity * p.markMicros * p.multiplier);
+            sums.set(p.stream, s);
+          }
+          for (const [stream, s] of sums)
+            expect(book.positions.money.get(stream)).toEqual({
+              realizedMicros: s.r,
+              feesMicros: s.f,
+              unrealizedMicros: s.u,
+              exposureMicros: s.x,
+            });
+          expect([...book.positions.money.keys()].sort()).toEqual([...sums.keys()].sort());
+        }
+      }),
+    );
+  });
+
   it("conserves quantity: the position is the signed sum of fills", () => {
     fc.assert(
       fc.property(fc.array(arbStep, { maxLength: 40 }), (steps) => {
