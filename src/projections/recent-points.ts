@@ -25,6 +25,10 @@ export interface RecentPoints {
 
 const MIN_COMPACT_AT = 64;
 
+/** Whether a point at `ts` survived the points noted after it, which span `lo`…`hi`. */
+const survived = (ts: number, lo: number, hi: number, windowMs: number) =>
+  hi - ts <= windowMs && ts - lo <= windowMs;
+
 export const NO_RECENT_POINTS: RecentPoints = { newest: null, length: 0, compactAt: MIN_COMPACT_AT };
 
 /**
@@ -39,7 +43,7 @@ function* held(recent: RecentPoints, windowMs: number): Generator<PointNode> {
     const { ts } = node.point;
     if (!seen.has(node.key)) {
       seen.add(node.key);
-      if (hi - ts <= windowMs && ts - lo <= windowMs) yield node;
+      if (survived(ts, lo, hi, windowMs)) yield node;
     }
     if (ts < lo) lo = ts;
     if (ts > hi) hi = ts;
@@ -72,7 +76,7 @@ export function recentPoint(recent: RecentPoints, key: string, windowMs: number)
   let hi = Number.NEGATIVE_INFINITY;
   for (let node = recent.newest; node !== null; node = node.older) {
     const { ts } = node.point;
-    if (node.key === key) return hi - ts <= windowMs && ts - lo <= windowMs ? node.point : undefined;
+    if (node.key === key) return survived(ts, lo, hi, windowMs) ? node.point : undefined;
     if (ts < lo) lo = ts;
     if (ts > hi) hi = ts;
   }

@@ -114,14 +114,12 @@ async function sweepDay(
     outcomes: "simulated",
     window: {},
   };
-  let live: SessionSlice | undefined;
   let events = 0;
   const run = (overrides: ParamSet): SweepRun => {
     const result = replaySession({ ...input, paramOverrides: overrides });
     // Live's figures come with every run: the first one's are kept (no run of its own for them),
     // and handed to the runs after it, which then need not fold live's day again.
     input.live ??= result.live;
-    live ??= sliceOf(job.session, result.live, 0);
     events = result.events;
     return {
       run: result.run,
@@ -140,7 +138,6 @@ async function sweepDay(
         slice: sliceOf(job.session, result.replay, result.unfilled),
         ...(job.full ? { output: result.output } : {}),
       };
-      live = sliceOf(job.session, result.live, 0);
       input.live = result.live;
       events = result.events;
     }
@@ -151,13 +148,13 @@ async function sweepDay(
     return done;
   });
   // No baseline and no set (cannot happen from the CLI): a run of the strategy's defaults gives live's figures.
-  if (!live) run({});
+  if (!input.live) run({});
   return {
     session: job.session,
     strategy: strategyRef(strategy),
     events,
     lastTs: day[day.length - 1]?.ts ?? 0,
-    live: live!,
+    live: sliceOf(job.session, input.live!, 0),
     baseline,
     sets,
   };

@@ -40,7 +40,7 @@ export const noDeadline: DeadlineGuard = (call) => call();
 /**
  * A guard that stops a call after `deadlineMs`. One watchdog thread per call (about 0.1 ms on
  * this machine's core): nothing beside a live 300 s cycle, but a quarter of a replay's engine when
- * each of a day's cycles had its own (see `runUnderDeadline`).
+ * each of a day's cycles had its own (see `deadlineBatches`).
  *
  *   const guard = deadlineGuard(3000);
  *   guard(() => strategy.decide(state, input, params)); // throws StrategyDeadlineExceeded on a hang
@@ -64,7 +64,7 @@ export function deadlineGuard(deadlineMs: number): DeadlineGuard {
 }
 
 /** How long a batch of `deadlineBatches` units runs before the next unit gets a fresh watchdog. */
-export const DEADLINE_SLACK_MS = 20;
+const DEADLINE_SLACK_MS = 20;
 
 /** Runs units in order, each within the deadline (see `deadlineBatches`). */
 export type BatchGuard = <T>(units: readonly T[], run: (unit: T) => void) => void;
@@ -81,11 +81,7 @@ export type BatchGuard = <T>(units: readonly T[], run: (unit: T) => void) => voi
  *   const batches = deadlineBatches(3000);
  *   batches(cycles, (cycle) => { for (const event of cycle) step(event); });
  */
-export function deadlineBatches(
-  deadlineMs: number,
-  clock: () => number = () => performance.now(),
-  slackMs = DEADLINE_SLACK_MS,
-): BatchGuard {
+export function deadlineBatches(deadlineMs: number, slackMs = DEADLINE_SLACK_MS): BatchGuard {
   if (!(deadlineMs > 0))
     return (units, run) => {
       for (const unit of units) run(unit);
@@ -96,9 +92,9 @@ export function deadlineBatches(
     try {
       while (next < units.length)
         guard(() => {
-          const started = clock();
+          const started = performance.now();
           do run(units[next++]!);
-          while (next < units.length && clock() - started < slackMs);
+          while (next < units.length && performance.now() - started < slackMs);
         });
     } catch (error) {
       if (error instanceof StrategyDeadlineExceeded) throw new StrategyDeadlineExceeded(deadlineMs);

@@ -61,11 +61,7 @@ describe("deadlineBatches", () => {
   it("gives a unit its whole deadline even when earlier units of its watchdog's batch took time", () => {
     // The second unit starts 15 ms into its batch (under the 20 ms slack) and needs 120 of its 130 ms.
     const seen: string[] = [];
-    deadlineBatches(
-      130,
-      undefined,
-      20,
-    )(
+    deadlineBatches(130, 20)(
       [
         ["first", 15],
         ["second", 120],
