@@ -41,6 +41,7 @@ import { HealthMonitor } from "./health.js";
 import { LiveAlerts } from "./live-alerts.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
+import { type LocalTime, MACHINE_TIME } from "./local-time.js";
 import { MarketDataGatherer } from "./market-data.js";
 import { MarketDataChoice } from "./market-data-type.js";
 import { OrderRouter } from "./order-router.js";
@@ -60,6 +61,8 @@ export interface LiveBotOptions {
   logger: Logger;
   /** Where the mode's settings came from (`resolveLiveConfig`), journaled in SessionOpened. */
   modeSources?: ModeSources;
+  /** The bot's local clock, sleeps and jitter (default the machine's; a recording's is virtual). */
+  localTime?: LocalTime;
 }
 
 /** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
@@ -69,8 +72,6 @@ const SIGNAL_SETTLE_MS = 5000;
 export class JournalIntegrityError extends Error {
   readonly code = "JOURNAL_BROKEN";
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class LiveBot {
   private readonly book = new BookProjection();
@@ -102,9 +103,11 @@ export class LiveBot {
   private readonly capture: WireCapture | null;
   /** Webhooks told of starts, stops, fills, refusals, mismatches and the gateway's absences. */
   private readonly alerts: LiveAlerts;
+  private readonly time: LocalTime;
 
   constructor(private readonly options: LiveBotOptions) {
     const { config, logger } = options;
+    this.time = options.localTime ?? MACHINE_TIME;
     this.mode = tradingMode(config.dryRun, config.liveAccount);
     // Every strategy call has a deadline: a hang fails its cycle instead of freezing the bot.
     this.runner = new StrategyRunner(options.strategy, options.params, {
@@ -129,6 +132,7 @@ export class LiveBot {
       },
       (ms) => this.sleepInterruptibly(ms),
       () => this.stopping,
+      () => this.time.random(),
     );
   }
 
@@ -149,7 +153,7 @@ export class LiveBot {
       // One writer per journal (readers are never blocked); a SIGKILLed holder leaves no lock.
       lock = acquireWriterLock(journalPath, `journal live (${this.mode})`, new Date().toISOString());
       this.journal = openJournal(journalPath, { projections: [this.book], idGen: this.ids });
-      this.session = new LiveSession(this.journal);
+      this.session = new LiveSession(this.journal, this.time);
       this.wireSession(this.session);
       await this.capture?.start(this.connection, config.gateway);
       const hours = await this.connectForTheDay();
@@ -167,7 +171,7 @@ export class LiveBot {
       let failedInARow = 0;
       let gaveUp: string | undefined;
       while (!this.stopping && (target === undefined || this.cyclesRun < target)) {
-        const started = performance.now();
+        const started = this.time.nowMs();
         const outcome = await this.cycle!.run(cycle);
         this.cyclesRun += 1;
         cycle += 1;
@@ -179,7 +183,7 @@ export class LiveBot {
           break;
         }
         if (this.stopping || (target !== undefined && this.cyclesRun >= target)) break;
-        const wait = config.intervalSeconds * 1000 - (performance.now() - started);
+        const wait = config.intervalSeconds * 1000 - (this.time.nowMs() - started);
         if (wait > 0) await this.sleepInterruptibly(wait);
       }
       const working = await this.settleWorkingOrders();
@@ -230,7 +234,7 @@ export class LiveBot {
         config.requestTimeoutSeconds * 1000,
         config.symbolPauseMs,
         () => this.live.now(),
-        sleep,
+        (ms) => this.time.sleep(ms),
       );
       const today = this.live.id;
       if (!this.hours.closedOn(config.symbols, today)) return hours;
@@ -258,7 +262,7 @@ export class LiveBot {
     const { config, logger } = this.options;
     this.choice = new MarketDataChoice(config.marketData, session, logger);
     this.alerts.attach(session);
-    this.market = new MarketDataGatherer(config, session, logger, this.choice);
+    this.market = new MarketDataGatherer(config, session, logger, this.choice, this.time);
     this.reconciler = new BrokerReconciler(session, this.book, config.symbols, logger);
     this.router = new OrderRouter(
       config,
@@ -285,7 +289,7 @@ export class LiveBot {
       ensureConnected: () => this.ensureConnected(),
       recover: () => this.recover(),
       stopping: () => this.stopping,
-      sleep,
+      time: this.time,
     });
     // The strategy sees what was journaled: market events, and the outcomes of its own orders.
     session.onRecorded((events) => {
@@ -367,12 +371,12 @@ export class LiveBot {
     const { closeTimeoutSeconds, requestTimeoutSeconds } = this.options.config;
     if (this.urgent) return this.stillWorking("a second stop signal");
     const waitMs = Math.min(closeTimeoutSeconds * 1000, this.stopping ? SIGNAL_SETTLE_MS : Infinity);
-    const deadline = performance.now() + waitMs;
+    const deadline = this.time.nowMs() + waitMs;
     this.options.logger.info(
       { working: this.router.workingOrders().length, closeTimeoutSeconds },
       "waiting for working orders before closing the session",
     );
-    while (this.router.workingOrders().length > 0 && performance.now() < deadline && !this.urgent) {
+    while (this.router.workingOrders().length > 0 && this.time.nowMs() < deadline && !this.urgent) {
       try {
         if (!this.connection.isConnected) {
           this.live.anchorClock(await this.connection.connect());
@@ -382,7 +386,7 @@ export class LiveBot {
       } catch (error) {
         this.options.logger.warn({ err: (error as Error).message }, "while waiting for working orders");
       }
-      await sleep(Math.min(1000, Math.max(0, deadline - performance.now())));
+      await this.time.sleep(Math.min(1000, Math.max(0, deadline - this.time.nowMs())));
     }
     return this.stillWorking(`${Math.round(waitMs / 1000)} s`);
   }
@@ -483,17 +487,14 @@ export class LiveBot {
     }
   }
 
+  /** A sleep that stop() cuts short. */
   private async sleepInterruptibly(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
+    const woken = new AbortController();
+    this.wake = () => woken.abort();
+    try {
+      await this.time.sleep(ms, woken.signal);
+    } finally {
+      this.wake = null;
+    }
   }
 }

@@ -33,6 +33,10 @@ export const LIMITS = {
     value: 3,
     reason: "alpha-learnings §1: more than 2–3 symbols degraded the Pi",
   },
+  maxMessagesPerSecond: {
+    value: 50,
+    reason: "TWS-NOTES: the gateway disconnects a client that sends more than 50 messages a second",
+  },
 } as const;
 
 export { ConfigRefused } from "./config-refused.js";
@@ -46,9 +50,15 @@ export const LiveConfigSchema = z
         /** Fixed client id; default: a fresh one per start from the counter file next to the journal. */
         clientId: z.number().int().min(0).optional(),
         connectTimeoutSeconds: z.number().positive().default(10),
+        /**
+         * The client's own pacing of what it sends (@stoqey/ib's rate limiter; its default is 40).
+         * Above the gateway's 50 only against `journal sim`: a recording lifts it, so no message
+         * waits on a real timer while the bot's clock is virtual.
+         */
+        maxMessagesPerSecond: z.number().int().min(1).max(1_000_000).default(40),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 4002, connectTimeoutSeconds: 10 }),
+      .default({ host: "127.0.0.1", port: 4002, connectTimeoutSeconds: 10, maxMessagesPerSecond: 40 }),
     symbols: z
       .array(z.string().regex(/^[A-Z.]{1,8}$/, "expected a ticker like SPY"))
       .min(1)
@@ -266,13 +276,19 @@ export function enforceLimits(config: LiveConfig): void {
 }
 
 /**
- * Cycles under 300 s are allowed only against the bundled simulator (its accounts start with SIM,
- * which no IB account does).
+ * Cycles under 300 s, and a client sending faster than the gateway's 50 messages a second, are
+ * allowed only against the bundled simulator (its accounts start with SIM, which no IB account does).
  */
 export function enforceInterval(config: LiveConfig, simulator: boolean): void {
   if (!simulator && config.intervalSeconds < LIMITS.minIntervalSeconds.value) {
     throw new ConfigRefused(
       `intervalSeconds ${config.intervalSeconds} is under the hard limit of ${LIMITS.minIntervalSeconds.value} against a real gateway: ${LIMITS.minIntervalSeconds.reason} (shorter cycles are allowed only against \`journal sim\`)`,
+    );
+  }
+  const rate = config.gateway.maxMessagesPerSecond;
+  if (!simulator && rate > LIMITS.maxMessagesPerSecond.value) {
+    throw new ConfigRefused(
+      `gateway.maxMessagesPerSecond ${rate} is over the hard limit of ${LIMITS.maxMessagesPerSecond.value} against a real gateway: ${LIMITS.maxMessagesPerSecond.reason} (a higher rate is allowed only against \`journal sim\`)`,
     );
   }
 }

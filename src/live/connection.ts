@@ -62,6 +62,7 @@ export class GatewayConnection {
     private readonly listener: ConnectionListener,
     private readonly sleep: (ms: number) => Promise<void>,
     private readonly stopping: () => boolean,
+    private readonly random: () => number = Math.random,
   ) {}
 
   get isConnected(): boolean {
@@ -74,7 +75,7 @@ export class GatewayConnection {
     let handshakeFailures = 0;
     let waitingSince: number | null = null;
     for (let attempt = 0; !this.stopping(); attempt++) {
-      const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+      const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + this.random() / 2);
       if ((await probePort(host, port)) === null) {
         if (waitingSince === null || attempt % 5 === 0) {
           const message = `nothing listens on ${host}:${port} — start IB Gateway (or \`journal sim\`); retrying`;
@@ -98,6 +99,7 @@ export class GatewayConnection {
         (notice) => this.onNotice(notice),
         (reason) => this.listener.disconnected(reason),
         this.listener.orders,
+        this.config.gateway.maxMessagesPerSecond,
       );
       try {
         const info = await unlessStopped(

@@ -20,6 +20,7 @@ import type { GatewayConnection } from "./connection.js";
 import { GatewayTimeout } from "./gateway.js";
 import { type HealthMonitor, healthWarnings } from "./health.js";
 import type { LiveSession } from "./live-session.js";
+import type { LocalTime } from "./local-time.js";
 import { type CycleCounts, heldOptions, type MarketDataGatherer } from "./market-data.js";
 import type { OrderRouter } from "./order-router.js";
 import type { BrokerReconciler } from "./reconciler.js";
@@ -47,7 +48,7 @@ export interface CycleParts {
   /** Ask for the day's executions and open orders again (after 1101/1102). */
   readonly recover: () => Promise<void>;
   readonly stopping: () => boolean;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly time: LocalTime;
 }
 
 /** How a cycle ended, for the loop's bookkeeping. */
@@ -71,7 +72,7 @@ export class LiveCycle {
     const { logger, session, runner } = this.parts;
     const counts: CycleCounts = { requests: 0, errors: 0, timeouts: 0 };
     this.decided.clear();
-    const localStart = performance.now();
+    const localStart = this.parts.time.nowMs();
     let status: PayloadOf<"CycleCompleted">["status"] = "ok";
     let detail: string | undefined;
     let strategyFailed = false;
@@ -96,7 +97,7 @@ export class LiveCycle {
         payload: {
           cycle,
           status,
-          durationMs: Math.round(performance.now() - localStart),
+          durationMs: Math.round(this.parts.time.nowMs() - localStart),
           ...counts,
           ...(detail === undefined ? {} : { detail }),
           inputs: cycleInputs(this.parts.config.symbols, this.decided),
@@ -163,7 +164,7 @@ export class LiveCycle {
     router.brokerPositions = reconciler.brokerPositions;
     for (const [i, symbol] of config.symbols.entries()) {
       if (this.parts.stopping()) break;
-      if (i > 0) await this.parts.sleep(config.symbolPauseMs);
+      if (i > 0) await this.parts.time.sleep(config.symbolPauseMs);
       await market.gather(gateway, symbol, heldOptions(book.state), counts);
       await this.decide(cycle, symbol);
     }

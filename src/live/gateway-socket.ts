@@ -46,8 +46,9 @@ export class GatewaySocket {
     private readonly onNotice: (notice: GatewayNotice) => void,
     private readonly onClose: (reason: string) => void,
     private readonly orderEvents: OrderEvents,
+    maxReqPerSec = 40,
   ) {
-    this.ib = new IBApi({ host, port });
+    this.ib = new IBApi({ host, port, maxReqPerSec });
     const notice = (code: number | undefined, message: string, reqId: number | undefined) => {
       const n = { code: code ?? 0, message, reqId: reqId ?? -1 };
       this.onNotice(n);

@@ -28,6 +28,7 @@ export { GatewayClient } from "./gateway.js";
 export { endsNoRequest } from "./gateway-socket.js";
 export { probePort } from "./health.js";
 export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
+export { type LocalTime, MACHINE_TIME } from "./local-time.js";
 export { createLogger } from "./logger.js";
 export { nearestExpiry, pickOptions, snapshotSet } from "./market-data.js";
 export { type PositionDiff, positionDiffs } from "./reconciler.js";

@@ -4,6 +4,7 @@
  * has a single door, and listeners (the strategy runner) see exactly what was journaled.
  */
 import { type Journal, LIVE_STREAM, type NewEvent, type StoredEvent } from "../events/index.js";
+import { type LocalTime, MACHINE_TIME } from "./local-time.js";
 
 export class LiveSession {
   /** The trading session (New York date) the gateway's clock said at the first connect. */
@@ -11,19 +12,22 @@ export class LiveSession {
   private anchor = { gatewayMs: 0, localMs: 0 };
   private readonly listeners: ((events: readonly StoredEvent[]) => void)[] = [];
 
-  constructor(readonly journal: Journal) {}
+  constructor(
+    readonly journal: Journal,
+    private readonly time: LocalTime = MACHINE_TIME,
+  ) {}
 
   /** Re-anchor the clock on the gateway's time (at each connect and each cycle start). */
   anchorClock(gatewayMs: number): void {
-    this.anchor = { gatewayMs, localMs: performance.now() };
+    this.anchor = { gatewayMs, localMs: this.time.nowMs() };
   }
 
   /** The gateway's clock: its time at the last anchor plus local monotonic time since. */
   now(): number {
-    return Math.round(this.anchor.gatewayMs + (performance.now() - this.anchor.localMs));
+    return Math.round(this.anchor.gatewayMs + (this.time.nowMs() - this.anchor.localMs));
   }
 
-  /** The gateway's clock at a past local monotonic instant (performance.now() ms). */
+  /** The gateway's clock at a past local monotonic instant (LocalTime ms). */
   at(localMs: number): number {
     return Math.round(this.anchor.gatewayMs + (localMs - this.anchor.localMs));
   }

@@ -20,6 +20,7 @@ import type { BookState } from "../projections/index.js";
 import { LIMITS, type LiveConfig } from "./config.js";
 import { type GatewayClient, GatewayRequestError, GatewayTimeout } from "./gateway.js";
 import type { LiveSession } from "./live-session.js";
+import { type LocalTime, MACHINE_TIME } from "./local-time.js";
 import type { MarketDataChoice } from "./market-data-type.js";
 
 /** Requests, errors and timeouts of one cycle (journaled in CycleCompleted). */
@@ -47,6 +48,7 @@ export class MarketDataGatherer {
     private readonly session: LiveSession,
     private readonly logger: Logger,
     private readonly choice: MarketDataChoice,
+    private readonly time: LocalTime = MACHINE_TIME,
   ) {}
 
   /** The kind of data the contract's last quote was (live, delayed, frozen…); undefined before one. */
@@ -89,7 +91,7 @@ export class MarketDataGatherer {
     };
 
     // Bars: 1-minute, RTH only, at most one hour (alpha: longer requests timed out).
-    const resumeInMs = this.pacingUntil - performance.now();
+    const resumeInMs = this.pacingUntil - this.time.nowMs();
     if (resumeInMs > 0) {
       this.logger.info(
         { symbol, resumeInMs: Math.round(resumeInMs) },
@@ -268,7 +270,7 @@ export class MarketDataGatherer {
     this.pacingCode = code;
     const base = Math.min(maxBackoffSeconds, pacingBackoffSeconds * 2 ** (this.pacingStrikes - 1)) * 1000;
     // Local monotonic time: the gateway's pacing window is real time (a simulator's clock may run fast).
-    this.pacingUntil = performance.now() + base * (0.5 + Math.random() / 2);
+    this.pacingUntil = this.time.nowMs() + base * (0.5 + this.time.random() / 2);
   }
 }
 

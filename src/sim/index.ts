@@ -17,6 +17,7 @@ export {
   type Simulator,
   type SimulatorOptions,
   startSimulator,
+  VirtualTime,
 } from "./gateway/index.js";
 export {
   blackScholes,

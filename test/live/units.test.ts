@@ -7,9 +7,11 @@ import type { OptionContract } from "../../src/events/index.js";
 import {
   ClientIdAllocator,
   ConfigRefused,
+  enforceInterval,
   guardAccounts,
   guardPort,
   isSimulatorAccounts,
+  loadLiveConfig,
   nearestExpiry,
   pickOptions,
   positionDiffs,
@@ -170,5 +172,21 @@ describe("simulator detection", () => {
     expect(isSimulatorAccounts(["DU1234567"])).toBe(false);
     expect(isSimulatorAccounts(["SIM0000001", "DU1234567"])).toBe(false);
     expect(isSimulatorAccounts([])).toBe(false);
+  });
+});
+
+describe("the client's message rate", () => {
+  const config = (maxMessagesPerSecond: number) => {
+    const base = loadLiveConfig(undefined, {}, {});
+    return { ...base, gateway: { ...base.gateway, maxMessagesPerSecond } };
+  };
+  it("defaults to @stoqey/ib's 40 a second", () => {
+    expect(loadLiveConfig(undefined, {}, {}).gateway.maxMessagesPerSecond).toBe(40);
+  });
+  it("goes over the gateway's 50 a second only against the simulator", () => {
+    expect(() => enforceInterval(config(50), false)).not.toThrow();
+    expect(() => enforceInterval(config(51), false)).toThrow(ConfigRefused);
+    expect(() => enforceInterval(config(51), false)).toThrow(/maxMessagesPerSecond 51 .* hard limit of 50/);
+    expect(() => enforceInterval(config(1_000_000), true)).not.toThrow();
   });
 });

@@ -9,3 +9,4 @@ export {
   type SimulatorOptions,
   startSimulator,
 } from "./server.js";
+export { VirtualTime } from "./virtual-time.js";

@@ -230,5 +230,5 @@ function orderFields(session: Session, p: Placement, contract: BookContract) {
 /** Transmitted orders reach the (simulated) exchange after the fill delay, then match. */
 function startWorking(session: Session, orders: readonly BookOrder[]): void {
   const { ctx } = session;
-  ctx.later(ctx.scenario.fillDelayMs, () => ctx.book.release(orders, ctx.nowMs()));
+  ctx.atMarketTime(ctx.scenario.fillDelayMs, () => ctx.book.release(orders, ctx.nowMs()));
 }

@@ -31,6 +31,7 @@ import {
   type SimContext,
   type SimStats,
 } from "./session.js";
+import type { VirtualTime } from "./virtual-time.js";
 
 export type { SimStats } from "./session.js";
 
@@ -67,6 +68,12 @@ export interface SimulatorOptions {
   hostTimeZone?: string;
   /** Real-time source (injected so tests can drive it); default performance.now. */
   realNowMs?: () => number;
+  /**
+   * Virtual local time shared with a bot in this process (see VirtualTime): the clock then moves
+   * only when the bot sleeps, and orders match at its steps, so a run is the same at any load.
+   * Takes the place of `realNowMs`.
+   */
+  virtualTime?: VirtualTime;
 }
 
 export interface Simulator {
@@ -143,7 +150,8 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scenario: Scenario = ScenarioSchema.parse(options.scenario ?? {});
   const market = new SimMarket(options.seed ?? 42);
-  const realNow = options.realNowMs ?? (() => performance.now());
+  const virtual = options.virtualTime;
+  const realNow = virtual ? () => virtual.nowMs() : (options.realNowMs ?? (() => performance.now()));
   const realStart = realNow();
   const startMs = options.startMs ?? regularHours(lastTradingDay(Date.now())).openMs;
   const speed = options.speed ?? 1;
@@ -187,21 +195,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     realNow,
     log: options.log ?? (() => {}),
     later,
+    atMarketTime: virtual ? (ms, fn) => virtual.later(ms, fn) : later,
     connectivity: { lost: false },
   };
   routeOrderEvents(ctx);
   routeAccountEvents(ctx);
   // Working orders fill as the simulated quotes cross them while the clock advances; streaming
   // market data and the bars under way of keepUpToDate requests go out on the same beat.
-  const matcher = setInterval(() => {
+  const beat = () => {
     if (ctx.book.working().length) ctx.book.match(nowMs());
     for (const session of ctx.sessions)
       session.batch(() => {
         for (const update of session.subs.marketData.values()) update();
         for (const update of session.subs.historyUpdates.values()) update();
       });
-  }, MATCH_EVERY_MS);
-  matcher.unref();
+  };
+  let closed = false;
+  virtual?.onStep(() => {
+    if (!closed) beat();
+  });
+  const matcher = virtual ? undefined : setInterval(beat, MATCH_EVERY_MS);
+  matcher?.unref();
 
   const server: Server = createServer((socket) => {
     ctx.stats.connections += 1;
@@ -253,6 +267,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     nowMs,
     close: () =>
       new Promise<void>((resolve) => {
+        closed = true;
         clearInterval(matcher);
         for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();

@@ -51,6 +51,11 @@ export interface SimContext {
   realNow(): number;
   log(line: Record<string, unknown>): void;
   later(ms: number, fn: () => void): void;
+  /**
+   * Like `later`, for what happens in the market's time (an order reaching the exchange,
+   * connectivity coming back): on a virtual clock it fires at the clock's steps, not on a timer.
+   */
+  atMarketTime(ms: number, fn: () => void): void;
   /** 1100 sent and 1102 not yet (the scenario's connectivity fault). */
   connectivity: { lost: boolean };
 }
@@ -202,7 +207,7 @@ export class Session {
       this.ctx.log({ event: "fault", fault: "connectivity-lost", request: stats.requests });
       this.ctx.connectivity.lost = true;
       this.error(-1, 1100, "Connectivity between IB and Trader Workstation has been lost.");
-      this.ctx.later(lost.restoreAfterMs, () => {
+      this.ctx.atMarketTime(lost.restoreAfterMs, () => {
         this.ctx.connectivity.lost = false;
         this.error(
           -1,
