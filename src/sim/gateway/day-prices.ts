@@ -7,7 +7,7 @@ import { asOption, type BookContract } from "../book/index.js";
 import {
   dayMinuteBars,
   lastTradingDay,
-  optionHistoryBars,
+  optionDayTrades,
   regularHours,
   type SimMarket,
 } from "../market/index.js";
@@ -79,12 +79,8 @@ export interface DayTrades {
  */
 export function dayTrades(market: SimMarket, c: BookContract, nowMs: number): DayTrades {
   const day = sessionDay(nowMs);
-  if (c.secType === "OPT") {
-    const { openMs, closeMs } = regularHours(day);
-    const window = { startMs: openMs, endMs: Math.min(nowMs, closeMs) };
-    const [bar] = optionHistoryBars(market, asOption(c), window, { unit: "day" }, "TRADES");
-    return bar && bar.volume > 0 ? { volume: bar.volume, lastPrint: bar.close } : { volume: 0 };
-  }
+  if (c.secType === "OPT")
+    return optionDayTrades(market, asOption(c), day, Math.min(nowMs, regularHours(day).closeMs));
   let volume = 0;
   for (const bar of dayMinuteBars(market, c.symbol, day, false))
     if (bar.timeMs + 60_000 <= nowMs) volume += bar.volume;

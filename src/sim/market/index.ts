@@ -10,4 +10,4 @@ export {
 } from "./calendar.js";
 export { type BarStep, dayMinuteBars, type HistoryBar, historyBars, type WhatToShow } from "./history.js";
 export { mulberry32, RISK_FREE_RATE, SimMarket, type SimOption, type SimQuote, SYMBOLS } from "./market.js";
-export { optionHistoryBars, optionListingDay } from "./option-history.js";
+export { optionDayTrades, optionHistoryBars, optionListingDay } from "./option-history.js";

@@ -54,6 +54,23 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
  * @example optionListingDay(market, "20260220") // → "2025-03-03" (a monthly, listed from twelve months out)
  */
 export function optionListingDay(market: SimMarket, expiry: string): string {
+  let byExpiry = listingDays.get(market);
+  if (!byExpiry) {
+    byExpiry = new Map();
+    listingDays.set(market, byExpiry);
+  }
+  let day = byExpiry.get(expiry);
+  if (day === undefined) {
+    day = findListingDay(market, expiry);
+    byExpiry.set(expiry, day);
+  }
+  return day;
+}
+
+/** Snapshots ask for it with every option quote: the bisection is done once per market and expiry. */
+const listingDays = new WeakMap<SimMarket, Map<string, string>>();
+
+function findListingDay(market: SimMarket, expiry: string): string {
   const listedOn = (day: string) => market.expirations(newYorkTimeToMs(day, 12, 0)).includes(expiry);
   const last = isoOf(expiry);
   let lo = addDays(last, -3 * 366);
@@ -119,6 +136,27 @@ function dayPrints(market: SimMarket, option: SimOption, day: string): DayPrints
   if (byKey.size >= PRINT_CACHE_LIMIT) byKey.delete(byKey.keys().next().value as string);
   byKey.set(key, out);
   return out;
+}
+
+/**
+ * What an option has traded on `day` in the minutes completed by `untilMs`: the prints' volume and
+ * the last one's price (the regular session's `1 day` TRADES bar over those minutes, read straight
+ * off the day's prints instead of folding a bar per minute).
+ */
+export function optionDayTrades(
+  market: SimMarket,
+  option: SimOption,
+  day: string,
+  untilMs: number,
+): { volume: number; lastPrint?: number } {
+  if (day < optionListingDay(market, option.expiry) || day > isoOf(option.expiry)) return { volume: 0 };
+  const prints = dayPrints(market, option, day);
+  const { openMs } = regularHours(day);
+  const completed = openMs + Math.floor((untilMs - openMs) / 60_000) * 60_000;
+  const to = lowerBound(prints.timeMs, completed);
+  let volume = 0;
+  for (let i = 0; i < to; i++) volume += prints.size[i]!;
+  return to === 0 ? { volume: 0 } : { volume, lastPrint: prints.priceUsd[to - 1]! };
 }
 
 /** The first index of `times` at or after `t` (binary search). */
