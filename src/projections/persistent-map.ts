@@ -271,30 +271,27 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     return map.#size * 2 < map.#slots && map.#slots > WIDTH ? PersistentMap.from(map) : map;
   }
 
-  *#entriesInOrder(): Generator<Entry<V>, undefined, unknown> {
-    for (let base = 0; base < this.#slots; base += WIDTH) {
-      const leaf = leafOf(this.#slotRoot, this.#slotShift, base);
-      const end = Math.min(WIDTH, this.#slots - base);
-      for (let i = 0; i < end; i++) {
-        const entry = leaf[i] as Entry<V> | undefined;
-        if (entry !== undefined) yield entry;
-      }
-    }
+  /** The slot trie's leaves in order; a leaf holds its slots and no more (holes are undefined). */
+  *#leaves(): Generator<readonly (Entry<V> | undefined)[], undefined, unknown> {
+    for (let base = 0; base < this.#slots; base += WIDTH)
+      yield leafOf(this.#slotRoot, this.#slotShift, base) as readonly (Entry<V> | undefined)[];
     return undefined;
   }
 
+  // Each kind walks the leaves itself: one generator step per entry, not two (a generator of
+  // entries under each was ~15 % slower to iterate in a micro-benchmark).
   *entries(): MapIterator<[string, V]> {
-    for (const entry of this.#entriesInOrder()) yield [entry.key, entry.value];
+    for (const leaf of this.#leaves()) for (const e of leaf) if (e !== undefined) yield [e.key, e.value];
     return undefined;
   }
 
   *keys(): MapIterator<string> {
-    for (const entry of this.#entriesInOrder()) yield entry.key;
+    for (const leaf of this.#leaves()) for (const e of leaf) if (e !== undefined) yield e.key;
     return undefined;
   }
 
   *values(): MapIterator<V> {
-    for (const entry of this.#entriesInOrder()) yield entry.value;
+    for (const leaf of this.#leaves()) for (const e of leaf) if (e !== undefined) yield e.value;
     return undefined;
   }
 
@@ -303,6 +300,7 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
   }
 
   forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
-    for (const entry of this.#entriesInOrder()) callback.call(thisArg, entry.value, entry.key, this);
+    for (const leaf of this.#leaves())
+      for (const e of leaf) if (e !== undefined) callback.call(thisArg, e.value, e.key, this);
   }
 }
