@@ -230,7 +230,8 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     const hash = keyHash(key);
     const old = find(this.#hashRoot, hash, key);
     if (old !== undefined) {
-      if (old.value === value) return this;
+      // Object.is, not ===: a -0 replacing a 0 is a change, as in a Map.
+      if (Object.is(old.value, value)) return this;
       const entry = new Entry(hash, key, value, old.slot);
       return new PersistentMap(
         put(this.#hashRoot, entry, 0),

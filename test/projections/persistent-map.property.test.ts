@@ -148,6 +148,8 @@ describe("PersistentMap", () => {
     expect(map.set("a", 1)).toBe(map);
     expect(map.delete("z")).toBe(map);
     expect(map.delete("a").delete("b")).toBe(PersistentMap.empty());
+    // As a Map: -0 replacing 0 is a new value (Object.is), not the same one.
+    expect(Object.is(map.set("a", 0).set("a", -0).get("a"), -0)).toBe(true);
   });
 
   it("reads as a ReadonlyMap: spreads into a Map and compares by content in order", () => {
