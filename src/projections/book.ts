@@ -3,12 +3,13 @@
  * they share inputs (a fill moves a position, completes an order and changes the equity curve).
  * `evolveBook` is the single source of truth; the SQL tables are written from its state.
  *
- * Orders and summaries are kept per stream+session so that each step copies only a small map
- * (immutable values, and still fast over a million events).
+ * Orders and summaries are kept per stream+session, in persistent maps (./persistent-map.ts): a
+ * step shares what it did not change, so its cost does not grow with the journal.
  */
 import { contractKey, type EventBody, type PayloadOf, type StoredEvent } from "../events/index.js";
 import type { Micros } from "./money.js";
 import { evolveOrders, initialOrders, type OrdersState } from "./orders.js";
+import { PersistentMap } from "./persistent-map.js";
 import {
   evolvePositions,
   initialPositions,
@@ -81,10 +82,10 @@ export interface SessionSummary {
 export interface BookState {
   readonly lastSeq: number;
   readonly positions: PositionsState;
-  /** `stream|session` → orders of that session. */
-  readonly orders: ReadonlyMap<string, OrdersState>;
-  /** `stream|session` → summary. */
-  readonly summaries: ReadonlyMap<string, SessionSummary>;
+  /** `stream|session` → orders of that session (persistent: one per session the journal holds). */
+  readonly orders: PersistentMap<OrdersState>;
+  /** `stream|session` → summary, in the order the sessions began (persistent, as `orders`). */
+  readonly summaries: PersistentMap<SessionSummary>;
   /** Latest positions the gateway reported, per stream. */
   readonly reported: ReadonlyMap<string, PayloadOf<"PositionsReported">>;
   /** Open round trips and what they need (decision quotes, stop distances). */
@@ -116,8 +117,8 @@ export const BOOK_EVENT_TYPES = [
 export const initialBook: BookState = {
   lastSeq: 0,
   positions: initialPositions,
-  orders: new Map(),
-  summaries: new Map(),
+  orders: PersistentMap.empty(),
+  summaries: PersistentMap.empty(),
   reported: new Map(),
   trips: initialTrips,
 };
@@ -206,7 +207,7 @@ export function evolveBookFully(state: BookState, event: StoredEvent): BookState
   if (isOrderEvent(event)) {
     const before = orders.get(sessionKey) ?? initialOrders;
     const after = evolveOrders(before, event);
-    if (after !== before) orders = new Map(orders).set(sessionKey, after);
+    if (after !== before) orders = orders.set(sessionKey, after);
   }
 
   let reported = state.reported;
@@ -223,8 +224,8 @@ export function evolveBookFully(state: BookState, event: StoredEvent): BookState
     trip,
   );
   if (lateCommission) summary = chargeLastTrade(summary, lateCommission.key, lateCommission.micros);
-  // Most events (quotes, bars) leave the summary as it was: then the map is shared, not copied.
-  const summaries = summary === before ? state.summaries : new Map(state.summaries).set(sessionKey, summary);
+  // Most events (quotes, bars) leave the summary as it was: then the map is the same one.
+  const summaries = summary === before ? state.summaries : state.summaries.set(sessionKey, summary);
   return { lastSeq: event.seq, positions, orders, summaries, reported, trips };
 }
 

@@ -57,6 +57,7 @@ export {
   PARITY_FIGURES,
   type ParityFigure,
 } from "./outcome-parity.js";
+export { PersistentMap } from "./persistent-map.js";
 export {
   averageCostMicros,
   type ClosedTrade,

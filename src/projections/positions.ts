@@ -4,6 +4,7 @@
  */
 import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
 import { divRound, type Micros, toMicros } from "./money.js";
+import { PersistentMap } from "./persistent-map.js";
 
 /** One position of one stream in one contract. Money in µ$; prices per unit (before the multiplier). */
 export interface Position {
@@ -34,14 +35,19 @@ export interface ClosedTrade {
   readonly pnlMicros: Micros;
 }
 
+/**
+ * The maps that grow with the journal (every contract held, every execution) are persistent: a
+ * change shares the rest instead of copying it. The small ones stay plain maps, copied.
+ */
 export interface PositionsState {
-  readonly byKey: ReadonlyMap<string, Position>;
+  /** Position key → position, in the order the positions first filled. */
+  readonly byKey: PersistentMap<Position>;
   /** execId → position key, so a commission arriving after its fill finds its position. */
-  readonly execToKey: ReadonlyMap<string, string>;
+  readonly execToKey: PersistentMap<string>;
   /** Commissions that arrived before their fill (IB may send either first). */
   readonly pendingCommissions: ReadonlyMap<string, Micros>;
   /** Where the current round trip of each position opened. */
-  readonly openedSeq: ReadonlyMap<string, number>;
+  readonly openedSeq: PersistentMap<number>;
   /** Each stream's money over all its positions, kept as they change (`streamMoney`). */
   readonly money: ReadonlyMap<string, StreamMoney>;
 }
@@ -67,10 +73,10 @@ export const NO_MONEY: StreamMoney = {
 };
 
 export const initialPositions: PositionsState = {
-  byKey: new Map(),
-  execToKey: new Map(),
+  byKey: PersistentMap.empty(),
+  execToKey: PersistentMap.empty(),
   pendingCommissions: new Map(),
-  openedSeq: new Map(),
+  openedSeq: PersistentMap.empty(),
   money: new Map(),
 };
 
@@ -174,8 +180,8 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       if (pending !== undefined) after = chargeCommission(after, pending);
       const opened =
         before.quantity === 0 ? { ...after, tradeStartRealizedMicros: before.realizedMicros } : after;
-      const byKey = new Map(state.byKey).set(key, opened);
-      const execToKey = new Map(state.execToKey).set(p.execId, key);
+      let byKey = state.byKey.set(key, opened);
+      const execToKey = state.execToKey.set(p.execId, key);
       let pendingCommissions = state.pendingCommissions;
       if (pending !== undefined) {
         const copy = new Map(pendingCommissions);
@@ -184,7 +190,7 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       }
       let openedSeq = state.openedSeq;
       if (before.quantity === 0 || Math.sign(before.quantity) !== Math.sign(opened.quantity)) {
-        openedSeq = new Map(openedSeq).set(key, event.seq);
+        openedSeq = openedSeq.set(key, event.seq);
       }
       let closed: ClosedTrade | null = null;
       const crossedOrClosed =
@@ -202,7 +208,7 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
         };
         if (opened.quantity !== 0) {
           // Flipped through zero: the new round trip starts from the realized P&L after the close.
-          byKey.set(key, { ...opened, tradeStartRealizedMicros: opened.realizedMicros });
+          byKey = byKey.set(key, { ...opened, tradeStartRealizedMicros: opened.realizedMicros });
         }
       }
       const money = moneyWith(state.money, state.byKey.get(key), byKey.get(key)!);
@@ -223,7 +229,7 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       const next = {
         state: {
           ...state,
-          byKey: new Map(state.byKey).set(key, charged),
+          byKey: state.byKey.set(key, charged),
           money: moneyWith(state.money, position, charged),
         },
         closed: null,
@@ -240,7 +246,7 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       return {
         state: {
           ...state,
-          byKey: new Map(state.byKey).set(key, marked),
+          byKey: state.byKey.set(key, marked),
           money: moneyWith(state.money, position, marked),
         },
         closed: null,

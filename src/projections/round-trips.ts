@@ -20,6 +20,7 @@ import {
 } from "./greek-pnl.js";
 import { type Micros, toMicros } from "./money.js";
 import type { OrdersState } from "./orders.js";
+import { PersistentMap } from "./persistent-map.js";
 import { type ClosedTrade, markOf, positionKey } from "./positions.js";
 import { NO_RECENT_POINTS, notePoint, type RecentPoints, recentPoint } from "./recent-points.js";
 
@@ -75,15 +76,16 @@ interface OpenTrip {
   readonly greeks: GreekSums;
 }
 
+/** The maps that grow with the journal are persistent (shared, not copied, on a change); `open` stays small. */
 export interface TripsState {
   /** Position key → the open trip. */
   readonly open: ReadonlyMap<string, OpenTrip>;
   /** Decision id → the price the decision quoted (its `quotedPriceUsd` signal), µ$. */
-  readonly quoted: ReadonlyMap<string, Micros>;
+  readonly quoted: PersistentMap<Micros>;
   /** `stream|session` → stop distance as a fraction of the entry premium (the strategy's `stopLossPct`). */
-  readonly stops: ReadonlyMap<string, number>;
+  readonly stops: PersistentMap<number>;
   /** execId → position key, for commissions. */
-  readonly execs: ReadonlyMap<string, string>;
+  readonly execs: PersistentMap<string>;
   /**
    * Position key → the last model computation quoted for it within ENTRY_QUOTE_WINDOW_MS of the
    * latest quote (older ones are dropped, so the map stays as small as a few cycles' strikes): the
@@ -94,9 +96,9 @@ export interface TripsState {
 
 export const initialTrips: TripsState = {
   open: new Map(),
-  quoted: new Map(),
-  stops: new Map(),
-  execs: new Map(),
+  quoted: PersistentMap.empty(),
+  stops: PersistentMap.empty(),
+  execs: PersistentMap.empty(),
   lastPoints: NO_RECENT_POINTS,
 };
 
@@ -162,14 +164,14 @@ export function evolveTrips(
       const stop = stopOf(event.payload.params);
       if (stop === null) return { state, trip: null };
       return {
-        state: { ...state, stops: new Map(state.stops).set(`${event.stream}|${event.session}`, stop) },
+        state: { ...state, stops: state.stops.set(`${event.stream}|${event.session}`, stop) },
         trip: null,
       };
     }
     case "DecisionMade": {
       const q = event.payload.signals.quotedPriceUsd;
       if (event.payload.intents.length === 0 || typeof q !== "number") return { state, trip: null };
-      return { state: { ...state, quoted: new Map(state.quoted).set(event.id, toMicros(q)) }, trip: null };
+      return { state: { ...state, quoted: state.quoted.set(event.id, toMicros(q)) }, trip: null };
     }
     case "QuoteSnapshot": {
       const noted = noteQuotePoint(state, event);
@@ -203,7 +205,7 @@ export function evolveTrips(
       const quoted = event.correlation === null ? undefined : state.quoted.get(event.correlation);
       const orderKey = orders?.byOrderId.get(`${event.stream}|${p.orderId}`);
       const purpose = (orderKey && orders?.byKey.get(orderKey)?.intent.purpose) || "unknown";
-      const execs = new Map(state.execs).set(p.execId, key);
+      const execs = state.execs.set(p.execId, key);
       const open = new Map(state.open);
       let current = open.get(key);
       let remaining = p.quantity;
