@@ -59,12 +59,15 @@ describe("deadlineBatches", () => {
   });
 
   it("gives a unit its whole deadline even when earlier units of its watchdog's batch took time", () => {
-    // The second unit starts 15 ms into its batch (under the 20 ms slack) and needs 120 of its 130 ms.
+    // The second unit starts 150 ms into its batch (under the 200 ms slack) and needs 280 of its
+    // 300 ms: past the deadline counted from the batch's start, inside it counted from its own.
+    // The margins (70 ms either way) hold on a loaded machine, where a watchdog thread can start
+    // a few tens of ms before the call it guards.
     const seen: string[] = [];
-    deadlineBatches(130, 20)(
+    deadlineBatches(300, 200)(
       [
-        ["first", 15],
-        ["second", 120],
+        ["first", 150],
+        ["second", 280],
       ] as const,
       ([name, ms]) => {
         busy(ms);
