@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { markBinsExecutable } from "./mark-bins-executable.mjs";
+import { slimZod } from "./slim-zod.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** tsc rewrites every output on each build, so any one of them dates the last build. */
@@ -34,6 +35,7 @@ export function buildIfStale() {
     cwd: ROOT,
     stdio: "inherit",
   });
+  slimZod();
   markBinsExecutable();
   return true;
 }

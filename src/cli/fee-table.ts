@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { z } from "zod";
 import type { FeeSchedule } from "../projections/index.js";
+import { z } from "../vendor/index.js";
 import { UsageError } from "./usage-error.js";
 
 const usd = z.number().finite().nonnegative();

@@ -2,8 +2,9 @@
  * A strategy's parameters as a user reads them (name, type, bounds, default), taken from its zod
  * schema, and the one-line explanation of a bad `--param`.
  */
-import { toJSONSchema } from "zod";
+
 import type { AnyStrategy } from "../strategy/index.js";
+import { toJSONSchema } from "../vendor/index.js";
 
 /** One parameter: `stopLossPct`, `number > 0`, default `0.15`. */
 export interface ParamInfo {

@@ -4,8 +4,9 @@
  * `--alert-url`: they add up, each once. Every one is parsed and checked at start (alert-target.ts),
  * so a wrong URL is refused before anything connects, with its secrets masked.
  */
-import { z } from "zod";
+
 import { ALERT_FORMATS, ALERT_KINDS } from "../events/index.js";
+import { z } from "../vendor/index.js";
 import { type AlertTarget, alertTarget } from "./alert-target.js";
 
 const Webhook = z.union([

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { z } from "../vendor/index.js";
 import { AlertsConfigSchema, alertTargets, mergeWebhooks } from "./alert-config.js";
 import { ConfigRefused } from "./config-refused.js";
 

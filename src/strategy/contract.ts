@@ -9,7 +9,7 @@
  * feeds each outcome as it is journaled; replay feeds the recorded outcomes (parity) or the fill
  * model's and the shared risk rules' (what-if), through the same `StrategyRunner`.
  */
-import type { z } from "zod";
+
 import {
   type Bar,
   type DayHours,
@@ -20,6 +20,7 @@ import {
   type StoredEvent,
   type StrategyRef,
 } from "../events/index.js";
+import type { z } from "../vendor/index.js";
 import type { InputFreshness } from "./freshness.js";
 
 /** The market events a strategy is fed, exactly as they sit in the journal. */

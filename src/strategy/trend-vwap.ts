@@ -19,7 +19,7 @@
  *
  * Pure: time is the decision time handed in (`input.nowMs`) or an event's own time, never the clock.
  */
-import { z } from "zod";
+
 import {
   type Bar,
   type Contract,
@@ -31,6 +31,7 @@ import {
   type OptionContract,
   type PayloadOf,
 } from "../events/index.js";
+import { z } from "../vendor/index.js";
 import type { CycleInput, Decision, OrderOutcome, Strategy, StrategyEvent } from "./contract.js";
 
 export const TrendVwapParams = z

@@ -5,7 +5,7 @@
  * target is journaled masked (`https://api.telegram.org/bot***\/sendMessage`): a token never
  * reaches the journal.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 import { ALERT_FORMATS, ALERT_KINDS } from "./alert-kinds.js";
 
 const AlertKindSchema = z.enum(ALERT_KINDS);

@@ -4,7 +4,7 @@
  * not, why (`degraded`). The strategy is fed the same facts (`CycleInput.freshness`), from the
  * journal, so a replay decides on what live knew and parity holds.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 
 const int = z.number().int();
 

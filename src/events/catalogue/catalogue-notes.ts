@@ -5,7 +5,7 @@
  * exactly what the bot wrote, and a note's `ts` is when it was written (often days after its
  * session: an import does not hold it to its session's day).
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 
 /** A tag: a short word to slice trades by (`journal trades --by tag`), e.g. `fomo`, `late-exit`. */
 export const TagSchema = z

@@ -3,7 +3,7 @@
  * Live mode journals a mismatch every cycle it persists (both sides, per contract) and halts new
  * entries until the two agree again, which it journals once.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 
 const PositionDiffSchema = z.object({
   /** `contractKey` of the contract, e.g. `SPY 20260206 C 690`. */

@@ -2,7 +2,7 @@
  * Sweep events: `replay --sweep` writes one summary per parameter set (its figures over the swept
  * sessions, its rank), the baseline's among them; full runs are written for the kept sets only.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 import { SessionIdSchema, StrategyRefSchema } from "./catalogue-values.js";
 
 const finite = z.number().finite();

@@ -2,7 +2,7 @@
  * The catalogue's shared value schemas: contracts, orders' vocabulary, bars, greeks, request
  * timing and the trading session's date. Event payloads (catalogue.ts) are built from these.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 import { isRealSessionDate } from "./session-date.js";
 
 // ---------------------------------------------------------------------------------------------

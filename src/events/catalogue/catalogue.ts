@@ -7,7 +7,7 @@
  * Units: every price is US dollars per share (or per option contract unit, before the
  * multiplier) and says so with a `…Usd` suffix; times are epoch milliseconds named `…Ms`.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 import { AlertDelivered, AlertFailed } from "./catalogue-alerts.js";
 import { CycleInputsSchema, RequestSkipped } from "./catalogue-freshness.js";
 import { NoteAdded } from "./catalogue-notes.js";

@@ -2,7 +2,7 @@
  * The envelope of one line of `journal import`, strict: every field must be known. Loaded on first
  * use (catalogue-lazy.ts), so commands that never import do not load zod.
  */
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 import { isSafeStreamName } from "./envelope.js";
 import { isRealSessionDate } from "./session-date.js";
 

@@ -3,7 +3,7 @@
  * (picked by `type`, cheaper than trying the whole union), and a failure names the event type,
  * the field and the problem.
  */
-import type { z } from "zod";
+import type { z } from "../../vendor/index.js";
 import type { EventBody } from "./catalogue.js";
 import { catalogueSchemas } from "./catalogue-lazy.js";
 import { CURRENT_VERSIONS, isKnownType } from "./catalogue-meta.js";

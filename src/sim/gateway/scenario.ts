@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import { z } from "../../vendor/index.js";
 
 export const ScenarioSchema = z
   .object({
