@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleSqlRunner } from "./bundle-sql-runner.mjs";
 import { markBinsExecutable } from "./mark-bins-executable.mjs";
 import { slimZod } from "./slim-zod.mjs";
 
@@ -36,6 +37,7 @@ export function buildIfStale() {
     stdio: "inherit",
   });
   slimZod();
+  bundleSqlRunner();
   markBinsExecutable();
   return true;
 }

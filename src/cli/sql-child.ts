@@ -10,19 +10,46 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
+import { PARENT_PID_ENV, PARENT_WATCH_ENV } from "./parent-watch.js";
 
 let started: ChildProcess | undefined;
 
-/** The node arguments that start the runner (the built one, else the sources through tsx). */
+/**
+ * The node arguments that start the runner: the build's one-file bundle of it (dist/sql-runner/,
+ * by scripts/bundle-sql-runner.mjs: it loads in a fraction of its 65 modules' time), else the
+ * built modules, else the sources through tsx.
+ */
 export function runnerArgs(): string[] {
-  const js = fileURLToPath(new URL("./sql-runner.js", import.meta.url));
-  if (existsSync(js)) return [js];
+  for (const built of ["../../sql-runner/sql-runner.js", "./sql-runner.js"]) {
+    const js = fileURLToPath(new URL(built, import.meta.url));
+    if (existsSync(js)) return [js];
+  }
   // Running from the TypeScript sources (tests without a build): load through tsx.
   return ["--import", "tsx", fileURLToPath(new URL("./sql-runner.ts", import.meta.url))];
 }
 
+/**
+ * util-linux's setpriv, on every Debian and Raspberry Pi OS (util-linux is essential there): it
+ * sets the runner's parent-death signal, so the kernel kills the runner if this process dies,
+ * even of a SIGKILL. Elsewhere (macOS), or with JOURNAL_SQL_PARENT_WATCH=thread, the runner
+ * watches for it with a thread of its own (parent-watch.ts).
+ */
+function setpriv(): string | undefined {
+  if (process.platform !== "linux" || process.env[PARENT_WATCH_ENV] === "thread") return undefined;
+  return ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
+}
+
 function spawnRunner(): ChildProcess {
-  const child = spawn(process.execPath, runnerArgs(), { stdio: ["pipe", "inherit", "inherit"] });
+  const viaSetpriv = setpriv();
+  const env = {
+    ...process.env,
+    [PARENT_WATCH_ENV]: viaSetpriv ? "kernel" : "thread",
+    [PARENT_PID_ENV]: String(process.pid),
+  };
+  const node = [process.execPath, ...runnerArgs()];
+  const child = viaSetpriv
+    ? spawn(viaSetpriv, ["--pdeathsig", "KILL", ...node], { stdio: ["pipe", "inherit", "inherit"], env })
+    : spawn(node[0]!, node.slice(1), { stdio: ["pipe", "inherit", "inherit"], env });
   // The parent may exit before it writes (a usage error): a closed pipe is then no error.
   child.stdin?.on("error", () => {});
   killOnSignal(child);
