@@ -7,14 +7,24 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleSqlRunner } from "./bundle-sql-runner.mjs";
+import { bundleCli } from "./bundle-cli.mjs";
 import { markBinsExecutable } from "./mark-bins-executable.mjs";
 import { slimZod } from "./slim-zod.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** tsc rewrites every output on each build, so any one of them dates the last build. */
 const BUILT = join(ROOT, "dist", "src", "cli", "journal.js");
-const INPUTS = ["src", "bench", "test/fixtures", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const INPUTS = [
+  "src",
+  "bench",
+  "test/fixtures",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package.json",
+  // The build steps after tsc: a change to one is a change to dist/.
+  "scripts/slim-zod.mjs",
+  "scripts/bundle-cli.mjs",
+];
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -23,7 +33,7 @@ function newestMtime(path) {
 }
 
 /** Build when dist/ is missing or older than a source; true when it built. */
-export function buildIfStale() {
+export async function buildIfStale() {
   const newest = Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newest) return false;
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -37,9 +47,9 @@ export function buildIfStale() {
     stdio: "inherit",
   });
   slimZod();
-  bundleSqlRunner();
+  await bundleCli();
   markBinsExecutable();
   return true;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfStale();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildIfStale();

@@ -20,7 +20,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  buildIfStale();
+  await buildIfStale();
   await loadCatalogue();
   const dir = mkdtempSync(join(tmpdir(), "test-fixtures-"));
   const sample = join(dir, "sample.db");

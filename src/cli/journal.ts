@@ -2,6 +2,7 @@
 /**
  * `journal`: the one entry point. Each subcommand lives in ./commands and registers itself.
  */
+import { programModule } from "./program-module.js";
 import { releaseSqlChild, startSqlChildEarly } from "./sql-child.js";
 import { guardStdout } from "./stdout-failure.js";
 
@@ -9,7 +10,7 @@ import { guardStdout } from "./stdout-failure.js";
 guardStdout(["live", "sim"].includes(process.argv[2] ?? ""));
 // Before loading the program: the SQL child's start-up then overlaps the parent's.
 startSqlChildEarly(process.argv);
-const { runCli } = await import("./program.js");
+const { runCli } = (await import(programModule())) as typeof import("./program.js");
 try {
   process.exitCode = await runCli(process.argv);
 } finally {

@@ -15,12 +15,12 @@ import { PARENT_PID_ENV, PARENT_WATCH_ENV } from "./parent-watch.js";
 let started: ChildProcess | undefined;
 
 /**
- * The node arguments that start the runner: the build's one-file bundle of it (dist/sql-runner/,
- * by scripts/bundle-sql-runner.mjs: it loads in a fraction of its 65 modules' time), else the
- * built modules, else the sources through tsx.
+ * The node arguments that start the runner: the build's bundle of it (./bundle/, by
+ * scripts/bundle-cli.mjs: it loads in a fraction of its 65 modules' time), else the built
+ * modules, else the sources through tsx.
  */
 export function runnerArgs(): string[] {
-  for (const built of ["../../sql-runner/sql-runner.js", "./sql-runner.js"]) {
+  for (const built of ["./bundle/sql-runner.js", "./sql-runner.js"]) {
     const js = fileURLToPath(new URL(built, import.meta.url));
     if (existsSync(js)) return [js];
   }

@@ -5,9 +5,10 @@
  * circle. Timings are for `npm run bench:cli`, not for a test.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.js";
@@ -34,8 +35,16 @@ function loads(args: string[]): { packages: Set<string>; ours: Set<string> } {
   for (const url of urls) {
     const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (pkg) packages.add(pkg[1]!);
-    else if (url.includes("/dist/src/")) ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
+    else if (url.includes("/dist/src/cli/bundle/")) {
+      // A file of the build's bundle (scripts/bundle-cli.mjs): the modules it holds, each headed
+      // with its path by esbuild.
+      for (const m of readFileSync(fileURLToPath(url), "utf8").matchAll(/^\/\/ dist\/src\/(.+\.js)$/gm))
+        ours.add(m[1]!);
+    } else if (url.includes("/dist/src/")) ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
   }
+  // The built CLI runs from its bundle: a test that saw no module through it would see nothing.
+  if (existsSync(join(ROOT, "dist", "src", "cli", "bundle")))
+    expect(urls.some((u) => u.includes("/dist/src/cli/bundle/"))).toBe(true);
   return { packages, ours };
 }
 
