@@ -216,11 +216,15 @@ export function evolveBookFully(state: BookState, event: StoredEvent): BookState
   const { state: trips, trip } = evolveTrips(state.trips, event, closed, orders.get(sessionKey));
 
   const before = state.summaries.get(sessionKey);
+  // A quote that moved no money (a flat position's new mark) changes no figure of the summary.
+  const moved =
+    positions !== state.positions &&
+    !(event.type === "QuoteSnapshot" && positions.money === state.positions.money);
   let summary = evolveSummary(
     before ?? emptySummary(event.stream, event.session, state.positions),
     event,
     positions,
-    positions !== state.positions,
+    moved,
     trip,
   );
   if (lateCommission) summary = chargeLastTrade(summary, lateCommission.key, lateCommission.micros);

@@ -247,7 +247,10 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
         state: {
           ...state,
           byKey: state.byKey.set(key, marked),
-          money: moneyWith(state.money, position, marked),
+          // Flat, a position is worth nothing at any mark (most marks of a run are of contracts it
+          // held earlier): the stream's money is the same, and so is the map, which tells the
+          // summary there is nothing to recompute.
+          money: position.quantity === 0 ? state.money : moneyWith(state.money, position, marked),
         },
         closed: null,
       };

@@ -281,8 +281,16 @@ function finish(t: OpenTrip, closed: ClosedTrade, contract: Contract, stop: numb
   const lo = excursion(t.sign === 1 ? t.minMark : t.maxMark);
   const hi = excursion(t.sign === 1 ? t.maxMark : t.minMark);
   const risk = stop === undefined ? 0 : entry * stop * t.maxQty * m;
+  // The closed trade's fields one by one: spread into this many more, V8 built each trip's object
+  // property by property (a tenth of a replay's fold, bench:read).
   return {
-    ...closed,
+    stream: closed.stream,
+    session: closed.session,
+    key: closed.key,
+    openedSeq: closed.openedSeq,
+    closedSeq: closed.closedSeq,
+    closedTs: closed.closedTs,
+    pnlMicros: closed.pnlMicros,
     contractKey: contractKey(contract),
     symbol: contract.symbol,
     side: t.sign === 1 ? "LONG" : "SHORT",
