@@ -101,7 +101,10 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 function ema(values: readonly number[], period: number): number | null {
   if (values.length < period) return null;
   const k = 2 / (period + 1);
-  let e = values.slice(0, period).reduce((a, b) => a + b, 0) / period;
+  // The seed sums left to right from 0, as a reduce would (the same float), without a copy.
+  let sum = 0;
+  for (let i = 0; i < period; i++) sum += values[i]!;
+  let e = sum / period;
   for (let i = period; i < values.length; i++) e = values[i]! * k + e * (1 - k);
   return e;
 }
@@ -313,8 +316,8 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
   decide(state: TrendVwapState, input: CycleInput, params: TrendVwapParams): Decision {
     const bars = state.bars[input.symbol] ?? [];
     const closes = bars.map((b) => b.closeUsd);
-    const session = newYorkParts(input.nowMs).date;
     const clock = newYorkParts(input.nowMs);
+    const session = clock.date;
     const minuteOfDay = clock.hour * 60 + clock.minute;
     const fast = ema(closes, params.fastEma);
     const slow = ema(closes, params.slowEma);
@@ -343,7 +346,8 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       .map((key) => state.holdings[key]!)
       .find((h) => h.contract.symbol === input.symbol);
     if (held) {
-      const quote = input.options.find((q) => contractKey(q.contract) === contractKey(held.contract));
+      const heldKey = contractKey(held.contract);
+      const quote = input.options.find((q) => contractKey(q.contract) === heldKey);
       if (!quote || quote.bidUsd === null || quote.bidUsd <= 0)
         return hold("holding; no bid for the held option this cycle", signals);
       const bid = quote.bidUsd;
@@ -373,10 +377,7 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
       if (heldMinutes >= params.maxHoldMinutes)
         return exit("max-hold", `held ${heldMinutes.toFixed(0)} min ≥ ${params.maxHoldMinutes}`);
       if (minuteOfDay >= flatAfter.minute) return exit("end-of-day", `after ${flatAfter.said} New York`);
-      return hold(
-        `holding ${contractKey(held.contract)}: ${(change * 100).toFixed(1)} % since entry`,
-        exitSignals,
-      );
+      return hold(`holding ${heldKey}: ${(change * 100).toFixed(1)} % since entry`, exitSignals);
     }
 
     if (fast === null || slow === null || vwap === null || last === null)

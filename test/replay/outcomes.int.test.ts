@@ -12,7 +12,7 @@ import { contractKey, newYorkTimeToMs, openJournal, type StoredEvent } from "../
 import { createLogger, LiveBot, loadLiveConfig } from "../../src/live/index.js";
 import { decisionSlippage } from "../../src/projections/index.js";
 import { type ReplayedSession, runReplay } from "../../src/replay/index.js";
-import { startSimulator } from "../../src/sim/index.js";
+import { startSimulator, VirtualTime } from "../../src/sim/index.js";
 import { type AnyStrategy, trendVwap } from "../../src/strategy/index.js";
 import { outcomeProbe } from "../support/outcome-probe.js";
 
@@ -28,13 +28,16 @@ async function record(
   params: Record<string, unknown>,
   cycles: number,
   risk: { dailyLossLimitUsd?: number } = {},
-  speed = 300,
+  /** On one VirtualTime shared by bot and simulator (scripts/record-session.ts): the same session however loaded the machine. */
+  virtual = false,
 ): Promise<void> {
+  const localTime = virtual ? new VirtualTime(42, settle) : undefined;
   const sim = await startSimulator({
     seed: 42,
     startMs: newYorkTimeToMs(SESSION, 10, 0),
-    speed,
+    speed: 300,
     scenario: { snapshotDelayMs: 5 },
+    ...(localTime ? { virtualTime: localTime } : {}),
   });
   try {
     const config = loadLiveConfig(
@@ -45,6 +48,8 @@ async function record(
     const bot = new LiveBot({
       config: {
         ...config,
+        // No message waits on the client's real-time rate limiter while the clock is virtual.
+        ...(localTime ? { gateway: { ...config.gateway, maxMessagesPerSecond: 1_000_000 } } : {}),
         symbolPauseMs: 20,
         // An order that never fills must not hold the close for long.
         closeTimeoutSeconds: 1,
@@ -56,11 +61,17 @@ async function record(
       cycles,
       codeVersion: "test",
       logger: await createLogger(null, true),
+      ...(localTime ? { localTime } : {}),
     });
     await bot.run();
   } finally {
     await sim.close();
   }
+}
+
+/** After each virtual step, two turns of the event loop: what the simulator sent is read before time moves on. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function read(path: string): StoredEvent[] {
@@ -181,10 +192,10 @@ describe("a session recorded by live with refused and unfilled orders replays at
   });
 
   it("a fresh session: live's own strategy through the default fill model lands within 10 % of the day's traded |P&L| of live", async () => {
-    // Recorded at 60× real time, not 300×: the live fills this is held to move with the machine's
-    // load by (real latency × speed) of simulated market, and at 300× a loaded run's were noise.
+    // Recorded on virtual time: on real time, live's fills moved with the machine's load (each
+    // 10 ms of latency was seconds of simulated market) and a loaded run could fail this.
     const fresh = join(dir, "trend-fresh.db");
-    await record(fresh, trendVwap, { maxHoldMinutes: 5 }, 24, {}, 60);
+    await record(fresh, trendVwap, { maxHoldMinutes: 5 }, 24, {}, true);
     const result = await replay(fresh, null, "trend-baseline.db", "simulated", "decision-quote");
     expect(result.baseline?.run).toBe(result.run);
     expect(result.live.trades, "the fresh session traded").toBeGreaterThanOrEqual(2);
