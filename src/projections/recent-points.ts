@@ -32,10 +32,12 @@ const survived = (ts: number, lo: number, hi: number, windowMs: number) =>
 export const NO_RECENT_POINTS: RecentPoints = { newest: null, length: 0, compactAt: MIN_COMPACT_AT };
 
 /**
- * Walk the chain newest first, with each node and whether the map would still hold it: it is its
- * key's newest point, and no point noted after it is more than `windowMs` away from it.
+ * The nodes the map would still hold, newest first: each its key's newest point, with no point
+ * noted after it more than `windowMs` away from it. (A loop into an array, not a generator: every
+ * quote of a day is noted, and the compaction's generator was a tenth of a live day's fold.)
  */
-function* held(recent: RecentPoints, windowMs: number): Generator<PointNode> {
+function held(recent: RecentPoints, windowMs: number): PointNode[] {
+  const out: PointNode[] = [];
   const seen = new Set<string>();
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -43,11 +45,12 @@ function* held(recent: RecentPoints, windowMs: number): Generator<PointNode> {
     const { ts } = node.point;
     if (!seen.has(node.key)) {
       seen.add(node.key);
-      if (survived(ts, lo, hi, windowMs)) yield node;
+      if (survived(ts, lo, hi, windowMs)) out.push(node);
     }
     if (ts < lo) lo = ts;
     if (ts > hi) hi = ts;
   }
+  return out;
 }
 
 /** Note `point` as `key`'s last. */
@@ -63,7 +66,7 @@ export function notePoint(
     compactAt: recent.compactAt,
   };
   if (noted.length < noted.compactAt) return noted;
-  const kept = [...held(noted, windowMs)];
+  const kept = held(noted, windowMs);
   let newest: PointNode | null = null;
   for (let i = kept.length - 1; i >= 0; i--)
     newest = { key: kept[i]!.key, point: kept[i]!.point, older: newest };

@@ -175,21 +175,28 @@ export function dayHoursOf(
   return undefined;
 }
 
+let lastDefaultHours: DayHours | undefined;
+
 /**
  * The hours a session recorded without the gateway's hours traded on: 09:30–16:00 New York,
  * Monday to Friday (what live checked before it journaled them; holidays were the gateway's).
  */
 export function defaultDayHours(date: SessionId): DayHours {
+  // Asked once a cycle for the same day: the last answer is kept (frozen, so it can be shared).
+  if (lastDefaultHours?.session === date) return lastDefaultHours;
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  if (weekday === 0 || weekday === 6)
-    return { session: date, openMs: null, closeMs: null, source: "default" };
-  return {
-    session: date,
-    openMs: newYorkTimeToMs(date, ...REGULAR_OPEN),
-    closeMs: newYorkTimeToMs(date, ...REGULAR_CLOSE),
-    source: "default",
-  };
+  const hours: DayHours =
+    weekday === 0 || weekday === 6
+      ? { session: date, openMs: null, closeMs: null, source: "default" }
+      : {
+          session: date,
+          openMs: newYorkTimeToMs(date, ...REGULAR_OPEN),
+          closeMs: newYorkTimeToMs(date, ...REGULAR_CLOSE),
+          source: "default",
+        };
+  lastDefaultHours = Object.freeze(hours);
+  return lastDefaultHours;
 }
 
 /** True while `timeMs` is inside the day's regular session (open inclusive, close exclusive). */
