@@ -21,6 +21,11 @@ export interface ModelledFill {
 
 /** The real fills of one stream's session events with the model's price (fills with no later quote are left out). */
 export function modelledFills(events: readonly StoredEvent[]): ModelledFill[] {
+  // Only the quotes of contracts with a real fill can price one: a simulated run has none at all.
+  const filled = new Set<string>();
+  for (const e of events)
+    if (e.type === "OrderFilled" && e.payload.simulated !== true) filled.add(contractKey(e.payload.contract));
+  if (filled.size === 0) return [];
   // Order id → the seq of the intent it came from (through OrderSubmitted's causation).
   const intentSeq = new Map<string, number>();
   const orderIntent = new Map<number, number>();
@@ -32,6 +37,7 @@ export function modelledFills(events: readonly StoredEvent[]): ModelledFill[] {
       if (seq !== undefined) orderIntent.set(e.payload.orderId, seq);
     } else if (e.type === "QuoteSnapshot") {
       const key = contractKey(e.payload.contract);
+      if (!filled.has(key)) continue;
       const list = quotes.get(key) ?? [];
       list.push({ seq: e.seq, bid: e.payload.bidUsd, ask: e.payload.askUsd });
       quotes.set(key, list);

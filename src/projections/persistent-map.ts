@@ -51,10 +51,21 @@ type HashNode<V> = Branch<V> | Entry<V> | Collision<V>;
 /** A node of the slot trie: leaves (level 0) hold entries or holes, inner nodes hold nodes. */
 type SlotNode = readonly unknown[];
 
+/**
+ * The last key hashed and its hash: a fold asks the same map, or the next map, for the same key
+ * several times in a row (has, get, set of one position), each time with a string built anew, and
+ * comparing two strings is cheaper than hashing one.
+ */
+let lastKey = "";
+let lastHash = 0x811c9dc5;
+
 /** FNV-1a over UTF-16 code units (exported for the tests, which need keys that collide). */
 export function keyHash(key: string): number {
+  if (key === lastKey) return lastHash;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  lastKey = key;
+  lastHash = h;
   return h;
 }
 
