@@ -98,14 +98,15 @@ export interface TrendVwapState {
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-function ema(values: readonly number[], period: number): number | null {
-  if (values.length < period) return null;
+/** The EMA of the bars' closes, read off the bars (a decision a cycle: no array of closes each time). */
+function ema(bars: readonly Bar[], period: number): number | null {
+  if (bars.length < period) return null;
   const k = 2 / (period + 1);
-  // The seed sums left to right from 0, as a reduce would (the same float), without a copy.
+  // The seed sums left to right from 0, as a reduce would (the same float).
   let sum = 0;
-  for (let i = 0; i < period; i++) sum += values[i]!;
+  for (let i = 0; i < period; i++) sum += bars[i]!.closeUsd;
   let e = sum / period;
-  for (let i = period; i < values.length; i++) e = values[i]! * k + e * (1 - k);
+  for (let i = period; i < bars.length; i++) e = bars[i]!.closeUsd * k + e * (1 - k);
   return e;
 }
 
@@ -315,16 +316,15 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
 
   decide(state: TrendVwapState, input: CycleInput, params: TrendVwapParams): Decision {
     const bars = state.bars[input.symbol] ?? [];
-    const closes = bars.map((b) => b.closeUsd);
     const clock = newYorkParts(input.nowMs);
     const session = clock.date;
     const minuteOfDay = clock.hour * 60 + clock.minute;
-    const fast = ema(closes, params.fastEma);
-    const slow = ema(closes, params.slowEma);
+    const fast = ema(bars, params.fastEma);
+    const slow = ema(bars, params.slowEma);
     const vwap = sessionVwap(bars, session, input.hours);
     const flatAfter = cutoff(params.flatAfter, input.hours);
     const noEntryAfter = cutoff(params.noEntryAfter, input.hours);
-    const last = closes[closes.length - 1] ?? null;
+    const last = bars[bars.length - 1]?.closeUsd ?? null;
     const signals: Decision["signals"] = {
       lastCloseUsd: last,
       vwapUsd: vwap === null ? null : round4(vwap),
@@ -381,7 +381,7 @@ export const trendVwap: Strategy<TrendVwapParams, TrendVwapState> = {
     }
 
     if (fast === null || slow === null || vwap === null || last === null)
-      return hold(`warming up: ${closes.length} bars, need ${params.slowEma}`, signals);
+      return hold(`warming up: ${bars.length} bars, need ${params.slowEma}`, signals);
     if (state.realizedTodayUsd <= -params.dailyLossLimitUsd)
       return hold(`daily loss limit: ${state.realizedTodayUsd} ≤ −${params.dailyLossLimitUsd}`, signals);
     if (minuteOfDay >= noEntryAfter.minute)
