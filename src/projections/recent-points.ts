@@ -34,7 +34,7 @@ export const NO_RECENT_POINTS: RecentPoints = { newest: null, length: 0, compact
 /**
  * The nodes the map would still hold, newest first: each its key's newest point, with no point
  * noted after it more than `windowMs` away from it. (A loop into an array, not a generator: every
- * quote of a day is noted, and the compaction's generator was a tenth of a live day's fold.)
+ * quote of a day is noted, and compaction runs every few dozen.)
  */
 function held(recent: RecentPoints, windowMs: number): PointNode[] {
   const out: PointNode[] = [];
