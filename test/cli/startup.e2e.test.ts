@@ -40,7 +40,8 @@ function loads(args: string[]): { packages: Set<string>; ours: Set<string> } {
       // with its path by esbuild.
       for (const m of readFileSync(fileURLToPath(url), "utf8").matchAll(/^\/\/ dist\/src\/(.+\.js)$/gm))
         ours.add(m[1]!);
-    } else if (url.includes("/dist/src/")) ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
+    } else if (url.includes("/dist/src/"))
+      ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
   }
   // The built CLI runs from its bundle: a test that saw no module through it would see nothing.
   if (existsSync(join(ROOT, "dist", "src", "cli", "bundle")))
