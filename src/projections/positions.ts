@@ -130,6 +130,22 @@ function emptyPosition(stream: string, contract: Contract): Position {
   };
 }
 
+/** The position at a new mark, built field by field (every held quote builds one: a spread is slower). */
+function markedAt(p: Position, markMicros: Micros): Position {
+  return {
+    stream: p.stream,
+    key: p.key,
+    contract: p.contract,
+    multiplier: p.multiplier,
+    quantity: p.quantity,
+    openCostMicros: p.openCostMicros,
+    realizedMicros: p.realizedMicros,
+    commissionsMicros: p.commissionsMicros,
+    markMicros,
+    tradeStartRealizedMicros: p.tradeStartRealizedMicros,
+  };
+}
+
 /** Apply one fill (signed quantity) to a position: reduce, close, or flip through zero. */
 export function applyFill(position: Position, signedQty: number, priceMicros: Micros): Position {
   let { quantity, openCostMicros, realizedMicros } = position;
@@ -242,11 +258,13 @@ export function evolvePositions(state: PositionsState, event: StoredEvent): Posi
       if (!position) return { state, closed: null };
       const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
       if (mark === null || mark === position.markMicros) return { state, closed: null };
-      const marked = { ...position, markMicros: mark };
+      const marked = markedAt(position, mark);
       return {
         state: {
-          ...state,
           byKey: state.byKey.set(key, marked),
+          execToKey: state.execToKey,
+          pendingCommissions: state.pendingCommissions,
+          openedSeq: state.openedSeq,
           // Flat, a position is worth nothing at any mark (most marks of a run are of contracts it
           // held earlier): the stream's money is the same, and so is the map, which tells the
           // summary there is nothing to recompute.

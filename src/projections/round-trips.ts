@@ -110,11 +110,59 @@ export function noteQuotePoint(
   state: TripsState,
   event: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>,
 ): TripsState {
-  const point = greekPoint(event.ts, event.payload);
+  return notedAt(state, event, greekPoint(event.ts, event.payload));
+}
+
+/** `noteQuotePoint` with the quote's point already computed. */
+function notedAt(
+  state: TripsState,
+  event: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>,
+  point: GreekPoint | null,
+): TripsState {
   if (point === null) return state;
   // Other streams' events may be older or newer (a replay appended after live): keep what is near.
   const key = positionKey(event.stream, event.payload.contract);
-  return { ...state, lastPoints: notePoint(state.lastPoints, key, point, ENTRY_QUOTE_WINDOW_MS) };
+  return tripsWith(state, state.open, notePoint(state.lastPoints, key, point, ENTRY_QUOTE_WINDOW_MS));
+}
+
+/**
+ * The state with its open trips and recent points replaced, built field by field: every quote
+ * builds one, and a spread made V8 build it property by property.
+ */
+function tripsWith(
+  state: TripsState,
+  open: ReadonlyMap<string, OpenTrip>,
+  lastPoints: RecentPoints,
+): TripsState {
+  return { open, quoted: state.quoted, stops: state.stops, execs: state.execs, lastPoints };
+}
+
+/** An open trip at a new quote: its mark range, and its greek interval's new end (as above). */
+function remarked(
+  t: OpenTrip,
+  minMark: Micros | null,
+  maxMark: Micros | null,
+  point: GreekPoint | null,
+  greeks: GreekSums,
+): OpenTrip {
+  return {
+    entryTs: t.entryTs,
+    sign: t.sign,
+    maxQty: t.maxQty,
+    entryQty: t.entryQty,
+    entryNotional: t.entryNotional,
+    exitQty: t.exitQty,
+    exitNotional: t.exitNotional,
+    fees: t.fees,
+    minMark,
+    maxMark,
+    entrySlip: t.entrySlip,
+    exitSlip: t.exitSlip,
+    exitReason: t.exitReason,
+    multiplier: t.multiplier,
+    point,
+    greeks,
+  };
 }
 
 function stopOf(params: Record<string, unknown>): number | null {
@@ -174,20 +222,25 @@ export function evolveTrips(
       return { state: { ...state, quoted: state.quoted.set(event.id, toMicros(q)) }, trip: null };
     }
     case "QuoteSnapshot": {
-      const noted = noteQuotePoint(state, event);
+      const point = greekPoint(event.ts, event.payload);
+      const noted = notedAt(state, event, point);
       const key = positionKey(event.stream, event.payload.contract);
       const open = noted.open.get(key);
       if (!open) return { state: noted, trip: null };
       const mark = markOf(event.payload.bidUsd, event.payload.askUsd, event.payload.lastUsd);
-      const point = greekPoint(event.ts, event.payload);
-      let next: OpenTrip = mark === null ? open : { ...open, ...widen(open.minMark, open.maxMark, mark) };
+      if (mark === null && point === null) return { state: noted, trip: null };
+      let { minMark, maxMark, point: from, greeks } = open;
+      if (mark !== null) {
+        minMark = minMark === null ? mark : Math.min(minMark, mark);
+        maxMark = maxMark === null ? mark : Math.max(maxMark, mark);
+      }
       if (point !== null) {
         const units = open.sign * (open.entryQty - open.exitQty) * open.multiplier;
-        const greeks = open.point === null ? open.greeks : addInterval(open.greeks, open.point, point, units);
-        next = { ...next, point, greeks };
+        if (from !== null) greeks = addInterval(greeks, from, point, units);
+        from = point;
       }
-      if (next === open) return { state: noted, trip: null };
-      return { state: { ...noted, open: new Map(noted.open).set(key, next) }, trip: null };
+      const next = remarked(open, minMark, maxMark, from, greeks);
+      return { state: tripsWith(noted, new Map(noted.open).set(key, next), noted.lastPoints), trip: null };
     }
     case "CommissionReported": {
       const key = state.execs.get(event.payload.execId);
