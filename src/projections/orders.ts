@@ -85,7 +85,7 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
         ],
         updatedSeq: event.seq,
       };
-      return { ...state, byKey: new Map(state.byKey).set(order.key, order) };
+      return put(state, order);
     }
     case "OrderRefused": {
       const existing = event.causation ? state.byKey.get(event.causation) : undefined;
@@ -127,12 +127,17 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
         history: [],
         updatedSeq: event.seq,
       };
-      const order = {
-        ...transition(base, event, "submitted", `orderId ${p.orderId}, clientId ${p.clientId}`),
+      const order = transition(base, event, "submitted", `orderId ${p.orderId}, clientId ${p.clientId}`, {
+        gatewayState: base.gatewayState,
         orderId: p.orderId,
-      };
+        filledQuantity: base.filledQuantity,
+        filledNotionalMicros: base.filledNotionalMicros,
+      });
       const next = put(state, order);
-      return { ...next, byOrderId: new Map(next.byOrderId).set(`${event.stream}|${p.orderId}`, order.key) };
+      return {
+        byKey: next.byKey,
+        byOrderId: new Map(next.byOrderId).set(`${event.stream}|${p.orderId}`, order.key),
+      };
     }
     case "OrderStatusChanged": {
       const order = find(state, event.stream, event.payload.orderId);
@@ -140,11 +145,16 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
       const p = event.payload;
       // A status never moves an ended order to another end: IB follows a 201 with Cancelled.
       const phase = FINAL.has(order.phase) ? order.phase : phaseOfStatus(p.status, order);
-      const updated = { ...order, gatewayState: p.status };
-      if (phase === order.phase) return put(state, { ...updated, updatedSeq: event.seq });
+      const fields: OrderFields = {
+        gatewayState: p.status,
+        orderId: order.orderId,
+        filledQuantity: order.filledQuantity,
+        filledNotionalMicros: order.filledNotionalMicros,
+      };
+      if (phase === order.phase) return put(state, rebuilt(order, phase, fields, order.history, event.seq));
       return put(
         state,
-        transition(updated, event, phase, `${p.status}: filled ${p.filled}, remaining ${p.remaining}`),
+        transition(order, event, phase, `${p.status}: filled ${p.filled}, remaining ${p.remaining}`, fields),
       );
     }
     case "OrderFilled": {
@@ -152,15 +162,15 @@ export function evolveOrders(state: OrdersState, event: StoredEvent): OrdersStat
       if (!order) return state;
       const p = event.payload;
       const filledQuantity = order.filledQuantity + p.quantity;
-      const filled = {
-        ...order,
-        filledQuantity,
-        filledNotionalMicros: order.filledNotionalMicros + p.quantity * toMicros(p.priceUsd),
-      };
       const phase: OrderPhase = filledQuantity >= order.intent.quantity ? "filled" : "partially-filled";
       return put(
         state,
-        transition(filled, event, phase, `${p.side} ${p.quantity} @ ${p.priceUsd} (${p.execId})`),
+        transition(order, event, phase, `${p.side} ${p.quantity} @ ${p.priceUsd} (${p.execId})`, {
+          gatewayState: order.gatewayState,
+          orderId: order.orderId,
+          filledQuantity,
+          filledNotionalMicros: order.filledNotionalMicros + p.quantity * toMicros(p.priceUsd),
+        }),
       );
     }
     case "OrderCancelled": {
@@ -213,17 +223,47 @@ function find(state: OrdersState, stream: string, orderId: number): OrderView | 
   return key === undefined ? undefined : state.byKey.get(key);
 }
 
-function transition(order: OrderView, event: StoredEvent, phase: OrderPhase, detail: string): OrderView {
+/** What an event may change of an order besides its phase and history. */
+type OrderFields = Pick<OrderView, "gatewayState" | "orderId" | "filledQuantity" | "filledNotionalMicros">;
+
+function transition(
+  order: OrderView,
+  event: StoredEvent,
+  phase: OrderPhase,
+  detail: string,
+  fields: OrderFields = order,
+): OrderView {
   // A late status after a final one (e.g. "Submitted" echoed after "Filled") does not reopen the order.
   const next = FINAL.has(order.phase) && !FINAL.has(phase) ? order.phase : phase;
+  const history = [...order.history, { seq: event.seq, ts: event.ts, phase, detail }];
+  return rebuilt(order, next, fields, history, event.seq);
+}
+
+/** The order with what changed, built field by field (a spread of its 13 made V8 build it property by property). */
+function rebuilt(
+  o: OrderView,
+  phase: OrderPhase,
+  fields: OrderFields,
+  history: readonly OrderHistoryEntry[],
+  updatedSeq: number,
+): OrderView {
   return {
-    ...order,
-    phase: next,
-    history: [...order.history, { seq: event.seq, ts: event.ts, phase, detail }],
-    updatedSeq: event.seq,
+    key: o.key,
+    stream: o.stream,
+    session: o.session,
+    contractKey: o.contractKey,
+    intent: o.intent,
+    phase,
+    gatewayState: fields.gatewayState,
+    orderId: fields.orderId,
+    filledQuantity: fields.filledQuantity,
+    filledNotionalMicros: fields.filledNotionalMicros,
+    correlation: o.correlation,
+    history,
+    updatedSeq,
   };
 }
 
 function put(state: OrdersState, order: OrderView): OrdersState {
-  return { ...state, byKey: new Map(state.byKey).set(order.key, order) };
+  return { byKey: new Map(state.byKey).set(order.key, order), byOrderId: state.byOrderId };
 }

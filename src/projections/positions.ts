@@ -99,9 +99,36 @@ function moneyWith(
   return new Map(money).set(after.stream, next);
 }
 
+/**
+ * The keys last built for a contract object, for up to two streams (a replay folds its source's
+ * quotes into live's book and the run's). Every fold step asks for a quote's key several times,
+ * and building it (the strike printed, three strings joined) cost more than this lookup; the same
+ * string back also lets the persistent map skip hashing it again.
+ */
+interface KeyMemo {
+  stream: string;
+  key: string;
+  otherStream: string;
+  otherKey: string;
+}
+const keyMemo = new WeakMap<Contract, KeyMemo>();
+
 /** `stream|contractKey`. */
 export function positionKey(stream: string, contract: Contract): string {
-  return `${stream}|${contractKey(contract)}`;
+  const memo = keyMemo.get(contract);
+  if (memo !== undefined) {
+    if (memo.stream === stream) return memo.key;
+    if (memo.otherStream === stream) return memo.otherKey;
+  }
+  const key = `${stream}|${contractKey(contract)}`;
+  if (memo === undefined) keyMemo.set(contract, { stream, key, otherStream: "", otherKey: "" });
+  else {
+    memo.otherStream = memo.stream;
+    memo.otherKey = memo.key;
+    memo.stream = stream;
+    memo.key = key;
+  }
+  return key;
 }
 
 /** Unrealized P&L of a position at its mark, µ$ (0 without a mark or when flat). */

@@ -212,14 +212,30 @@ export function evolveTrips(
       const stop = stopOf(event.payload.params);
       if (stop === null) return { state, trip: null };
       return {
-        state: { ...state, stops: state.stops.set(`${event.stream}|${event.session}`, stop) },
+        state: {
+          open: state.open,
+          quoted: state.quoted,
+          stops: state.stops.set(`${event.stream}|${event.session}`, stop),
+          execs: state.execs,
+          lastPoints: state.lastPoints,
+        },
         trip: null,
       };
     }
     case "DecisionMade": {
       const q = event.payload.signals.quotedPriceUsd;
       if (event.payload.intents.length === 0 || typeof q !== "number") return { state, trip: null };
-      return { state: { ...state, quoted: state.quoted.set(event.id, toMicros(q)) }, trip: null };
+      const quoted = state.quoted.set(event.id, toMicros(q));
+      return {
+        state: {
+          open: state.open,
+          quoted,
+          stops: state.stops,
+          execs: state.execs,
+          lastPoints: state.lastPoints,
+        },
+        trip: null,
+      };
     }
     case "QuoteSnapshot": {
       const point = greekPoint(event.ts, event.payload);
@@ -247,7 +263,10 @@ export function evolveTrips(
       const open = key === undefined ? undefined : state.open.get(key);
       if (key === undefined || !open) return { state, trip: null };
       const fees = open.fees + toMicros(event.payload.commissionUsd);
-      return { state: { ...state, open: new Map(state.open).set(key, { ...open, fees }) }, trip: null };
+      return {
+        state: tripsWith(state, new Map(state.open).set(key, { ...open, fees }), state.lastPoints),
+        trip: null,
+      };
     }
     case "OrderFilled": {
       const p = event.payload;
@@ -312,7 +331,10 @@ export function evolveTrips(
           ...widen(base.minMark, base.maxMark, price),
         });
       }
-      return { state: { ...state, open, execs }, trip };
+      return {
+        state: { open, quoted: state.quoted, stops: state.stops, execs, lastPoints: state.lastPoints },
+        trip,
+      };
     }
     default:
       return { state, trip: null };
