@@ -11,6 +11,7 @@ import { isPostgresUrl, openAsyncJournal } from "../events/index.js";
 import type { FeeSchedule } from "../projections/index.js";
 import type { OutcomeMode, ReplayedSession, SessionReplay } from "./engine.js";
 import { ReplayRefused } from "./refused.js";
+import type { SessionReplayRows } from "./run-rows.js";
 import { RunWriter } from "./run-writer.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
@@ -112,12 +113,20 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
   const writer = new RunWriter(options.inPlace ? options.journal : options.out);
   let done = 0;
   let failed = false;
-  const finished = (index: number, result: SessionReplay): ReplayedSession => {
+  const finished = (index: number, result: SessionReplay | SessionReplayRows): ReplayedSession => {
     writer.accept(index, result);
     done += 1;
     // A thread may still finish a queued session after the replay failed: it is not progress.
     if (!failed) options.onProgress?.(done, jobs.length, result.session);
-    const { output: _written, baseline, ...reported } = result;
+    const { baseline, ...all } = result;
+    const {
+      output: _written,
+      rows: _prepared,
+      ...reported
+    } = all as typeof all & {
+      output?: unknown;
+      rows?: unknown;
+    };
     return baseline ? { ...reported, baseline: { run: baseline.run, summary: baseline.summary } } : reported;
   };
   try {
@@ -177,7 +186,7 @@ export async function sessionEvents(
  * Called as each session's run is done, with its index in the replay's session order: hands the
  * run to the writer and returns what the replay keeps of it.
  */
-type Finished = (index: number, result: SessionReplay) => ReplayedSession;
+type Finished = (index: number, result: SessionReplay | SessionReplayRows) => ReplayedSession;
 
 async function runSerially(jobs: SessionJob[], finished: Finished): Promise<ReplayedSession[]> {
   const results: ReplayedSession[] = [];
@@ -267,7 +276,7 @@ async function runInWorkers(
         worker.on("error", fail);
         type Reply = {
           ok: boolean;
-          result?: SessionReplay;
+          result?: SessionReplayRows;
           error?: string;
           kind?: "refused" | "rejected" | "other";
         };

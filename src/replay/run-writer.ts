@@ -15,11 +15,12 @@ import {
   SeededIdGen,
 } from "../events/index.js";
 import type { SessionReplay } from "./engine.js";
+import type { SessionReplayRows } from "./run-rows.js";
 
 export class RunWriter {
   private journal: Journal | undefined;
   private batch: AppendBatch | undefined;
-  private readonly waiting = new Map<number, SessionReplay>();
+  private readonly waiting = new Map<number, SessionReplay | SessionReplayRows>();
   private next = 0;
   private ended = false;
   private readonly created: boolean;
@@ -30,7 +31,7 @@ export class RunWriter {
   }
 
   /** The run of session number `index` (in the replay's session order) is done. */
-  accept(index: number, result: SessionReplay): void {
+  accept(index: number, result: SessionReplay | SessionReplayRows): void {
     // A lane still running when the replay failed finishes into nothing.
     if (this.ended) return;
     this.waiting.set(index, result);
@@ -63,7 +64,7 @@ export class RunWriter {
     }
   }
 
-  private write(run: SessionReplay): void {
+  private write(run: SessionReplay | SessionReplayRows): void {
     if (this.path === null) return;
     if (!this.journal) {
       this.journal = openJournal(this.path, { idGen: new SeededIdGen(1) });
@@ -72,9 +73,16 @@ export class RunWriter {
       checkBeforeWriting(this.journal, "journal replay", "new");
       this.batch = this.journal.beginBatch();
     }
-    this.journal.append(run.run, run.session, run.output);
     // A what-if's baseline is a run of its own, beside it (the run itself when it is the baseline).
-    if (run.baseline && run.baseline.run !== run.run)
-      this.journal.append(run.baseline.run, run.session, run.baseline.output);
+    const baseline = run.baseline && run.baseline.run !== run.run ? run.baseline : undefined;
+    if ("rows" in run) {
+      // From a worker thread, which validated and serialised them as `append` would have.
+      this.journal.appendPrepared(run.run, run.session, run.rows);
+      if (baseline && "rows" in baseline)
+        this.journal.appendPrepared(baseline.run, run.session, baseline.rows);
+      return;
+    }
+    this.journal.append(run.run, run.session, run.output);
+    if (baseline && "output" in baseline) this.journal.append(baseline.run, run.session, baseline.output);
   }
 }

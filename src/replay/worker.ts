@@ -6,6 +6,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { ReplayRefused } from "./refused.js";
+import { toRows } from "./run-rows.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob } from "./sweep-job.js";
@@ -15,7 +16,7 @@ parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => 
   const run = (): Promise<unknown> =>
     "sweep" in message
       ? runSweepSession(message.sweep, () => parentPort?.postMessage({ progress: true }))
-      : runSessionJob(message);
+      : runSessionJob(message).then(toRows);
   queue = queue.then(() =>
     run().then(
       (result) => parentPort?.postMessage({ ok: true, result }),

@@ -164,6 +164,22 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
     expect(read(join(dir, "par.db")).map((e) => toJsonLine(e))).toEqual(
       read(join(dir, "s.db")).map((e) => toJsonLine(e)),
     );
+    // A what-if writes its baseline run beside it: from a worker thread too, as prepared rows.
+    const whatIf = (workers: number, out: string) =>
+      runReplay(
+        replayOptions({
+          journal: sample,
+          out,
+          sessions: ["2026-02-04", "2026-02-05"],
+          workers,
+          paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 },
+        }),
+      );
+    expect(await whatIf(2, join(dir, "wpar.db"))).toEqual(await whatIf(1, join(dir, "ws.db")));
+    const written = read(join(dir, "wpar.db"));
+    // Each day: the what-if's run and its baseline's.
+    expect(new Set(written.map((e) => e.stream)).size).toBe(4);
+    expect(written.map((e) => toJsonLine(e))).toEqual(read(join(dir, "ws.db")).map((e) => toJsonLine(e)));
   });
 
   it("never writes to the source: a read-only source file replays into a separate journal", async () => {

@@ -110,6 +110,22 @@ export interface AppendBatch {
   rollback(): void;
 }
 
+/**
+ * Rows ready to append (`prepareRows`): validated and serialised where they were made, column by
+ * column, the payloads' texts one after another (cheap to pass to another thread).
+ */
+export interface PreparedRows {
+  readonly ids: readonly string[];
+  readonly types: readonly string[];
+  readonly versions: readonly number[];
+  readonly ts: readonly number[];
+  readonly causations: readonly (string | null)[];
+  readonly correlations: readonly (string | null)[];
+  /** Every row's payload text, concatenated; row i's is `text.slice(ends[i - 1] ?? 0, ends[i])`. */
+  readonly text: string;
+  readonly ends: readonly number[];
+}
+
 export interface Journal {
   /** Where the journal lives (a file path, or a connection string). */
   readonly location: string;
@@ -126,6 +142,13 @@ export interface Journal {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ): StoredEvent[];
+
+  /**
+   * Append rows `prepareRows` made (in this process: the thread that made a run, not the one
+   * writing it), as `append` would have stored those events: the schema is not checked again,
+   * only that each row is of a current event type. Returns how many rows were new.
+   */
+  appendPrepared(stream: StreamId, session: SessionId, rows: PreparedRows, options?: AppendOptions): number;
 
   /**
    * Open one write transaction for the appends that follow, across awaits: they land together at

@@ -31,14 +31,12 @@ import type {
   VerifyReport,
 } from "../catalogue/index.js";
 import {
-  InvalidEvent,
-  isSafeStreamName,
   JournalConflict,
   JournalError,
   JournalUnavailable,
   type NewEvent,
   ORDER_EVENT_TYPES,
-  parseEventBody,
+  type PreparedRows,
   type StoredEvent,
   type StreamId,
   ulidIdGen,
@@ -60,11 +58,12 @@ import {
 } from "../integrity/index.js";
 import { openDatabase } from "./journal-open.js";
 import { type FilterStatement, journalStatements, migrate, refreshViews } from "./journal-sql.js";
+import { checkStreamName, itemsOf, type PreparedItem, prepareItem } from "./prepared-rows.js";
 import { StatementWouldWrite, statementWrites } from "./read-only-sql.js";
 import { retriedEvent } from "./same-event.js";
 import { journalBehind, readSeqMark, SeqMark } from "./seq-mark.js";
 import { describeSqliteFailure, eachInWords, inWords, streamInWords } from "./sqlite-failure.js";
-import { storedFromColumns, storedFromRow } from "./stored-event.js";
+import { storedFromColumns, storedFromRow, storedFromWritten } from "./stored-event.js";
 
 export interface OpenJournalOptions {
   /** Open without writing anything (the file must exist). Default false. */
@@ -189,40 +188,46 @@ class SqliteJournal implements Journal {
     options: AppendOptions = {},
   ): StoredEvent[] {
     this.assertWritable();
-    if (!isSafeStreamName(stream))
-      throw new InvalidEvent(
-        "envelope",
-        "stream",
-        `"${stream}" is not a safe stream name (letters, digits, . _ -)`,
-        "on append",
-      );
+    checkStreamName(stream);
     // Validate everything before taking the write lock: an invalid event writes nothing.
-    const prepared = events.map((event, index) => {
-      const body = parseEventBody(
-        event.type,
-        event.version,
-        event.payload,
-        `on append (${stream}/${session}, item ${index})`,
-      );
-      return {
-        id: event.id ?? this.idGen.next(event.ts),
-        body,
-        // The stored text is the zod output serialised: object keys come out in schema order
-        // whatever order the caller used, so this is canonical for every fixed-shape field
-        // (records keep their own key order). The hash covers the stored text, so `verify` is
-        // exact either way; idempotent retries compare with canonicalJson (sorted keys).
-        payloadText: JSON.stringify(body.payload),
-        ts: Math.trunc(event.ts),
-        causation: event.causation ?? null,
-        correlation: event.correlation ?? null,
-      };
-    });
-    const durable = options.durable === true || prepared.some((p) => ORDER_EVENT_TYPES.has(p.body.type));
-    this.setSynchronous(durable ? "FULL" : "NORMAL");
+    const prepared = events.map((event, index) =>
+      prepareItem(stream, session, event, index, event.id ?? this.idGen.next(event.ts)),
+    );
+    return this.writeItems(stream, session, prepared, options, true).stored;
+  }
 
+  appendPrepared(
+    stream: StreamId,
+    session: SessionId,
+    rows: PreparedRows,
+    options: AppendOptions = {},
+  ): number {
+    this.assertWritable();
+    checkStreamName(stream);
+    const items = itemsOf(rows);
+    // Inline projections fold the stored events, payloads and all; a plain write needs only the text.
+    return this.writeItems(stream, session, items, options, this.projections.length > 0).added;
+  }
+
+  /**
+   * Chain and insert prepared events in one transaction: how many were new, and (`keep`) every
+   * event as stored; without `keep` nothing is built per row but the row itself.
+   */
+  private writeItems(
+    stream: StreamId,
+    session: SessionId,
+    prepared: readonly PreparedItem[],
+    options: AppendOptions,
+    keep: boolean,
+  ): { stored: StoredEvent[]; added: number } {
+    const durable =
+      options.durable === true ||
+      prepared.some((p) => ORDER_EVENT_TYPES.has(p.body.type as StoredEvent["type"]));
+    this.setSynchronous(durable ? "FULL" : "NORMAL");
     const write = () => {
       const result: StoredEvent[] = [];
       const fresh: StoredEvent[] = [];
+      let added = 0;
       let pos = this.nextPos(stream, session);
       if (options.expectedPos !== undefined && options.expectedPos !== pos) {
         throw new JournalConflict(stream, session, options.expectedPos, pos);
@@ -265,35 +270,25 @@ class SqliteJournal implements Journal {
         if (changes === 0) {
           seq -= 1;
           const row = this.stmt(this.statements.byId).get(p.id) as EventRow | undefined;
-          result.push(retriedEvent(this.location, row, stream, session, p));
+          const retried = retriedEvent(this.location, row, stream, session, p);
+          if (keep) result.push(retried);
           continue;
         }
         prevHash = hash;
         pos += 1;
-        const stored = {
-          seq,
-          id: p.id,
-          stream,
-          session,
-          pos: row.pos,
-          type: p.body.type,
-          version: p.body.version,
-          ts: p.ts,
-          causation: p.causation,
-          correlation: p.correlation,
-          payload: p.body.payload,
-          hash,
-        } as StoredEvent;
+        added += 1;
+        if (!keep) continue;
+        const stored = storedFromWritten(row, p.body.payload, hash);
         result.push(stored);
         fresh.push(stored);
       }
-      if (fresh.length > 0) {
+      if (added > 0) {
         for (const projection of this.projections) projection.apply(this.sql, fresh);
         this.pendingSeq = seq;
       }
-      return result;
+      return { stored: result, added };
     };
-    let stored: StoredEvent[];
+    let stored: { stored: StoredEvent[]; added: number };
     try {
       stored = this.db.transaction(write).immediate();
     } catch (error) {

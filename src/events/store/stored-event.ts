@@ -4,7 +4,7 @@
  */
 import type { StoredEvent } from "../catalogue/index.js";
 import { JournalUnavailable, parsePayload } from "../catalogue/index.js";
-import type { EventRow } from "../integrity/index.js";
+import type { EventRow, HashedRow } from "../integrity/index.js";
 import { type EventColumns, hashedColumns } from "../integrity/index.js";
 
 /** The event of a row read as an object (`SELECT *`). */
@@ -34,6 +34,24 @@ export function storedFromColumns(location: string, c: Readonly<EventColumns>): 
     causation,
     correlation,
     payload: parsed.payload,
+    hash,
+  } as StoredEvent;
+}
+
+/** The event a row just written stores: its columns, the payload it was written from, its hash. */
+export function storedFromWritten(row: HashedRow, payload: unknown, hash: string): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    stream: row.stream,
+    session: row.session,
+    pos: row.pos,
+    type: row.type,
+    version: row.version,
+    ts: row.ts,
+    causation: row.causation,
+    correlation: row.correlation,
+    payload,
     hash,
   } as StoredEvent;
 }
