@@ -104,6 +104,15 @@ export function renderLine(head: readonly string[], row: readonly unknown[]): st
     .join("\n");
 }
 
+/**
+ * An integer with thousands separators, `grouped(10000) → "10,000"`. Not `toLocaleString`: its
+ * first call starts ICU's number formatting, ~20 ms that every command paid at start-up because
+ * one option's help text held a number.
+ */
+export function grouped(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 /** `2026-02-04 09:35:00` in New York time, the way traders read a session. */
 export function newYorkTime(ms: number): string {
   const p = newYorkParts(ms);

@@ -2,7 +2,6 @@
  * `replay --sweep …`: the flags of a parameter search (grid, sample, rank, keep, walk-forward)
  * checked before any session runs, then `runSweep` and its summary.
  */
-import cliProgress from "cli-progress";
 import { acquireWriterLock, type JournalReader, openAsyncJournal } from "../events/index.js";
 import {
   expandSessions,
@@ -22,7 +21,9 @@ import {
   sampleSets,
 } from "../replay/index.js";
 import { type AnyStrategy, findStrategy, shippedStrategies } from "../strategy/index.js";
+import { cliProgress } from "./cli-progress-lazy.js";
 import { codeVersion } from "./code-version.js";
+import { grouped } from "./format.js";
 import { paramLines, paramProblem } from "./strategy-params.js";
 import { sweepHuman, sweepJson } from "./sweep-summary.js";
 import { UsageError } from "./usage-error.js";
@@ -104,7 +105,7 @@ export async function sweepCommand(flags: SweepFlags): Promise<void> {
     const count = sample === undefined ? size : Math.min(sample, size);
     if (count > MAX_SETS_WITHOUT_YES && !flags.yes)
       throw theirParams(
-        `--sweep: ${count.toLocaleString("en-US")} sets (over ${MAX_SETS_WITHOUT_YES.toLocaleString("en-US")}); narrow the grid, draw some with --sample N --seed S, or pass --yes`,
+        `--sweep: ${grouped(count)} sets (over ${grouped(MAX_SETS_WITHOUT_YES)}); narrow the grid, draw some with --sample N --seed S, or pass --yes`,
       );
     const drawn = sample === undefined ? gridSets(axes) : sampleSets(axes, sample, seed);
     sets = drawn.map((set) => ({ ...flags.fixed, ...set }));
@@ -261,14 +262,15 @@ function progressBar(total: number, json: boolean) {
       stop: () => {},
     };
   }
-  const bar = new cliProgress.SingleBar(
+  const bars = cliProgress();
+  const bar = new bars.SingleBar(
     {
       format: "sweep [{bar}] {value}/{total} set × session runs",
       stream: process.stderr,
       hideCursor: true,
       barsize: 20,
     },
-    cliProgress.Presets.shades_classic,
+    bars.Presets.shades_classic,
   );
   bar.start(total, 0);
   return { update: (done: number) => bar.update(done), stop: () => bar.stop() };

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
 import {
   acquireWriterLock,
@@ -18,7 +17,9 @@ import {
   StrategyRejected,
 } from "../../replay/index.js";
 import { type AnyStrategy, findStrategy, shippedStrategies } from "../../strategy/index.js";
+import { cliProgress } from "../cli-progress-lazy.js";
 import { codeVersion } from "../code-version.js";
+import { grouped } from "../format.js";
 import { journalPathOption } from "../options.js";
 import { humanSummary, jsonSummary } from "../replay-summary.js";
 import { MAX_SETS_WITHOUT_YES, sweepCommand } from "../replay-sweep.js";
@@ -96,7 +97,7 @@ export function register(program: Command): void {
         "with --sweep: write full runs for the best n sets (the rest as one summary event each)",
         "1",
       )
-      .option("--yes", `with --sweep: run more than ${MAX_SETS_WITHOUT_YES.toLocaleString("en-US")} sets`)
+      .option("--yes", `with --sweep: run more than ${grouped(MAX_SETS_WITHOUT_YES)} sets`)
       .option("--train <range>", "walk-forward: choose the best set on these sessions…")
       .option("--test <range>", "…and report it on these (beside the baseline)")
       .option(
@@ -309,7 +310,8 @@ function progressReporter(total: number, json: boolean) {
         process.stderr.write(`replayed ${session} (${done}/${all} sessions done)\n`),
       stop: () => {},
     };
-  const bar = new cliProgress.SingleBar(
+  const bars = cliProgress();
+  const bar = new bars.SingleBar(
     {
       format: "replay [{bar}] {value}/{total} sessions done{last}",
       stream: process.stderr,
@@ -317,7 +319,7 @@ function progressReporter(total: number, json: boolean) {
       // 8 + 20 + 46 characters: the line fits an 80-column terminal.
       barsize: 20,
     },
-    cliProgress.Presets.shades_classic,
+    bars.Presets.shades_classic,
   );
   bar.start(total, 0, { last: "" });
   return {
