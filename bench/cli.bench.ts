@@ -37,6 +37,12 @@ const sampleEvents = (() => {
 // trusting what the recorded verified point covers.
 const pristine = join(dir, "pristine.db");
 copyFileSync(journal, pristine);
+{
+  // The import recorded a verified point over what it added: this copy forgets it.
+  const db = new Database(pristine);
+  db.prepare("DELETE FROM journal_meta WHERE key = 'verified'").run();
+  db.close();
+}
 const unverified = join(dir, "unverified.db");
 const freshCopy = () => {
   for (const suffix of ["", "-wal", "-shm", "-seq"]) rmSync(unverified + suffix, { force: true });

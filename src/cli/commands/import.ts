@@ -70,6 +70,9 @@ export function register(program: Command): void {
         for (const projection of createProjections()) journal.addProjection(projection);
         return [importParsedLines(journal, lines, file), importWire(journal, frames)] as const;
       });
+      // The imported rows passed their schemas on the way in: verify what is new now and record
+      // the point, so each replay of them checks only their chain (their schemas once, here).
+      journal.verifySince();
       ok = true;
       process.stdout.write(
         `imported ${file}: ${result.added} added, ${result.alreadyPresent} already present (${result.lines} lines)${frames.length > 0 ? `; wire frames: ${wire.added} added, ${wire.alreadyPresent} already present` : ""}\n`,
