@@ -148,22 +148,22 @@ const pct = (xs: readonly number[]) =>
 console.log(
   `\nreplay engine (verify included), as a share of the raw ordered scan + JSON.parse, median (min–max):`,
 );
-console.log(`  1 worker:   ${pct(ratio1)}   (target ≥ 40 %)`);
+console.log(`  1 worker:   ${pct(ratio1)}`);
 console.log(`  ${cores} workers:  ${pct(ratioN)}`);
 console.log(
-  `  ${cores} workers / 1 worker, each against its own raw scans: ${mid(speedup).toFixed(2)}× (${Math.min(...speedup).toFixed(2)}–${Math.max(...speedup).toFixed(2)}; target ≥ 1.8×)`,
+  `  ${cores} workers / 1 worker, each against its own raw scans: ${mid(speedup).toFixed(2)}× (${Math.min(...speedup).toFixed(2)}–${Math.max(...speedup).toFixed(2)})`,
 );
 const ofCeiling = speedup.map((x, i) => x / ceiling[i]!);
 console.log(
-  `  the baseline's own speed-up, the raw scan split over ${cores} threads in the same rounds: ${mid(ceiling).toFixed(2)}× (${Math.min(...ceiling).toFixed(2)}–${Math.max(...ceiling).toFixed(2)}); replay reaches ${pct(ofCeiling)} of it`,
+  `  the baseline's own speed-up, the raw scan split over ${cores} threads in the same rounds: ${mid(ceiling).toFixed(2)}× (${Math.min(...ceiling).toFixed(2)}–${Math.max(...ceiling).toFixed(2)}); replay reaches ${pct(ofCeiling)} of it (target ≥ 90 %)`,
 );
 console.log(
   `  the floor, reading the sessions with the chain checked and payloads parsed, nothing else: ${pct(floor)} of the raw scan`,
 );
-// What the engine itself costs beyond the read it cannot skip: the share the 40 % target would be
-// if the baseline were the verified read instead of the raw scan.
+// What the engine itself costs beyond the read it cannot skip: replay on one core against the
+// verified read, the baseline the sweep issue (#25) sets its target against.
 console.log(
-  `  1 worker against the floor (replay ÷ verified read, same round): ${pct(ratio1.map((x, i) => x / floor[i]!))}`,
+  `  1 worker against the floor (replay ÷ verified read, same round): ${pct(ratio1.map((x, i) => x / floor[i]!))} (target ≥ 50 %)`,
 );
 
 // One ordinary day through the built CLI, process start-up included.

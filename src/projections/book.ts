@@ -174,6 +174,18 @@ const bump = (counts: Readonly<Record<string, number>>, key: string): Record<str
 });
 
 /**
+ * `stream|session`, the key of a session's summary and orders: the last one built is handed back
+ * for the same pair (every event of a day asks), the same string, which the persistent map then
+ * recognises without hashing it again.
+ */
+let lastKey = { stream: "", session: "", key: "|" };
+function sessionKeyOf(stream: string, session: string): string {
+  if (lastKey.stream !== stream || lastKey.session !== session)
+    lastKey = { stream, session, key: `${stream}|${session}` };
+  return lastKey.key;
+}
+
+/**
  * A quote of a contract with no position and no open round trip in its stream, in a session the
  * book already summarises: positions, trips and the summary would all come back unchanged.
  */
@@ -185,7 +197,7 @@ function quotesNothing(
   return (
     !state.positions.byKey.has(key) &&
     !state.trips.open.has(key) &&
-    state.summaries.has(`${event.stream}|${event.session}`)
+    state.summaries.has(sessionKeyOf(event.stream, event.session))
   );
 }
 
@@ -208,7 +220,7 @@ export function evolveBook(state: BookState, event: StoredEvent): BookState {
 /** `evolveBook` without its shortcut for quotes that move nothing (a property test holds them equal). */
 export function evolveBookFully(state: BookState, event: StoredEvent): BookState {
   const { state: positions, closed, lateCommission } = evolvePositions(state.positions, event);
-  const sessionKey = `${event.stream}|${event.session}`;
+  const sessionKey = sessionKeyOf(event.stream, event.session);
 
   let orders = state.orders;
   if (isOrderEvent(event)) {

@@ -6,6 +6,7 @@
  */
 import { contractKey, type PayloadOf, type StoredEvent } from "../events/index.js";
 import { type Micros, toMicros } from "./money.js";
+import { positionKey } from "./positions.js";
 import type { RoundTrip } from "./round-trips.js";
 
 /** One real fill against the model. Money per unit, µ$; `errorMicros` > 0: the model was too kind. */
@@ -22,9 +23,12 @@ export interface ModelledFill {
 /** The real fills of one stream's session events with the model's price (fills with no later quote are left out). */
 export function modelledFills(events: readonly StoredEvent[]): ModelledFill[] {
   // Only the quotes of contracts with a real fill can price one: a simulated run has none at all.
+  // Keyed by positionKey, which the book's fold of the same events has just built for each quote's
+  // contract object and remembers: building each quote's contract key anew was a tenth of a fold.
   const filled = new Set<string>();
   for (const e of events)
-    if (e.type === "OrderFilled" && e.payload.simulated !== true) filled.add(contractKey(e.payload.contract));
+    if (e.type === "OrderFilled" && e.payload.simulated !== true)
+      filled.add(positionKey(e.stream, e.payload.contract));
   if (filled.size === 0) return [];
   // Order id → the seq of the intent it came from (through OrderSubmitted's causation).
   const intentSeq = new Map<string, number>();
@@ -36,7 +40,7 @@ export function modelledFills(events: readonly StoredEvent[]): ModelledFill[] {
       const seq = intentSeq.get(e.causation);
       if (seq !== undefined) orderIntent.set(e.payload.orderId, seq);
     } else if (e.type === "QuoteSnapshot") {
-      const key = contractKey(e.payload.contract);
+      const key = positionKey(e.stream, e.payload.contract);
       if (!filled.has(key)) continue;
       const list = quotes.get(key) ?? [];
       list.push({ seq: e.seq, bid: e.payload.bidUsd, ask: e.payload.askUsd });
@@ -49,7 +53,7 @@ export function modelledFills(events: readonly StoredEvent[]): ModelledFill[] {
     const from = orderIntent.get(e.payload.orderId);
     if (from === undefined) continue;
     const key = contractKey(e.payload.contract);
-    const next = quotes.get(key)?.find((q) => q.seq > from);
+    const next = quotes.get(positionKey(e.stream, e.payload.contract))?.find((q) => q.seq > from);
     const price = e.payload.side === "BUY" ? next?.ask : next?.bid;
     if (price === undefined || price === null) continue;
     const real = toMicros(e.payload.priceUsd);
