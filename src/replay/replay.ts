@@ -69,6 +69,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     ...(options.bot === undefined ? {} : { bot: options.bot }),
   });
   let available: string[];
+  let eventsOfWork: number | null = null;
   try {
     // A SQLite source is verified by each session's job, in the read it replays (parallel, and no
     // gap between the check and the read); a fleet's is checked here.
@@ -81,6 +82,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
       }
     }
     available = await source.sessionIds(options.stream);
+    // How much work there is, from the same connection (each opening reads the schema again).
+    if (options.workers === "auto" && !pg && options.sessions.every((s) => available.includes(s)))
+      eventsOfWork = await countSessionEvents(source, options.stream, options.sessions);
   } finally {
     await source.close();
   }
@@ -105,10 +109,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     ...(options.fromTs === undefined ? {} : { fromTs: options.fromTs }),
     ...(options.toTs === undefined ? {} : { toTs: options.toTs }),
   }));
-  const requested =
-    options.workers === "auto"
-      ? autoWorkers(await sessionEvents(options, options.sessions))
-      : options.workers;
+  const requested = options.workers === "auto" ? autoWorkers(eventsOfWork) : options.workers;
   const workers = Math.max(1, Math.min(requested, jobs.length, availableParallelism()));
   const writer = new RunWriter(options.inPlace ? options.journal : options.out);
   let done = 0;
@@ -168,18 +169,26 @@ export async function sessionEvents(
   if (isPostgresUrl(options.journal)) return null;
   const source = await openAsyncJournal(options.journal, { readonly: true });
   try {
-    let total = 0;
-    for (const session of sessions) {
-      const [row] = await source.query<{ n: number | null }>(
-        "SELECT max(pos) + 1 AS n FROM events WHERE stream = ? AND session = ?",
-        [options.stream, session],
-      );
-      total += row?.n ?? 0;
-    }
-    return total;
+    return await countSessionEvents(source, options.stream, sessions);
   } finally {
     await source.close();
   }
+}
+
+async function countSessionEvents(
+  source: Awaited<ReturnType<typeof openAsyncJournal>>,
+  stream: string,
+  sessions: readonly string[],
+): Promise<number> {
+  let total = 0;
+  for (const session of sessions) {
+    const [row] = await source.query<{ n: number | null }>(
+      "SELECT max(pos) + 1 AS n FROM events WHERE stream = ? AND session = ?",
+      [stream, session],
+    );
+    total += row?.n ?? 0;
+  }
+  return total;
 }
 
 /**
