@@ -149,13 +149,14 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
   });
 
   it("runs several sessions in parallel workers with results identical to a serial run", async () => {
-    const run = (workers: number, out: string) =>
+    const run = (workers: number, out: string, paramOverrides: Record<string, unknown> = {}) =>
       runReplay(
         replayOptions({
           journal: sample,
           out,
           sessions: ["2026-02-04", "2026-02-05"],
           workers,
+          paramOverrides,
         }),
       );
     const serial = await run(1, join(dir, "s.db"));
@@ -166,15 +167,7 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
     );
     // A what-if writes its baseline run beside it: from a worker thread too, as prepared rows.
     const whatIf = (workers: number, out: string) =>
-      runReplay(
-        replayOptions({
-          journal: sample,
-          out,
-          sessions: ["2026-02-04", "2026-02-05"],
-          workers,
-          paramOverrides: { stopLossPct: 0.5, profitTargetPct: 0.9 },
-        }),
-      );
+      run(workers, out, { stopLossPct: 0.5, profitTargetPct: 0.9 });
     expect(await whatIf(2, join(dir, "wpar.db"))).toEqual(await whatIf(1, join(dir, "ws.db")));
     const written = read(join(dir, "wpar.db"));
     // Each day: the what-if's run and its baseline's.

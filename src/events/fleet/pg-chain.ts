@@ -14,6 +14,7 @@ import {
   parsePayload,
 } from "../catalogue/index.js";
 import { GENESIS_HASH, type HashedRow, rowHash } from "../integrity/index.js";
+import { prepareItem } from "../store/index.js";
 
 /** A row with its hash, as both stores keep it. */
 export interface ChainRow extends HashedRow {
@@ -48,24 +49,19 @@ export function prepareAppend(
   idGen: IdGen,
 ): PreparedEvent[] {
   return events.map((event, index) => {
-    const body = parseEventBody(
-      event.type,
-      event.version,
-      event.payload,
-      `on append (${stream}/${session}, item ${index})`,
-    );
+    // The same checks and stored text as the SQLite journal's append: the hash covers this text.
+    const item = prepareItem(stream, session, event, index, event.id ?? idGen.next(event.ts));
     return {
-      id: event.id ?? idGen.next(event.ts),
+      id: item.id,
       stream,
       session,
-      type: body.type,
-      version: body.version,
-      payload: body.payload,
-      // The zod output serialised, as the SQLite journal stores it: the hash covers this text.
-      payloadText: JSON.stringify(body.payload),
-      ts: Math.trunc(event.ts),
-      causation: event.causation ?? null,
-      correlation: event.correlation ?? null,
+      type: item.body.type,
+      version: item.body.version,
+      payload: item.body.payload,
+      payloadText: item.payloadText,
+      ts: item.ts,
+      causation: item.causation,
+      correlation: item.correlation,
     };
   });
 }

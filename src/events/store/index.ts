@@ -25,7 +25,7 @@ export {
 export { writable } from "./journal-open.js";
 export * from "./journal-reader.js";
 export { SCHEMA_VERSION } from "./journal-sql.js";
-export { prepareRows } from "./prepared-rows.js";
+export { prepareItem, prepareRows } from "./prepared-rows.js";
 export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
 export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
