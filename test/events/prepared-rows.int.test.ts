@@ -118,6 +118,26 @@ describe("appendPrepared", () => {
     expect(() => journal.appendPrepared("live", SESSION, { ...good, ends: [good.text.length - 1] })).toThrow(
       /columns disagree/,
     );
+    // Two rows whose text boundaries run backwards: the second would be stored empty.
+    const two = prepareRows("live", SESSION, [
+      {
+        id: "01J000000000000000000000AE",
+        type: "CycleStarted",
+        version: 1,
+        ts: 1,
+        payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
+      },
+      {
+        id: "01J000000000000000000000AF",
+        type: "CycleStarted",
+        version: 1,
+        ts: 2,
+        payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 2 },
+      },
+    ]);
+    expect(() =>
+      journal.appendPrepared("live", SESSION, { ...two, ends: [two.text.length, two.text.length] }),
+    ).toThrow(/text ends at \d+, before it starts/);
     expect(journal.lastSeq()).toBe(0);
     journal.close();
   });

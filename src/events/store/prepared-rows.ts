@@ -122,8 +122,16 @@ export function itemsOf(rows: PreparedRows): PreparedItem[] {
         `v${rows.versions[i]} is not a current event type`,
         `on append (item ${i})`,
       );
-    const payloadText = rows.text.slice(start, rows.ends[i]);
-    start = rows.ends[i]!;
+    const end = rows.ends[i]!;
+    if (!(end > start))
+      throw new InvalidEvent(
+        type,
+        "payload",
+        `row ${i}'s text ends at ${end}, before it starts (${start})`,
+        "on append",
+      );
+    const payloadText = rows.text.slice(start, end);
+    start = end;
     let parsed: unknown;
     items[i] = {
       id: rows.ids[i]!,
