@@ -5,16 +5,9 @@
  * unchanged.
  */
 import type { IdGen, NewEvent, SessionId, StoredEvent, StreamId } from "../catalogue/index.js";
-import {
-  canonicalJson,
-  DuplicateIdMismatch,
-  JournalError,
-  JournalUnavailable,
-  parseEventBody,
-  parsePayload,
-} from "../catalogue/index.js";
+import { canonicalJson, DuplicateIdMismatch, JournalError, parseEventBody } from "../catalogue/index.js";
 import { GENESIS_HASH, type HashedRow, rowHash } from "../integrity/index.js";
-import { prepareItem } from "../store/index.js";
+import { prepareItem, storedFromRow } from "../store/index.js";
 
 /** A row with its hash, as both stores keep it. */
 export interface ChainRow extends HashedRow {
@@ -184,27 +177,8 @@ export function verifyPage(
 
 /** A stored row as an event: payload parsed, validated and upcast to the current version. */
 export function toStoredEvent(row: ChainRow, location: string): StoredEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(row.payload);
-  } catch {
-    throw new JournalUnavailable(location, `payload at seq ${row.seq} is not JSON; run \`journal verify\``);
-  }
-  const parsed = parsePayload(row.type, row.version, json, `at seq ${row.seq}`);
-  return {
-    seq: row.seq,
-    id: row.id,
-    stream: row.stream,
-    session: row.session,
-    pos: row.pos,
-    type: row.type,
-    version: parsed.version,
-    ts: row.ts,
-    causation: row.causation,
-    correlation: row.correlation,
-    payload: parsed.payload,
-    hash: row.hash,
-  } as StoredEvent;
+  // The same row shape, and the same reading, as the SQLite journal's.
+  return storedFromRow(location, row);
 }
 
 function sameEvent(stored: StoredEvent, p: PreparedEvent): boolean {

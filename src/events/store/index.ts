@@ -29,6 +29,7 @@ export { prepareItem, prepareRows } from "./prepared-rows.js";
 export { RestoreFailed, type RestoreOptions, type RestoreResult, restoreJournal } from "./restore.js";
 export { journalFiles, readSeqMark, seqMarkPath } from "./seq-mark.js";
 export { describeSqliteFailure, JournalBusy, JournalDamaged, needsWriteAccess } from "./sqlite-failure.js";
+export { storedFromRow } from "./stored-event.js";
 export { POSTMORTEM_VIEWS } from "./views.js";
 export { checkBeforeWriting, JournalBroken } from "./writer-checks.js";
 export {
