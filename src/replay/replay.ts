@@ -83,7 +83,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
     }
     available = await source.sessionIds(options.stream);
     // How much work there is, from the same connection (each opening reads the schema again).
-    if (options.workers === "auto" && !pg && options.sessions.every((s) => available.includes(s)))
+    if (options.workers === "auto" && !pg)
       eventsOfWork = await countSessionEvents(source, options.stream, options.sessions);
   } finally {
     await source.close();

@@ -27,6 +27,14 @@ const rowsOf = (file: string) => {
   db.close();
   return rows;
 };
+/** A small valid event with its id: cycle `n` at ts `n`. */
+const cycleStarted = (id: string, n: number) => ({
+  id,
+  type: "CycleStarted" as const,
+  version: 1 as const,
+  ts: n,
+  payload: { cycle: n, symbols: ["SPY"], gatewayTimeMs: n },
+});
 /** Events with ids, as a replay's run log makes them. */
 const withIds = (events: readonly NewEvent[], seed: number) => {
   const ids = new SeededIdGen(seed);
@@ -67,13 +75,7 @@ describe("appendPrepared", () => {
 
   it("refuses a retried id with another body, and writes nothing of the batch", () => {
     const journal = openJournal(path());
-    const event = {
-      id: "01J000000000000000000000AA",
-      type: "CycleStarted" as const,
-      version: 1 as const,
-      ts: 1,
-      payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
-    };
+    const event = cycleStarted("01J000000000000000000000AA", 1);
     journal.appendPrepared("live", SESSION, prepareRows("live", SESSION, [event]));
     const other = { ...event, payload: { ...event.payload, cycle: 2 } };
     const next = { ...event, id: "01J000000000000000000000AB" };
@@ -100,15 +102,7 @@ describe("appendPrepared", () => {
 
   it("refuses rows that claim an unknown type or version, or whose columns disagree, writing nothing", () => {
     const journal = openJournal(path());
-    const good = prepareRows("live", SESSION, [
-      {
-        id: "01J000000000000000000000AD",
-        type: "CycleStarted",
-        version: 1,
-        ts: 1,
-        payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
-      },
-    ]);
+    const good = prepareRows("live", SESSION, [cycleStarted("01J000000000000000000000AD", 1)]);
     expect(() => journal.appendPrepared("live", SESSION, { ...good, types: ["NoSuchEvent"] })).toThrow(
       /NoSuchEvent.*not a current event type/,
     );
@@ -120,20 +114,8 @@ describe("appendPrepared", () => {
     );
     // Two rows whose text boundaries run backwards: the second would be stored empty.
     const two = prepareRows("live", SESSION, [
-      {
-        id: "01J000000000000000000000AE",
-        type: "CycleStarted",
-        version: 1,
-        ts: 1,
-        payload: { cycle: 1, symbols: ["SPY"], gatewayTimeMs: 1 },
-      },
-      {
-        id: "01J000000000000000000000AF",
-        type: "CycleStarted",
-        version: 1,
-        ts: 2,
-        payload: { cycle: 2, symbols: ["SPY"], gatewayTimeMs: 2 },
-      },
+      cycleStarted("01J000000000000000000000AE", 1),
+      cycleStarted("01J000000000000000000000AF", 2),
     ]);
     expect(() =>
       journal.appendPrepared("live", SESSION, { ...two, ends: [two.text.length, two.text.length] }),

@@ -204,9 +204,8 @@ class SqliteJournal implements Journal {
   ): number {
     this.assertWritable();
     checkStreamName(stream);
-    const items = itemsOf(rows);
     // Inline projections fold the stored events, payloads and all; a plain write needs only the text.
-    return this.writeItems(stream, session, items, options, this.projections.length > 0).added;
+    return this.writeItems(stream, session, itemsOf(rows), options, this.projections.length > 0).added;
   }
 
   /**
