@@ -2,23 +2,32 @@
 /**
  * After tsc and the slim zod: bundle the CLI's program, the `journal sql` child and the replay
  * worker into dist/src/cli/bundle/, which the entry points load when it is there (journal.ts,
- * sql-child.ts, replay.ts's worker). Node resolves, reads, translates and links each ES module on
- * its own: for the ~250 modules of a `replay` that was about 55 ms of every start-up on the
- * development machine, and ~40 ms for the 65 of the SQL child, which every query starts anew.
+ * sql-child.ts, replay.ts's worker).
  *
- * tsc's own output is left as it is (a stale or missing bundle falls back to it, and the benches
- * and tests that import dist/ modules use it). Packages stay outside: better-sqlite3 is native;
- * pg, kysely and @stoqey/ib load only where they are used. Lazy imports stay lazy, as chunks of
- * their own. Files are found next to the code that asks for them (`new URL("./worker.js",
- * import.meta.url)`, the catalogue's `require("./catalogue.js")`), so those entries keep their
- * names in one flat folder. test/cli/cli-bundle.test.ts checks that every such name is there.
+ * Why bundles: Node resolves, reads, translates and links each ES module on its own; for the ~250
+ * modules of a `replay` that was about 55 ms of every start-up on the development machine, and
+ * ~40 ms for the 65 of the SQL child, which every query starts anew.
+ *
+ * Why CommonJS: each bundle is one CommonJS file (NAME.cjs) that a small ES module stub (NAME.js,
+ * written here) runs through V8's code cache (src/cli/cached-bundle.ts). Node 20 caches no
+ * compiled code for ES modules, so this is the one way to stop compiling the same code at every
+ * start. Lazy imports stay lazy: esbuild keeps a module imported with import() unevaluated until
+ * then. The catalogue's lazy `require` (catalogue-lazy.ts) is bundled as a plain require, so each
+ * bundle holds one copy of the schemas, evaluated on first use.
+ *
+ * tsc's own output is left as it is (a missing bundle falls back to it, and the benches and tests
+ * that import dist/ modules use it). Packages stay outside: better-sqlite3 is native; pg, kysely
+ * and @stoqey/ib load only where they are used. Files are found next to the code that asks for
+ * them (`new URL("./worker.js", import.meta.url)`), so the stubs keep those names in one flat
+ * folder. test/cli/cli-bundle.test.ts checks that every such name is there.
  *
  * A module the entry points load themselves and the bundle loads too must not be copied into it:
  * two copies keep two states. sql-child.js holds the SQL child the entry point starts early, so
- * the bundle imports that same module (`SHARED_WITH_ENTRY_POINTS`); copied, `journal sql` started
- * a second child for every query.
+ * the bundle requires that same module (`SHARED_WITH_ENTRY_POINTS`; Node ≥ 20.19 hands `require`
+ * the instance `import` loaded); copied, `journal sql` started a second child for every query.
  */
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -27,17 +36,27 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist", "src");
 export const CLI_BUNDLE = join(DIST, "cli", "bundle");
 
-/** The entries, by the name the code that loads them asks for. */
+/**
+ * The entries, by the name the code that loads them asks for (its stub's), each with the module it
+ * bundles and when a run of it has compiled what it needs (cached-bundle.ts `saveOn`).
+ */
 export const CLI_BUNDLE_ENTRIES = {
-  "program.js": "cli/program.js",
-  "sql-runner.js": "cli/sql-runner.js",
-  "worker.js": "replay/worker.js",
-  "catalogue.js": "events/catalogue/catalogue.js",
-  "jsonl-schema.js": "events/catalogue/jsonl-schema.js",
+  "program.js": { from: "cli/program.js", saveOn: "exit" },
+  "sql-runner.js": { from: "cli/sql-runner.js", saveOn: "exit" },
+  "worker.js": { from: "replay/worker.js", saveOn: "ready" },
 };
 
-/** Modules of dist/src/cli/ that the bundle imports from there rather than holding a copy. */
+/** Modules of dist/src/cli/ that the bundle requires from there rather than holding a copy. */
 export const SHARED_WITH_ENTRY_POINTS = ["sql-child.js"];
+
+/**
+ * Modules the bundles require from dist/src rather than hold, by the path they are imported by,
+ * to where they are from the bundle: the one dynamic import() (src/vendor/esm-import.ts says why).
+ */
+export const LEFT_OUTSIDE = { "./esm-import.js": "../../vendor/esm-import.js" };
+
+/** Where a bundle's code reads `import.meta.url`: the bundle file's own URL, set by its banner. */
+const BUNDLE_URL = "__bundleUrl";
 
 const shared = {
   name: "shared-with-entry-points",
@@ -47,28 +66,63 @@ const shared = {
         path: `../${name}`,
         external: true,
       }));
+    for (const [asked, path] of Object.entries(LEFT_OUTSIDE))
+      build.onResolve({ filter: new RegExp(`^${asked.replaceAll(".", "\\.")}$`) }, () => ({ path, external: true }));
   },
 };
+
+/** The line of catalogue-lazy.js that makes an ES module's `require`; a CommonJS bundle has one. */
+const LAZY_REQUIRE = "const require = createRequire(import.meta.url);";
+const catalogueRequire = {
+  name: "catalogue-require",
+  setup(build) {
+    build.onLoad({ filter: /catalogue-lazy\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, "utf8");
+      if (!text.includes(LAZY_REQUIRE))
+        throw new Error(`${path} no longer holds "${LAZY_REQUIRE}": update scripts/bundle-cli.mjs`);
+      return { contents: text.replace(LAZY_REQUIRE, ""), loader: "js" };
+    });
+  },
+};
+
+/** The ES module stub beside NAME.cjs: what the entry points load, and what runs the bundle. */
+function stub(name, saveOn, buildHash) {
+  const use = name === "program.js" ? "process.argv[2] ?? 'none'" : JSON.stringify(name.replace(/\.js$/, ""));
+  const bundle = name.replace(/\.js$/, ".cjs");
+  const lines = [
+    `// Written by scripts/bundle-cli.mjs: runs ${bundle} through V8's code cache (src/cli/cached-bundle.ts).`,
+    `import { runBundle } from "../cached-bundle.js";`,
+    `const bundle = runBundle({ file: new URL("./${bundle}", import.meta.url), buildHash: "${buildHash}", use: ${use}, saveOn: "${saveOn}" });`,
+  ];
+  if (name === "program.js") lines.push("export const runCli = bundle.runCli;");
+  return `${lines.join("\n")}\n`;
+}
 
 /** Bundle (async: esbuild runs plugins only in its asynchronous API). */
 export async function bundleCli() {
   rmSync(CLI_BUNDLE, { recursive: true, force: true });
   await build({
-    entryPoints: Object.entries(CLI_BUNDLE_ENTRIES).map(([name, from]) => ({
+    entryPoints: Object.entries(CLI_BUNDLE_ENTRIES).map(([name, { from }]) => ({
       in: join(DIST, from),
       out: name.replace(/\.js$/, ""),
     })),
-    chunkNames: "chunk-[hash]",
+    outExtension: { ".js": ".cjs" },
     bundle: true,
-    splitting: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     packages: "external",
+    define: { "import.meta.url": BUNDLE_URL },
+    banner: { js: `const ${BUNDLE_URL} = require("node:url").pathToFileURL(__filename).href;` },
     outdir: CLI_BUNDLE,
-    plugins: [shared],
+    plugins: [shared, catalogueRequire],
     logLevel: "warning",
   });
+  for (const [name, { saveOn }] of Object.entries(CLI_BUNDLE_ENTRIES)) {
+    const bundle = readFileSync(join(CLI_BUNDLE, name.replace(/\.js$/, ".cjs")));
+    const buildHash = createHash("sha256").update(bundle).digest("hex");
+    writeFileSync(join(CLI_BUNDLE, name), stub(name, saveOn, buildHash));
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleCli();

@@ -40,6 +40,8 @@ export function slimZod() {
         `import { ${names}, toJSONSchema } from "zod";`,
         `export const z = Object.freeze({ ${members} });`,
         "export { toJSONSchema };",
+        // Its own module still: the CLI's bundle keeps it outside (esm-import.ts says why).
+        'export { importEsm } from "./esm-import.js";',
       ].join("\n"),
       resolveDir: ROOT,
       sourcefile: "slim-zod-entry.js",
@@ -50,6 +52,7 @@ export function slimZod() {
     platform: "node",
     target: "node20",
     outfile: OUT,
+    external: ["./esm-import.js"],
     logLevel: "warning",
   });
 }

@@ -11,19 +11,19 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { PARENT_PID_ENV, PARENT_WATCH_ENV } from "./parent-watch.js";
+import { useBundle } from "./program-module.js";
 
 let started: ChildProcess | undefined;
 
 /**
  * The node arguments that start the runner: the build's bundle of it (./bundle/, by
- * scripts/bundle-cli.mjs: it loads in a fraction of its 65 modules' time), else the built
- * modules, else the sources through tsx.
+ * scripts/bundle-cli.mjs: it loads in a fraction of its 65 modules' time) unless JOURNAL_BUNDLE=off,
+ * else the built modules, else the sources through tsx.
  */
 export function runnerArgs(): string[] {
-  for (const built of ["./bundle/sql-runner.js", "./sql-runner.js"]) {
-    const js = fileURLToPath(new URL(built, import.meta.url));
-    if (existsSync(js)) return [js];
-  }
+  if (useBundle("sql-runner.js")) return [fileURLToPath(new URL("./bundle/sql-runner.js", import.meta.url))];
+  const js = fileURLToPath(new URL("./sql-runner.js", import.meta.url));
+  if (existsSync(js)) return [js];
   // Running from the TypeScript sources (tests without a build): load through tsx.
   return ["--import", "tsx", fileURLToPath(new URL("./sql-runner.ts", import.meta.url))];
 }

@@ -202,10 +202,12 @@ async function readJob(): Promise<SqlJob | undefined> {
 
 // First, while the parent still parses its command line (the thread's start-up overlaps it).
 dieWithParent();
-try {
-  const job = await readJob();
-  if (job) process.exitCode = await run(job);
-} catch (error) {
-  process.stderr.write(`${error instanceof JournalError ? error.message : printable(String(error))}\n`);
-  process.exitCode = 1;
-}
+// A promise rather than a top-level await: the build bundles this file as CommonJS (bundle-cli.mjs).
+readJob()
+  .then(async (job) => {
+    if (job) process.exitCode = await run(job);
+  })
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof JournalError ? error.message : printable(String(error))}\n`);
+    process.exitCode = 1;
+  });

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type AnyStrategy, contractViolations, findStrategy, shippedStrategies } from "../strategy/index.js";
+import { importEsm } from "../vendor/index.js";
 
 /** A strategy that cannot be used, with what it lacks. */
 export class StrategyRejected extends Error {
@@ -24,10 +25,10 @@ export async function loadStrategy(spec: string): Promise<AnyStrategy> {
   let module: Record<string, unknown>;
   try {
     if (/\.[cm]?ts$/.test(path)) {
-      const { tsImport } = await import("tsx/esm/api");
+      const { tsImport } = await importEsm<typeof import("tsx/esm/api")>("tsx/esm/api");
       module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
     } else {
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      module = await importEsm<Record<string, unknown>>(pathToFileURL(path).href);
     }
   } catch (error) {
     throw new StrategyRejected(`strategy file ${spec} failed to load: ${(error as Error).message}`);

@@ -11,6 +11,15 @@ import { runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob } from "./sweep-job.js";
 
+/**
+ * Emitted on `process` once the first job is done: the built CLI's loader (src/cli/cached-bundle.ts,
+ * CODE_CACHE_READY) then keeps what this thread compiled for the next one. A thread its parent
+ * terminates sees no exit of its own to do that at. The name is repeated here, not imported: the
+ * replay does not depend on the CLI.
+ */
+const CODE_CACHE_READY = "journal:code-cache-ready";
+let jobsDone = 0;
+
 let queue: Promise<void> = Promise.resolve();
 parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => {
   const run = (): Promise<unknown> =>
@@ -19,7 +28,10 @@ parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => 
       : runSessionJob(message).then(toRows);
   queue = queue.then(() =>
     run().then(
-      (result) => parentPort?.postMessage({ ok: true, result }),
+      (result) => {
+        parentPort?.postMessage({ ok: true, result });
+        if (++jobsDone === 1) (process as NodeJS.EventEmitter).emit(CODE_CACHE_READY);
+      },
       (error: Error) =>
         parentPort?.postMessage({
           ok: false,

@@ -2,8 +2,8 @@
  * Small pieces the report's sections share: escaping, New York times, the time axis, Vega-Lite to
  * SVG, and a round trip as a row.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as Vega from "vega";
+import type * as vl from "vega-lite";
 import { newYorkParts } from "../events/index.js";
 import {
   type ModelledFill,
@@ -12,6 +12,7 @@ import {
   toUsd,
   tripFills,
 } from "../projections/index.js";
+import { importEsm } from "../vendor/index.js";
 
 /** A round trip as the report's table and data block show it (dollars, New York and UTC times). */
 export function tradeRow(t: RoundTrip, modelled: readonly ModelledFill[] = []) {
@@ -61,11 +62,20 @@ export function wall(ms: number): number {
   const [y, m, d] = p.date.split("-").map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d, p.hour, p.minute, p.second);
 }
+/**
+ * vega and vega-lite, imported on the first chart: vega has top-level await, which `require`
+ * cannot load (the built CLI is CommonJS), and a report without charts needs neither.
+ */
+let charts: Promise<[typeof Vega, typeof vl]> | undefined;
+const chartKit = () =>
+  (charts ??= Promise.all([importEsm<typeof Vega>("vega"), importEsm<typeof vl>("vega-lite")]));
+
 export const TIME = { type: "temporal", scale: { type: "utc" }, axis: { format: "%H:%M" } } as const;
 
 /** Compile a Vega-Lite spec and render it to an SVG string, headless. */
 export async function svg(spec: vl.TopLevelSpec): Promise<string> {
-  const compiled = vl.compile(spec).spec;
+  const [vega, vegaLite] = await chartKit();
+  const compiled = vegaLite.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const out = await view.toSVG();
   view.finalize();

@@ -4,11 +4,19 @@
  * do, and must hold every file its code asks for by a name next to itself.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { CLI_BUNDLE, CLI_BUNDLE_ENTRIES, SHARED_WITH_ENTRY_POINTS } from "../../scripts/bundle-cli.mjs";
 import { programModule } from "../../src/cli/program-module.js";
 import { openJournal } from "../../src/events/index.js";
@@ -52,7 +60,7 @@ describe("the built CLI's bundle", () => {
   });
 
   it("holds no copy of a module the entry points share with it (one copy, one state)", () => {
-    const texts = readdirSync(CLI_BUNDLE).map((f) => readFileSync(join(CLI_BUNDLE, f), "utf8"));
+    const texts = bundles().map((f) => readFileSync(join(CLI_BUNDLE, f), "utf8"));
     expect(SHARED_WITH_ENTRY_POINTS).toContain("sql-child.js");
     for (const name of SHARED_WITH_ENTRY_POINTS) {
       // esbuild heads each module it copies in with its path.
@@ -60,7 +68,7 @@ describe("the built CLI's bundle", () => {
         texts.filter((t) => t.includes(`// dist/src/cli/${name}\n`)),
         name,
       ).toEqual([]);
-      expect(texts.filter((t) => t.includes(`from "../${name}"`)).length, name).toBeGreaterThan(0);
+      expect(texts.filter((t) => t.includes(`require("../${name}")`)).length, name).toBeGreaterThan(0);
     }
   });
 
@@ -85,29 +93,91 @@ describe("the built CLI's bundle", () => {
     expect(runJob(BUNDLED_RUNNER, jobs[0]!).stdout).toBe('answer,text\n42,"a,b"\n');
   });
 
-  it("holds every file its code asks for by name, beside that code", () => {
+  it("holds every file its code asks for by name, beside that code, and the catalogue inside", () => {
     const files = readdirSync(CLI_BUNDLE);
     const asked = new Set<string>();
-    for (const file of files) {
+    for (const file of bundles()) {
       const text = readFileSync(join(CLI_BUNDLE, file), "utf8");
       for (const m of text.matchAll(
-        /new URL\("(\.\/[^"]+\.js)", import\.meta\.url\)|require\d*\("(\.\/[^"]+\.js)"\)/g,
+        /new URL\("(\.\/[^"]+\.js)", __bundleUrl\)|require\d*\("(\.\/[^"]+\.js)"\)/g,
       ))
         asked.add(basename((m[1] ?? m[2])!));
+      // No import() in a bundle: run from a code cache it would fail (src/vendor/esm-import.ts). The
+      // one line that has one is the text of a worker's bootstrap under tsx, never run from here.
+      expect(
+        text.split("\n").filter((l) => /(^|[^\w.$])import\(/.test(l) && !l.includes("const bootstrap = `")),
+        file,
+      ).toEqual([]);
+      // Each bundle is whole: the catalogue's lazy require was bundled, not left for run time.
+      expect(text, file).not.toMatch(/createRequire\(__bundleUrl\)\("\.\/catalogue/);
     }
-    // The replay worker and the catalogue's two lazily required modules (the SQL runner's path is
-    // chosen from a list: the first test runs it).
-    expect([...asked].sort()).toEqual(["catalogue.js", "jsonl-schema.js", "worker.js"]);
+    // The replay worker (the SQL runner's path is chosen from a list: the first test runs it).
+    expect([...asked].sort()).toEqual(["worker.js"]);
     for (const name of asked) {
       expect(files, name).toContain(name);
       expect(Object.keys(CLI_BUNDLE_ENTRIES), name).toContain(name);
     }
-    // Required from the bundle, as catalogue-lazy.ts does at the first validation.
-    const require = createRequire(join(CLI_BUNDLE, "program.js"));
-    const catalogue = require("./catalogue.js") as {
-      EventSchema: { safeParse: (x: unknown) => { success: boolean } };
-    };
-    expect(catalogue.EventSchema.safeParse({ type: "NoSuchEvent" }).success).toBe(false);
-    expect(Object.keys(require("./jsonl-schema.js") as object)).toContain("LineSchema");
+    // Every entry is a CommonJS bundle and the ES module stub that runs it through the code cache.
+    for (const name of Object.keys(CLI_BUNDLE_ENTRIES)) {
+      expect(files).toContain(name.replace(/\.js$/, ".cjs"));
+      expect(readFileSync(join(CLI_BUNDLE, name), "utf8")).toContain('from "../cached-bundle.js"');
+    }
+  });
+
+  it("validates with the catalogue it holds: a bad import is refused, naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-bundle-"));
+    const file = join(dir, "bad.jsonl");
+    // The sample's first line with its payload emptied: the line passes, the payload's schema does not.
+    const [first] = readFileSync(join(ROOT, "data", "sample", "2026-02-04.jsonl"), "utf8").split("\n");
+    const line = { ...(JSON.parse(first!) as { type: string }), payload: {} };
+    writeFileSync(file, `${JSON.stringify(line)}\n`);
+    const r = spawnSync(
+      process.execPath,
+      [join(CLI, "journal.js"), "import", file, "--journal", join(dir, "j.db")],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(line.type);
+    expect(r.stderr).toMatch(/payload\./);
+  });
+
+  it("keeps what each use compiled: a replay in two workers leaves the program's cache and the worker's", () => {
+    // A copy of the build, inside the repository (its packages resolve from there), with no cache yet.
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    const copy = mkdtempSync(join(ROOT, ".tmp", "cli-bundle-"));
+    try {
+      cpSync(join(ROOT, "dist", "src"), join(copy, "src"), {
+        recursive: true,
+        filter: (source) => !source.includes("code-cache"),
+      });
+      const journal = join(copy, "j.db");
+      copyFileSync(inject("sampleJournal"), journal);
+      const bin = join(copy, "src", "cli", "journal.js");
+      const args = ["replay", "--journal", journal, "--sessions", "2026-02-04,2026-02-05", "--workers", "2"];
+      const run = () =>
+        spawnSync(process.execPath, [bin, ...args, "--out", join(copy, "out.db")], { encoding: "utf8" });
+      const first = run();
+      expect(first.status, first.stderr).toBe(0);
+      const caches = readdirSync(join(copy, "src", "cli", "bundle", "code-cache"));
+      expect(caches.map((n) => n.split(".").slice(0, 3).join(".")).sort()).toEqual([
+        "program.cjs.replay",
+        "worker.cjs.worker",
+      ]);
+      // Run again from the caches: the same figures.
+      const second = run();
+      expect(second.status, second.stderr).toBe(0);
+      const figures = (out: string) =>
+        out.split("\n").filter((l) => /2026-02-0[45]/.test(l) && !/run /.test(l));
+      expect(figures(first.stdout).length).toBeGreaterThan(1);
+      expect(figures(second.stdout)).toEqual(figures(first.stdout));
+      expect(readdirSync(join(copy, "src", "cli", "bundle", "code-cache"))).toEqual(caches);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
+
+/** The bundles themselves (each entry's NAME.cjs). */
+const bundles = (): string[] => readdirSync(CLI_BUNDLE).filter((f) => f.endsWith(".cjs"));

@@ -8,7 +8,6 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.js";
@@ -20,32 +19,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const journal = join(dir, "journal.db");
 copyFileSync(inject("sampleJournal"), journal);
 
-/** The packages and our own modules (relative to dist/src) a command line loaded. */
+/**
+ * The packages and our own modules (relative to dist/src) a command line loaded. Our modules are
+ * seen with the bundle off (JOURNAL_BUNDLE=off: tsc's modules, each loaded as it is imported): the
+ * bundle holds them all in one file and evaluates each as the modules would have loaded it. The
+ * packages are seen both ways, so the bundle must require each as lazily as the modules import it.
+ */
 function loads(args: string[]): { packages: Set<string>; ours: Set<string> } {
-  const file = join(dir, `loads-${args.join("-").replace(/\W+/g, "_")}.txt`);
-  const r = spawnSync(
-    process.execPath,
-    ["--import", join(import.meta.dirname, "support", "record-loads.mjs"), BIN, ...args],
-    { encoding: "utf8", cwd: dir, env: { ...process.env, LOADS_FILE: file } },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  const urls = readFileSync(file, "utf8").split("\n").filter(Boolean);
   const packages = new Set<string>();
   const ours = new Set<string>();
-  for (const url of urls) {
-    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-    if (pkg) packages.add(pkg[1]!);
-    else if (url.includes("/dist/src/cli/bundle/")) {
-      // A file of the build's bundle (scripts/bundle-cli.mjs): the modules it holds, each headed
-      // with its path by esbuild.
-      for (const m of readFileSync(fileURLToPath(url), "utf8").matchAll(/^\/\/ dist\/src\/(.+\.js)$/gm))
-        ours.add(m[1]!);
-    } else if (url.includes("/dist/src/"))
-      ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
+  for (const bundle of ["off", "on"]) {
+    const file = join(dir, `loads-${bundle}-${args.join("-").replace(/\W+/g, "_")}.txt`);
+    const r = spawnSync(
+      process.execPath,
+      ["--import", join(import.meta.dirname, "support", "record-loads.mjs"), BIN, ...args],
+      { encoding: "utf8", cwd: dir, env: { ...process.env, LOADS_FILE: file, JOURNAL_BUNDLE: bundle } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const urls = readFileSync(file, "utf8").split("\n").filter(Boolean);
+    for (const url of urls) {
+      const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+      if (pkg) packages.add(pkg[1]!);
+      else if (bundle === "off" && url.includes("/dist/src/"))
+        ours.add(url.slice(url.indexOf("/dist/src/") + "/dist/src/".length));
+    }
+    // Each way is what it says: the modules alone, or the bundle (a test that saw none sees nothing).
+    const viaBundle = urls.some((u) => u.includes("/dist/src/cli/bundle/"));
+    expect(viaBundle, bundle).toBe(bundle === "on" && existsSync(join(ROOT, "dist", "src", "cli", "bundle")));
   }
-  // The built CLI runs from its bundle: a test that saw no module through it would see nothing.
-  if (existsSync(join(ROOT, "dist", "src", "cli", "bundle")))
-    expect(urls.some((u) => u.includes("/dist/src/cli/bundle/"))).toBe(true);
   return { packages, ours };
 }
 
