@@ -29,7 +29,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -86,16 +86,27 @@ const catalogueRequire = {
 };
 
 /** The ES module stub beside NAME.cjs: what the entry points load, and what runs the bundle. */
-function stub(name, saveOn, buildHash) {
-  const use = name === "program.js" ? "process.argv[2] ?? 'none'" : JSON.stringify(name.replace(/\.js$/, ""));
+function stub(name, saveOn, buildHash, commands) {
   const bundle = name.replace(/\.js$/, ".cjs");
-  const lines = [
+  const run = (use) =>
+    `runBundle({ file: new URL("./${bundle}", import.meta.url), buildHash: "${buildHash}", use: ${use}, saveOn: "${saveOn}" })`;
+  const head = [
     `// Written by scripts/bundle-cli.mjs: runs ${bundle} through V8's code cache (src/cli/cached-bundle.ts).`,
     `import { runBundle } from "../cached-bundle.js";`,
-    `const bundle = runBundle({ file: new URL("./${bundle}", import.meta.url), buildHash: "${buildHash}", use: ${use}, saveOn: "${saveOn}" });`,
   ];
-  if (name === "program.js") lines.push("export const runCli = bundle.runCli;");
-  return `${lines.join("\n")}\n`;
+  if (name !== "program.js") return `${[...head, `${run(JSON.stringify(name.replace(/\.js$/, "")))};`].join("\n")}\n`;
+  // A command runs from the bundle, with a cache of its own. Anything else (--help, a typo) needs a
+  // few of tsc's modules only, not even the loader, and gets no cache file.
+  return `${[
+    head[0],
+    `const COMMANDS = new Set(${JSON.stringify(commands)});`,
+    "export async function runCli(argv) {",
+    "  const command = argv[2];",
+    "  if (!COMMANDS.has(command)) return (await import(\"../program.js\")).runCli(argv);",
+    '  const { runBundle } = await import("../cached-bundle.js");',
+    `  return ${run("command")}.runCli(argv);`,
+    "}",
+  ].join("\n")}\n`;
 }
 
 /** Bundle (async: esbuild runs plugins only in its asynchronous API). */
@@ -118,10 +129,11 @@ export async function bundleCli() {
     plugins: [shared, catalogueRequire],
     logLevel: "warning",
   });
+  const { COMMANDS } = await import(pathToFileURL(join(DIST, "cli", "commands", "index.js")).href);
   for (const [name, { saveOn }] of Object.entries(CLI_BUNDLE_ENTRIES)) {
     const bundle = readFileSync(join(CLI_BUNDLE, name.replace(/\.js$/, ".cjs")));
     const buildHash = createHash("sha256").update(bundle).digest("hex");
-    writeFileSync(join(CLI_BUNDLE, name), stub(name, saveOn, buildHash));
+    writeFileSync(join(CLI_BUNDLE, name), stub(name, saveOn, buildHash, Object.keys(COMMANDS)));
   }
 }
 
