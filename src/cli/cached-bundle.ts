@@ -27,6 +27,7 @@ import { threadId } from "node:worker_threads";
 export const CODE_CACHE_READY = "journal:code-cache-ready";
 
 const DIGEST_BYTES = 20;
+const STALE_WRITE_MS = 60_000;
 
 export interface RunBundle {
   /** The bundle, `file:` URL or path. */
@@ -97,10 +98,14 @@ function writeCache({ stem, path }: { stem: string; path: string }, data: Buffer
     mkdirSync(dir, { recursive: true });
     writeFileSync(temporary, Buffer.concat([digest(data), data]));
     renameSync(temporary, path);
-    // The same use's caches of an older build or another Node: nothing will read them again.
-    for (const name of readdirSync(dir))
-      if (name.startsWith(stem) && name.endsWith(".bin") && name !== basename(path))
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(stem) || name === basename(path)) continue;
+      // The same use's caches of an older build or another Node: nothing will read them again.
+      if (name.endsWith(".bin")) rmSync(join(dir, name), { force: true });
+      // A write a SIGKILL cut short; one younger than a minute may be another process's, under way.
+      else if (name.endsWith(".tmp") && statSync(join(dir, name)).mtimeMs < Date.now() - STALE_WRITE_MS)
         rmSync(join(dir, name), { force: true });
+    }
   } catch {
     try {
       rmSync(temporary, { force: true });

@@ -5,7 +5,15 @@
  * CODE_CACHE_READY): it saves only when it read none, or V8 refused it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -101,6 +109,23 @@ describe("a bundle run through the code cache", () => {
     load(file, "replay");
     ready();
     expect(readdirSync(dir).filter((n) => n.includes(".replay.")).length).toBe(1);
+  });
+
+  it("clears a write a SIGKILL cut short, but not one another process has under way", () => {
+    const file = scratchBundle();
+    const dir = join(file, "..", "code-cache");
+    mkdirSync(dir);
+    const cut = join(dir, `${cachePath(file, { buildHash: "0", use: "test" }).stem}x.bin.1-0.tmp`);
+    const underWay = cut.replace("1-0", "2-0");
+    writeFileSync(cut, "half");
+    writeFileSync(underWay, "half");
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(cut, hourAgo, hourAgo);
+    load(file);
+    ready();
+    expect(existsSync(cut)).toBe(false);
+    expect(existsSync(underWay)).toBe(true);
+    expect(load(file).saving).toBe(false);
   });
 
   it("runs the bundle when the cache cannot be written, and leaves no partial file", () => {
