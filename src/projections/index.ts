@@ -103,7 +103,14 @@ export {
   sessionOf,
   type TradeGroup,
 } from "./session.js";
-export { BookProjection, createProjections, PROJECTION_TABLES, rebuildProjections } from "./tables.js";
+export {
+  BookProjection,
+  createProjections,
+  PROJECTION_TABLES,
+  rebuildProjections,
+  type TabledSummary,
+  tabledSummaries,
+} from "./tables.js";
 export {
   MIN_TRADES_TO_JUDGE,
   SLICE_DIMENSIONS,

@@ -274,6 +274,40 @@ function clearTables(sql: SqlExecutor): void {
   for (const table of PROJECTION_TABLES) sql.run(`DELETE FROM ${table}`);
 }
 
+/** What `proj_session_summary` holds of a session for a listing: its closed trades and net P&L. */
+export interface TabledSummary {
+  readonly trades: number;
+  readonly netPnlUsd: number;
+}
+
+/**
+ * Each session's trades and net P&L as `proj_session_summary` holds them, keyed `stream|session`
+ * (`stream`: that stream's only), provided the tables are this fold's, written up to the journal's
+ * last book event: then they are the fold of every book event there is (live and import write
+ * them in each append's own transaction). Null when they are missing, from an older fold, or
+ * behind (a replay written into the journal, a note): the caller folds the events itself.
+ */
+export function tabledSummaries(sql: SqlExecutor, stream?: string): Map<string, TabledSummary> | null {
+  if (!writtenByThisFold(sql)) return null;
+  const checkpoint = sql.all<{ seq: number }>(`SELECT seq FROM proj_checkpoints WHERE name = ?`, [
+    CHECKPOINT,
+  ])[0]?.seq;
+  // One seek per type on the (type, seq) index; max() over an IN list would walk every entry.
+  const perType = BOOK_EVENT_TYPES.map(() => "SELECT max(seq) AS seq FROM events WHERE type = ?");
+  const lastBookSeq =
+    sql.all<{ seq: number | null }>(`SELECT max(seq) AS seq FROM (${perType.join(" UNION ALL ")})`, [
+      ...BOOK_EVENT_TYPES,
+    ])[0]?.seq ?? initialBook.lastSeq;
+  if (checkpoint !== lastBookSeq) return null;
+  const rows = sql.all<{ stream: string; session: string; trades: number; net_pnl_usd: number }>(
+    `SELECT stream, session, trades, net_pnl_usd FROM proj_session_summary${stream === undefined ? "" : " WHERE stream = ?"}`,
+    stream === undefined ? [] : [stream],
+  );
+  return new Map(
+    rows.map((r) => [`${r.stream}|${r.session}`, { trades: r.trades, netPnlUsd: r.net_pnl_usd }]),
+  );
+}
+
 /** Create the projections live mode registers on its journal. */
 export function createProjections(): BookProjection[] {
   return [new BookProjection()];

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECTION_TABLES } from "../../src/projections/index.js";
+import { openJournal } from "../../src/events/index.js";
+import { BOOK_EVENT_TYPES, foldBook, PROJECTION_TABLES, toUsd } from "../../src/projections/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "dist", "src", "cli", "journal.js");
@@ -135,6 +136,52 @@ describe("journal sessions", () => {
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`live.*2026-02-04.*${N}`));
     expect(cli(["sessions", "--stream", "nope", "--json", "--journal", first]).stdout.trim()).toBe("[]");
+  });
+});
+
+describe("journal sessions' trades and P&L", () => {
+  type Listed = { stream: string; session: string; trades?: number; netPnlUsd?: number };
+  const listed = (path: string, ...more: string[]) => {
+    const r = cli(["sessions", "--json", "--journal", path, ...more]);
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Listed[];
+  };
+  /** The truth: the book's fold of every book event, each session's trades and net P&L. */
+  const folded = (path: string) => {
+    const journal = openJournal(path, { readonly: true });
+    try {
+      const book = foldBook(journal.read({ types: BOOK_EVENT_TYPES }));
+      return new Map([...book.summaries].map(([k, v]) => [k, [v.trades.length, toUsd(v.netPnlMicros)]]));
+    } finally {
+      journal.close();
+    }
+  };
+
+  it("come from the projection tables while they hold every book event, and from the fold once they fall behind", () => {
+    const path = join(dir, "tables.db");
+    expect(cli(["import", SAMPLE, "--journal", path]).status).toBe(0);
+    const truth = folded(path);
+    const figures = (rows: Listed[]) =>
+      rows.map((r) => [`${r.stream}|${r.session}`, [r.trades, r.netPnlUsd]]);
+    expect(new Map(figures(listed(path)))).toEqual(truth);
+    expect(truth.get("live|2026-02-04")![0]).toBeGreaterThan(0);
+    // The tables are what is read: a row changed behind the fold's back shows (journal rebuild mends it).
+    const raw = new Database(path);
+    raw
+      .prepare(
+        "UPDATE proj_session_summary SET net_pnl_usd = 12345 WHERE stream = 'live' AND session = '2026-02-04'",
+      )
+      .run();
+    raw.close();
+    expect(listed(path)[0]!.netPnlUsd).toBe(12345);
+    expect(listed(path, "--stream", "live").map((r) => r.netPnlUsd)).toEqual([12345]);
+    // A replay written into the journal adds book events the tables have not folded: the fold again,
+    // for live's session and the run's alike.
+    expect(cli(["replay", "--journal", path, "--session", "2026-02-04", "--in-place"]).status).toBe(0);
+    const after = listed(path);
+    expect(after.length).toBeGreaterThan(1);
+    expect(new Map(figures(after))).toEqual(folded(path));
+    expect(after.find((r) => r.stream === "live")!.netPnlUsd).toBe(truth.get("live|2026-02-04")![1]);
   });
 });
 

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { isPostgresUrl, openAsyncJournal, openJournal } from "../../events/index.js";
-import { BOOK_EVENT_TYPES, foldBook, type SessionSummary, toUsd } from "../../projections/index.js";
+import {
+  BOOK_EVENT_TYPES,
+  foldBook,
+  type TabledSummary,
+  tabledSummaries,
+  toUsd,
+} from "../../projections/index.js";
 import { newYorkTime, renderColumns } from "../format.js";
 import { journalPathOption } from "../options.js";
 
@@ -12,17 +18,26 @@ Examples:
   $ journal sessions --journal postgres://alice@db.lan/fleet --bot pi-spy`;
 
 /**
- * Each session's summary folded from the book's events (the one P&L truth); null for a fleet
+ * Each session's trades and net P&L, keyed `stream|session`: from the projection tables when they
+ * hold the fold of every book event there is (`tabledSummaries`; the same fold wrote them, so the
+ * same figures), else folded from the book's events here (the one P&L truth). Null for a fleet
  * journal, where streams of several bots share names and each bot's figures come from its own Pi.
  */
-function summariesOf(path: string, stream: string | undefined): Map<string, SessionSummary> | null {
+function summariesOf(path: string, stream: string | undefined): Map<string, TabledSummary> | null {
   if (isPostgresUrl(path)) return null;
   const journal = openJournal(path, { readonly: true });
   try {
+    const tabled = tabledSummaries(journal.sql, stream);
+    if (tabled) return tabled;
     const book = foldBook(
       journal.read(stream === undefined ? { types: BOOK_EVENT_TYPES } : { stream, types: BOOK_EVENT_TYPES }),
     );
-    return new Map(book.summaries);
+    return new Map(
+      [...book.summaries].map(([key, s]) => [
+        key,
+        { trades: s.trades.length, netPnlUsd: toUsd(s.netPnlMicros) },
+      ]),
+    );
   } finally {
     journal.close();
   }
@@ -52,7 +67,7 @@ export function register(program: Command): void {
       const summaries = rows.length === 0 ? null : summariesOf(opts.journal, opts.stream);
       const money = (stream: string, session: string) => {
         const s = summaries?.get(`${stream}|${session}`);
-        return s === undefined ? null : { trades: s.trades.length, netPnlUsd: toUsd(s.netPnlMicros) };
+        return s === undefined ? null : { trades: s.trades, netPnlUsd: s.netPnlUsd };
       };
       if (opts.json) {
         process.stdout.write(
