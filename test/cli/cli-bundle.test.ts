@@ -17,7 +17,12 @@ import {
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { CLI_BUNDLE, CLI_BUNDLE_ENTRIES, SHARED_WITH_ENTRY_POINTS } from "../../scripts/bundle-cli.mjs";
+import {
+  CLI_BUNDLE,
+  CLI_BUNDLE_ENTRIES,
+  LONG_RUNNING,
+  SHARED_WITH_ENTRY_POINTS,
+} from "../../scripts/bundle-cli.mjs";
 import { programModule } from "../../src/cli/program-module.js";
 import { openJournal } from "../../src/events/index.js";
 
@@ -160,8 +165,16 @@ describe("the built CLI's bundle", () => {
         spawnSync(process.execPath, [bin, ...args, "--out", join(copy, "out.db")], { encoding: "utf8" });
       const first = run();
       expect(first.status, first.stderr).toBe(0);
-      // A command line naming no command (help, a typo) runs from tsc's modules and keeps no cache.
-      for (const words of [["--help"], ["sesions"], ["help", "replay"]])
+      // A command line naming no command (help, a typo) runs from tsc's modules and keeps no cache;
+      // so does a command that runs for hours (LONG_RUNNING: the cache grew a live bot's memory).
+      expect(LONG_RUNNING).toEqual(["live", "sim", "serve"]);
+      for (const words of [
+        ["--help"],
+        ["sesions"],
+        ["help", "replay"],
+        ["sim", "--help"],
+        ["live", "--help"],
+      ])
         spawnSync(process.execPath, [bin, ...words], { encoding: "utf8" });
       const caches = readdirSync(join(copy, "src", "cli", "bundle", "code-cache"));
       expect(caches.map((n) => n.split(".").slice(0, 3).join(".")).sort()).toEqual([
