@@ -13,6 +13,7 @@ import { isPostgresUrl, JournalError, openAsyncJournal, openJournal, printable }
 import { boxedWidth, renderLine, renderTable, tableCanFit, tableWidths } from "./format.js";
 import { dieWithParent } from "./parent-watch.js";
 import { csvRecord, jsonObjects, SQL_ROWS_CUT } from "./sql-output.js";
+import { guardStdout } from "./stdout-failure.js";
 
 /** What the parent hands over (as one JSON line on stdin). */
 export interface SqlJob {
@@ -187,11 +188,9 @@ class Chunked {
   }
 }
 
-// A reader that went away (`| head`) is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
+// A reader that went away (`| head`) is not an error; a full disk under the output ends the query
+// with one line and exit 1, as every one-shot command's output does (stdout-failure.ts).
+guardStdout(false);
 
 /** The job arrives on stdin (sql-child.ts); a parent that needed no query closes it empty. */
 async function readJob(): Promise<SqlJob | undefined> {

@@ -184,20 +184,27 @@ describe.skipIf(!mounted)("a full disk (a 16 MB tmpfs, filled)", () => {
     expectOneLineFailure(live, /live\.db.*: the disk is full/, "live");
   }, 60_000);
 
-  it("export to a file on the full disk ends with one line, not an unhandled 'error' event", () => {
-    fillDisk(64 << 10);
-    const out = openSync(join(disk, "export.jsonl"), "w");
-    const r = spawnSync(
-      process.execPath,
-      [BIN, "export", "--session", "2026-02-04", "--journal", inject("sampleJournal")],
-      { stdio: ["ignore", out, "pipe"], encoding: "utf8" },
-    );
-    closeSync(out);
-    expectOneLineFailure(
-      { status: r.status, stdout: "", stderr: r.stderr },
-      /cannot write the output to stdout \(ENOSPC\), so it is incomplete: the disk is full/,
-      "export",
-    );
+  it("export and sql to a file on the full disk end with one line, not an unhandled 'error' event", () => {
+    for (const args of [
+      ["export", "--session", "2026-02-04"],
+      // The rows come from the SQL child, which writes stdout itself.
+      ["sql", "--format", "csv", "SELECT * FROM events"],
+    ]) {
+      const file = join(disk, "output");
+      rmSync(file, { force: true });
+      fillDisk(64 << 10);
+      const out = openSync(file, "w");
+      const r = spawnSync(process.execPath, [BIN, ...args, "--journal", inject("sampleJournal")], {
+        stdio: ["ignore", out, "pipe"],
+        encoding: "utf8",
+      });
+      closeSync(out);
+      expectOneLineFailure(
+        { status: r.status, stdout: "", stderr: r.stderr },
+        /cannot write the output to stdout \(ENOSPC\), so it is incomplete: the disk is full/,
+        args[0]!,
+      );
+    }
   });
 });
 
