@@ -138,15 +138,11 @@ export async function bundleCli() {
     logLevel: "warning",
   });
   const { COMMANDS } = await import(pathToFileURL(join(DIST, "cli", "commands", "index.js")).href);
+  const bundled = Object.keys(COMMANDS).filter((command) => !LONG_RUNNING.includes(command));
   for (const [name, { saveOn }] of Object.entries(CLI_BUNDLE_ENTRIES)) {
     const bundle = readFileSync(join(CLI_BUNDLE, name.replace(/\.js$/, ".cjs")));
     const buildHash = createHash("sha256").update(bundle).digest("hex");
-    writeFileSync(join(CLI_BUNDLE, name), stub(
-        name,
-        saveOn,
-        buildHash,
-        Object.keys(COMMANDS).filter((command) => !LONG_RUNNING.includes(command)),
-      ));
+    writeFileSync(join(CLI_BUNDLE, name), stub(name, saveOn, buildHash, bundled));
   }
 }
 

@@ -98,18 +98,29 @@ function writeCache({ stem, path }: { stem: string; path: string }, data: Buffer
     mkdirSync(dir, { recursive: true });
     writeFileSync(temporary, Buffer.concat([digest(data), data]));
     renameSync(temporary, path);
-    for (const name of readdirSync(dir)) {
-      if (!name.startsWith(stem) || name === basename(path)) continue;
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {}
+    return;
+  }
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(stem) || name === basename(path)) continue;
+    try {
       // The same use's caches of an older build or another Node: nothing will read them again.
       if (name.endsWith(".bin")) rmSync(join(dir, name), { force: true });
       // A write a SIGKILL cut short; one younger than a minute may be another process's, under way.
       else if (name.endsWith(".tmp") && statSync(join(dir, name)).mtimeMs < Date.now() - STALE_WRITE_MS)
         rmSync(join(dir, name), { force: true });
+    } catch {
+      // Gone already (another process's rename or cleanup): nothing to clear.
     }
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {}
   }
 }
 

@@ -65,10 +65,7 @@ export function register(program: Command): void {
       // A fleet journal (PostgreSQL) says whose each session is.
       const fleet = rows.some((r) => r.bot !== undefined);
       const summaries = rows.length === 0 ? null : summariesOf(opts.journal, opts.stream);
-      const money = (stream: string, session: string) => {
-        const s = summaries?.get(`${stream}|${session}`);
-        return s === undefined ? null : { trades: s.trades, netPnlUsd: s.netPnlUsd };
-      };
+      const money = (stream: string, session: string) => summaries?.get(`${stream}|${session}`) ?? null;
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify(rows.map((r) => ({ ...r, ...(money(r.stream, r.session) ?? {}) })))}\n`,
