@@ -28,6 +28,8 @@ export {
   runReplay,
   WORKER_BREAK_EVEN_EVENTS,
 } from "./replay.js";
+export { runSessionJob, type SessionJob } from "./session-job.js";
+export { WholeDayNeeded } from "./source-keeper.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 export { runSweep, type SweepOptions, type SweepReport, type SweptSet } from "./sweep.js";
 export {

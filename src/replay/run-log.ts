@@ -12,9 +12,11 @@ export class RunLog {
   private bookState: BookState = initialBook;
   private seq = 0;
 
+  /** `watch`: told of each event the run emits, as it is emitted. */
   constructor(
     readonly run: string,
     readonly session: string,
+    private readonly watch?: (event: StoredEvent) => void,
   ) {}
 
   /** The run's book: positions, working orders and session P&L, marked at the source's quotes. */
@@ -28,6 +30,7 @@ export class RunLog {
     const stored = this.stamp(event);
     this.stored.push(stored);
     this.bookState = evolveBook(this.bookState, stored);
+    this.watch?.(stored);
     return stored;
   }
 

@@ -4,10 +4,12 @@
  */
 import { type PayloadOf, type StoredEvent, sameJson } from "../events/index.js";
 import {
+  type BookState,
   foldSession,
   marksFor as projectionMarks,
   type SessionFigures,
   sessionFigures,
+  sessionOf,
 } from "../projections/index.js";
 
 export interface ParityDiff {
@@ -86,4 +88,19 @@ export function summarize(
   spanMs = events.length === 0 ? 0 : events[events.length - 1]!.ts - events[0]!.ts,
 ): RunSummary {
   return sessionFigures(foldSession(events, marks, stream, session), spanMs);
+}
+
+/**
+ * `summarize` of a stream's events folded as they were read into `book` (from the empty book):
+ * `events` are those the fold's modelled fills look at (every real fill's contract's quotes after
+ * its intent), `spanMs` the session's length.
+ */
+export function summarizeFolded(
+  book: BookState,
+  events: readonly StoredEvent[],
+  stream: string,
+  session: string,
+  spanMs: number,
+): RunSummary {
+  return sessionFigures(sessionOf(book, stream, session, events), spanMs);
 }

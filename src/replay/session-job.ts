@@ -21,8 +21,8 @@ import {
   untilOpened,
 } from "./engine.js";
 import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
-import { modelErrorOnLiveFills } from "./model-error.js";
 import { ReplayRefused } from "./refused.js";
+import { WholeDayNeeded } from "./source-keeper.js";
 import { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 
 export interface SessionJob {
@@ -60,15 +60,31 @@ export async function runSessionJob(job: SessionJob): Promise<SessionReplay> {
 }
 
 async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
+  try {
+    return await readAndReplay(job, true);
+  } catch (error) {
+    // A day whose figures would have needed what a streamed read does not keep: read it again whole.
+    if (error instanceof WholeDayNeeded) return await readAndReplay(job, false);
+    throw error;
+  }
+}
+
+/**
+ * Read the session and replay it. `streamed`: the day goes by as it is read where the run allows
+ * (source-keeper.ts); otherwise a simulated run holds it whole, and nothing is assumed of it.
+ */
+async function readAndReplay(job: SessionJob, streamed: boolean): Promise<SessionReplay> {
   // The whole day is read whatever the window: its opening events name the strategy and warm it
   // up; `--from`/`--to` limit which cycles decide (the engine's window).
   const filter = { stream: job.sourceStream, session: job.session };
-  if (isPostgresUrl(job.sourcePath)) return replayEvents(job, await readFleet(job, filter));
+  if (isPostgresUrl(job.sourcePath)) return replayEvents(job, await readFleet(job, filter), streamed);
   const source = sourceJournal(job.sourcePath);
+  // A session without a SessionOpened was read whole before its first event could be replayed.
+  const plan = { streamed, sessionOpened: !streamed || hasSessionOpened(source, filter) };
   let ok = false;
   try {
     if (!job.verify) {
-      const result = await replayEvents(job, source.read(filter));
+      const result = await replayEvents(job, source.read(filter), plan.streamed, plan.sessionOpened);
       ok = true;
       return result;
     }
@@ -77,7 +93,7 @@ async function runSessionJobUnnamed(job: SessionJob): Promise<SessionReplay> {
     const stream = source.streamVerifiedSession(job.session, filter);
     let result: SessionReplay;
     try {
-      result = await replayEvents(job, stream.events);
+      result = await replayEvents(job, stream.events, plan.streamed, plan.sessionOpened);
     } finally {
       // Read ahead and then refused (a strategy that does not load): end the read all the same.
       stream.close();
@@ -116,21 +132,41 @@ export function closeSessionSources(): void {
   sources.clear();
 }
 
-async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promise<SessionReplay> {
+/** Whether the stream's session has a SessionOpened: one seek of the (type, seq) index. */
+function hasSessionOpened(source: Journal, filter: { stream: string; session: string }): boolean {
+  return (
+    source.sql.all(
+      "SELECT 1 FROM events INDEXED BY events_type_seq WHERE type = 'SessionOpened' AND session = ? AND stream = ? LIMIT 1",
+      [filter.session, filter.stream],
+    ).length > 0
+  );
+}
+
+async function replayEvents(
+  job: SessionJob,
+  read: Iterable<StoredEvent>,
+  streamed: boolean,
+  sessionOpened = true,
+): Promise<SessionReplay> {
   // The strategy live ran, from the session's SessionOpened (read ahead, then replayed with the rest).
-  const { head, opened, rest } = untilOpened(read);
+  const { head, opened, rest } = untilOpened(read, sessionOpened);
+  if (opened && !sessionOpened) throw new WholeDayNeeded(`${job.session}: a SessionOpened appeared`);
   if (job.strategy === null && !opened)
     throw new StrategyRejected(
       `session ${job.session} has no SessionOpened to name the strategy live ran: pass --strategy NAME (journal strategies lists them) or a module path`,
     );
   const strategy = await loadStrategy(job.strategy ?? opened!.payload.strategy.name);
   const outcomes = job.outcomes ?? "auto";
-  const { mode } = planRun(job.session, opened, strategy, job.paramOverrides, outcomes);
-  // A simulated run needs the whole day at hand: its fill model is calibrated on the day's live
-  // fills before its first decision, and its baseline replays the day again. A recorded run
-  // streams (the day never all in memory: its bars were most of a replay's garbage).
-  const day = mode === "simulated" ? [...concatEvents(head, rest)] : [];
-  const events: Iterable<StoredEvent> = mode === "simulated" ? day : concatEvents(head, rest);
+  const { mode, sameStrategy } = planRun(job.session, opened, strategy, job.paramOverrides, outcomes);
+  // A simulated run needs the whole day at hand when its fill model is calibrated on the day's live
+  // fills before its first decision (decision-quote), or when its baseline replays the day again
+  // (a what-if of a session whose SessionOpened names live's strategy). Any other run streams:
+  // the day is never all in memory (its bars were most of a replay's garbage).
+  const holdDay =
+    mode === "simulated" &&
+    (!streamed || job.fillModel === "decision-quote" || (opened !== undefined && !sameStrategy));
+  const day = holdDay ? [...concatEvents(head, rest)] : [];
+  const events: Iterable<StoredEvent> = holdDay ? day : concatEvents(head, rest);
   const fillModel = fillModelByName(job.fillModel, decisionSlippage(day), job.fees);
   if (!fillModel)
     throw new Error(`unknown fill model "${job.fillModel}" (known: ${FILL_MODEL_NAMES.join(", ")})`);
@@ -148,10 +184,13 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
       ...(job.fromTs === undefined ? {} : { fromTs: job.fromTs }),
       ...(job.toTs === undefined ? {} : { toTs: job.toTs }),
     },
+    sessionOpened,
+    keepOrderedOnly: streamed,
+    withModelError: true,
   };
   const result = replaySession(input);
   if (result.outcomes !== "simulated") return result;
-  const modelError = modelErrorOnLiveFills(day, fillModel);
+  const modelError = result.modelError!;
   // Live's own strategy and parameters: this run is the baseline.
   if (result.parity !== null)
     return { ...result, modelError, baseline: { run: result.run, summary: result.replay, output: [] } };
@@ -165,6 +204,7 @@ async function replayEvents(job: SessionJob, read: Iterable<StoredEvent>): Promi
   }
   const base = replaySession({
     ...input,
+    withModelError: false,
     events: day,
     strategy: liveStrategy,
     paramOverrides: {},
