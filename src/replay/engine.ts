@@ -171,7 +171,8 @@ function sessionOpenedAfterAll(session: string): WholeDayNeeded {
 /**
  * Read a session's events up to its first SessionOpened (all of them when it has none): what a run
  * must know before its first event (the strategy and its parameters), read without holding the
- * rest of the day. `rest` continues where `head` stops.
+ * rest of the day. `rest` continues where `head` stops. `sessionOpened` false: the caller knows the
+ * session has none, and only its first event is read ahead.
  */
 export function untilOpened(
   events: Iterable<StoredEvent>,
