@@ -6,3 +6,5 @@ export const CLI_BUNDLE_ENTRIES: Readonly<Record<string, string>>;
 export function bundleCli(): Promise<void>;
 /** Modules of dist/src/cli/ that the bundle imports from there (they hold state the entry points share). */
 export const SHARED_WITH_ENTRY_POINTS: readonly string[];
+/** Commands that run from tsc's modules, not the bundle: they run for hours, and start-up counts for nothing there. */
+export const LONG_RUNNING: readonly string[];

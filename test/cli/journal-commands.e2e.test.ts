@@ -162,7 +162,7 @@ describe("journal sessions' trades and P&L", () => {
     expect(cli(["import", SAMPLE, "--journal", path]).status).toBe(0);
     const truth = folded(path);
     const figures = (rows: Listed[]) =>
-      rows.map((r) => [`${r.stream}|${r.session}`, [r.trades, r.netPnlUsd]]);
+      rows.map((r) => [`${r.stream}|${r.session}`, [r.trades, r.netPnlUsd]] as const);
     expect(new Map(figures(listed(path)))).toEqual(truth);
     expect(truth.get("live|2026-02-04")![0]).toBeGreaterThan(0);
     // The tables are what is read: a row changed behind the fold's back shows (journal rebuild mends it).
