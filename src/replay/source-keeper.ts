@@ -6,7 +6,8 @@
  *
  * Why not keep every quote: a day's quotes were most of what a replay held to its end (1,640 of a
  * synthetic day's 2,300 events), so each outlived the collector's young generation and was copied
- * into the old one: 400 MB copied for 200 k events, a third of a one-core replay's collector time.
+ * into the old one. For 200 k events, 410 MB was; with this (and 16 cycles read ahead, engine.ts)
+ * 172 MB, the scavenges' pauses fell from ~800 to ~450 ms and the peak RSS from 240 to 213 MB.
  *
  * A quote is read before anybody knows whether an order will name its contract later, so the last
  * `RECENT` quotes of each other contract are kept in case one does (the quote before the first
