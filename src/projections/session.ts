@@ -36,8 +36,11 @@ export interface SessionFold {
  * source here.
  */
 export function marksFor(source: readonly StoredEvent[], run: readonly StoredEvent[]): StoredEvent[] {
-  // A run that journaled its marks (replay runs since they do) needs none from the source.
-  if (run.length === 0 || run.some((e) => e.type === "QuoteSnapshot")) return [];
+  // A run that journaled its marks (replay runs since they do) needs none from the source. Its
+  // modelled quotes are not marks: a run holding one contract live stopped quoting and one it kept
+  // quoting was marked at the modelled quotes alone, its drawdown blind to the other.
+  if (run.length === 0 || run.some((e) => e.type === "QuoteSnapshot" && e.payload.modelled !== true))
+    return [];
   const spans = new Map<string, { from: number; to: number; held: number }>();
   for (const e of run) {
     const contract =

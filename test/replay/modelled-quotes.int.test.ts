@@ -183,3 +183,57 @@ describe("a what-if holding a contract that live stopped quoting", () => {
     expect(result.modelled).toEqual({ quotes: 2, fills: 1, closedAtEnd: 1 });
   });
 });
+
+/** Buys the 690 and the 691 call in cycle 1 and holds both. */
+const buyBothAndHold: Strategy<Record<string, never>, { held: boolean }> = {
+  ...buyAndHold,
+  name: "buy-690-and-691",
+  decide(_state, input) {
+    if (input.cycle !== 1) return { action: "hold", reason: "holding", intents: [], signals: {} };
+    return {
+      action: "enter",
+      reason: "cycle 1",
+      intents: [690, 691].map((strike) => ({
+        contract: option(strike),
+        side: "BUY" as const,
+        quantity: 1,
+        orderType: "MKT" as const,
+        tif: "DAY" as const,
+        purpose: "entry" as const,
+      })),
+      signals: {},
+    };
+  },
+};
+
+describe("a what-if holding one contract live quotes and one it stopped quoting", () => {
+  it("journals live's quotes of the first as marks beside the modelled quotes of the second", () => {
+    const events = stored(
+      [
+        ...cycle(1, [bars(690), quote(690, 2.0, 2.05, 0.2), quote(691, 1.5, 1.55, 0.19)]),
+        ...cycle(2, [bars(691), quote(691, 2.0, 2.05, 0.19)]),
+        ...cycle(3, [bars(692), quote(691, 2.6, 2.65, 0.19)]),
+      ].map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never),
+    );
+    const result = replaySession({
+      session: "2026-02-04",
+      sourceJournal: "hand",
+      sourceStream: "live",
+      events,
+      strategy: buyBothAndHold as never,
+      paramOverrides: {},
+      fillModel: decisionQuoteFillModel(),
+      codeVersion: "test",
+    });
+    const quotes = result.output.flatMap((e) => (e.type === "QuoteSnapshot" ? [e] : []));
+    expect(quotes.filter((q) => q.payload.modelled).map((q) => q.payload.contract)).toEqual([
+      option(690),
+      option(690),
+    ]);
+    // Live's 691 quotes after the fill mark the run's 691 position: its P&L moved with them.
+    const marks = quotes.filter((q) => !q.payload.modelled && q.payload.contract.strike === 691);
+    const sourceIds = new Set(events.map((e) => e.id));
+    expect(marks.map((q) => q.payload.bidUsd)).toEqual(expect.arrayContaining([2.0, 2.6]));
+    expect(marks.every((q) => q.causation !== undefined && sourceIds.has(q.causation!))).toBe(true);
+  });
+});
