@@ -131,25 +131,29 @@ const buyAndHold: Strategy<Record<string, never>, { held: boolean }> = {
   },
 };
 
-describe("a what-if holding a contract that live stopped quoting", () => {
-  // Live quoted the 690 call in cycle 1 only; after it, only the 691 call (its smile point).
-  const events = stored(
-    [
-      ...cycle(1, [bars(690), quote(690, 2.0, 2.05, 0.2), quote(691, 1.5, 1.55, 0.19)]),
-      ...cycle(2, [bars(691), quote(691, 2.0, 2.05, 0.19)]),
-      ...cycle(3, [bars(692), quote(691, 2.6, 2.65, 0.19)]),
-    ].map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never),
-  );
-  const result = replaySession({
+/** Live quoted the 690 call in cycle 1 only; after it, only the 691 call (its smile point). */
+const events = stored(
+  [
+    ...cycle(1, [bars(690), quote(690, 2.0, 2.05, 0.2), quote(691, 1.5, 1.55, 0.19)]),
+    ...cycle(2, [bars(691), quote(691, 2.0, 2.05, 0.19)]),
+    ...cycle(3, [bars(692), quote(691, 2.6, 2.65, 0.19)]),
+  ].map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never),
+);
+/** `strategy` over that day, through the decision-quote fill model. */
+const replayed = (strategy: Strategy<Record<string, never>, { held: boolean }>) =>
+  replaySession({
     session: "2026-02-04",
     sourceJournal: "hand",
     sourceStream: "live",
     events,
-    strategy: buyAndHold as never,
+    strategy: strategy as never,
     paramOverrides: {},
     fillModel: decisionQuoteFillModel(),
     codeVersion: "test",
   });
+
+describe("a what-if holding a contract that live stopped quoting", () => {
+  const result = replayed(buyAndHold);
   const out = result.output;
 
   it("marks it from the cycle's smile and Black–Scholes, flagged modelled, and the strategy sees the flag", () => {
@@ -208,30 +212,16 @@ const buyBothAndHold: Strategy<Record<string, never>, { held: boolean }> = {
 
 describe("a what-if holding one contract live quotes and one it stopped quoting", () => {
   it("journals live's quotes of the first as marks beside the modelled quotes of the second", () => {
-    const events = stored(
-      [
-        ...cycle(1, [bars(690), quote(690, 2.0, 2.05, 0.2), quote(691, 1.5, 1.55, 0.19)]),
-        ...cycle(2, [bars(691), quote(691, 2.0, 2.05, 0.19)]),
-        ...cycle(3, [bars(692), quote(691, 2.6, 2.65, 0.19)]),
-      ].map((e) => ({ type: e.type, version: e.version, payload: e.payload }) as never),
-    );
-    const result = replaySession({
-      session: "2026-02-04",
-      sourceJournal: "hand",
-      sourceStream: "live",
-      events,
-      strategy: buyBothAndHold as never,
-      paramOverrides: {},
-      fillModel: decisionQuoteFillModel(),
-      codeVersion: "test",
-    });
+    const result = replayed(buyBothAndHold);
     const quotes = result.output.flatMap((e) => (e.type === "QuoteSnapshot" ? [e] : []));
     expect(quotes.filter((q) => q.payload.modelled).map((q) => q.payload.contract)).toEqual([
       option(690),
       option(690),
     ]);
     // Live's 691 quotes after the fill mark the run's 691 position: its P&L moved with them.
-    const marks = quotes.filter((q) => !q.payload.modelled && q.payload.contract.strike === 691);
+    const marks = quotes.filter(
+      (q) => !q.payload.modelled && q.payload.contract.secType === "OPT" && q.payload.contract.strike === 691,
+    );
     const sourceIds = new Set(events.map((e) => e.id));
     expect(marks.map((q) => q.payload.bidUsd)).toEqual(expect.arrayContaining([2.0, 2.6]));
     expect(marks.every((q) => q.causation !== undefined && sourceIds.has(q.causation!))).toBe(true);
