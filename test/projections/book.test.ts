@@ -222,3 +222,42 @@ describe("reconciliation", () => {
     ]);
   });
 });
+
+describe("a busy session's orders", () => {
+  // Past 32 orders a session's maps turn persistent (orders.ts): the fold must not tell.
+  const orders = (n: number): EventBodyInput[] =>
+    Array.from({ length: n }, (_, i) => [
+      {
+        type: "OrderIntended",
+        version: 1,
+        payload: { intent: intent("BUY", 1), dryRun: false },
+        id: `INTENT${i}`,
+      } as EventBodyInput,
+      {
+        type: "OrderSubmitted",
+        version: 1,
+        payload: { orderId: 100 + i, clientId: 3, intent: intent("BUY", 1) },
+        causation: `INTENT${i}`,
+      } as EventBodyInput,
+      ...fill("BUY", 1, 1 + i / 100, 100 + i),
+    ]).flat();
+
+  it("keeps every order in intent order, each found by its gateway id, and earlier states as they were", () => {
+    const events = stored(orders(80));
+    const half = foldBook(events.slice(0, events.length / 2));
+    const whole = foldBook(events.slice(events.length / 2), half);
+    const session = whole.orders.get("live|2026-02-04")!;
+    expect([...session.byKey.keys()]).toEqual(Array.from({ length: 80 }, (_, i) => `INTENT${i}`));
+    expect([...session.byKey.values()].every((o) => o.phase === "filled" && o.filledQuantity === 1)).toBe(
+      true,
+    );
+    for (let i = 0; i < 80; i++) expect(session.byOrderId.get(`live|${100 + i}`)).toBe(`INTENT${i}`);
+    // The state after the first half is a value: folding on from it changed nothing in it.
+    const before = half.orders.get("live|2026-02-04")!;
+    expect(before.byKey.size).toBe(40);
+    expect(before.byKey.get("INTENT39")!.phase).toBe("filled");
+    expect(before.byKey.has("INTENT40")).toBe(false);
+    // And the fold equals the one in a single pass.
+    expect(foldBook(events)).toEqual(whole);
+  });
+});
