@@ -16,8 +16,6 @@
 import {
   canonicalJson,
   contractKey,
-  type EventBody,
-  JournalError,
   type NewEvent,
   type OptionContract,
   type PayloadOf,
@@ -50,6 +48,7 @@ import type { FillModel } from "./fill-model.js";
 import { type ModelError, modelErrorOnLiveFills } from "./model-error.js";
 import { QuoteModeller } from "./quote-model.js";
 import { RunLog } from "./run-log.js";
+import { concatEvents, type OutcomeMode, planRun, sessionOpenedAfterAll, untilOpened } from "./run-plan.js";
 import {
   compareDecisions,
   marksFor,
@@ -71,9 +70,6 @@ export type { Parity, ParityDiff, RunSummary } from "./run-summary.js";
 export type ReplayedSession = Omit<SessionReplay, "output" | "baseline"> & {
   baseline?: { run: string; summary: RunSummary };
 };
-
-/** Where a run's order outcomes come from (see the module comment). */
-export type OutcomeMode = "recorded" | "simulated";
 
 export interface SessionReplay {
   session: string;
@@ -148,59 +144,10 @@ export interface ReplayInput {
   withModelError?: boolean;
 }
 
-/** Asked for recorded outcomes with a strategy live did not run: they would answer other decisions. */
-export class RecordedOutcomesRefused extends JournalError {
-  constructor(message: string) {
-    super("RECORDED_OUTCOMES_REFUSED", message);
-  }
-}
-
 function hashText(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-type OpenedEvent = StoredEvent<Extract<EventBody, { type: "SessionOpened" }>>;
-
-/** The caller said the session had no SessionOpened, and the read met one (it was appended since). */
-function sessionOpenedAfterAll(session: string): WholeDayNeeded {
-  return new WholeDayNeeded(`${session}: a SessionOpened the caller did not see`);
-}
-
-/**
- * Read a session's events up to its first SessionOpened (all of them when it has none): what a run
- * must know before its first event (the strategy and its parameters), read without holding the
- * rest of the day. `rest` continues where `head` stops. `sessionOpened` false: the caller knows the
- * session has none, and only its first event is read ahead.
- */
-export function untilOpened(
-  events: Iterable<StoredEvent>,
-  sessionOpened = true,
-): {
-  head: StoredEvent[];
-  opened: OpenedEvent | undefined;
-  rest: Iterable<StoredEvent>;
-} {
-  const iterator = events[Symbol.iterator]();
-  const head: StoredEvent[] = [];
-  const rest = { [Symbol.iterator]: () => iterator };
-  for (let next = iterator.next(); !next.done; next = iterator.next()) {
-    head.push(next.value);
-    if (next.value.type === "SessionOpened") return { head, opened: next.value as OpenedEvent, rest };
-    // None to wait for (the caller looked): the first event alone, for the run's first time.
-    if (!sessionOpened) return { head, opened: undefined, rest };
-  }
-  return { head, opened: undefined, rest: [] };
-}
-
-/** `head`, then `rest` as it is read. */
-export function* concatEvents(
-  head: readonly StoredEvent[],
-  rest: Iterable<StoredEvent>,
-): Generator<StoredEvent, void, undefined> {
-  yield* head;
-  yield* rest;
 }
 
 /**
@@ -221,37 +168,6 @@ const KEPT_TYPES: ReadonlySet<string> = new Set(BOOK_EVENT_TYPES);
  * are fed to the strategy and dropped, so a day is never all in memory (its bars were most of a
  * replay's garbage collection when it was).
  */
-/** What a run of `strategy` over a session opened by `opened` is: its parameters and its outcomes. */
-export function planRun(
-  session: string,
-  opened: OpenedEvent | undefined,
-  strategy: AnyStrategy,
-  paramOverrides: Record<string, unknown>,
-  requested: OutcomeMode | "auto",
-): { params: Record<string, unknown>; sameStrategy: boolean; mode: OutcomeMode } {
-  const liveParams = opened?.payload.params ?? {};
-  const parsed = strategy.params.safeParse({
-    ...(opened?.payload.strategy.name === strategy.name ? liveParams : {}),
-    ...paramOverrides,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`parameter "${issue?.path.join(".")}" of strategy ${strategy.name}: ${issue?.message}`);
-  }
-  const params = parsed.data as Record<string, unknown>;
-  const sameStrategy =
-    opened !== undefined &&
-    opened.payload.strategy.name === strategy.name &&
-    opened.payload.strategy.version === strategy.version &&
-    canonicalJson(strategy.params.parse(liveParams)) === canonicalJson(params);
-  if (requested === "recorded" && !sameStrategy)
-    throw new RecordedOutcomesRefused(
-      `session ${session}: recorded outcomes answer live's own decisions (${opened ? `${opened.payload.strategy.name} ${opened.payload.strategy.version}` : "no SessionOpened"}), not ${strategy.name} ${strategy.version} with these parameters — use --outcomes simulated for a what-if`,
-    );
-  const mode: OutcomeMode = requested === "auto" ? (sameStrategy ? "recorded" : "simulated") : requested;
-  return { params, sameStrategy, mode };
-}
-
 export function replaySession(input: ReplayInput): SessionReplay {
   const { head, opened, rest } = untilOpened(input.events, input.sessionOpened ?? true);
   if (opened && input.sessionOpened === false) throw sessionOpenedAfterAll(input.session);

@@ -1,9 +1,7 @@
 /** Replay: rerun strategies against captured sessions, never touching the gateway. */
 export {
-  type OutcomeMode,
   type Parity,
   type ParityDiff,
-  RecordedOutcomesRefused,
   type ReplayedSession,
   type ReplayInput,
   type RunSummary,
@@ -28,6 +26,7 @@ export {
   runReplay,
   WORKER_BREAK_EVEN_EVENTS,
 } from "./replay.js";
+export { type OutcomeMode, RecordedOutcomesRefused } from "./run-plan.js";
 export { runSessionJob, type SessionJob } from "./session-job.js";
 export { WholeDayNeeded } from "./source-keeper.js";
 export { loadStrategy, StrategyRejected } from "./strategy-loader.js";

@@ -12,16 +12,10 @@ import {
 } from "../events/index.js";
 import { decisionSlippage, type FeeSchedule } from "../projections/index.js";
 import { StrategyFailed } from "../strategy/index.js";
-import {
-  concatEvents,
-  type OutcomeMode,
-  planRun,
-  replaySession,
-  type SessionReplay,
-  untilOpened,
-} from "./engine.js";
+import { replaySession, type SessionReplay } from "./engine.js";
 import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
 import { ReplayRefused } from "./refused.js";
+import { concatEvents, type OutcomeMode, planRun, untilOpened } from "./run-plan.js";
 import { WholeDayNeeded } from "./source-keeper.js";
 import { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 

@@ -14,9 +14,10 @@ import {
 } from "../events/index.js";
 import { decisionSlippage } from "../projections/index.js";
 import { StrategyFailed, strategyRef } from "../strategy/index.js";
-import { type ReplayInput, replaySession, untilOpened } from "./engine.js";
+import { type ReplayInput, replaySession } from "./engine.js";
 import { FILL_MODEL_NAMES, fillModelByName } from "./fill-model.js";
 import { ReplayRefused } from "./refused.js";
+import { untilOpened } from "./run-plan.js";
 import { readFleet, sourceJournal } from "./session-job.js";
 import { loadStrategy, StrategyRejected } from "./strategy-loader.js";
 import type { ParamSet } from "./sweep-grid.js";
