@@ -14,6 +14,7 @@ import { ReplayRefused } from "./refused.js";
 import type { OutcomeMode } from "./run-plan.js";
 import type { SessionReplayRows } from "./run-rows.js";
 import { RunWriter } from "./run-writer.js";
+import { SessionClaims } from "./session-claims.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
 
@@ -232,8 +233,8 @@ function threadError(
 /**
  * Sessions queued for each worker thread. With two, a thread's profile showed it idle 6 % of a
  * two-lane replay of 200 k events, in 30–40 ms gaps while the main thread ran a session and wrote
- * the threads' runs; with three, that replay took 0.96 of the time (five alternating rounds). More
- * only leaves the main thread waiting at the end for what a thread still holds.
+ * the threads' runs; with three, that replay took 0.96 of the time (five alternating rounds). What
+ * a thread still holds at the end the main lane takes back (session-claims.ts).
  */
 const THREAD_QUEUE = 3;
 
@@ -242,7 +243,8 @@ const THREAD_QUEUE = 3;
  * is one of them (it has everything loaded already, and would otherwise only wait and write), the
  * others are worker threads. A thread lane keeps `THREAD_QUEUE` sessions queued, so while the main
  * thread is busy with a session of its own and the runs it writes (and cannot hand out the next
- * one) the thread does not wait.
+ * one) the thread does not wait. When the main lane runs out, it takes back the sessions a thread
+ * has queued and not started, latest first (session-claims.ts), rather than wait for them.
  */
 async function runInWorkers(
   jobs: SessionJob[],
@@ -250,10 +252,23 @@ async function runInWorkers(
   finished: Finished,
 ): Promise<ReplayedSession[]> {
   const results: ReplayedSession[] = new Array(jobs.length);
+  const claims = new SessionClaims(jobs.length);
+  /** Each thread lane's sessions, in the order it was sent them, until it replies for each. */
+  const queues: number[][] = [];
   let next = 0;
   let stopped = false;
   /** The next session to run, or undefined when there is none (or the replay failed). */
   const take = (): number | undefined => (stopped || next >= jobs.length ? undefined : next++);
+  /** A session a thread has queued and not started, now the main lane's; undefined if none. */
+  const takeBack = (): number | undefined => {
+    if (stopped) return undefined;
+    for (const queue of [...queues].sort((a, b) => b.length - a.length))
+      for (let at = queue.length - 1; at >= 0; at--) {
+        const index = queue[at]!;
+        if (!claims.takenBack(index) && claims.takeBack(index)) return index;
+      }
+    return undefined;
+  };
   const stop = (error: unknown): never => {
     // A failed session (a verify that fails, now checked in each job) fails the whole run: the
     // other lanes take no further session.
@@ -262,7 +277,7 @@ async function runInWorkers(
   };
 
   const mainLane = async (): Promise<void> => {
-    for (let index = take(); index !== undefined; index = take()) {
+    for (let index = take() ?? takeBack(); index !== undefined; index = take() ?? takeBack()) {
       try {
         results[index] = finished(index, await runSessionJob(jobs[index]!));
       } catch (error) {
@@ -277,6 +292,7 @@ async function runInWorkers(
   const threadLane = async (): Promise<void> => {
     const worker = startWorker();
     const queued: number[] = [];
+    queues.push(queued);
     try {
       await new Promise<void>((resolvePromise, reject) => {
         const fail = (error: unknown) => {
@@ -290,11 +306,12 @@ async function runInWorkers(
           const index = take();
           if (index === undefined) return;
           queued.push(index);
-          worker.postMessage(jobs[index]);
+          worker.postMessage({ job: jobs[index], claim: claims.claim(index) });
         };
         worker.on("error", fail);
         type Reply = {
           ok: boolean;
+          takenBack?: true;
           result?: SessionReplayRows;
           error?: string;
           kind?: "refused" | "rejected" | "other";
@@ -302,11 +319,13 @@ async function runInWorkers(
         worker.on("message", (message: Reply) => {
           const index = queued.shift()!;
           if (!message.ok) return fail(threadError(jobs[index]!.session, message.error!, message.kind));
-          try {
-            results[index] = finished(index, message.result!);
-          } catch (error) {
-            return fail(error);
-          }
+          // A session the main lane took back: its result is the main lane's to hand in.
+          if (message.takenBack !== true)
+            try {
+              results[index] = finished(index, message.result!);
+            } catch (error) {
+              return fail(error);
+            }
           queueNext();
           if (queued.length === 0) resolvePromise();
         });

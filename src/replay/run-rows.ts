@@ -30,7 +30,11 @@ export function toRows(result: SessionReplay): SessionReplayRows {
     baseline: {
       run: baseline.run,
       summary: baseline.summary,
-      rows: prepareRows(baseline.run, result.session, withIds(baseline.run, baseline.output)),
+      // The run itself when it is its own baseline: prepared once.
+      rows:
+        baseline.run === result.run
+          ? rows
+          : prepareRows(baseline.run, result.session, withIds(baseline.run, baseline.output)),
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * Worker-thread entry: runs the session jobs its parent queues, one at a time and in order (the
  * parent keeps the next one queued, so the thread never waits for it; two at once would share the
- * thread's open source journal and its read transaction). A `{ sweep }` message is one session of
+ * thread's open source journal and its read transaction), each unless the parent's main lane took
+ * it back before it started (session-claims.ts). A `{ sweep }` message is one session of
  * a sweep (sweep-job.ts); it reports each finished set as `{ progress }` before its result.
  */
 import { parentPort } from "node:worker_threads";
 import { ReplayRefused } from "./refused.js";
 import { toRows } from "./run-rows.js";
+import { type SessionClaim, startClaimed } from "./session-claims.js";
 import { runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob } from "./sweep-job.js";
@@ -21,13 +23,19 @@ const CODE_CACHE_READY = "journal:code-cache-ready";
 let jobsDone = 0;
 
 let queue: Promise<void> = Promise.resolve();
-parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => {
+type Message = { job: SessionJob; claim: SessionClaim } | { sweep: SweepSessionJob };
+parentPort?.on("message", (message: Message) => {
   const run = (): Promise<unknown> =>
     "sweep" in message
       ? runSweepSession(message.sweep, () => parentPort?.postMessage({ progress: true }))
-      : runSessionJob(message).then(toRows);
-  queue = queue.then(() =>
-    run().then(
+      : runSessionJob(message.job).then(toRows);
+  queue = queue.then(() => {
+    // The main lane ran out of sessions and took this one back: it is the main lane's to run.
+    if ("job" in message && !startClaimed(message.claim)) {
+      parentPort?.postMessage({ ok: true, takenBack: true });
+      return;
+    }
+    return run().then(
       (result) => {
         parentPort?.postMessage({ ok: true, result });
         if (++jobsDone === 1) (process as NodeJS.EventEmitter).emit(CODE_CACHE_READY);
@@ -44,6 +52,6 @@ parentPort?.on("message", (message: SessionJob | { sweep: SweepSessionJob }) => 
                 ? "rejected"
                 : "other",
         }),
-    ),
-  );
+    );
+  });
 });

@@ -162,6 +162,23 @@ describe("replay of sessions recorded by live mode against the simulator", () =>
     const serial = await run(1, join(dir, "s.db"));
     const parallel = await run(2, join(dir, "par.db"));
     expect(parallel).toEqual(serial);
+    // The main lane takes back the day its booting thread has not started: each day is still run,
+    // reported and written once.
+    const progress: [number, string][] = [];
+    await runReplay(
+      replayOptions({
+        journal: sample,
+        out: join(dir, "par-progress.db"),
+        sessions: ["2026-02-04", "2026-02-05"],
+        workers: 2,
+        onProgress: (done, _total, session) => progress.push([done, session]),
+      }),
+    );
+    expect(progress.map(([done]) => done)).toEqual([1, 2]);
+    expect(progress.map(([, session]) => session).sort()).toEqual(["2026-02-04", "2026-02-05"]);
+    expect(read(join(dir, "par-progress.db")).map((e) => toJsonLine(e))).toEqual(
+      read(join(dir, "s.db")).map((e) => toJsonLine(e)),
+    );
     expect(read(join(dir, "par.db")).map((e) => toJsonLine(e))).toEqual(
       read(join(dir, "s.db")).map((e) => toJsonLine(e)),
     );

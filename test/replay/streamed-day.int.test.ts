@@ -24,6 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), "streamed-day-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const DAYS = ["2026-02-04", "2026-02-05"];
+const SEED = Number(process.env.STREAMED_DAY_SEED ?? 20261204);
 const days = new Map<string, StoredEvent[]>();
 beforeAll(() => {
   const journal = openJournal(join(dir, "sample.db"));
@@ -99,7 +100,9 @@ describe("a streamed day", () => {
           expect(JSON.stringify(result)).toBe(JSON.stringify(reference));
         },
       ),
-      { numRuns: 40 },
+      // A fixed seed: a day that must be asked for is one run in 20–40 at random (two cases of 40
+      // with one seed, none with another), so a random seed made the check below flaky.
+      { numRuns: 40, seed: SEED },
     );
     // Both ways were taken: the check is neither vacuous nor always refusing.
     expect(same).toBeGreaterThan(0);
