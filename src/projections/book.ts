@@ -16,7 +16,7 @@ import {
   NO_MONEY,
   type Position,
   type PositionsState,
-  unmemoizedPositionKey,
+  positionKey,
 } from "./positions.js";
 import {
   chargeTrip,
@@ -193,8 +193,7 @@ function quotesNothing(
   state: BookState,
   event: StoredEvent<Extract<EventBody, { type: "QuoteSnapshot" }>>,
 ): boolean {
-  // A quote's contract object is fresh from the read and mostly never asked again: no memo.
-  const key = unmemoizedPositionKey(event.stream, event.payload.contract);
+  const key = positionKey(event.stream, event.payload.contract);
   return (
     !state.positions.byKey.has(key) &&
     !state.trips.open.has(key) &&

@@ -113,23 +113,14 @@ interface KeyMemo {
 }
 const keyMemo = new WeakMap<Contract, KeyMemo>();
 
-/**
- * `positionKey` for a contract object asked once: a quote's, fresh from the read. The memo's
- * WeakMap entry costs more than the key it saves (a replay's largest item, 120–235 ms of 200 k
- * events, where every quote's key was asked through it).
- */
-export function unmemoizedPositionKey(stream: string, contract: Contract): string {
-  return `${stream}|${contractKey(contract)}`;
-}
-
-/** `stream|contractKey`, remembered for the contract object (intents and positions are asked often). */
+/** `stream|contractKey`. */
 export function positionKey(stream: string, contract: Contract): string {
   const memo = keyMemo.get(contract);
   if (memo !== undefined) {
     if (memo.stream === stream) return memo.key;
     if (memo.otherStream === stream) return memo.otherKey;
   }
-  const key = unmemoizedPositionKey(stream, contract);
+  const key = `${stream}|${contractKey(contract)}`;
   if (memo === undefined) keyMemo.set(contract, { stream, key, otherStream: "", otherKey: "" });
   else {
     memo.otherStream = memo.stream;

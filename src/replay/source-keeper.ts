@@ -15,7 +15,8 @@
  * is checked when the day is over (`covers…`): a day where a dropped quote would have counted is
  * replayed again from the whole day (`WholeDayNeeded`), so the figures never depend on this.
  */
-import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
+import type { Contract, StoredEvent } from "../events/index.js";
+import { positionKey } from "../projections/index.js";
 
 /** Quotes kept of each contract nobody has ordered yet: a cycle's quote and a few before it. */
 const RECENT = 4;
@@ -29,8 +30,8 @@ export class WholeDayNeeded extends Error {}
 
 /**
  * The contract an order that may trade names: intended, submitted or filled. Not a refused one:
- * it never fills, so nothing at the end prices its contract (a what-if whose risk rules refuse an
- * entry every cycle named most of a day's strikes, and kept nearly all its quotes to the end).
+ * it never fills, so nothing at the end prices its contract, and a strike the risk rules refused
+ * all day need not keep its quotes to the end.
  */
 export function orderContract(event: StoredEvent): Contract | null {
   switch (event.type) {
@@ -57,16 +58,15 @@ export class SourceKeeper {
 
   /**
    * `whole`: keep every book event (a day already held whole, or the fallback's second read).
+   * `stream`: the source's, whose position keys name the contracts (live's fold builds the same).
    */
-  constructor(readonly whole: boolean) {}
+  constructor(
+    readonly whole: boolean,
+    private readonly stream: string,
+  ) {}
 
-  /**
-   * The keeper's own key of a contract: the source is one stream, so the contract alone. Not
-   * `positionKey`, whose memo of a contract object only costs for a quote's fresh one (a WeakMap
-   * entry per quote read: 235 ms of a 200 k replay's 3.2 s engine, its largest item).
-   */
   private keyOf(contract: Contract): string {
-    return contractKey(contract);
+    return positionKey(this.stream, contract);
   }
 
   /** One of the source's book events, in read order. */

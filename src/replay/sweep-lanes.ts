@@ -2,9 +2,12 @@
  * A sweep's sessions over `workers` lanes, as a replay's (replay.ts): the main thread is one lane,
  * the others are worker threads that keep two sessions queued. Each lane reads and verifies a
  * session once and runs every set over it; a finished set is counted as it finishes, in any lane.
+ * A session here is every set over a day, so the one a thread still had queued when the main lane
+ * ran out was a long wait at the end: the main lane takes it back instead (session-claims.ts).
  */
 import { ReplayRefused } from "./refused.js";
 import { startWorker } from "./replay.js";
+import { SessionClaims } from "./session-claims.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob, type SweepSessionResult } from "./sweep-job.js";
 
@@ -12,6 +15,7 @@ type Reply =
   | { progress: true }
   | {
       ok: boolean;
+      takenBack?: true;
       result?: SweepSessionResult;
       error?: string;
       kind?: "refused" | "rejected" | "other";
@@ -32,9 +36,21 @@ export async function sweepInLanes(
   let next = 0;
   let failure: unknown;
   const take = (): number | undefined => (failure !== undefined || next >= jobs.length ? undefined : next++);
+  const claims = new SessionClaims(jobs.length);
+  const queues: number[][] = [];
+  /** A session a thread has queued and not started, now the main lane's; undefined if none. */
+  const takeBack = (): number | undefined => {
+    if (failure !== undefined) return undefined;
+    for (const queue of [...queues].sort((a, b) => b.length - a.length))
+      for (let at = queue.length - 1; at >= 0; at--) {
+        const index = queue[at]!;
+        if (!claims.takenBack(index) && claims.takeBack(index)) return index;
+      }
+    return undefined;
+  };
 
   const mainLane = async (): Promise<void> => {
-    for (let index = take(); index !== undefined; index = take()) {
+    for (let index = take() ?? takeBack(); index !== undefined; index = take() ?? takeBack()) {
       try {
         results[index] = await runSweepSession(jobs[index]!, onSet);
       } catch (error) {
@@ -49,6 +65,7 @@ export async function sweepInLanes(
   const threadLane = async (): Promise<void> => {
     const worker = startWorker();
     const queued: number[] = [];
+    queues.push(queued);
     try {
       await new Promise<void>((resolvePromise, reject) => {
         const fail = (error: unknown) => {
@@ -59,7 +76,7 @@ export async function sweepInLanes(
           const index = take();
           if (index === undefined) return;
           queued.push(index);
-          worker.postMessage({ sweep: jobs[index] });
+          worker.postMessage({ sweep: jobs[index], claim: claims.claim(index) });
         };
         worker.on("error", fail);
         worker.on("message", (message: Reply) => {
@@ -69,7 +86,8 @@ export async function sweepInLanes(
           }
           const index = queued.shift()!;
           if (!message.ok) return fail(threadError(jobs[index]!.session, message.error!, message.kind));
-          results[index] = message.result!;
+          // A session the main lane took back: its result is the main lane's.
+          if (message.takenBack !== true) results[index] = message.result!;
           queueNext();
           if (queued.length === 0) resolvePromise();
         });

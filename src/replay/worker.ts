@@ -23,7 +23,7 @@ const CODE_CACHE_READY = "journal:code-cache-ready";
 let jobsDone = 0;
 
 let queue: Promise<void> = Promise.resolve();
-type Message = { job: SessionJob; claim: SessionClaim } | { sweep: SweepSessionJob };
+type Message = { job: SessionJob; claim: SessionClaim } | { sweep: SweepSessionJob; claim: SessionClaim };
 parentPort?.on("message", (message: Message) => {
   const run = (): Promise<unknown> =>
     "sweep" in message
@@ -31,7 +31,7 @@ parentPort?.on("message", (message: Message) => {
       : runSessionJob(message.job).then(toRows);
   queue = queue.then(() => {
     // The main lane ran out of sessions and took this one back: it is the main lane's to run.
-    if ("job" in message && !startClaimed(message.claim)) {
+    if (!startClaimed(message.claim)) {
       parentPort?.postMessage({ ok: true, takenBack: true });
       return;
     }

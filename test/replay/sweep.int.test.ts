@@ -99,8 +99,20 @@ describe("a sweep set equals the single what-if", () => {
     const sets = [{ stopLossPct: 0.1 }, { stopLossPct: 0.3, profitTargetPct: 0.4 }];
     const out = join(dir, "kept.db");
     const one = await runSweep(sweepOptions(sets));
-    const two = await runSweep(sweepOptions(sets, { workers: 2, out, keep: 1 }));
+    const ticks: [number, number][] = [];
+    const two = await runSweep(
+      sweepOptions(sets, {
+        workers: 2,
+        out,
+        keep: 1,
+        onProgress: (done, total) => ticks.push([done, total]),
+      }),
+    );
     expect(two.sets.map((s) => [s.index, s.figures])).toEqual(one.sets.map((s) => [s.index, s.figures]));
+    // The day the booting thread had queued is taken back by the main lane: each set of each day
+    // is run and counted once.
+    const total = ticks[0]![1];
+    expect(ticks).toEqual(Array.from({ length: total }, (_, i) => [i + 1, total]));
     const best = two.sets[0]!;
     const single = await whatIf(best.params);
     expect(best.runs).toEqual(single.map((r) => r.run));
