@@ -3,10 +3,8 @@
  * there are several), and write each run as its own stream to the output journal, in session
  * order — so parallel and serial runs write identical journals.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { Worker } from "node:worker_threads";
 import { isPostgresUrl, openAsyncJournal } from "../events/index.js";
 import type { FeeSchedule } from "../projections/index.js";
 import type { ReplayedSession, SessionReplay } from "./engine.js";
@@ -17,6 +15,7 @@ import { RunWriter } from "./run-writer.js";
 import { SessionClaims } from "./session-claims.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
+import { startWorker } from "./worker-start.js";
 
 export interface ReplayOptions {
   /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
@@ -150,8 +149,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedSession
  * Below this many events of work a replay runs in its own thread: a worker thread loads every
  * module again (260–460 ms on a Pi-class core) and the read, the engine and the write of a small
  * replay take less than that. Measured by `npm run bench:workers` (one lane against two over
- * synthetic sessions of growing size): two lanes lost at 18,600 events (1.35× one lane's time) and
- * won at 37,200 (0.86×) on the 2-core development machine; the threshold sits between.
+ * synthetic sessions of growing size, five rounds): two lanes lost at 18,600 events (1.35× one
+ * lane's time) and won at 37,200 (0.86×) on the 2-core development machine; the threshold sits
+ * between. Since the main lane takes back what a booting thread has not started, a small replay in
+ * two lanes loses less (4,652 events: 1.26× instead of 2.18×; 18,600: 1.08× instead of 1.33×;
+ * 37,200: 1.00× against 1.01×, in one run of each), so the threshold stays.
  */
 export const WORKER_BREAK_EVEN_EVENTS = 25_000;
 
@@ -203,20 +205,6 @@ async function runSerially(jobs: SessionJob[], finished: Finished): Promise<Repl
   const results: ReplayedSession[] = [];
   for (const [index, job] of jobs.entries()) results.push(finished(index, await runSessionJob(job)));
   return results;
-}
-
-/**
- * Start a worker next to this file: worker.js under dist/; under tsx or vitest (sources only) a
- * bootstrap registers tsx inside the worker, loads the event catalogue, then imports worker.ts.
- */
-export function startWorker(): Worker {
-  const js = new URL("./worker.js", import.meta.url);
-  if (existsSync(js)) return new Worker(js);
-  const ts = new URL("./worker.ts", import.meta.url).href;
-  // From the sources, the catalogue's synchronous first-use loader finds no .js to require: load it ahead.
-  const events = new URL("../events/index.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(events)}); }).then((events) => events.loadCatalogue()).then(() => import(${JSON.stringify(ts)}));`;
-  return new Worker(bootstrap, { eval: true });
 }
 
 /** A worker's failure, rethrown as the kind a serial replay throws (a refusal names its session already). */

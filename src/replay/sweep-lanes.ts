@@ -6,10 +6,10 @@
  * ran out was a long wait at the end: the main lane takes it back instead (session-claims.ts).
  */
 import { ReplayRefused } from "./refused.js";
-import { startWorker } from "./replay.js";
 import { SessionClaims } from "./session-claims.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob, type SweepSessionResult } from "./sweep-job.js";
+import { startWorker } from "./worker-start.js";
 
 type Reply =
   | { progress: true }
