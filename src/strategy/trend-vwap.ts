@@ -149,10 +149,14 @@ function mergeBars(old: readonly Bar[], fresh: readonly Bar[]): Bar[] {
   // answer ends with the minute still forming; the next answer's complete bar of that minute replaces it.
   if (last && first && first.timeMs >= (old[0]?.timeMs ?? 0)) {
     const redone = fresh.find((b) => b.timeMs === last.timeMs);
+    const changed = redone !== undefined && !sameBar(redone, last);
     const added = fresh.filter((b) => b.timeMs > last.timeMs);
-    if (added.length === 0 && (!redone || sameBar(redone, last))) return old as Bar[];
-    const kept = redone && !sameBar(redone, last) ? [...old.slice(0, -1), redone] : old;
-    return [...kept, ...added].slice(-400);
+    if (added.length === 0 && !changed) return old as Bar[];
+    // One copy a cycle (the spreads that built it made two or three, a day's most garbage after
+    // the read): the old bars, the added ones after them, the last old one redone in place.
+    const merged = old.concat(added);
+    if (changed) merged[old.length - 1] = redone;
+    return merged.length > 400 ? merged.slice(-400) : merged;
   }
   const byTime = new Map<number, Bar>();
   for (const b of old) byTime.set(b.timeMs, b);

@@ -425,3 +425,69 @@ describe("trend-vwap: no entry on stale bars (a pacing backoff or a failed reque
     expect(spec.last.intents[0]?.side).toBe("SELL");
   });
 });
+
+describe("trend-vwap: the bars it keeps", () => {
+  // The merge as first written (array copies each cycle): the one-allocation merge must keep the same.
+  const same = (a: Bar, b: Bar) =>
+    a.closeUsd === b.closeUsd && a.highUsd === b.highUsd && a.lowUsd === b.lowUsd && a.volume === b.volume;
+  function reference(old: readonly Bar[], fresh: readonly Bar[]): readonly Bar[] {
+    const last = old[old.length - 1];
+    const first = fresh[0];
+    if (last && first && first.timeMs >= (old[0]?.timeMs ?? 0)) {
+      const redone = fresh.find((b) => b.timeMs === last.timeMs);
+      const added = fresh.filter((b) => b.timeMs > last.timeMs);
+      if (added.length === 0 && (!redone || same(redone, last))) return old;
+      const kept = redone && !same(redone, last) ? [...old.slice(0, -1), redone] : old;
+      return [...kept, ...added].slice(-400);
+    }
+    const byTime = new Map<number, Bar>();
+    for (const b of old) byTime.set(b.timeMs, b);
+    for (const b of fresh) byTime.set(b.timeMs, b);
+    return [...byTime.values()].sort((a, b) => a.timeMs - b.timeMs).slice(-400);
+  }
+  // Answers of up to 500 minutes starting anywhere in a 600-minute day, closes drawn small so that
+  // a redone last minute is sometimes the same bar and sometimes not.
+  const answer = fc
+    .record({
+      from: fc.integer({ min: 0, max: 600 }),
+      length: fc.integer({ min: 0, max: 500 }),
+      seed: fc.nat(3),
+    })
+    .map(({ from, length, seed }) =>
+      Array.from({ length }, (_, i): Bar => {
+        const close = 690 + ((from + i + seed) % 3);
+        return {
+          timeMs: OPEN + (from + i) * 60_000,
+          openUsd: close,
+          highUsd: close + 0.1,
+          lowUsd: close - 0.1,
+          closeUsd: close,
+          volume: 1000,
+          vwapUsd: close,
+          count: 10,
+        };
+      }),
+    );
+
+  it("keeps what the straightforward merge kept, answer after answer, the latest 400 at most (property)", () => {
+    fc.assert(
+      fc.property(fc.array(answer, { minLength: 1, maxLength: 8 }), (answers) => {
+        const params = trendVwap.params.parse({});
+        let state = trendVwap.initialState(params);
+        let expected: readonly Bar[] = [];
+        for (const list of answers) {
+          const event = bars(0, () => 0);
+          (event.payload as PayloadOf<"BarsReceived">).bars = list;
+          const before = state.bars.SPY;
+          state = trendVwap.evolve(state, { ...event, ts: OPEN } as never, params);
+          const unchanged = reference(expected, list) === expected;
+          expected = reference(expected, list);
+          expect(state.bars.SPY).toEqual(expected);
+          // Nothing new or redone: the same array, not a copy.
+          if (before !== undefined && unchanged) expect(state.bars.SPY).toBe(before);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
