@@ -15,7 +15,7 @@ import { RunWriter } from "./run-writer.js";
 import { SessionClaims } from "./session-claims.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
-import { startWorker } from "./worker-start.js";
+import { acquireWorker, releaseWorker } from "./worker-pool.js";
 
 export interface ReplayOptions {
   /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
@@ -278,8 +278,9 @@ async function runInWorkers(
   };
 
   const threadLane = async (): Promise<void> => {
-    const worker = startWorker();
+    const worker = acquireWorker();
     const queued: number[] = [];
+    let clean = false;
     queues.push(queued);
     try {
       await new Promise<void>((resolvePromise, reject) => {
@@ -324,8 +325,9 @@ async function runInWorkers(
           if (queued.length === 0) resolvePromise();
         });
       });
+      clean = true;
     } finally {
-      await worker.terminate();
+      await releaseWorker(worker, clean);
     }
   };
 

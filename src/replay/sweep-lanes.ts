@@ -9,7 +9,7 @@ import { ReplayRefused } from "./refused.js";
 import { SessionClaims } from "./session-claims.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob, type SweepSessionResult } from "./sweep-job.js";
-import { startWorker } from "./worker-start.js";
+import { acquireWorker, releaseWorker } from "./worker-pool.js";
 
 type Reply =
   | { progress: true }
@@ -63,8 +63,9 @@ export async function sweepInLanes(
   };
 
   const threadLane = async (): Promise<void> => {
-    const worker = startWorker();
+    const worker = acquireWorker();
     const queued: number[] = [];
+    let clean = false;
     queues.push(queued);
     try {
       await new Promise<void>((resolvePromise, reject) => {
@@ -97,8 +98,9 @@ export async function sweepInLanes(
           if (queued.length === 0) resolvePromise();
         });
       });
+      clean = true;
     } finally {
-      await worker.terminate();
+      await releaseWorker(worker, clean);
     }
   };
 

@@ -4,12 +4,13 @@
  * thread's open source journal and its read transaction), each unless the parent's main lane took
  * it back before it started (session-claims.ts). A `{ sweep }` message is one session of
  * a sweep (sweep-job.ts); it reports each finished set as `{ progress }` before its result.
+ * `{ release }`: the lane is done with the thread, which is kept for the next one (worker-pool.ts).
  */
 import { parentPort } from "node:worker_threads";
 import { ReplayRefused } from "./refused.js";
 import { toRows } from "./run-rows.js";
 import { type SessionClaim, startClaimed } from "./session-claims.js";
-import { runSessionJob, type SessionJob } from "./session-job.js";
+import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob } from "./sweep-job.js";
 
@@ -23,8 +24,17 @@ const CODE_CACHE_READY = "journal:code-cache-ready";
 let jobsDone = 0;
 
 let queue: Promise<void> = Promise.resolve();
-type Message = { job: SessionJob; claim: SessionClaim } | { sweep: SweepSessionJob; claim: SessionClaim };
+type Message =
+  | { job: SessionJob; claim: SessionClaim }
+  | { sweep: SweepSessionJob; claim: SessionClaim }
+  | { release: true };
 parentPort?.on("message", (message: Message) => {
+  // The lane is done with this thread and keeps it for the next (worker-pool.ts): close the source
+  // journals, so a journal replaced at the same path meanwhile is opened anew.
+  if ("release" in message) {
+    queue = queue.then(closeSessionSources);
+    return;
+  }
   const run = (): Promise<unknown> =>
     "sweep" in message
       ? runSweepSession(message.sweep, () => parentPort?.postMessage({ progress: true }))
