@@ -43,3 +43,4 @@ export {
 } from "./sweep-grid.js";
 export { RANK_METRICS, type RankMetric, type SetFigures } from "./sweep-metrics.js";
 export { type Fold, type FoldResult, foldsOf } from "./walk-forward.js";
+export { endIdleWorkers } from "./worker-pool.js";

@@ -68,6 +68,20 @@ export async function releaseWorker(worker: Worker, reusable: boolean, idleMs = 
   idle.push({ worker, timer, gone });
 }
 
+/**
+ * End every kept thread now: a bench that times a thread's start (a CLI replay, one per process,
+ * always starts its own) calls it first.
+ */
+export async function endIdleWorkers(): Promise<void> {
+  const ending = idle.splice(0);
+  await Promise.all(
+    ending.map(({ worker, timer }) => {
+      clearTimeout(timer);
+      return worker.terminate();
+    }),
+  );
+}
+
 /** How many threads are kept unused right now (for tests). */
 export function idleWorkers(): number {
   return idle.length;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importJsonLines, openJournal } from "../../src/events/index.js";
 import { SessionClaims } from "../../src/replay/session-claims.js";
 import type { SessionJob } from "../../src/replay/session-job.js";
-import { acquireWorker, idleWorkers, releaseWorker } from "../../src/replay/worker-pool.js";
+import { acquireWorker, endIdleWorkers, idleWorkers, releaseWorker } from "../../src/replay/worker-pool.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DAY = "2026-02-04";
@@ -89,6 +89,19 @@ describe("the worker threads kept between replays", () => {
     expect(idleWorkers()).toBe(1);
     await exited;
     expect(idleWorkers()).toBe(0);
+  });
+
+  it("ends every kept thread at once when asked (a bench timing a new thread)", async () => {
+    const workers = [acquireWorker(), acquireWorker()];
+    const exits = workers.map((w) => new Promise((resolve) => w.once("exit", resolve)));
+    for (const w of workers) await releaseWorker(w, true);
+    expect(idleWorkers()).toBe(2);
+    await endIdleWorkers();
+    expect(idleWorkers()).toBe(0);
+    await Promise.all(exits);
+    const next = acquireWorker();
+    expect(workers.map((w) => w.threadId)).not.toContain(next.threadId);
+    await releaseWorker(next, false);
   });
 
   it("does not keep the process alive: a two-lane replay's program exits at once", () => {
