@@ -453,20 +453,12 @@ describe("trend-vwap: the bars it keeps", () => {
       length: fc.integer({ min: 0, max: 500 }),
       seed: fc.nat(3),
     })
-    .map(({ from, length, seed }) =>
-      Array.from({ length }, (_, i): Bar => {
-        const close = 690 + ((from + i + seed) % 3);
-        return {
-          timeMs: OPEN + (from + i) * 60_000,
-          openUsd: close,
-          highUsd: close + 0.1,
-          lowUsd: close - 0.1,
-          closeUsd: close,
-          volume: 1000,
-          vwapUsd: close,
-          count: 10,
-        };
-      }),
+    .map(
+      ({ from, length, seed }) =>
+        (
+          bars(length, (i) => 690 + ((from + i + seed) % 3), OPEN + from * 60_000)
+            .payload as PayloadOf<"BarsReceived">
+        ).bars,
     );
 
   it("keeps what the straightforward merge kept, answer after answer, the latest 400 at most (property)", () => {
