@@ -15,7 +15,7 @@ import { RunWriter } from "./run-writer.js";
 import { SessionClaims } from "./session-claims.js";
 import { closeSessionSources, runSessionJob, type SessionJob } from "./session-job.js";
 import { StrategyRejected } from "./strategy-loader.js";
-import { acquireWorker, releaseWorker } from "./worker-pool.js";
+import { acquireWorker, releaseWorker, threadEnded } from "./worker-pool.js";
 
 export interface ReplayOptions {
   /** The source: a SQLite file, or a fleet's PostgreSQL URL (with `bot`). */
@@ -245,6 +245,8 @@ async function runInWorkers(
   const queues: number[][] = [];
   let next = 0;
   let stopped = false;
+  /** The first failure, the replay's error: what the other lanes fail with after it is not. */
+  let failure: unknown;
   /** The next session to run, or undefined when there is none (or the replay failed). */
   const take = (): number | undefined => (stopped || next >= jobs.length ? undefined : next++);
   /** A session a thread has queued and not started, now the main lane's; undefined if none. */
@@ -261,6 +263,7 @@ async function runInWorkers(
     // A failed session (a verify that fails, now checked in each job) fails the whole run: the
     // other lanes take no further session.
     stopped = true;
+    failure ??= error;
     throw error;
   };
 
@@ -298,6 +301,9 @@ async function runInWorkers(
           worker.postMessage({ job: jobs[index], claim: claims.claim(index) });
         };
         worker.on("error", fail);
+        worker.on("exit", (code) => {
+          if (queued.length > 0) fail(threadEnded(code, jobs[queued[0]!]!.session));
+        });
         type Reply = {
           ok: boolean;
           takenBack?: true;
@@ -333,6 +339,12 @@ async function runInWorkers(
 
   // The threads first: they boot while the main thread starts on its first session.
   const lanes = Array.from({ length: workers - 1 }, threadLane);
-  await Promise.all([...lanes, mainLane()]);
+  // Every lane settles before the replay ends, failed or not: a lane still inside a session holds
+  // its source journal's read open, which the replay closes next (a thread that failed while the
+  // main lane awaited its strategy's load closed it under the read, and that error hid this one).
+  const settled = await Promise.allSettled([...lanes, mainLane()]);
+  if (failure !== undefined) throw failure;
+  const rejected = settled.find((lane) => lane.status === "rejected");
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
   return results;
 }

@@ -9,7 +9,7 @@ import { ReplayRefused } from "./refused.js";
 import { SessionClaims } from "./session-claims.js";
 import { StrategyRejected } from "./strategy-loader.js";
 import { runSweepSession, type SweepSessionJob, type SweepSessionResult } from "./sweep-job.js";
-import { acquireWorker, releaseWorker } from "./worker-pool.js";
+import { acquireWorker, releaseWorker, threadEnded } from "./worker-pool.js";
 
 type Reply =
   | { progress: true }
@@ -80,6 +80,9 @@ export async function sweepInLanes(
           worker.postMessage({ sweep: jobs[index], claim: claims.claim(index) });
         };
         worker.on("error", fail);
+        worker.on("exit", (code) => {
+          if (queued.length > 0) fail(threadEnded(code, jobs[queued[0]!]!.session));
+        });
         worker.on("message", (message: Reply) => {
           if ("progress" in message) {
             if (failure === undefined) onSet();

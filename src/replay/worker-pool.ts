@@ -15,6 +15,7 @@
  * it does not keep the process alive, and ends after `IDLE_MS` unused.
  */
 import type { Worker } from "node:worker_threads";
+import { ReplayRefused } from "./refused.js";
 import { startWorker } from "./worker-start.js";
 
 /** How long a thread nobody uses is kept: past the gap between a bench's replays (about 15 s). */
@@ -43,7 +44,7 @@ export function acquireWorker(): Worker {
  * running; otherwise the thread is terminated. The lane's own listeners are removed either way.
  */
 export async function releaseWorker(worker: Worker, reusable: boolean, idleMs = IDLE_MS): Promise<void> {
-  worker.removeAllListeners("message").removeAllListeners("error");
+  worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
   if (!reusable) {
     await worker.terminate();
     return;
@@ -79,6 +80,17 @@ export async function endIdleWorkers(): Promise<void> {
       clearTimeout(timer);
       return worker.terminate();
     }),
+  );
+}
+
+/**
+ * What a lane fails with when its thread ends with sessions unanswered: without it the lane would
+ * wait for their answers forever (a thread that throws says so with an `error`; one that exits
+ * says nothing more).
+ */
+export function threadEnded(code: number, session: string): ReplayRefused {
+  return new ReplayRefused(
+    `session ${session}: the worker thread replaying it ended (exit code ${code}) before it answered; a strategy that calls process.exit, or a thread out of memory, ends it: look for a process.exit in the strategy`,
   );
 }
 

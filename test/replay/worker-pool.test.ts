@@ -84,8 +84,8 @@ describe("the worker threads kept between replays", () => {
 
   it("ends a thread nobody takes within its idle time", async () => {
     const worker = acquireWorker();
-    const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
     await releaseWorker(worker, true, 50);
+    const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
     expect(idleWorkers()).toBe(1);
     await exited;
     expect(idleWorkers()).toBe(0);
@@ -93,8 +93,9 @@ describe("the worker threads kept between replays", () => {
 
   it("ends every kept thread at once when asked (a bench timing a new thread)", async () => {
     const workers = [acquireWorker(), acquireWorker()];
-    const exits = workers.map((w) => new Promise((resolve) => w.once("exit", resolve)));
     for (const w of workers) await releaseWorker(w, true);
+    // After the release, which takes off the listeners of whoever had the thread.
+    const exits = workers.map((w) => new Promise((resolve) => w.once("exit", resolve)));
     expect(idleWorkers()).toBe(2);
     await endIdleWorkers();
     expect(idleWorkers()).toBe(0);
@@ -126,5 +127,29 @@ describe("the worker threads kept between replays", () => {
     expect(child.stdout.trim()).toBe("idle 1");
     expect(child.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("fails a replay whose thread exits mid-session, naming the session, instead of waiting forever", () => {
+    const out = join(dir, "exits-out.db");
+    const strategy = join(ROOT, "test", "support", "exiting-strategy.ts");
+    // Many sessions, so the thread starts one before the main lane could take them all back.
+    const sessions = JSON.stringify(Array.from({ length: 24 }, () => DAY));
+    const script = `
+      import { runReplay } from ${JSON.stringify(join(ROOT, "dist", "src", "replay", "index.js"))};
+      try {
+        await runReplay({ journal: ${JSON.stringify(whole)}, out: ${JSON.stringify(out)}, inPlace: false,
+          sessions: ${sessions}, stream: "live", strategy: ${JSON.stringify(strategy)}, paramOverrides: {},
+          fillModel: "next-quote", codeVersion: "test", force: false, workers: 2 });
+        console.log("replayed");
+      } catch (error) { console.log(error.message); process.exitCode = 1; }`;
+    const file = join(dir, "exits.mjs");
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 25_000 });
+    expect(child.stdout).toMatch(
+      new RegExp(
+        `^session ${DAY}: the worker thread replaying it ended \\(exit code 3\\) before it answered`,
+      ),
+    );
+    expect(child.status).toBe(1);
   });
 });
