@@ -5,9 +5,9 @@
  * first sessions in the interpreter before its code is optimised, while the main lane beside it
  * is already warm. A 200 k-event replay in two lanes took 4.2–5.4 s with a new thread each time
  * and 3.7–3.9 s with a thread kept from the replay before (three processes of three replays each,
- * against 5.9–6.6 s in one lane): a process that replays more than once (the benches, `serve`, a
- * sweep and the full runs it keeps, the tests) no longer pays that each time. A single CLI replay
- * is as cold in both lanes as it always was.
+ * against 5.9–6.6 s in one lane): a process that replays more than once (a sweep's second pass,
+ * which writes the runs it keeps; the benches; the tests) no longer pays that each time. A single
+ * CLI replay is as cold in both lanes as it always was.
  *
  * A thread is given back only when its lane ended cleanly (every session it was sent answered): a
  * thread whose lane failed may still be running a session, and is terminated. A kept thread closes
