@@ -4,8 +4,8 @@
  * Why keep them: a new thread is a new V8 isolate, so it loads every module again and runs its
  * first sessions in the interpreter before its code is optimised, while the main lane beside it
  * is already warm. A 200 k-event replay in two lanes took 4.2–5.4 s with a new thread each time
- * and 3.7–3.9 s with a thread kept from the replay before (three processes of three replays each,
- * against 5.9–6.6 s in one lane): a process that replays more than once (a sweep's second pass,
+ * and 3.6–4.0 s with a thread kept from the replay before (processes of three replays each,
+ * against 5.9–7.0 s in one lane): a process that replays more than once (a sweep's second pass,
  * which writes the runs it keeps; the benches; the tests) no longer pays that each time. A single
  * CLI replay is as cold in both lanes as it always was.
  *
@@ -90,7 +90,7 @@ export async function endIdleWorkers(): Promise<void> {
  */
 export function threadEnded(code: number, session: string): ReplayRefused {
   return new ReplayRefused(
-    `session ${session}: the worker thread replaying it ended (exit code ${code}) before it answered; a strategy that calls process.exit, or a thread out of memory, ends it: look for a process.exit in the strategy`,
+    `session ${session}: the worker thread replaying it ended (exit code ${code}) before it answered: a strategy that calls process.exit ends it (look for one in the strategy), and so does a thread out of memory`,
   );
 }
 
