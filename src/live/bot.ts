@@ -63,6 +63,11 @@ export interface LiveBotOptions {
   modeSources?: ModeSources;
   /** The bot's local clock, sleeps and jitter (default the machine's; a recording's is virtual). */
   localTime?: LocalTime;
+  /**
+   * The journal's writer lock when the caller holds it (LiveService keeps it from one day's bot to
+   * the next, so no other writer slips in at midnight); otherwise the bot takes and frees its own.
+   */
+  lock?: WriterLock;
 }
 
 /** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
@@ -148,10 +153,11 @@ export class LiveBot {
     const { config, logger, journalPath } = this.options;
     // Refused before anything is opened or sent: paper mode never talks to a live-trading port.
     guardPort(this.mode, config.gateway.port);
-    let lock: WriterLock | null = null;
+    let ownLock: WriterLock | null = null;
     try {
       // One writer per journal (readers are never blocked); a SIGKILLed holder leaves no lock.
-      lock = acquireWriterLock(journalPath, `journal live (${this.mode})`, new Date().toISOString());
+      if (!this.options.lock)
+        ownLock = acquireWriterLock(journalPath, `journal live (${this.mode})`, new Date().toISOString());
       this.journal = openJournal(journalPath, { projections: [this.book], idGen: this.ids });
       this.session = new LiveSession(this.journal, this.time);
       this.wireSession(this.session);
@@ -170,9 +176,19 @@ export class LiveBot {
       const target = this.options.cycles;
       let failedInARow = 0;
       let gaveUp: string | undefined;
+      let dayEnded: string | undefined;
       while (!this.stopping && (target === undefined || this.cyclesRun < target)) {
+        // A session is one New York date: past midnight the day's session closes and the caller
+        // opens the next day's with a fresh strategy (a restart on the new day would do the same).
+        dayEnded = this.dayEnded(this.live.now());
+        if (dayEnded) break;
         const started = this.time.nowMs();
         const outcome = await this.cycle!.run(cycle);
+        // The local clock drifted from the gateway's: its clock said the new day first.
+        if (outcome.dayEnded !== undefined) {
+          dayEnded = this.dayEnded(outcome.dayEnded);
+          break;
+        }
         this.cyclesRun += 1;
         cycle += 1;
         this.capture?.flush();
@@ -187,10 +203,11 @@ export class LiveBot {
         if (wait > 0) await this.sleepInterruptibly(wait);
       }
       const working = await this.settleWorkingOrders();
-      const detail = [gaveUp, working].filter((d) => d !== undefined).join("; ");
+      const detail = [gaveUp, dayEnded, working].filter((d) => d !== undefined).join("; ");
       const reason = gaveUp ? "error" : this.stopping ? "signal" : "completed";
       await this.closeSession(reason, detail === "" ? undefined : detail);
-      return summarize(this.book.state, this.live.id!, this.cyclesRun);
+      const summary = summarize(this.book.state, this.live.id!, this.cyclesRun);
+      return { ...summary, dayEnded: dayEnded !== undefined && !gaveUp && !this.stopping };
     } catch (error) {
       if (!(error instanceof ConnectAborted || error instanceof MarketClosedToday))
         logger.error({ err: (error as Error).message }, "live mode stopped on an error");
@@ -207,7 +224,7 @@ export class LiveBot {
       this.health.stop();
       await this.capture?.close();
       this.journal?.close();
-      lock?.release();
+      ownLock?.release();
     }
   }
 
@@ -251,6 +268,13 @@ export class LiveBot {
       if (this.stopping)
         throw new ConnectAborted(`stopped while waiting for the next session (${closed.next?.session})`);
     }
+  }
+
+  /** Why the session's day is over at gateway time `nowMs` (a later New York date), if it is. */
+  private dayEnded(nowMs: number): string | undefined {
+    const now = tradingSessionOf(nowMs);
+    if (now <= this.live.id!) return undefined;
+    return `the trading day ${this.live.id} ended at New York midnight; ${now} opens its own session`;
   }
 
   private get live(): LiveSession {

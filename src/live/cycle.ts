@@ -57,6 +57,8 @@ export interface CycleOutcome {
   /** The strategy threw or hung in this cycle. */
   readonly strategyFailed: boolean;
   readonly detail?: string;
+  /** The gateway's clock said a later New York date than the session's: the time it said. */
+  readonly dayEnded?: number;
 }
 
 export class LiveCycle {
@@ -77,7 +79,11 @@ export class LiveCycle {
     let detail: string | undefined;
     let strategyFailed = false;
     try {
-      ({ status, detail } = await this.steps(cycle, counts));
+      const stepped = await this.steps(cycle, counts);
+      // Nothing of a new day goes into this day's session: the loop closes it instead.
+      if (stepped.dayEnded !== undefined)
+        return { status: "skipped", strategyFailed, dayEnded: stepped.dayEnded };
+      ({ status, detail } = stepped);
     } catch (error) {
       status = "failed";
       detail = (error as Error).message;
@@ -111,7 +117,7 @@ export class LiveCycle {
   private async steps(
     cycle: number,
     counts: CycleCounts,
-  ): Promise<{ status: CycleOutcome["status"]; detail?: string }> {
+  ): Promise<{ status: CycleOutcome["status"]; detail?: string; dayEnded?: number }> {
     const { config, session, connection, health } = this.parts;
     await this.parts.ensureConnected();
     const gateway = connection.gateway!;
@@ -119,6 +125,8 @@ export class LiveCycle {
     counts.requests += 1;
     const gatewayMs = await gateway.currentTimeMs(config.requestTimeoutSeconds * 1000);
     session.anchorClock(gatewayMs);
+    if (session.id !== null && tradingSessionOf(gatewayMs) > session.id)
+      return { status: "skipped", dayEnded: gatewayMs };
     session.record([{ type: "HealthSampled", version: 1, ts: session.now(), payload: sample }]);
     session.record(
       healthWarnings(sample, config.health.freeMemoryFloorMb, config.gateway).map((payload) => ({

@@ -27,6 +27,7 @@ export { ConnectAborted } from "./connection.js";
 export { GatewayClient } from "./gateway.js";
 export { endsNoRequest } from "./gateway-socket.js";
 export { probePort } from "./health.js";
+export { LiveService } from "./live-service.js";
 export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { type LocalTime, MACHINE_TIME } from "./local-time.js";
 export { createLogger } from "./logger.js";

@@ -15,6 +15,8 @@ export interface LiveSummary {
   openPositions: { contractKey: string; quantity: number }[];
   workingOrders: { orderId: number | null; contractKey: string; side: string; quantity: number }[];
   netPnlUsd: number;
+  /** The session closed because its New York day ended, not on a stop, an error or `cycles`. */
+  dayEnded: boolean;
 }
 
 /** The summary of the live stream's `session` from the book. */
@@ -39,6 +41,7 @@ export function summarize(book: BookState, session: string, cycles: number): Liv
         quantity: o.intent.quantity,
       })),
     netPnlUsd: summary ? toUsd(summary.netPnlMicros) : 0,
+    dayEnded: false,
   };
 }
 

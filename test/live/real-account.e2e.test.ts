@@ -13,7 +13,13 @@ import {
   type StoredEvent,
 } from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
-import { journalEvents, liveHarness, eventsOfType as of, until } from "../support/live-harness.js";
+import {
+  eventsSoFar,
+  journalEvents,
+  liveHarness,
+  eventsOfType as of,
+  until,
+} from "../support/live-harness.js";
 
 const h = liveHarness("real-account-e2e-");
 afterEach(() => h.cleanup());
@@ -98,26 +104,6 @@ describe("an account without real-time market data", () => {
   });
 });
 
-/**
- * The journal's events so far (read while live writes: readers never wait). None while the file
- * does not exist yet, or exists without its schema: live is creating it at that moment.
- */
-function eventsNow(path: string): StoredEvent[] {
-  if (!existsSync(path)) return [];
-  let journal: ReturnType<typeof openJournal>;
-  try {
-    journal = openJournal(path, { readonly: true });
-  } catch (error) {
-    if (error instanceof JournalUnavailable) return [];
-    throw error;
-  }
-  try {
-    return [...journal.read()];
-  } finally {
-    journal.close();
-  }
-}
-
 describe("the day's hours from the gateway", () => {
   const DAY = "2026-11-27";
   const at = (hour: number, minute: number) => newYorkTimeToMs(DAY, hour, minute);
@@ -143,7 +129,7 @@ describe("the day's hours from the gateway", () => {
     ]);
     await until(
       "a cycle after the 13:00 close",
-      () => of(eventsNow(journal), "CycleStarted").some((c) => c.payload.gatewayTimeMs >= at(13, 2)),
+      () => of(eventsSoFar(journal), "CycleStarted").some((c) => c.payload.gatewayTimeMs >= at(13, 2)),
       120_000,
     );
     run.child.kill("SIGTERM");

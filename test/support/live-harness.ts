@@ -3,11 +3,16 @@
  * ephemeral port, real SQLite journals in a temporary folder.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
+import {
+  JournalUnavailable,
+  newYorkTimeToMs,
+  openJournal,
+  type StoredEvent,
+} from "../../src/events/index.js";
 import {
   type ScenarioInput,
   type Simulator,
@@ -75,6 +80,26 @@ export function journalEvents(path: string): StoredEvent[] {
   const journal = openJournal(path, { readonly: true });
   try {
     expect(journal.verify().ok).toBe(true);
+    return [...journal.read()];
+  } finally {
+    journal.close();
+  }
+}
+
+/**
+ * The journal's events so far (read while live writes: readers never wait). None while the file
+ * does not exist yet, or exists without its schema: live is creating it at that moment.
+ */
+export function eventsSoFar(path: string): StoredEvent[] {
+  if (!existsSync(path)) return [];
+  let journal: ReturnType<typeof openJournal>;
+  try {
+    journal = openJournal(path, { readonly: true });
+  } catch (error) {
+    if (error instanceof JournalUnavailable) return [];
+    throw error;
+  }
+  try {
     return [...journal.read()];
   } finally {
     journal.close();

@@ -5,8 +5,8 @@ import {
   createLogger,
   formatSummary,
   JournalIntegrityError,
-  LiveBot,
   type LiveConfig,
+  LiveService,
   MarketClosedToday,
   type ModeSources,
   PeerNotTws,
@@ -151,7 +151,7 @@ the mode and where each setting that chose it came from.`,
           `strategy params: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
         );
       const logger = await createLogger(opts.logFile ?? config.logFile, opts.quiet ?? false);
-      const bot = new LiveBot({
+      const service = new LiveService({
         config,
         journalPath: opts.journal,
         strategy,
@@ -165,7 +165,7 @@ the mode and where each setting that chose it came from.`,
       // Past STOP_FAILSAFE_MS something awaited forever: leave rather than ignore the signal.
       let failsafeArmed = false;
       const stop = () => {
-        bot.stop();
+        service.stop();
         if (failsafeArmed) return;
         failsafeArmed = true;
         setTimeout(() => {
@@ -178,8 +178,8 @@ the mode and where each setting that chose it came from.`,
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
       try {
-        const summary = await bot.run();
-        process.stdout.write(formatSummary(summary, opts.journal));
+        // Left running, it closes each day's session at New York midnight and opens the next.
+        await service.run((summary) => process.stdout.write(formatSummary(summary, opts.journal)));
       } catch (error) {
         if (error instanceof ConnectAborted) {
           // Only a stop before the session opened reaches here: later ones end in SessionClosed.

@@ -1,0 +1,167 @@
+/**
+ * A bot left running over midnight: the day's session closes at the first cycle of the next New
+ * York date and the next day's opens by itself, with its own hours and a strategy that starts
+ * afresh. Before this, day two was journaled (and traded) under day one's session, and its
+ * decisions saw yesterday's bars. The bot and the simulator share one VirtualTime, so 19 hours of
+ * 300 s cycles take seconds.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { newYorkTimeToMs, openJournal, type StoredEvent, tradingSessionOf } from "../../src/events/index.js";
+import { createLogger, LiveService, type LiveSummary, loadLiveConfig } from "../../src/live/index.js";
+import { startSimulator, VirtualTime } from "../../src/sim/index.js";
+import { trendVwap } from "../../src/strategy/index.js";
+import {
+  eventsSoFar,
+  journalEvents,
+  liveHarness,
+  eventsOfType as of,
+  until,
+} from "../support/live-harness.js";
+
+const h = liveHarness("day-rollover-");
+afterEach(() => h.cleanup());
+const dir = mkdtempSync(join(tmpdir(), "day-rollover-"));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(h.dir, { recursive: true, force: true });
+});
+
+/** From 15:20 on 2026-02-04 to 10:30 on 2026-02-05 in 300 s cycles. */
+const CYCLES = 230;
+
+async function runOverMidnight(journalPath: string): Promise<{ days: LiveSummary[]; events: StoredEvent[] }> {
+  const localTime = new VirtualTime(11);
+  const sim = await startSimulator({
+    seed: 42,
+    startMs: newYorkTimeToMs("2026-02-04", 15, 20),
+    // The gateway's clock runs as the bot's: the bot's own clock sees midnight first.
+    speed: 1,
+    virtualTime: localTime,
+    scenario: { snapshotDelayMs: 1 },
+  });
+  const config = loadLiveConfig(
+    undefined,
+    {},
+    { port: sim.port, symbols: ["SPY"], intervalSeconds: 300, paper: true },
+  );
+  const days: LiveSummary[] = [];
+  try {
+    await new LiveService({
+      config: {
+        ...config,
+        gateway: { ...config.gateway, maxMessagesPerSecond: 1_000_000 },
+        symbolPauseMs: 20,
+      },
+      journalPath,
+      strategy: trendVwap,
+      params: trendVwap.params.parse({}) as Record<string, unknown>,
+      cycles: CYCLES,
+      codeVersion: "test",
+      logger: await createLogger(null, true),
+      localTime,
+    }).run((summary) => days.push(summary));
+  } finally {
+    await sim.close();
+  }
+  const journal = openJournal(journalPath, { readonly: true });
+  try {
+    return { days, events: [...journal.read({ stream: "live" })] };
+  } finally {
+    journal.close();
+  }
+}
+
+describe("a bot left running over midnight", () => {
+  it("closes the day's session at the new date and opens the next day's, which replays as live decided", async () => {
+    const journalPath = join(dir, "two-days.db");
+    const { days, events } = await runOverMidnight(journalPath);
+    const midnight = newYorkTimeToMs("2026-02-05", 0, 0);
+
+    expect(days.map((d) => [d.session, d.dayEnded])).toEqual([
+      ["2026-02-04", true],
+      ["2026-02-05", false],
+    ]);
+    expect(days[0]!.cycles + days[1]!.cycles).toBe(CYCLES);
+
+    const sessions = [...new Set(events.map((e) => e.session))];
+    expect(sessions).toEqual(["2026-02-04", "2026-02-05"]);
+    const inSession = (session: string, type: string) =>
+      events.filter((e) => e.session === session && e.type === type);
+    for (const session of sessions) {
+      expect(inSession(session, "SessionOpened"), session).toHaveLength(1);
+      expect(inSession(session, "SessionClosed"), session).toHaveLength(1);
+      expect(inSession(session, "TradingHoursReceived").length, session).toBeGreaterThan(0);
+      // Everything but the close happened on the session's own date; cycles count from 1 each day.
+      const cycles = inSession(session, "CycleStarted");
+      expect(cycles[0]!.payload).toMatchObject({ cycle: 1 });
+      for (const e of events.filter((x) => x.session === session && x.type !== "SessionClosed"))
+        expect(tradingSessionOf(e.ts), `${e.type} #${e.seq}`).toBe(session);
+    }
+    const [close] = inSession("2026-02-04", "SessionClosed");
+    expect(close!.payload).toMatchObject({ reason: "completed" });
+    expect((close!.payload as { detail: string }).detail).toMatch(
+      /^the trading day 2026-02-04 ended at New York midnight; 2026-02-05 opens its own session$/,
+    );
+    // At the first cycle past midnight, not hours later.
+    expect(close!.ts).toBeGreaterThanOrEqual(midnight);
+    expect(close!.ts).toBeLessThan(midnight + 310_000);
+
+    // Day two traded: a fresh strategy decided from 09:30 on.
+    const decisions = inSession("2026-02-05", "DecisionMade");
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.every((d) => d.ts >= newYorkTimeToMs("2026-02-05", 9, 30))).toBe(true);
+
+    // Each day replays alone as live decided it: day two's strategy saw none of day one.
+    for (const session of sessions) {
+      const replay = await h.cli([
+        "replay",
+        "--journal",
+        journalPath,
+        "--session",
+        session,
+        "--out",
+        join(dir, `replay-${session}.db`),
+        "--json",
+      ]).done;
+      expect(replay.code, replay.stderr).toBe(0);
+      const summary = JSON.parse(replay.stdout) as {
+        parity: { equal: number; differ: number; missing: number };
+        live: { decisions: number };
+      };
+      expect(summary.parity, session).toEqual({ equal: summary.live.decisions, differ: 0, missing: 0 });
+    }
+  }, 180_000);
+});
+
+describe("journal live left running over midnight", () => {
+  it("prints each day's summary, keeps the journal locked between them, and stops on SIGTERM", async () => {
+    // The simulator's clock runs 300× the bot's: only the gateway's clock sees midnight come.
+    const { sim, journal } = await h.setup({}, { startMs: newYorkTimeToMs("2026-02-04", 23, 45) });
+    const run = h.live(["--journal", journal, "--port", String(sim.port), "--paper", "--interval", "1"]);
+    await until(
+      "a cycle of 2026-02-05",
+      () => of(eventsSoFar(journal), "CycleStarted").some((c) => c.session === "2026-02-05"),
+      60_000,
+    );
+    // The service holds the writer lock over the days it runs: a second bot is refused.
+    const second = await h.live(["--journal", journal, "--port", String(sim.port), "--cycles", "1"]).done;
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/journal live \(paper\)/);
+    run.child.kill("SIGTERM");
+    const { code, stdout, stderr } = await run.done;
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/live session 2026-02-04 done: \d+ cycles[\s\S]*live session 2026-02-05 done/);
+    const evs = journalEvents(journal);
+    const closes = of(evs, "SessionClosed");
+    expect(closes.map((c) => [c.session, c.payload.reason])).toEqual([
+      ["2026-02-04", "completed"],
+      ["2026-02-05", "signal"],
+    ]);
+    // Day one's cycles all ran before midnight by the gateway's clock.
+    for (const c of of(evs, "CycleStarted"))
+      expect(tradingSessionOf(c.payload.gatewayTimeMs), `cycle ${c.payload.cycle}`).toBe(c.session);
+  }, 120_000);
+});
