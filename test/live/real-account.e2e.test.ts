@@ -3,15 +3,10 @@
  * answering as an account without a real-time subscription does, and on the NYSE's early close
  * of 2026-11-27 (13:00) and the Thanksgiving holiday before it.
  */
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  JournalUnavailable,
-  newYorkTimeToMs,
-  openJournal,
-  type StoredEvent,
-} from "../../src/events/index.js";
+import { newYorkTimeToMs } from "../../src/events/index.js";
 import { ConfigRefused, loadLiveConfig } from "../../src/live/index.js";
 import {
   eventsSoFar,
