@@ -198,7 +198,7 @@ export function replaySession(input: ReplayInput): SessionReplay {
   const firstTs = head[0]?.ts ?? 0;
   const run = `replay-${ids.next(firstTs)}`;
   /** The source's book events the end of the run reads (all of them, or the ordered contracts' alone). */
-  const keeper = new SourceKeeper(input.keepOrderedOnly !== true, input.sourceStream);
+  const keeper = new SourceKeeper(input.keepOrderedOnly !== true);
   const log = new RunLog(run, input.session, (event) => {
     const contract = orderContract(event);
     if (contract) keeper.want(contract);

@@ -15,8 +15,7 @@
  * is checked when the day is over (`covers…`): a day where a dropped quote would have counted is
  * replayed again from the whole day (`WholeDayNeeded`), so the figures never depend on this.
  */
-import type { Contract, StoredEvent } from "../events/index.js";
-import { positionKey } from "../projections/index.js";
+import { type Contract, contractKey, type StoredEvent } from "../events/index.js";
 
 /** Quotes kept of each contract nobody has ordered yet: a cycle's quote and a few before it. */
 const RECENT = 4;
@@ -56,17 +55,15 @@ export class SourceKeeper {
   /** Dropped quote id → its contract's key. */
   private readonly droppedIds = new Map<string, string>();
 
-  /**
-   * `whole`: keep every book event (a day already held whole, or the fallback's second read).
-   * `stream`: the source's, whose position keys name the contracts (live's fold builds the same).
-   */
-  constructor(
-    readonly whole: boolean,
-    private readonly stream: string,
-  ) {}
+  /** `whole`: keep every book event (a day already held whole, or the fallback's second read). */
+  constructor(readonly whole: boolean) {}
 
+  /**
+   * The contract's own key: one stream's quotes, so no stream prefix, and not `positionKey`'s memo,
+   * which a quote just parsed always misses (a WeakMap entry per quote for the collector to trace).
+   */
   private keyOf(contract: Contract): string {
-    return positionKey(this.stream, contract);
+    return contractKey(contract);
   }
 
   /** One of the source's book events, in read order. */

@@ -42,7 +42,7 @@ const quote = (contract: Contract) => event("QuoteSnapshot", { contract, bid: 1,
 /** Ten quotes of each of two strikes, with an order `type` naming the first strike after the sixth. */
 function keptQuotes(type: "OrderIntended" | "OrderRefused"): number[] {
   seq = 0;
-  const keeper = new SourceKeeper(false, "live");
+  const keeper = new SourceKeeper(false);
   for (let i = 0; i < 10; i++) {
     keeper.keep(quote(option(600)));
     keeper.keep(quote(option(601)));
