@@ -172,7 +172,13 @@ function fillDetails(p: PayloadOf<"OrderFilled">): Record<string, unknown> {
 
 /** The stop alert, told before `SessionClosed` is journaled (its delivery is journaled first). */
 export function stopAlert(
-  close: { reason: PayloadOf<"SessionClosed">["reason"]; cycles: number; detail?: string | undefined },
+  close: {
+    reason: PayloadOf<"SessionClosed">["reason"];
+    cycles: number;
+    detail?: string | undefined;
+    /** The day's session closed at New York midnight and the bot goes on with the next day's. */
+    dayEnded?: boolean;
+  },
   at: { session: string; ts: number },
   label: string,
 ): Alert {
@@ -180,7 +186,10 @@ export function stopAlert(
     ...at,
     kind: "stop",
     severity: close.reason === "error" ? "critical" : "info",
-    title: `${label}: stopped (${close.reason}) after ${close.cycles} cycle(s)`,
+    // Every midnight: not worded as a stop, which a trader's phone would wake them for.
+    title: close.dayEnded
+      ? `${label}: the day ${at.session} closed after ${close.cycles} cycle(s); the bot goes on with the next day's session`
+      : `${label}: stopped (${close.reason}) after ${close.cycles} cycle(s)`,
     text: close.detail ?? (close.reason === "signal" ? "stopped by a signal" : "the session closed"),
     details: {
       reason: close.reason,

@@ -205,9 +205,9 @@ export class LiveBot {
       const working = await this.settleWorkingOrders();
       const detail = [gaveUp, dayEnded, working].filter((d) => d !== undefined).join("; ");
       const reason = gaveUp ? "error" : this.stopping ? "signal" : "completed";
-      await this.closeSession(reason, detail === "" ? undefined : detail);
-      const summary = summarize(this.book.state, this.live.id!, this.cyclesRun);
-      return { ...summary, dayEnded: dayEnded !== undefined && !gaveUp && !this.stopping };
+      const goesOn = dayEnded !== undefined && !gaveUp && !this.stopping;
+      await this.closeSession(reason, detail === "" ? undefined : detail, goesOn);
+      return { ...summarize(this.book.state, this.live.id!, this.cyclesRun), dayEnded: goesOn };
     } catch (error) {
       if (!(error instanceof ConnectAborted || error instanceof MarketClosedToday))
         logger.error({ err: (error as Error).message }, "live mode stopped on an error");
@@ -424,9 +424,13 @@ export class LiveBot {
       .join("; ")}`;
   }
 
-  private async closeSession(reason: PayloadOf<"SessionClosed">["reason"], detail?: string): Promise<void> {
+  private async closeSession(
+    reason: PayloadOf<"SessionClosed">["reason"],
+    detail?: string,
+    dayEnded = false,
+  ): Promise<void> {
     // The stop alert and what still waits go out (or are journaled as not sent) before the close.
-    await this.alerts.beforeClose({ reason, cycles: this.cyclesRun, detail }, this.urgent);
+    await this.alerts.beforeClose({ reason, cycles: this.cyclesRun, detail, dayEnded }, this.urgent);
     this.live.record([sessionClosed(reason, this.cyclesRun, this.live.now(), detail)]);
     this.closed = true;
     this.options.logger.info(

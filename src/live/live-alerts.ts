@@ -73,7 +73,12 @@ export class LiveAlerts {
    * (none when `urgent`), then abort and journal what is left.
    */
   async beforeClose(
-    close: { reason: PayloadOf<"SessionClosed">["reason"]; cycles: number; detail?: string | undefined },
+    close: {
+      reason: PayloadOf<"SessionClosed">["reason"];
+      cycles: number;
+      detail?: string | undefined;
+      dayEnded?: boolean;
+    },
     urgent: boolean,
   ): Promise<void> {
     this.clearUnreachable();

@@ -20,6 +20,7 @@ import {
   eventsOfType as of,
   until,
 } from "../support/live-harness.js";
+import { startWebhookServer } from "../support/webhook-server.js";
 
 const h = liveHarness("day-rollover-");
 afterEach(() => h.cleanup());
@@ -140,7 +141,9 @@ describe("journal live left running over midnight", () => {
   it("prints each day's summary, keeps the journal locked between them, and stops on SIGTERM", async () => {
     // The simulator's clock runs 300× the bot's: only the gateway's clock sees midnight come.
     const { sim, journal } = await h.setup({}, { startMs: newYorkTimeToMs("2026-02-04", 23, 45) });
-    const run = h.live(["--journal", journal, "--port", String(sim.port), "--paper", "--interval", "1"]);
+    const hooks = await startWebhookServer();
+    const args = ["--journal", journal, "--port", String(sim.port), "--paper", "--interval", "1"];
+    const run = h.live([...args, "--alert-url", `${hooks.base}/json/hook`]);
     await until(
       "a cycle of 2026-02-05",
       () => of(eventsSoFar(journal), "CycleStarted").some((c) => c.session === "2026-02-05"),
@@ -163,5 +166,19 @@ describe("journal live left running over midnight", () => {
     // Day one's cycles all ran before midnight by the gateway's clock.
     for (const c of of(evs, "CycleStarted"))
       expect(tradingSessionOf(c.payload.gatewayTimeMs), `cycle ${c.payload.cycle}`).toBe(c.session);
+
+    // The phone hears of the new day as news, not as a stop; the SIGTERM is a stop.
+    const alerts = hooks.at("/json/").map((r) => r.body as { kind: string; session: string; title: string });
+    await hooks.close();
+    expect(alerts.map((a) => [a.kind, a.session])).toEqual([
+      ["start", "2026-02-04"],
+      ["stop", "2026-02-04"],
+      ["start", "2026-02-05"],
+      ["stop", "2026-02-05"],
+    ]);
+    expect(alerts[1]!.title).toMatch(
+      /: the day 2026-02-04 closed after \d+ cycle\(s\); the bot goes on with the next day's session$/,
+    );
+    expect(alerts[3]!.title).toMatch(/: stopped \(signal\) after \d+ cycle\(s\)$/);
   }, 120_000);
 });
