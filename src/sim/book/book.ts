@@ -42,6 +42,12 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 export class SimBook {
   /** By `orderKey(clientId, orderId)`. */
   readonly orders = new Map<string, BookOrder>();
+  /**
+   * The orders that may still work, oldest first. A status only moves forward (PreSubmitted,
+   * Submitted, then an end), so one seen not working is dropped for good: every beat's match
+   * costs what works now, not every order of a simulator left running for days.
+   */
+  private readonly open = new Set<BookOrder>();
   readonly executions: BookExecution[] = [];
   readonly holdings = new Map<number, Holding>();
   private readonly listeners: ((e: BookEvent) => void)[] = [];
@@ -153,7 +159,11 @@ export class SimBook {
    */
   place(order: NewOrder, nowMs: number, refused = false): BookOrder {
     const placed = this.draft(order, nowMs, refused);
-    this.orders.set(orderKey(order.clientId, order.orderId), placed);
+    const key = orderKey(order.clientId, order.orderId);
+    const replaced = this.orders.get(key);
+    if (replaced) this.open.delete(replaced);
+    this.orders.set(key, placed);
+    if (isWorking(placed)) this.open.add(placed);
     const parent = order.parentId ? this.order(order.clientId, order.parentId) : undefined;
     // A child sent to release its held parent is announced with it, parent first (transmit).
     if (refused || (placed.transmitted && parent?.transmitted !== false)) this.announce(placed);
@@ -270,7 +280,7 @@ export class SimBook {
    * Submitted order is matched against the quotes at `nowMs`.
    */
   match(nowMs: number): void {
-    for (const order of this.orders.values()) {
+    for (const order of this.working()) {
       if (!isWorking(order)) continue;
       if (order.expiresMs !== undefined && nowMs >= order.expiresMs) {
         this.end(order, nowMs, "Cancelled");
@@ -291,7 +301,11 @@ export class SimBook {
 
   /** Working orders, oldest first. */
   working(): BookOrder[] {
-    return [...this.orders.values()].filter(isWorking);
+    const working: BookOrder[] = [];
+    for (const order of this.open)
+      if (isWorking(order)) working.push(order);
+      else this.open.delete(order);
+    return working;
   }
 
   private matchOne(order: BookOrder, nowMs: number): void {
