@@ -78,22 +78,7 @@ describe("parity after crashes", () => {
     ).length;
     expect(cut, `kill moments ${moments.join(", ")} ms (-1: inside a cycle)`).toBeGreaterThanOrEqual(6);
 
-    const out = join(h.dir, "replay.db");
-    const replay = await h.cli([
-      "replay",
-      "--journal",
-      journal,
-      "--session",
-      "2026-02-04",
-      "--out",
-      out,
-      "--json",
-    ]).done;
-    expect(replay.code, replay.stderr).toBe(0);
-    const summary = JSON.parse(replay.stdout) as {
-      parity: { equal: number; differ: number; missing: number };
-      live: { decisions: number };
-    };
+    const summary = await h.replayJson(journal, "2026-02-04", join(h.dir, "replay.db"));
     expect(summary.parity, `kill moments ${moments.join(", ")} ms`).toEqual({
       equal: summary.live.decisions,
       differ: 0,

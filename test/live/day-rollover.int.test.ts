@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { newYorkTimeToMs, openJournal, type StoredEvent, tradingSessionOf } from "../../src/events/index.js";
-import { createLogger, LiveService, type LiveSummary, loadLiveConfig } from "../../src/live/index.js";
+import { LiveService, type LiveSummary } from "../../src/live/index.js";
 import { startSimulator, VirtualTime } from "../../src/sim/index.js";
-import { trendVwap } from "../../src/strategy/index.js";
 import {
   eventsSoFar,
   journalEvents,
@@ -20,6 +19,7 @@ import {
   eventsOfType as of,
   until,
 } from "../support/live-harness.js";
+import { virtualBotOptions } from "../support/virtual-bot.js";
 import { startWebhookServer } from "../support/webhook-server.js";
 
 const h = liveHarness("day-rollover-");
@@ -43,27 +43,10 @@ async function runOverMidnight(journalPath: string): Promise<{ days: LiveSummary
     virtualTime: localTime,
     scenario: { snapshotDelayMs: 1 },
   });
-  const config = loadLiveConfig(
-    undefined,
-    {},
-    { port: sim.port, symbols: ["SPY"], intervalSeconds: 300, paper: true },
-  );
   const days: LiveSummary[] = [];
   try {
-    await new LiveService({
-      config: {
-        ...config,
-        gateway: { ...config.gateway, maxMessagesPerSecond: 1_000_000 },
-        symbolPauseMs: 20,
-      },
-      journalPath,
-      strategy: trendVwap,
-      params: trendVwap.params.parse({}) as Record<string, unknown>,
-      cycles: CYCLES,
-      codeVersion: "test",
-      logger: await createLogger(null, true),
-      localTime,
-    }).run((summary) => days.push(summary));
+    const run = { journalPath, symbols: ["SPY"], intervalSeconds: 300, cycles: CYCLES };
+    await new LiveService(await virtualBotOptions(sim, localTime, run)).run((summary) => days.push(summary));
   } finally {
     await sim.close();
   }
@@ -117,21 +100,7 @@ describe("a bot left running over midnight", () => {
 
     // Each day replays alone as live decided it: day two's strategy saw none of day one.
     for (const session of sessions) {
-      const replay = await h.cli([
-        "replay",
-        "--journal",
-        journalPath,
-        "--session",
-        session,
-        "--out",
-        join(dir, `replay-${session}.db`),
-        "--json",
-      ]).done;
-      expect(replay.code, replay.stderr).toBe(0);
-      const summary = JSON.parse(replay.stdout) as {
-        parity: { equal: number; differ: number; missing: number };
-        live: { decisions: number };
-      };
+      const summary = await h.replayJson(journalPath, session, join(dir, `replay-${session}.db`));
       expect(summary.parity, session).toEqual({ equal: summary.live.decisions, differ: 0, missing: 0 });
     }
   }, 180_000);

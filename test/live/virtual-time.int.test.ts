@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
-import { createLogger, LiveBot, loadLiveConfig } from "../../src/live/index.js";
+import { LiveBot } from "../../src/live/index.js";
 import { startSimulator, VirtualTime } from "../../src/sim/index.js";
-import { trendVwap } from "../../src/strategy/index.js";
+import { virtualBotOptions } from "../support/virtual-bot.js";
 
 const dir = mkdtempSync(join(tmpdir(), "virtual-time-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,26 +39,15 @@ async function record(name: string, slow: boolean): Promise<StoredEvent[]> {
     ...(slow ? { log: () => burn(3) } : {}),
   });
   const journalPath = join(dir, `${name}.db`);
-  const config = loadLiveConfig(
-    undefined,
-    {},
-    { port: sim.port, symbols: ["SPY", "QQQ"], intervalSeconds: 1, paper: true },
-  );
   try {
-    await new LiveBot({
-      config: {
-        ...config,
-        gateway: { ...config.gateway, maxMessagesPerSecond: 1_000_000 },
-        symbolPauseMs: 20,
-      },
-      journalPath,
-      strategy: trendVwap,
-      params: trendVwap.params.parse({}) as Record<string, unknown>,
-      cycles: 10,
-      codeVersion: "test",
-      logger: await createLogger(null, true),
-      localTime,
-    }).run();
+    await new LiveBot(
+      await virtualBotOptions(sim, localTime, {
+        journalPath,
+        symbols: ["SPY", "QQQ"],
+        intervalSeconds: 1,
+        cycles: 10,
+      }),
+    ).run();
   } finally {
     await sim.close();
   }

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticSession, tradingDays } from "../../bench/synthetic-journal.js";
 import {
@@ -83,6 +84,51 @@ afterAll(async () => {
   if (url) await dropDatabase(url);
 });
 
+/**
+ * Lock `url`'s events table, then (in the background) wait until another connection is queued
+ * on it, end every connection but the lock's, and release it. Resolves once the lock is held,
+ * with the promise of the rest (wrapped: a promise resolved with a promise would wait for it).
+ */
+async function dropWhileWaiting(url: string): Promise<{ done: Promise<void> }> {
+  const locker = new pg.Client({ connectionString: url });
+  await locker.connect();
+  await locker.query("BEGIN");
+  await locker.query("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
+  const [{ pid }] = (await locker.query("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+  const done = (async () => {
+    try {
+      await pollUntil(
+        "the shipper's batch waiting on the lock",
+        async () =>
+          (
+            await asOwner<{ n: number }>(
+              url,
+              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+          )[0]!.n > 0,
+      );
+      await asOwner(
+        url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1",
+        [pid],
+      );
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+  })();
+  return { done };
+}
+
+/** Resolve once `predicate` holds (polled every 20 ms), or fail after 10 s. */
+async function pollUntil(what: string, predicate: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe.skipIf(!PG_URL)("journal ship to PostgreSQL", () => {
   it("ships two bots into one database exactly once, through a SIGKILL mid-shipment, and a second pass adds nothing", async () => {
     const totalA = sourceRows(botA).length;
@@ -144,22 +190,23 @@ describe.skipIf(!PG_URL)("journal ship to PostgreSQL", () => {
       const source = openJournal(botB, { readonly: true });
       const first = await openShipTarget(other, "pi-drop");
       let batches = 0;
-      // After two committed batches the server ends every connection of the shipper (a network drop).
-      // However the client notices (a socket error, the server's notice, pg's own), it is one message.
+      // After two committed batches the server ends every connection of the shipper (a network drop)
+      // while its third batch is in flight: a lock held on the table makes that batch wait in the
+      // server, so the drop lands mid-batch however loaded the machine (dropped between batches,
+      // the target's pool would just reconnect). However the client notices (a socket error, the
+      // server's notice, pg's own), it is one message.
+      let dropped: Promise<void> = Promise.resolve();
       await expect(
         shipJournal(source, first, {
           batchSize: 500,
-          onBatch: () => {
-            if (++batches === 2)
-              void asOwner(
-                other,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-              );
+          onBatch: async () => {
+            if (++batches === 2) dropped = (await dropWhileWaiting(other)).done;
           },
         }),
       ).rejects.toThrow(
         /^ShipInterrupted: the connection to .* was lost while storing seq \d+\.\.\d+ .*run ship again/,
       );
+      await dropped;
       await first.close().catch(() => undefined);
       const [{ n }] = (await asOwner<{ n: number }>(other, "SELECT count(*)::int AS n FROM events")) as [
         { n: number },

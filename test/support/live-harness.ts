@@ -30,6 +30,12 @@ export interface CliRun {
   output(): { stdout: string; stderr: string };
 }
 
+/** What the parity tests read of `replay --json`. */
+export interface ReplayJson {
+  parity: { equal: number; differ: number; missing: number };
+  live: { decisions: number };
+}
+
 /** A temporary folder for one test file's journals, and the simulators it started. */
 export function liveHarness(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -67,6 +73,13 @@ export function liveHarness(prefix: string) {
     /** `journal live --quiet <args>`. */
     live(args: string[]): CliRun {
       return this.cli(["live", "--quiet", "--log-file", join(dir, "bot.log"), ...args]);
+    },
+    /** `replay --session … --json` of `journal` through the built CLI; it must exit 0. */
+    async replayJson(journal: string, session: string, out: string): Promise<ReplayJson> {
+      const args = ["replay", "--journal", journal, "--session", session, "--out", out, "--json"];
+      const replay = await this.cli(args).done;
+      expect(replay.code, replay.stderr).toBe(0);
+      return JSON.parse(replay.stdout) as ReplayJson;
     },
     async cleanup() {
       for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");

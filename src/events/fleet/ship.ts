@@ -28,8 +28,11 @@ export interface ShipTarget {
 export interface ShipOptions {
   /** Rows per batch (one transaction, one INSERT). Default 5000. */
   batchSize?: number;
-  /** After each committed batch: how many rows so far and the target's head seq. */
-  onBatch?(shipped: number, headSeq: number): void;
+  /**
+   * After each committed batch: how many rows so far and the target's head seq. A promise it
+   * returns is awaited before the next batch is sent (a test drops the connection there).
+   */
+  onBatch?(shipped: number, headSeq: number): void | Promise<void>;
 }
 
 export interface ShipResult {
@@ -93,7 +96,7 @@ export async function shipJournal(
       broken = error;
     }
     shipped += await pending;
-    options.onBatch?.(shipped, head.seq);
+    await options.onBatch?.(shipped, head.seq);
     if (broken) throw broken;
     rows = next;
   }
