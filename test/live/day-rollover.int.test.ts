@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { virtualBotOptions } from "../../bench/virtual-bot.js";
 import { newYorkTimeToMs, openJournal, type StoredEvent, tradingSessionOf } from "../../src/events/index.js";
 import { LiveService, type LiveSummary } from "../../src/live/index.js";
 import { startSimulator, VirtualTime } from "../../src/sim/index.js";
@@ -19,7 +20,6 @@ import {
   eventsOfType as of,
   until,
 } from "../support/live-harness.js";
-import { virtualBotOptions } from "../support/virtual-bot.js";
 import { startWebhookServer } from "../support/webhook-server.js";
 
 const h = liveHarness("day-rollover-");

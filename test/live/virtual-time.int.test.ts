@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { virtualBotOptions } from "../../bench/virtual-bot.js";
 import { newYorkTimeToMs, openJournal, type StoredEvent } from "../../src/events/index.js";
 import { LiveBot } from "../../src/live/index.js";
 import { startSimulator, VirtualTime } from "../../src/sim/index.js";
-import { virtualBotOptions } from "../support/virtual-bot.js";
 
 const dir = mkdtempSync(join(tmpdir(), "virtual-time-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

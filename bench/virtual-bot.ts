@@ -1,10 +1,10 @@
 /**
- * A trend-vwap bot on the simulator's VirtualTime, as the recording tests run it: unthrottled
- * requests and a short pause between symbols, so hours of cycles take seconds.
+ * A trend-vwap bot on the simulator's VirtualTime, as bench:days and the recording tests run it:
+ * unthrottled requests and a short pause between symbols, so hours of cycles take seconds.
  */
-import { createLogger, type LiveBotOptions, loadLiveConfig } from "../../src/live/index.js";
-import type { Simulator, VirtualTime } from "../../src/sim/index.js";
-import { trendVwap } from "../../src/strategy/index.js";
+import { createLogger, type LiveBotOptions, loadLiveConfig } from "../src/live/index.js";
+import type { Simulator, VirtualTime } from "../src/sim/index.js";
+import { trendVwap } from "../src/strategy/index.js";
 
 export async function virtualBotOptions(
   sim: Simulator,
