@@ -10,9 +10,7 @@
 import type { Logger } from "pino";
 import {
   acquireWriterLock,
-  checkGuards,
   type Journal,
-  JournalUnguarded,
   LIVE_STREAM,
   type NewEvent,
   noticeSeverity,
@@ -38,6 +36,7 @@ import { ConnectAborted, GatewayConnection } from "./connection.js";
 import { LiveCycle } from "./cycle.js";
 import type { GatewayNotice } from "./gateway.js";
 import { HealthMonitor } from "./health.js";
+import { dayOver, refuseBrokenJournal } from "./journal-checks.js";
 import { LiveAlerts } from "./live-alerts.js";
 import { LiveSession } from "./live-session.js";
 import { type LiveSummary, summarize } from "./live-summary.js";
@@ -72,11 +71,6 @@ export interface LiveBotOptions {
 
 /** After SIGTERM, working orders are waited for this long at most: a stop must take seconds. */
 const SIGNAL_SETTLE_MS = 5000;
-
-/** The live journal is broken: live refuses to append to it. */
-export class JournalIntegrityError extends Error {
-  readonly code = "JOURNAL_BROKEN";
-}
 
 export class LiveBot {
   private readonly book = new BookProjection();
@@ -180,13 +174,13 @@ export class LiveBot {
       while (!this.stopping && (target === undefined || this.cyclesRun < target)) {
         // A session is one New York date: past midnight the day's session closes and the caller
         // opens the next day's with a fresh strategy (a restart on the new day would do the same).
-        dayEnded = this.dayEnded(this.live.now());
+        dayEnded = dayOver(this.live.id!, this.live.now());
         if (dayEnded) break;
         const started = this.time.nowMs();
         const outcome = await this.cycle!.run(cycle);
         // The local clock drifted from the gateway's: its clock said the new day first.
         if (outcome.dayEnded !== undefined) {
-          dayEnded = this.dayEnded(outcome.dayEnded);
+          dayEnded = dayOver(this.live.id!, outcome.dayEnded);
           break;
         }
         this.cyclesRun += 1;
@@ -244,7 +238,7 @@ export class LiveBot {
       // the journal as it was and sends nothing.
       this.account = guardAccounts(this.mode, this.connection.accounts, config.liveAccount);
       enforceInterval(config, this.connection.simulator);
-      this.checkIntegrity();
+      refuseBrokenJournal(this.journal!, this.options.journalPath);
       const hours = await this.hours.fetch(
         this.connection.gateway!,
         config.symbols,
@@ -268,13 +262,6 @@ export class LiveBot {
       if (this.stopping)
         throw new ConnectAborted(`stopped while waiting for the next session (${closed.next?.session})`);
     }
-  }
-
-  /** Why the session's day is over at gateway time `nowMs` (a later New York date), if it is. */
-  private dayEnded(nowMs: number): string | undefined {
-    const now = tradingSessionOf(nowMs);
-    if (now <= this.live.id!) return undefined;
-    return `the trading day ${this.live.id} ended at New York midnight; ${now} opens its own session`;
   }
 
   private get live(): LiveSession {
@@ -326,22 +313,6 @@ export class LiveBot {
   }
 
   // ---------------------------------------------------------------- session life
-
-  /**
-   * Refuse to append to a journal whose hash chain or rows are broken. Only what came after the
-   * last verified point is checked (its own row's hash must be unchanged), so a restart on a
-   * year-long journal costs what its new events cost.
-   */
-  private checkIntegrity(): void {
-    const report = this.journal!.verifySince();
-    if (!report.ok)
-      throw new JournalIntegrityError(
-        `${this.options.journalPath} is broken at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} — live refuses to append to it. Run \`journal verify\`, restore a backup, or start a new journal file.`,
-      );
-    // Its triggers too: a journal the sqlite3 shell may change is not one to trade on.
-    const guards = checkGuards(this.journal!.sql).problems;
-    if (guards.length > 0) throw new JournalUnguarded(this.options.journalPath, "journal live", guards);
-  }
 
   private openSession(): void {
     const { config, strategy, params, codeVersion } = this.options;

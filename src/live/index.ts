@@ -7,7 +7,7 @@ export {
   type TradingMode,
   tradingMode,
 } from "./account-guard.js";
-export { JournalIntegrityError, LiveBot, type LiveBotOptions } from "./bot.js";
+export { LiveBot, type LiveBotOptions } from "./bot.js";
 export { ClientIdAllocator } from "./client-id.js";
 export {
   ConfigRefused,
@@ -27,6 +27,7 @@ export { ConnectAborted } from "./connection.js";
 export { GatewayClient } from "./gateway.js";
 export { endsNoRequest } from "./gateway-socket.js";
 export { probePort } from "./health.js";
+export { JournalIntegrityError } from "./journal-checks.js";
 export { LiveService } from "./live-service.js";
 export { formatSummary, type LiveSummary, summarize } from "./live-summary.js";
 export { type LocalTime, MACHINE_TIME } from "./local-time.js";
