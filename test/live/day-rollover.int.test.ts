@@ -10,7 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { virtualBotOptions } from "../../bench/virtual-bot.js";
-import { newYorkTimeToMs, openJournal, type StoredEvent, tradingSessionOf } from "../../src/events/index.js";
+import {
+  acquireWriterLock,
+  JournalLocked,
+  newYorkTimeToMs,
+  openJournal,
+  type StoredEvent,
+  tradingSessionOf,
+} from "../../src/events/index.js";
 import { LiveService, type LiveSummary } from "../../src/live/index.js";
 import { startSimulator, VirtualTime } from "../../src/sim/index.js";
 import {
@@ -33,7 +40,9 @@ afterAll(() => {
 /** From 15:20 on 2026-02-04 to 10:30 on 2026-02-05 in 300 s cycles. */
 const CYCLES = 230;
 
-async function runOverMidnight(journalPath: string): Promise<{ days: LiveSummary[]; events: StoredEvent[] }> {
+async function runOverMidnight(
+  journalPath: string,
+): Promise<{ days: LiveSummary[]; lockFreeBetweenDays: boolean[]; events: StoredEvent[] }> {
   const localTime = new VirtualTime(11);
   const sim = await startSimulator({
     seed: 42,
@@ -44,15 +53,26 @@ async function runOverMidnight(journalPath: string): Promise<{ days: LiveSummary
     scenario: { snapshotDelayMs: 1 },
   });
   const days: LiveSummary[] = [];
+  /** Whether another writer could take the journal between one day's bot and the next's. */
+  const lockFreeBetweenDays: boolean[] = [];
   try {
     const run = { journalPath, symbols: ["SPY"], intervalSeconds: 300, cycles: CYCLES };
-    await new LiveService(await virtualBotOptions(sim, localTime, run)).run((summary) => days.push(summary));
+    await new LiveService(await virtualBotOptions(sim, localTime, run)).run((summary) => {
+      days.push(summary);
+      try {
+        acquireWriterLock(journalPath, "a second writer", "now").release();
+        lockFreeBetweenDays.push(true);
+      } catch (error) {
+        if (!(error instanceof JournalLocked)) throw error;
+        lockFreeBetweenDays.push(false);
+      }
+    });
   } finally {
     await sim.close();
   }
   const journal = openJournal(journalPath, { readonly: true });
   try {
-    return { days, events: [...journal.read({ stream: "live" })] };
+    return { days, lockFreeBetweenDays, events: [...journal.read({ stream: "live" })] };
   } finally {
     journal.close();
   }
@@ -61,7 +81,7 @@ async function runOverMidnight(journalPath: string): Promise<{ days: LiveSummary
 describe("a bot left running over midnight", () => {
   it("closes the day's session at the new date and opens the next day's, which replays as live decided", async () => {
     const journalPath = join(dir, "two-days.db");
-    const { days, events } = await runOverMidnight(journalPath);
+    const { days, lockFreeBetweenDays, events } = await runOverMidnight(journalPath);
     const midnight = newYorkTimeToMs("2026-02-05", 0, 0);
 
     expect(days.map((d) => [d.session, d.dayEnded])).toEqual([
@@ -69,6 +89,8 @@ describe("a bot left running over midnight", () => {
       ["2026-02-05", false],
     ]);
     expect(days[0]!.cycles + days[1]!.cycles).toBe(CYCLES);
+    // The service held the writer lock through the hand-over at midnight.
+    expect(lockFreeBetweenDays).toEqual([false, false]);
 
     const sessions = [...new Set(events.map((e) => e.session))];
     expect(sessions).toEqual(["2026-02-04", "2026-02-05"]);
@@ -107,7 +129,7 @@ describe("a bot left running over midnight", () => {
 });
 
 describe("journal live left running over midnight", () => {
-  it("prints each day's summary, keeps the journal locked between them, and stops on SIGTERM", async () => {
+  it("prints each day's summary, refuses a second bot while it runs, and stops on SIGTERM", async () => {
     // The simulator's clock runs 300× the bot's: only the gateway's clock sees midnight come.
     const { sim, journal } = await h.setup({}, { startMs: newYorkTimeToMs("2026-02-04", 23, 45) });
     const hooks = await startWebhookServer();
